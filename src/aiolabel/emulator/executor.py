@@ -1,0 +1,175 @@
+"""GraphQL execution: the schema from the SDL files, a bounded cache of parsed and validated
+documents, one transaction per request, and Labelbox-shaped errors (wire doc §1.7)."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from importlib import resources
+from threading import Lock
+from typing import Any
+
+from ariadne import make_executable_schema
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    execute_sync,
+    parse,
+    validate,
+)
+
+from aiolabel.emulator.context import Context
+from aiolabel.emulator.errors import EmulatorError, Malformed
+from aiolabel.emulator.resolvers import domains
+
+log = logging.getLogger("aiolabel.emulator")
+
+
+def load_sdl() -> list[str]:
+    """Every ``*.graphql`` file of the package's ``schema`` folder, in name order."""
+    folder = resources.files("aiolabel.emulator").joinpath("schema")
+    names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".graphql"))
+    return [folder.joinpath(name).read_text(encoding="utf-8") for name in names]
+
+
+def build_schema() -> GraphQLSchema:
+    bindables: list[Any] = []
+    for domain in domains():
+        bindables.extend(domain.BINDABLES)
+    return make_executable_schema(load_sdl(), *bindables)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed and validated document (or why it is not one)."""
+
+    document: DocumentNode | None
+    operation_name: str | None
+    operation_type: str | None
+    errors: tuple[dict[str, Any], ...] = ()
+
+
+def _error_body(error: GraphQLError, code: str) -> dict[str, Any]:
+    body: dict[str, Any] = dict(error.formatted)
+    body["extensions"] = {"code": code}
+    return body
+
+
+def format_error(error: GraphQLError) -> dict[str, Any]:
+    """A GraphQL error in the shape the official SDK maps (every error carries a code)."""
+    original = error.original_error
+    if isinstance(original, EmulatorError):
+        body: dict[str, Any] = {"message": original.message}
+        if error.locations:
+            body["locations"] = [
+                {"line": loc.line, "column": loc.column} for loc in error.locations
+            ]
+        if error.path:
+            body["path"] = list(error.path)
+        body["extensions"] = original.extensions()
+        if isinstance(original, Malformed):
+            body["errors"] = original.message
+        return body
+    if original is not None:
+        log.error("resolver failed", exc_info=original)
+        body = {"message": f"Internal server error: {type(original).__name__}"}
+        if error.path:
+            body["path"] = list(error.path)
+        body["extensions"] = {"code": "INTERNAL_SERVER_ERROR", "exception": {"status": 500}}
+        return body
+    if error.path:  # a field broke the schema's promises (null for a non-null field)
+        return {
+            "message": error.message,
+            "path": list(error.path),
+            "extensions": {"code": "INTERNAL_SERVER_ERROR", "exception": {"status": 500}},
+        }
+    # variable coercion and the like: the request does not fit the schema
+    return _error_body(error, "GRAPHQL_VALIDATION_FAILED")
+
+
+class _Rollback(Exception):
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.body = body
+
+
+class Executor:
+    """Runs documents against the schema; caches what parsing and validation produced."""
+
+    def __init__(self, cache_size: int = 512) -> None:
+        self.schema = build_schema()
+        self._cache: OrderedDict[str, Prepared] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = Lock()
+        self.cache_hits = 0
+        self.cache_misses = 0
+
+    def prepare(self, query: str) -> Prepared:
+        """Parse and validate ``query``, once per distinct text (bounded LRU)."""
+        with self._lock:
+            hit = self._cache.get(query)
+            if hit is not None:
+                self._cache.move_to_end(query)
+                self.cache_hits += 1
+                return hit
+            self.cache_misses += 1
+        prepared = self._prepare(query)
+        with self._lock:
+            self._cache[query] = prepared
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return prepared
+
+    def _prepare(self, query: str) -> Prepared:
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return Prepared(None, None, None, (_error_body(error, "GRAPHQL_PARSE_FAILED"),))
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        name = operations[0].name.value if operations and operations[0].name else None
+        kind = operations[0].operation.value if operations else None
+        errors = validate(self.schema, document)
+        if errors:
+            return Prepared(
+                None,
+                name,
+                kind,
+                tuple(_error_body(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
+            )
+        if len(operations) != 1:
+            malformed = Malformed("A request must contain exactly one operation")
+            return Prepared(
+                None, name, kind, ({"message": malformed.message, **_malformed(malformed)},)
+            )
+        return Prepared(document, name, kind)
+
+    def execute(
+        self, prepared: Prepared, variables: dict[str, Any] | None, context: Context
+    ) -> dict[str, Any]:
+        """Run one prepared document in one transaction; any error rolls everything back."""
+        if prepared.document is None:
+            return {"data": None, "errors": list(prepared.errors)}
+        state = context.state
+        try:
+            with state.store.transaction() as conn:
+                context.conn = conn
+                result = execute_sync(
+                    self.schema,
+                    prepared.document,
+                    context_value=context,
+                    variable_values=variables,
+                )
+                body: dict[str, Any] = {"data": result.data}
+                if result.errors:
+                    body["errors"] = [format_error(e) for e in result.errors]
+                    raise _Rollback(body)
+        except _Rollback as rollback:
+            return rollback.body
+        context.run_after_commit()
+        return body
+
+
+def _malformed(error: Malformed) -> dict[str, Any]:
+    return {"errors": error.message, "extensions": error.extensions()}

@@ -1,0 +1,47 @@
+"""Resolver modules, one per domain, found automatically (every public module of this package).
+
+Each module defines:
+
+- ``DDL``: SQL run at start-up (``CREATE TABLE IF NOT EXISTS`` / ``CREATE INDEX IF NOT EXISTS``);
+- ``BINDABLES``: ariadne bindables for the types and fields it resolves;
+- ``seed(conn, org_id, user_id)``: rows a fresh organisation starts with (once per database);
+- optionally ``CONTROLS``: ``{name: fn(state, **kwargs) -> JSON-able}``, test controls reachable
+  as ``POST /_emulator/actions/{name}`` (JSON body = kwargs) and ``emu.control(name, **kwargs)``.
+
+Its SDL lives in ``aiolabel/emulator/schema/*.graphql``; files may ``extend type`` shared types.
+Modules load in name order; ``base`` (the platform) comes first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sqlite3
+from collections.abc import Callable
+from functools import cache
+from typing import Any, Protocol, cast
+
+
+class Domain(Protocol):
+    DDL: str
+    BINDABLES: list[Any]
+
+    def seed(self, conn: sqlite3.Connection, org_id: str, user_id: str) -> None: ...
+
+
+@cache
+def domains() -> tuple[Domain, ...]:
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    names.sort(key=lambda n: n != "base")
+    return tuple(cast(Domain, importlib.import_module(f"{__name__}.{n}")) for n in names)
+
+
+def controls() -> dict[str, Callable[..., Any]]:
+    """Every domain's test controls by name."""
+    found: dict[str, Callable[..., Any]] = {}
+    for domain in domains():
+        for name, fn in getattr(domain, "CONTROLS", {}).items():
+            if name in found:
+                raise RuntimeError(f"two domains define the control {name!r}")
+            found[name] = fn
+    return found

@@ -1,0 +1,252 @@
+"""Entry points: an in-process ``Emulator`` and a real HTTP server (uvicorn)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+from types import TracebackType
+from typing import Any, Self
+
+import anyio
+import uvicorn
+
+from aiolabel.emulator.app import ConnectionDropped, create_app
+from aiolabel.emulator.config import EmulatorConfig, FaultConfig
+from aiolabel.emulator.state import EmulatorState
+from aiolabel.emulator.transport import EmulatorTransport
+
+IN_PROCESS_BASE_URL = "http://emulator.localhost"
+
+
+def _config(config: EmulatorConfig | None, overrides: dict[str, Any]) -> EmulatorConfig:
+    if config is not None and overrides:
+        raise TypeError("pass either an EmulatorConfig or keyword settings, not both")
+    if config is not None:
+        return config
+    fault_names = set(FaultConfig.__dataclass_fields__)
+    faults = {k: overrides.pop(k) for k in list(overrides) if k in fault_names}
+    for key in ("operations", "latency_operations"):
+        if faults.get(key) is not None:
+            faults[key] = frozenset(faults[key])
+    return EmulatorConfig(faults=FaultConfig(**faults), **overrides)
+
+
+class _Controls:
+    """Python controls shared by both entry points (same as the /_emulator/ API)."""
+
+    state: EmulatorState
+
+    def reset(self) -> None:
+        self.state.reset()
+
+    def set_transition(self, task_type: str, rule: dict[str, Any] | None) -> None:
+        """Rule for one task type: ``{"mode": "immediate" | "polls" | "delay" | "fail", ...}``."""
+        self.state.set_transition(task_type, rule)
+
+    def set_faults(self, **changes: Any) -> FaultConfig:
+        """Change fault knobs (``error_rate=0.1``, ``operations={"createBatchV2PyApi"}``, ...)."""
+        if "seed" in changes:
+            self.state.faults.reseed(changes.pop("seed"))
+        return self.state.faults.update(**changes)
+
+    def stats(self) -> dict[str, Any]:
+        return self.state.stats()
+
+    def control(self, name: str, **kwargs: Any) -> Any:
+        """Run a domain's test control, e.g. ``emu.control("add_label", ...)``."""
+        return self.state.control(name, **kwargs)
+
+    def wait_for_jobs(self, timeout: float = 30.0) -> bool:
+        """Block until background work has finished (tasks may still wait on their rule)."""
+        return self.state.jobs.wait_idle(timeout)
+
+    @property
+    def api_key(self) -> str:
+        return self.state.config.api_key
+
+
+class Emulator(_Controls):
+    """An emulator in this process: ``async with Emulator() as emu:`` then use ``emu.transport``.
+
+    ``AsyncClient(api_key=emu.api_key, endpoint=emu.endpoint, transport=emu.transport)`` reaches
+    it without a socket.
+    """
+
+    def __init__(self, config: EmulatorConfig | None = None, **settings: Any) -> None:
+        self.config = _config(config, settings)
+        self._state: EmulatorState | None = None
+        self._transport: EmulatorTransport | None = None
+
+    @property
+    def state(self) -> EmulatorState:  # type: ignore[override]
+        if self._state is None:
+            raise RuntimeError("the emulator is not running: use `async with Emulator() as emu:`")
+        return self._state
+
+    @property
+    def endpoint(self) -> str:
+        return f"{IN_PROCESS_BASE_URL}/graphql"
+
+    @property
+    def transport(self) -> EmulatorTransport:
+        if self._transport is None:
+            raise RuntimeError("the emulator is not running: use `async with Emulator() as emu:`")
+        return self._transport
+
+    def start(self) -> Self:
+        self._state = EmulatorState(self.config)
+        self._transport = EmulatorTransport(create_app(self._state))
+        return self
+
+    def stop(self) -> None:
+        if self._state is not None:
+            self._state.close()
+            self._state = None
+            self._transport = None
+
+    async def __aenter__(self) -> Self:
+        return await anyio.to_thread.run_sync(self.start)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._transport is not None:
+            await self._transport.aclose()
+        await anyio.to_thread.run_sync(self.stop)
+
+    def __repr__(self) -> str:
+        running = "running" if self._state is not None else "stopped"
+        return f"<Emulator {running} db={self.config.db!r}>"
+
+
+class _QuietDrops(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDropped))
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class EmulatorServer(_Controls):
+    """An emulator served over real HTTP by uvicorn on a background thread.
+
+    ``with EmulatorServer() as server:`` then ``server.endpoint`` (``http://127.0.0.1:PORT/graphql``).
+    """
+
+    def __init__(
+        self,
+        config: EmulatorConfig | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        **settings: Any,
+    ) -> None:
+        self.config = _config(config, settings)
+        self.host = host
+        self.port = port
+        self._state: EmulatorState | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def state(self) -> EmulatorState:  # type: ignore[override]
+        if self._state is None:
+            raise RuntimeError("the emulator server is not running")
+        return self._state
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.base_url}/graphql"
+
+    def _uvicorn(self, state: EmulatorState) -> uvicorn.Server:
+        logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+        config = uvicorn.Config(
+            create_app(state),
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=30,
+        )
+        return uvicorn.Server(config)
+
+    def start(self) -> Self:
+        if self.port == 0:
+            self.port = free_port(self.host)
+        self._state = EmulatorState(self.config)
+        self._server = self._uvicorn(self._state)
+        server = self._server
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(server.serve()), name="aiolabel-emulator", daemon=True
+        )
+        self._thread.start()
+        for _ in range(500):
+            if server.started or not self._thread.is_alive():
+                break
+            threading.Event().wait(0.01)
+        if not server.started:
+            self.stop()
+            raise RuntimeError(f"the emulator could not listen on {self.host}:{self.port}")
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self._state is not None:
+            self._state.close()
+        self._server = self._thread = self._state = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> Self:
+        return await anyio.to_thread.run_sync(self.start)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await anyio.to_thread.run_sync(self.stop)
+
+    def serve_forever(self, announce: Any = print) -> None:
+        """Serve in the foreground (the CLI); prints where to reach it first."""
+        if self.port == 0:
+            self.port = free_port(self.host)
+        self._state = EmulatorState(self.config)
+        server = self._uvicorn(self._state)
+        announce(f"aiolabel emulator listening on {self.base_url}")
+        announce(f"LABELBOX_ENDPOINT={self.endpoint}")
+        announce(f"LABELBOX_API_KEY={self.config.api_key}")
+        try:
+            server.run()
+        finally:
+            self._state.close()
+            self._state = None
+
+    def __repr__(self) -> str:
+        return f"<EmulatorServer {self.base_url} db={self.config.db!r}>"

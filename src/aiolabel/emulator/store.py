@@ -1,0 +1,182 @@
+"""SQLite storage: one connection, one lock, explicit transactions, per-domain DDL.
+
+Every request runs in one transaction (a refused request changes nothing); background jobs write in
+transactions of bounded size so requests interleave with them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+PLATFORM_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS organizations (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES organizations(id),
+    email TEXT NOT NULL, name TEXT NOT NULL, nickname TEXT NOT NULL, timezone TEXT,
+    is_viewer INTEGER NOT NULL DEFAULT 0, is_external INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+    key TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tasks (
+    id TEXT PRIMARY KEY, org_id TEXT NOT NULL, created_by TEXT NOT NULL,
+    type TEXT NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL,
+    completion REAL NOT NULL DEFAULT 0, result TEXT, errors TEXT, metadata TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    -- what the finished work produced, published as status/result/errors when the rule allows
+    work_done INTEGER NOT NULL DEFAULT 0, outcome_status TEXT, outcome_result TEXT,
+    outcome_errors TEXT, polls_left INTEGER NOT NULL DEFAULT 0, ready_at REAL NOT NULL DEFAULT 0,
+    forced_errors TEXT, cancel_requested INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS tasks_by_user ON tasks (created_by, created_at);
+CREATE INDEX IF NOT EXISTS tasks_pending ON tasks (work_done, status);
+CREATE TABLE IF NOT EXISTS task_items (
+    task_id TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, payload TEXT NOT NULL,
+    PRIMARY KEY (task_id, kind, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files (
+    id TEXT PRIMARY KEY, filename TEXT, content_type TEXT, size INTEGER NOT NULL,
+    data BLOB NOT NULL, created_at TEXT NOT NULL
+);
+"""
+
+
+def now_iso(ts: float | None = None) -> str:
+    """A timestamp in the wire format the official SDK parses: ``%Y-%m-%dT%H:%M:%S.%fZ``."""
+    moment = datetime.fromtimestamp(time.time() if ts is None else ts, tz=UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class IdFactory:
+    """cuid-like ids: 25 lowercase characters starting with 'c', unique across restarts."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(int.from_bytes(os.urandom(3), "big"))
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _b36(value: int, width: int) -> str:
+        out = []
+        for _ in range(width):
+            value, digit = divmod(value, 36)
+            out.append(_ALPHABET[digit])
+        return "".join(reversed(out))
+
+    def __call__(self) -> str:
+        with self._lock:
+            count = next(self._counter)
+        stamp = self._b36(time.time_ns() // 1_000_000, 8)
+        rand = self._b36(int.from_bytes(os.urandom(8), "big"), 12)
+        return "c" + stamp + self._b36(count, 4) + rand
+
+
+class Store:
+    """The emulator's state: a SQLite database (a file, or in memory)."""
+
+    def __init__(self, path: str = ":memory:", ddl: list[str] | None = None) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.new_id = IdFactory()
+        self._savepoints = 0
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        if path != ":memory:":
+            self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA temp_store=MEMORY")
+        self._conn.execute("PRAGMA cache_size=-65536")
+        self._conn.execute("PRAGMA foreign_keys=OFF")
+        self._ddl = [PLATFORM_DDL, *(ddl or [])]
+        self.create_schema()
+
+    def create_schema(self) -> None:
+        with self.lock:
+            for script in self._ddl:
+                self._conn.executescript(script)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Hold the lock and run one write transaction; roll back on any exception.
+
+        Nested use (work run inline inside a request) becomes a savepoint of the outer one.
+        """
+        with self.lock:
+            if self._conn.in_transaction:
+                self._savepoints += 1
+                name = f"sp{self._savepoints}"
+                self._conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute(f"ROLLBACK TO {name}")
+                    self._conn.execute(f"RELEASE {name}")
+                    raise
+                finally:
+                    self._savepoints -= 1
+                self._conn.execute(f"RELEASE {name}")
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """Hold the lock for reads outside a transaction."""
+        with self.lock:
+            yield self._conn
+
+    def wipe(self) -> None:
+        """Drop every table and create the schema again (the control API's reset)."""
+        with self.lock:
+            tables = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            for table in tables:
+                self._conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+            self.create_schema()
+
+    def close(self) -> None:
+        with self.lock:
+            self._conn.close()
+
+    # -- small helpers shared by resolvers ------------------------------------------------------
+
+    @staticmethod
+    def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @staticmethod
+    def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON for stored payloads."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
