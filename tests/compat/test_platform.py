@@ -1,0 +1,48 @@
+"""The official SDK's identity calls and error mapping against the emulator platform."""
+
+from __future__ import annotations
+
+import labelbox
+import pytest
+from lbox import exceptions as lbx
+
+from aiolabel.emulator import EmulatorServer
+
+pytestmark = pytest.mark.compat
+
+
+def test_get_user_and_organization(lb_client: labelbox.Client) -> None:
+    user = lb_client.get_user()
+    org = lb_client.get_organization()
+    assert user.email == "emulator@aiolabel.localhost"
+    assert user.created_at is not None
+    assert org.name == "Emulator Organization"
+    assert user.organization().uid == org.uid
+
+
+def test_wrong_key_is_authentication_error(emulator: EmulatorServer) -> None:
+    client = labelbox.Client(api_key="lbemu_not-the-key", endpoint=emulator.endpoint)
+    with pytest.raises(lbx.AuthenticationError):
+        client.get_user()
+
+
+def test_rate_limit_is_api_limit_error(
+    emulator: EmulatorServer, lb_client: labelbox.Client
+) -> None:
+    emulator.set_faults(rate_limit=1)
+    lb_client.get_user()
+    with pytest.raises(lbx.ApiLimitError, match="You have exceeded"):
+        lb_client.get_user()
+
+
+def test_dropped_connection_is_network_error(
+    emulator: EmulatorServer, lb_client: labelbox.Client
+) -> None:
+    emulator.set_faults(drop_rate=1.0)
+    with pytest.raises(lbx.NetworkError):
+        lb_client.get_user()
+
+
+def test_unknown_field_is_invalid_query(lb_client: labelbox.Client) -> None:
+    with pytest.raises(lbx.InvalidQueryError):
+        lb_client.execute("query Nope { user { notAField } }")
