@@ -73,21 +73,18 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         if isinstance(original, Malformed):
             body["errors"] = original.message
         return body
+    if not error.path:  # variable coercion and the like: the request does not fit the schema
+        return _error_body(error, "GRAPHQL_VALIDATION_FAILED")
     if original is not None:
         log.error("resolver failed", exc_info=original)
-        body = {"message": f"Internal server error: {type(original).__name__}"}
-        if error.path:
-            body["path"] = list(error.path)
-        body["extensions"] = {"code": "INTERNAL_SERVER_ERROR", "exception": {"status": 500}}
-        return body
-    if error.path:  # a field broke the schema's promises (null for a non-null field)
-        return {
-            "message": error.message,
-            "path": list(error.path),
-            "extensions": {"code": "INTERNAL_SERVER_ERROR", "exception": {"status": 500}},
-        }
-    # variable coercion and the like: the request does not fit the schema
-    return _error_body(error, "GRAPHQL_VALIDATION_FAILED")
+        message = f"Internal server error: {type(original).__name__}"
+    else:  # a field broke the schema's promises (null for a non-null field)
+        message = error.message
+    return {
+        "message": message,
+        "path": list(error.path),
+        "extensions": {"code": "INTERNAL_SERVER_ERROR", "exception": {"status": 500}},
+    }
 
 
 class _Rollback(Exception):

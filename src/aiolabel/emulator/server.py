@@ -30,6 +30,10 @@ def _config(config: EmulatorConfig | None, overrides: dict[str, Any]) -> Emulato
     for key in ("operations", "latency_operations"):
         if faults.get(key) is not None:
             faults[key] = frozenset(faults[key])
+    if "faults" in overrides:
+        if faults:
+            raise TypeError("pass fault settings either as faults= or as keywords, not both")
+        return EmulatorConfig(**overrides)
     return EmulatorConfig(faults=FaultConfig(**faults), **overrides)
 
 
