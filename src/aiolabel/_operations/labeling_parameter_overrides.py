@@ -1,0 +1,120 @@
+"""Labeling priorities (wire doc §5.5–§5.7): set overrides, list them, bulk priority update.
+
+``setLabelingParameterOverrides`` is the one document that carries literal values: the real
+schema's name for the list's input type is unknown, so no variable can be declared for it. The list
+is rendered by :func:`aiolabel._literals.graphql_literal`, the one escaping function, between
+the constants :data:`SET_LABELING_PARAMETER_OVERRIDES_HEAD` and ``…_TAIL``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiolabel._literals import EnumLiteral, graphql_literal
+from aiolabel._operations import Operation
+from aiolabel._operations._builder import Built
+from aiolabel.errors import InputError, InputTypeError
+from aiolabel.identifiers import Identifiable
+
+__all__ = [
+    "CREATE_QUEUE_PRIORITY_UPDATE_TASK",
+    "GET_PROJECT_LABELING_PARAMETER_OVERRIDES",
+    "SET_LABELING_PARAMETER_OVERRIDES_HEAD",
+    "SET_LABELING_PARAMETER_OVERRIDES_NAME",
+    "SET_LABELING_PARAMETER_OVERRIDES_TAIL",
+    "set_labeling_parameter_overrides",
+]
+
+SET_LABELING_PARAMETER_OVERRIDES_NAME = "SetLabelingParameterOverridesPyApi"
+
+SET_LABELING_PARAMETER_OVERRIDES_HEAD = (
+    "mutation SetLabelingParameterOverridesPyApi($projectId: ID!) {project(where: { id: "
+    "$projectId }) {setLabelingParameterOverrides (dataWithDataRowIdentifiers: "
+)
+"""The document up to the literal list."""
+
+SET_LABELING_PARAMETER_OVERRIDES_TAIL = ") {success}}}"
+"""The document after the literal list."""
+
+_INT32 = 2**31
+
+
+def set_labeling_parameter_overrides(
+    project_id: str, overrides: Sequence[tuple[Identifiable, int]]
+) -> Built:
+    """``project.set_labeling_parameter_overrides(data)``: the document and ``{"projectId"}``.
+
+    ``overrides`` are ``(UniqueId | GlobalKey, priority)`` pairs, rendered as
+    ``[{dataRowIdentifier: {id: "…", idType: ID|GKEY}, priority: N}, …]``. Reads
+    ``project.setLabelingParameterOverrides.success``. Idempotent: setting the same priorities
+    again changes nothing.
+    """
+    if not isinstance(project_id, str) or not project_id:
+        raise InputTypeError("project_id must be a non-empty str")
+    if isinstance(overrides, str | bytes) or not isinstance(overrides, Sequence):
+        raise InputTypeError("overrides must be a sequence of (identifier, priority) pairs")
+    if not overrides:
+        raise InputError("overrides must not be empty")
+    items: list[dict[str, Any]] = []
+    seen: set[Identifiable] = set()
+    for index, pair in enumerate(overrides):
+        if not isinstance(pair, tuple) or len(pair) < 2:
+            raise InputTypeError(f"overrides[{index}] must be an (identifier, priority) tuple")
+        identifier, priority = pair[0], pair[1]
+        if not isinstance(identifier, Identifiable):
+            raise InputTypeError(
+                f"overrides[{index}]: the identifier must be a UniqueId or a GlobalKey, "
+                f"got {type(identifier).__name__}"
+            )
+        if isinstance(priority, bool) or not isinstance(priority, int):
+            raise InputTypeError(f"overrides[{index}]: priority must be an int")
+        if not -_INT32 <= priority < _INT32:
+            raise InputError(f"overrides[{index}]: priority must fit a signed 32-bit integer")
+        if identifier in seen:
+            raise InputError(f"overrides[{index}]: {identifier!r} appears more than once")
+        seen.add(identifier)
+        items.append(
+            {
+                "dataRowIdentifier": {
+                    "id": identifier.key,
+                    "idType": EnumLiteral(identifier.id_type.value),
+                },
+                "priority": priority,
+            }
+        )
+    literal = graphql_literal(items)
+    head, tail = SET_LABELING_PARAMETER_OVERRIDES_HEAD, SET_LABELING_PARAMETER_OVERRIDES_TAIL
+    document = head + literal + tail  # graphql-literal: escaped
+    operation = Operation(SET_LABELING_PARAMETER_OVERRIDES_NAME, document, idempotent=True)
+    return Built(operation, {"projectId": project_id})
+
+
+GET_PROJECT_LABELING_PARAMETER_OVERRIDES = Operation(
+    name="GetProjectLabelingParameterOverridesPyApi",
+    document=(
+        "query GetProjectLabelingParameterOverridesPyApi($param_0: ID!, $skip: Int!, $first: "
+        "Int!){project(where: {id: $param_0}){labelingParameterOverrides(skip: $skip first: "
+        "$first){numberOfLabels priority id dataRow{createdAt externalId globalKey "
+        "mediaAttributes customMetadata { schemaId value } metadataFields { schemaId name value "
+        "kind } rowData id updatedAt}}}}"
+    ),
+    idempotent=True,
+)
+"""``project.labeling_parameter_overrides()``: offset pages, ``{"param_0": project_id, "skip",
+"first": 100}``; reads ``project.labelingParameterOverrides[]`` (⟨LPO⟩). The same document as
+``_builder.relationship(PROJECT, id, "labeling_parameter_overrides")``."""
+
+CREATE_QUEUE_PRIORITY_UPDATE_TASK = Operation(
+    name="createQueuePriorityUpdateTaskPyApi",
+    document=(
+        "mutation createQueuePriorityUpdateTaskPyApi( $priority: Int! $projectId: ID! "
+        "$dataRowIdentifiers: QueuePriorityUpdateDataRowIdentifiersInput ) { project(where: { id:"
+        " $projectId }) { createQueuePriorityUpdateTask( data: { priority: $priority, "
+        "dataRowIdentifiers: $dataRowIdentifiers } ) { taskId } } }"
+    ),
+    idempotent=True,
+)
+"""``project.update_data_row_labeling_priority(rows, priority)``: ``{"priority", "projectId",
+"dataRowIdentifiers": {"ids", "idType"}}``; reads the task id. Setting the same priority again
+changes nothing."""
