@@ -1,6 +1,7 @@
 """aiolabel: an asyncio-native client for the Labelbox API."""
 
 from aiolabel._version import __version__
+from aiolabel.client import AsyncClient
 from aiolabel.enums import (
     AttachmentType,
     CollectionJobStatus,
@@ -13,22 +14,72 @@ from aiolabel.enums import (
     TaskStatus,
     WorkflowStatus,
 )
+from aiolabel.errors import (
+    ApiLimitError,
+    AuthenticationError,
+    AuthorizationError,
+    InputError,
+    InputTypeError,
+    InternalServerError,
+    InvalidQueryError,
+    LabelboxError,
+    MalformedQueryException,
+    NetworkError,
+    OperationNotAllowedException,
+    PartialFailureError,
+    ProcessingWaitTimeout,
+    ResourceConflict,
+    ResourceNotFoundError,
+    TaskFailedError,
+    TaskTimeout,
+    TimeoutError,
+    UnprocessableEntityError,
+    ValidationFailedError,
+)
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.models import DataUpsertTask, Organization, Task, User
+from aiolabel.pagination import Paginator
 
 __all__ = [
+    "ApiLimitError",
+    "AsyncClient",
     "AttachmentType",
+    "AuthenticationError",
+    "AuthorizationError",
     "CollectionJobStatus",
     "DataRowMetadataKind",
+    "DataUpsertTask",
     "DeleteBatchLabelsType",
     "GlobalKey",
     "GlobalKeys",
     "IdType",
+    "InputError",
+    "InputTypeError",
+    "InternalServerError",
+    "InvalidQueryError",
+    "LabelboxError",
+    "MalformedQueryException",
     "MediaType",
+    "NetworkError",
+    "OperationNotAllowedException",
+    "Organization",
+    "Paginator",
+    "PartialFailureError",
+    "ProcessingWaitTimeout",
     "QualityMode",
+    "ResourceConflict",
+    "ResourceNotFoundError",
     "StreamType",
+    "Task",
+    "TaskFailedError",
     "TaskStatus",
+    "TaskTimeout",
+    "TimeoutError",
     "UniqueId",
     "UniqueIds",
+    "UnprocessableEntityError",
+    "User",
+    "ValidationFailedError",
     "WorkflowStatus",
     "__version__",
 ]

@@ -1,0 +1,188 @@
+"""The one retry policy (tenacity), used by every request the SDK makes.
+
+What is retried: HTTP 5xx and retryable INTERNAL_SERVER_ERRORs (:class:`InternalServerError`),
+429 and "You have exceeded" (:class:`ApiLimitError`, honouring ``Retry-After``), timeouts and
+connection errors. Anything else is raised at once.
+
+When a request may have reached the server, repeating a mutation could apply it twice, so a
+mutation is retried only when that is safe: the request provably never left
+(``error.request_sent`` is False), the server said to retry (429, 502, 503, "You have exceeded"),
+or the operation is declared idempotent (``Operation.retry_safe``). A caller may also pass a
+``reconcile`` step: before resending an ambiguous mutation it looks up whether the first attempt
+was applied (say, a batch by name) and returns that result instead of resending.
+
+Backoff is exponential with full jitter (``uniform(0, min(max_backoff, initial * 2**n))``), never
+shorter than the server's ``Retry-After``. Attempts are bounded (``max_retries`` retries after the
+first try) and so is the overall time (``deadline``, counted from the first try; a wait that would
+end past it is not started). On give-up the caller gets the last :class:`LabelboxError` itself,
+with ``attempts`` set, never a tenacity error.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import anyio
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+
+from aiolabel.errors import (
+    ApiLimitError,
+    InputError,
+    InputTypeError,
+    InternalServerError,
+    LabelboxError,
+    NetworkError,
+    TaskTimeout,
+    TimeoutError,
+)
+
+__all__ = ["SERVER_SAID_RETRY", "Reconcile", "RetryPolicy"]
+
+logger = logging.getLogger("aiolabel.retry")
+
+T = TypeVar("T")
+
+Reconcile = Callable[[LabelboxError], Awaitable[Any]]
+"""``async reconcile(last_error) -> result | None``: called before resending a mutation after an
+ambiguous failure. A non-None value is returned to the caller as the operation's result (the first
+attempt was applied); None means it was not applied and the request is sent again."""
+
+SERVER_SAID_RETRY = frozenset({429, 502, 503})
+"""HTTP statuses after which even a non-idempotent mutation may be resent."""
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if not isinstance(exc, LabelboxError) or isinstance(exc, TaskTimeout):
+        return False
+    if isinstance(exc, InternalServerError | ApiLimitError | TimeoutError | NetworkError):
+        return True
+    return exc.status_code == 429
+
+
+def _server_said_retry(exc: LabelboxError) -> bool:
+    return isinstance(exc, ApiLimitError) or exc.status_code in SERVER_SAID_RETRY
+
+
+@dataclass
+class RetryPolicy:
+    """Configuration and loop of the retry policy. ``sleep``, ``clock`` and ``random`` are seams
+    for tests (the defaults are ``anyio.sleep``, ``time.monotonic`` and ``random.random``)."""
+
+    max_retries: int = 5
+    deadline: float = 120.0
+    initial_backoff: float = 0.5
+    max_backoff: float = 30.0
+    sleep: Callable[[float], Awaitable[None]] = field(default=anyio.sleep, repr=False)
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    random: Callable[[], float] = field(default=random.random, repr=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
+            raise InputTypeError("max_retries must be an int")
+        if not 0 <= self.max_retries <= 100:
+            raise InputError("max_retries must be between 0 and 100")
+        for name in ("deadline", "initial_backoff", "max_backoff"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise InputTypeError(f"{name} must be a number of seconds")
+            if not value > 0 or value != value:
+                raise InputError(f"{name} must be positive")
+
+    def retryable(
+        self, exc: BaseException, *, retry_safe: bool, can_reconcile: bool = False
+    ) -> bool:
+        """Whether ``exc`` may be followed by another attempt of the same request."""
+        if not _is_transient(exc):
+            return False
+        assert isinstance(exc, LabelboxError)
+        return retry_safe or not exc.request_sent or _server_said_retry(exc) or can_reconcile
+
+    def backoff(self, retry_number: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number ``retry_number`` (1 for the first retry)."""
+        cap = min(self.max_backoff, self.initial_backoff * 2.0 ** (retry_number - 1))
+        delay = self.random() * cap
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return delay
+
+    def next_delay(
+        self, exc: BaseException, attempt: int, started: float, *, retry_safe: bool
+    ) -> float | None:
+        """Seconds to wait before another try after ``attempt`` tries failed, or None to give up.
+
+        For loops tenacity cannot drive (streamed downloads); :meth:`call` applies the same rules.
+        """
+        if attempt > self.max_retries or not self.retryable(exc, retry_safe=retry_safe):
+            return None
+        retry_after = exc.retry_after if isinstance(exc, LabelboxError) else None
+        delay = self.backoff(attempt, retry_after)
+        if self.clock() - started + delay > self.deadline:
+            return None
+        return delay
+
+    async def call(
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        *,
+        retry_safe: bool,
+        reconcile: Reconcile | None = None,
+        what: str = "request",
+    ) -> T:
+        """Run ``attempt`` until it succeeds or the policy gives up (then raise its last error)."""
+        start = self.clock()
+        attempts = 0
+        ambiguous: LabelboxError | None = None
+
+        async def one() -> T:
+            nonlocal attempts, ambiguous
+            if ambiguous is not None and reconcile is not None:
+                found = await reconcile(ambiguous)
+                if found is not None:
+                    logger.info("%s: reconciled after an ambiguous failure", what)
+                    return found  # type: ignore[no-any-return]
+            attempts += 1
+            try:
+                return await attempt()
+            except LabelboxError as exc:
+                exc.attempts = attempts
+                if not retry_safe and exc.request_sent and not _server_said_retry(exc):
+                    ambiguous = exc  # sticky: every later resend reconciles first
+                raise
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            retry_after = exc.retry_after if isinstance(exc, LabelboxError) else None
+            return self.backoff(state.attempt_number, retry_after)
+
+        def stop(state: RetryCallState) -> bool:
+            if state.attempt_number > self.max_retries:
+                return True
+            return self.clock() - start + state.upcoming_sleep > self.deadline
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            logger.info(
+                "%s failed (%s: %s); retry %d in %.2fs",
+                what,
+                type(exc).__name__,
+                exc,
+                state.attempt_number,
+                state.upcoming_sleep,
+            )
+
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(
+                lambda e: self.retryable(e, retry_safe=retry_safe, can_reconcile=bool(reconcile))
+            ),
+            wait=wait,
+            stop=stop,
+            sleep=self.sleep,
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        return await retrying(one)

@@ -1,0 +1,676 @@
+"""The one place that speaks HTTP: one shared ``httpx.AsyncClient``, headers, GraphQL POST,
+multipart ``uploadFile``, downloads of signed URLs, and the mapping of failures to typed errors.
+
+Every request passes through the same three gates, in this order: the retry policy
+(:mod:`aiolabel._retry`) around each attempt; then, per attempt, the optional rate limit
+(:mod:`aiolabel._ratelimit`) and the client's concurrency limiter (``anyio.CapacityLimiter``).
+Downloads of signed URLs take no limiter slot and no rate-limit token (they are not API calls, and
+a caller may make API calls while consuming a download); the connection pool has headroom for them.
+
+Any httpx transport can be plugged in (``transport=httpx.MockTransport(...)``, an ASGI transport,
+respx). ``transport="aiohttp"`` uses httpx-aiohttp (the ``aiolabel[aiohttp]`` extra).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import mimetypes
+import os
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import IO, Any, Literal, TypeAlias
+
+import anyio
+import httpx
+
+from aiolabel._retry import Reconcile, RetryPolicy
+from aiolabel._version import __version__
+from aiolabel.errors import (
+    InputError,
+    InputTypeError,
+    LabelboxError,
+    NetworkError,
+    ResourceNotFoundError,
+    TimeoutError,
+    error_from_response,
+    parse_retry_after,
+)
+
+__all__ = [
+    "UPLOAD_FILE_DOCUMENT",
+    "Transport",
+    "TransportOption",
+    "UploadContent",
+    "encode_variables",
+    "experimental_endpoint",
+    "python_version_info",
+    "split_lines",
+]
+
+logger = logging.getLogger("aiolabel.transport")
+
+USER_AGENT = f"aiolabel {__version__}"
+
+UPLOAD_FILE_DOCUMENT = (
+    "mutation UploadFile($file: Upload!, $contentLength: Int!, $sign: Boolean) "
+    "{ uploadFile(file: $file, contentLength: $contentLength, sign: $sign) {url filename} }"
+)
+"""The official ``uploadFile`` document (whitespace collapsed)."""
+
+TransportOption: TypeAlias = httpx.AsyncBaseTransport | Literal["httpx", "aiohttp"] | None
+
+UploadContent: TypeAlias = (
+    bytes | bytearray | memoryview | str | os.PathLike[str] | Iterable[bytes] | AsyncIterable[bytes]
+)
+"""What :meth:`Transport.upload` accepts: bytes, text (sent as UTF-8), a path to a local file
+(``os.PathLike``; a plain ``str`` is content, not a path), or an (async) iterable of bytes."""
+
+_STREAM_CHUNK = 64 * 1024
+_SPOOL_IN_MEMORY = 8 * 1024 * 1024
+
+
+def python_version_info() -> str:
+    """``3.11.7-final``, the official ``X-Python-Version`` value."""
+    v = sys.version_info
+    return f"{v.major}.{v.minor}.{v.micro}-{v.releaselevel}"
+
+
+def experimental_endpoint(endpoint: str) -> str:
+    """The experimental endpoint: every ``/graphql`` replaced by ``/_gql``, as the SDK does."""
+    return endpoint.replace("/graphql", "/_gql")
+
+
+def _json_default(value: object) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise InputTypeError(f"cannot send a {type(value).__name__} as a GraphQL variable")
+
+
+def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
+    """The JSON envelope ``{"query", "variables"}`` as UTF-8 bytes.
+
+    Datetimes anywhere in ``variables`` become UTC ``%Y-%m-%dT%H:%M:%SZ`` strings (naive ones are
+    taken as UTC), enums their value, sets and tuples lists. Other non-JSON values, NaN and
+    infinities raise :class:`InputTypeError` / :class:`InputError` before anything is sent.
+    """
+    if variables is not None and not isinstance(variables, Mapping):
+        raise InputTypeError(f"variables must be a mapping, got {type(variables).__name__}")
+    try:
+        return json.dumps(
+            {"query": query, "variables": None if variables is None else dict(variables)},
+            default=_json_default,
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+    except ValueError as exc:
+        if isinstance(exc, LabelboxError):
+            raise
+        raise InputError(f"variables cannot be sent as JSON: {exc}") from None
+
+
+def _header_value(name: str, value: str) -> str:
+    if not isinstance(value, str):
+        raise InputTypeError(f"{name} must be a str")
+    if any(c in value for c in "\r\n\x00") or not value.isascii():
+        raise InputError(f"{name} must be printable ASCII")
+    return value
+
+
+def _never_sent(exc: httpx.TransportError) -> bool:
+    """True when the request provably did not reach the server."""
+    if not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return False
+    cause = exc.__cause__
+    if cause is not None and type(cause).__module__.startswith("aiohttp"):
+        # httpx-aiohttp maps every aiohttp ClientConnectionError (a server disconnect after the
+        # request was written included) to ConnectTimeout; only a connector error is "not sent".
+        return any(c.__name__ == "ClientConnectorError" for c in type(cause).__mro__)
+    return True
+
+
+def _transport_error(exc: httpx.HTTPError, what: str) -> LabelboxError:
+    if isinstance(exc, httpx.TimeoutException):
+        err: LabelboxError = TimeoutError(f"{what} timed out ({type(exc).__name__})", exc)
+        err.request_sent = not _never_sent(exc)
+        return err
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return LabelboxError(f"{what}: {exc}")
+    if isinstance(exc, httpx.TransportError):
+        return NetworkError(exc, request_sent=not _never_sent(exc))
+    return LabelboxError(f"{what} failed: {exc}", exc)
+
+
+@dataclass(frozen=True, slots=True)
+class _Upload:
+    """A replayable upload body: its exact byte length and a factory of fresh byte streams."""
+
+    length: int
+    open: Callable[[], AsyncIterator[bytes]]
+    cleanup: Callable[[], None] | None = None
+
+
+async def _bytes_once(data: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(data), _STREAM_CHUNK):
+        yield data[start : start + _STREAM_CHUNK]
+
+
+async def _read_path(path: str) -> AsyncIterator[bytes]:
+    async with await anyio.open_file(path, "rb") as f:
+        while chunk := await f.read(_STREAM_CHUNK):
+            yield chunk
+
+
+async def _read_spool(spool: IO[bytes]) -> AsyncIterator[bytes]:
+    spool.seek(0)
+    while chunk := await anyio.to_thread.run_sync(spool.read, _STREAM_CHUNK):
+        yield chunk
+
+
+async def _prepare_upload(content: UploadContent) -> _Upload:
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    if isinstance(content, bytes | bytearray | memoryview):
+        data: bytes = bytes(content)
+        return _Upload(len(data), lambda: _bytes_once(data))
+    if isinstance(content, os.PathLike):
+        path = os.fspath(content)
+        if not isinstance(path, str):
+            raise InputTypeError("a path to upload must be a str path")
+        try:
+            size = (await anyio.Path(path).stat()).st_size
+        except OSError as exc:
+            raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
+        return _Upload(size, lambda: _read_path(path))
+    if isinstance(content, AsyncIterable | Iterable):
+        # Not replayable and of unknown length: spool it (on disk past 8 MiB) so the exact byte
+        # length is known up front and a retry can resend it.
+        spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
+        size = 0
+        try:
+            if isinstance(content, AsyncIterable):
+                async for piece in content:
+                    size += _spool_write(spool, piece)
+            else:
+                for item in content:
+                    size += _spool_write(spool, item)
+        except BaseException:
+            spool.close()
+            raise
+        return _Upload(size, lambda: _read_spool(spool), spool.close)
+    raise InputTypeError(
+        f"cannot upload a {type(content).__name__}: give bytes, str, an os.PathLike "
+        "or an (async) iterable of bytes"
+    )
+
+
+def _spool_write(spool: IO[bytes], chunk: object) -> int:
+    if not isinstance(chunk, bytes | bytearray | memoryview):
+        raise InputTypeError(f"an upload iterable must yield bytes, got {type(chunk).__name__}")
+    return spool.write(chunk)
+
+
+def _quote_param(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "").replace("\n", "")
+
+
+class _Multipart:
+    """A GraphQL multipart request (operations, map, file "1") as a byte stream of known size."""
+
+    def __init__(
+        self, operations: bytes, upload: _Upload, filename: str, content_type: str | None
+    ) -> None:
+        self.boundary = secrets.token_hex(16)
+        b = self.boundary.encode()
+        mapping = b'{"1": ["variables.file"]}'
+        file_head = f'Content-Disposition: form-data; name="1"; filename="{_quote_param(filename)}"'
+        if content_type:
+            file_head += f"\r\nContent-Type: {_quote_param(content_type)}"
+        self._head = (
+            b"--" + b + b'\r\nContent-Disposition: form-data; name="operations"\r\n\r\n'
+            + operations
+            + b"\r\n--" + b + b'\r\nContent-Disposition: form-data; name="map"\r\n\r\n'
+            + mapping
+            + b"\r\n--" + b + b"\r\n" + file_head.encode("utf-8") + b"\r\n\r\n"
+        )  # fmt: skip
+        self._tail = b"\r\n--" + b + b"--\r\n"
+        self._upload = upload
+        self.length = len(self._head) + upload.length + len(self._tail)
+
+    @property
+    def content_type(self) -> str:
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        yield self._head
+        sent = 0
+        async for chunk in self._upload.open():
+            sent += len(chunk)
+            yield bytes(chunk)
+        if sent != self._upload.length:
+            raise InputError(f"upload content changed while sending ({sent} bytes, expected "
+                             f"{self._upload.length})")  # fmt: skip
+        yield self._tail
+
+
+class Transport:
+    """HTTP for one client. Create through :class:`aiolabel.AsyncClient`, not directly."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        endpoint: str,
+        timeout: float,
+        retry: RetryPolicy,
+        limiter: anyio.CapacityLimiter,
+        rate_limiter: Any = None,
+        transport: TransportOption = None,
+        max_connections: int = 20,
+    ) -> None:
+        self._api_key = api_key
+        self.endpoint = endpoint
+        self.timeout = timeout
+        self.retry = retry
+        self.limiter = limiter
+        self.rate_limiter = rate_limiter
+        self._transport_option = transport
+        self._max_connections = max_connections
+        self._http: httpx.AsyncClient | None = None
+        self._closed = False
+
+    def __repr__(self) -> str:
+        kind = (
+            self._transport_option
+            if isinstance(self._transport_option, str | None)
+            else type(self._transport_option).__name__
+        )
+        return f"Transport(endpoint={self.endpoint!r}, transport={kind or 'httpx'!r})"
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The shared ``httpx.AsyncClient``, created on first use."""
+        if self._closed:
+            raise LabelboxError("this client is closed")
+        if self._http is None:
+            self._http = self._build_http()
+        return self._http
+
+    def _build_http(self) -> httpx.AsyncClient:
+        # Room for downloads (which take no limiter slot) on top of the API requests.
+        limits = httpx.Limits(
+            max_connections=self._max_connections * 2,
+            max_keepalive_connections=self._max_connections,
+        )
+        option = self._transport_option
+        transport: httpx.AsyncBaseTransport | None
+        if option is None or option == "httpx":
+            transport = None
+        elif option == "aiohttp":
+            try:
+                from httpx_aiohttp import AiohttpTransport
+            except ImportError:  # pragma: no cover - depends on the extra
+                raise InputError(
+                    'transport="aiohttp" needs the extra: pip install "aiolabel[aiohttp]"'
+                ) from None
+            transport = AiohttpTransport(limits=limits)
+        elif isinstance(option, httpx.AsyncBaseTransport):
+            transport = option
+        else:
+            raise InputTypeError(
+                "transport must be an httpx.AsyncBaseTransport, 'httpx' or 'aiohttp'"
+            )
+        return httpx.AsyncClient(
+            transport=transport,
+            limits=limits,
+            timeout=httpx.Timeout(self.timeout),
+            headers={"X-User-Agent": USER_AGENT, "X-Python-Version": python_version_info()},
+            follow_redirects=False,
+        )
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._http is not None:
+            http, self._http = self._http, None
+            await http.aclose()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def redact(self, text: str) -> str:
+        """``text`` with the API key masked (server messages could echo it)."""
+        return text.replace(self._api_key, "<redacted>") if self._api_key else text
+
+    def _redact_error(self, err: LabelboxError) -> LabelboxError:
+        if self._api_key and self._api_key in str(err):
+            err.message = self.redact(err.message)
+            err.args = tuple(self.redact(a) if isinstance(a, str) else a for a in err.args)
+            if err.cause is not None and self._api_key in str(err.cause):
+                err.cause = self.redact(str(err.cause))
+        return err
+
+    @contextlib.asynccontextmanager
+    async def _gate(self) -> AsyncIterator[None]:
+        if self.rate_limiter is not None:
+            await self.rate_limiter.acquire()
+        async with self.limiter:
+            yield
+
+    def _auth_headers(self, sdk_method: str) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self._api_key}",
+            "X-SDK-Method": _header_value("sdk_method", sdk_method),
+        }
+
+    def _timeout(self, timeout: float | None) -> httpx.Timeout:
+        value = self.timeout if timeout is None else timeout
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise InputError("timeout must be a positive number of seconds")
+        return httpx.Timeout(value)
+
+    def _map(
+        self, response: httpx.Response, body: bytes, error_log_key: str
+    ) -> tuple[LabelboxError | None, Any]:
+        err, parsed = error_from_response(
+            response.status_code,
+            response.reason_phrase,
+            body,
+            retry_after=response.headers.get("retry-after"),
+            error_log_key=error_log_key,
+        )
+        if err is None:
+            return None, parsed
+        if err.retry_after is not None and err.status_code == 429 and self.rate_limiter:
+            self.rate_limiter.pause(err.retry_after)
+        return self._redact_error(err), parsed
+
+    async def _post(
+        self,
+        url: str,
+        *,
+        content: Any,
+        headers: dict[str, str],
+        http_timeout: httpx.Timeout,
+        what: str,
+    ) -> tuple[httpx.Response, bytes]:
+        started = time.perf_counter()
+        async with self._gate():
+            try:
+                response = await self.http.post(
+                    url, content=content, headers=headers, timeout=http_timeout
+                )
+                body = response.content
+            except httpx.HTTPError as exc:
+                logger.debug("%s: %s", what, type(exc).__name__)
+                raise self._redact_error(_transport_error(exc, what)) from None
+        logger.debug("%s -> %d in %.3fs", what, response.status_code,
+                     time.perf_counter() - started)  # fmt: skip
+        return response, body
+
+    # -- GraphQL -----------------------------------------------------------------------------
+
+    async def graphql(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        sdk_method: str,
+        experimental: bool = False,
+        timeout: float | None = None,  # noqa: ASYNC109 - an HTTP timeout, per request
+        retry_safe: bool = True,
+        expect_one: bool = False,
+        reconcile: Reconcile | None = None,
+        error_log_key: str = "message",
+        name: str = "",
+    ) -> dict[str, Any]:
+        """POST a GraphQL document and return its ``data`` (retried per the policy).
+
+        RESOURCE_NOT_FOUND raises :class:`ResourceNotFoundError` when ``expect_one``; otherwise
+        the response's ``data`` is returned as is (the missing object is ``null`` in it, or the
+        result is ``{}`` when the server sent no data at all).
+        """
+        if not isinstance(query, str) or not query.strip():
+            raise InputError("query must be a non-empty str")
+        body = encode_variables(query, variables)
+        url = experimental_endpoint(self.endpoint) if experimental else self.endpoint
+        headers = self._auth_headers(sdk_method)
+        headers["Content-Type"] = "application/json"
+        headers["Accept"] = "application/json"
+        http_timeout = self._timeout(timeout)
+        what = f"GraphQL {name or 'request'}"
+
+        async def attempt() -> dict[str, Any]:
+            response, raw = await self._post(url, content=body, headers=headers,
+                                             http_timeout=http_timeout, what=what)  # fmt: skip
+            err, parsed = self._map(response, raw, error_log_key)
+            if err is not None:
+                if not isinstance(err, ResourceNotFoundError) or expect_one:
+                    raise err
+                logger.debug("%s: RESOURCE_NOT_FOUND, returning the data with nulls", what)
+            data = parsed.get("data") if isinstance(parsed, Mapping) else None
+            return data if isinstance(data, dict) else {}
+
+        return await self.retry.call(attempt, retry_safe=retry_safe, reconcile=reconcile,
+                                     what=what)  # fmt: skip
+
+    # -- uploads -----------------------------------------------------------------------------
+
+    async def upload(
+        self,
+        content: UploadContent,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        sign: bool = False,
+        sdk_method: str = "Client:upload_data",
+        timeout: float | None = None,  # noqa: ASYNC109 - an HTTP timeout, per request
+    ) -> str:
+        """Upload ``content`` with ``uploadFile`` (GraphQL multipart spec) and return its URL.
+
+        The body is streamed with an exact ``Content-Length`` and ``contentLength`` is the byte
+        length (the official SDK sends the character count of a str). The file part is named
+        ``filename`` with ``Content-Type: content_type`` when both are given, else ``"1"`` with no
+        type, as the official SDK does. Retried like an idempotent request (a repeat only leaves
+        an unused file behind).
+        """
+        if filename is not None and not isinstance(filename, str):
+            raise InputTypeError("filename must be a str")
+        if content_type is not None and not isinstance(content_type, str):
+            raise InputTypeError("content_type must be a str")
+        if not isinstance(sign, bool):
+            raise InputTypeError("sign must be a bool")
+        upload = await _prepare_upload(content)
+        try:
+            operations = json.dumps(
+                {
+                    "variables": {"file": None, "contentLength": upload.length, "sign": sign},
+                    "query": UPLOAD_FILE_DOCUMENT,
+                }
+            ).encode("utf-8")
+            if filename and content_type:
+                part_name, part_type = filename, content_type
+            else:
+                part_name, part_type = "1", None
+            headers = self._auth_headers(sdk_method)
+            http_timeout = self._timeout(timeout)
+
+            async def attempt() -> str:
+                body = _Multipart(operations, upload, part_name, part_type)
+                headers["Content-Type"] = body.content_type
+                headers["Content-Length"] = str(body.length)
+                response, raw = await self._post(self.endpoint, content=body.stream(),
+                                                 headers=headers, http_timeout=http_timeout,
+                                                 what="uploadFile")  # fmt: skip
+                err, parsed = self._map(response, raw, "message")
+                if err is not None:
+                    raise err
+                try:
+                    url = parsed["data"]["uploadFile"]["url"]
+                except (KeyError, TypeError):
+                    url = None
+                if not isinstance(url, str):
+                    raise LabelboxError("uploadFile returned no url")
+                return url
+
+            return await self.retry.call(attempt, retry_safe=True, what="uploadFile")
+        finally:
+            if upload.cleanup is not None:
+                upload.cleanup()
+
+    # -- downloads ---------------------------------------------------------------------------
+
+    async def download(
+        self,
+        url: str,
+        *,
+        timeout: float | None = 30.0,  # noqa: ASYNC109 - an HTTP timeout, per request
+        expected_length: int | None = None,
+    ) -> AsyncIterator[bytes]:
+        """Stream the body of a signed URL (GET, no Authorization header), retried.
+
+        A failure midway resumes where it stopped (``Range`` when the server honours it, else
+        by skipping what was already yielded), so no byte is yielded twice. With
+        ``expected_length`` a body of any other length raises :class:`LabelboxError`.
+        """
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise InputError("a download URL must be an http(s) URL")
+        if expected_length is not None and (
+            isinstance(expected_length, bool)
+            or not isinstance(expected_length, int)
+            or expected_length < 0
+        ):
+            raise InputError("expected_length must be a non-negative int")
+        http_timeout = self._timeout(timeout)
+        what = "download"
+        received = 0
+        attempt = 0
+        started = self.retry.clock()
+        while True:
+            attempt += 1
+            try:
+                async for chunk in self._download_once(url, received, http_timeout, what,
+                                                       expected_length):  # fmt: skip
+                    received += len(chunk)
+                    yield chunk
+                break
+            except LabelboxError as exc:
+                exc.attempts = attempt
+                delay = self.retry.next_delay(exc, attempt, started, retry_safe=True)
+                if delay is None:
+                    raise
+                logger.info("%s failed (%s); retry %d in %.2fs", what, type(exc).__name__,
+                            attempt, delay)  # fmt: skip
+                await self.retry.sleep(delay)
+        if expected_length is not None and received != expected_length:
+            raise LabelboxError(f"download: expected {expected_length} bytes, got {received}")
+
+    async def _download_once(
+        self,
+        url: str,
+        offset: int,
+        http_timeout: httpx.Timeout,
+        what: str,
+        expected_length: int | None,
+    ) -> AsyncIterator[bytes]:
+        headers = {"Range": f"bytes={offset}-"} if offset else {}
+        try:
+            async with self.http.stream("GET", url, headers=headers, timeout=http_timeout,
+                                        follow_redirects=True) as response:  # fmt: skip
+                if not 200 <= response.status_code < 300:
+                    await response.aread()
+                    raise self._download_error(response)
+                skip = offset if response.status_code != 206 else 0
+                length = response.headers.get("content-length")
+                if (
+                    expected_length is not None
+                    and offset == 0
+                    and length is not None
+                    and length.isdigit()
+                    and "content-encoding" not in response.headers
+                    and int(length) != expected_length
+                ):
+                    raise LabelboxError(
+                        f"{what}: expected {expected_length} bytes, the server announces {length}"
+                    )
+                async for chunk in response.aiter_bytes(_STREAM_CHUNK):
+                    if skip:
+                        if len(chunk) <= skip:
+                            skip -= len(chunk)
+                            continue
+                        chunk, skip = chunk[skip:], 0
+                    yield chunk
+        except httpx.HTTPError as exc:
+            raise _transport_error(exc, what) from None
+
+    def _download_error(self, response: httpx.Response) -> LabelboxError:
+        from aiolabel.errors import ApiLimitError, InternalServerError
+
+        status = response.status_code
+        err: LabelboxError
+        if status == 429:
+            err = ApiLimitError(f"download: 429 {response.reason_phrase}")
+        elif status >= 500:
+            err = InternalServerError(f"download: {status} {response.reason_phrase}")
+        else:
+            err = LabelboxError(f"download: {status} {response.reason_phrase}")
+        err.status_code = status
+        err.retry_after = parse_retry_after(response.headers.get("retry-after"))
+        return err
+
+    def download_lines(
+        self,
+        url: str,
+        *,
+        timeout: float | None = 30.0,
+        expected_length: int | None = None,
+    ) -> AsyncIterator[str]:
+        """:meth:`download` split into lines (see :func:`split_lines`)."""
+        return split_lines(self.download(url, timeout=timeout, expected_length=expected_length))
+
+
+async def split_lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[str]:
+    """UTF-8 lines of a byte stream, without line ends; blank lines skipped.
+
+    Lines may span chunks; only the unfinished line is held, so memory stays flat.
+    """
+    partial: list[bytes] = []
+    async for chunk in chunks:
+        parts = chunk.split(b"\n")
+        if len(parts) == 1:
+            partial.append(chunk)
+            continue
+        partial.append(parts[0])
+        lines = [b"".join(partial), *parts[1:-1]]
+        partial = [parts[-1]]
+        for line in lines:
+            if line.strip():
+                yield line.rstrip(b"\r").decode("utf-8")
+    last = b"".join(partial)
+    if last.strip():
+        yield last.rstrip(b"\r").decode("utf-8")
+
+
+def guess_content_type(path: str) -> str | None:
+    """The MIME type of a local file from its name, as the official ``upload_file`` does."""
+    return mimetypes.guess_type(path)[0]

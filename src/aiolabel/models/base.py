@@ -1,0 +1,67 @@
+"""The immutable pydantic base of every model, bound to the client that fetched it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr
+from pydantic.alias_generators import to_camel
+
+from aiolabel.errors import InputTypeError, LabelboxError
+
+if TYPE_CHECKING:
+    from aiolabel.client import AsyncClient
+
+__all__ = ["DateTime", "Model"]
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+DateTime = Annotated[datetime, AfterValidator(_aware)]
+"""A timezone-aware datetime; the wire's ``2024-01-01T00:00:00.000Z`` parses to UTC and a value
+without an offset is taken as UTC."""
+
+
+class Model(BaseModel):
+    """Frozen model with snake_case fields and the wire's camelCase names as aliases.
+
+    Build from a response with :meth:`from_wire`; the client reference is private, so it is
+    neither in ``repr`` nor in ``model_dump``. Unknown wire keys are ignored.
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        populate_by_name=True,
+        alias_generator=to_camel,
+        extra="ignore",
+    )
+
+    _client: AsyncClient | None = PrivateAttr(default=None)
+
+    @classmethod
+    def from_wire(cls, client: AsyncClient | None, data: Mapping[str, Any]) -> Self:
+        """Parse a response object (camelCase keys) and bind it to ``client``."""
+        if not isinstance(data, Mapping):
+            raise LabelboxError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
+        model = cls.model_validate(data)
+        model._client = client
+        return model
+
+    @property
+    def client(self) -> AsyncClient:
+        """The client this object was fetched with."""
+        if self._client is None:
+            raise LabelboxError(f"this {type(self).__name__} is not bound to a client")
+        return self._client
+
+    def _bind(self, client: AsyncClient) -> Self:
+        from aiolabel.client import AsyncClient
+
+        if not isinstance(client, AsyncClient):
+            raise InputTypeError("client must be an AsyncClient")
+        self._client = client
+        return self

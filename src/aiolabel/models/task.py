@@ -1,0 +1,535 @@
+"""Task: a handle on long server-side work, polled with backoff, failing loudly.
+
+Unlike other models a Task changes: :meth:`Task.refresh` and :meth:`Task.wait_till_done` update
+it in place (it stays frozen against assignment). Waits share one loop per client
+(:class:`TaskPoller`): however many tasks are awaited at once, each tick refreshes every pending
+task, and the tick interval grows exponentially with jitter from 0.1 s to 3 s.
+
+Results and errors come as async iterators of ``dict`` in one shape whatever the task type
+(see :meth:`Task.result` and :meth:`Task.errors`), streamed, never materialised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import anyio
+from pydantic import Field
+
+from aiolabel._operations import tasks as ops
+from aiolabel._transport import split_lines
+from aiolabel.enums import StreamType, TaskStatus
+from aiolabel.errors import (
+    InputError,
+    InputTypeError,
+    LabelboxError,
+    TaskFailedError,
+    TaskTimeout,
+)
+from aiolabel.models.base import DateTime, Model
+from aiolabel.pagination import dig
+
+if TYPE_CHECKING:
+    from aiolabel.client import AsyncClient
+
+__all__ = ["DataUpsertTask", "Task", "TaskPoller", "poll_delays"]
+
+logger = logging.getLogger("aiolabel.task")
+
+UPSERT_TASK_TYPE = "adv-upsert-data-rows"
+EXPORT_TASK_TYPE = "export-data-rows"
+INLINE_ERROR_TASK_TYPES = frozenset(
+    {"add-data-rows-to-batch", "send-to-task-queue", "send-to-annotate"}
+)
+LEGACY_IMPORT_NAME = "JSON Import"
+RESULT_WAIT_SECONDS = 600.0
+"""How long ``result()``/``errors()`` wait for a task still in progress (as the official SDK)."""
+
+
+def _check_timeout(timeout_seconds: object) -> float:
+    if isinstance(timeout_seconds, bool) or not isinstance(timeout_seconds, int | float):
+        raise InputTypeError("timeout_seconds must be a number")
+    if not timeout_seconds > 0 or timeout_seconds != timeout_seconds:
+        raise InputError("timeout_seconds must be positive")
+    return float(timeout_seconds)
+
+
+class Task(Model):
+    """A server-side task (wire §7). ``status`` is the raw string; see :attr:`status_as_enum`."""
+
+    uid: str = Field(alias="id")
+    name: str | None = None
+    type: str | None = None
+    status: str | None = None
+    completion_percentage: float | None = None
+    result_url: str | None = Field(default=None, alias="result")
+    errors_url: str | None = Field(default=None, alias="errors")
+    metadata: Any = None
+    created_at: DateTime | None = None
+    updated_at: DateTime | None = None
+
+    SDK_PREFIX: ClassVar[str] = "Task"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Task) and (other.uid, other.type) == (self.uid, self.type)
+
+    def __hash__(self) -> int:
+        return hash(self.uid)
+
+    @classmethod
+    def _build(cls, client: AsyncClient, data: dict[str, Any]) -> Task:
+        """The right class for the wire object (``DataUpsertTask`` for upserts)."""
+        kind = data.get("type")
+        klass = (
+            DataUpsertTask if isinstance(kind, str) and kind.lower() == UPSERT_TASK_TYPE else cls
+        )
+        return klass.from_wire(client, data)
+
+    @property
+    def status_as_enum(self) -> TaskStatus:
+        return TaskStatus(self.status or "UNKNOWN")
+
+    @property
+    def done(self) -> bool:
+        """No longer in progress (COMPLETE, FAILED, CANCELED, or any status but IN_PROGRESS and
+        CANCELLING)."""
+        return self.status not in ("IN_PROGRESS", "CANCELLING")
+
+    def is_creation_task(self) -> bool:
+        return self.name == LEGACY_IMPORT_NAME or (self.type or "").lower() == UPSERT_TASK_TYPE
+
+    def _apply(self, fresh: Task) -> None:
+        for name in type(self).model_fields:
+            self.__dict__[name] = getattr(fresh, name)
+
+    def _sdk(self, method: str) -> str:
+        return f"{type(self).__name__}:{method}"
+
+    # -- polling -----------------------------------------------------------------------------
+
+    async def refresh(self) -> Task:
+        """Fetch the current state from the server (one request) and update this task."""
+        fresh = await self.client._fetch_task(self.uid, sdk_method=self._sdk("refresh"))
+        self._apply(fresh)
+        return self
+
+    async def wait_till_done(self, timeout_seconds: float = 300.0) -> Task:
+        """Wait until the task leaves IN_PROGRESS; raise :class:`TaskTimeout` if it does not.
+
+        Polling shares the client's loop with every other wait (see :class:`TaskPoller`).
+        """
+        await self.client.wait_for_tasks([self], timeout_seconds=timeout_seconds)
+        return self
+
+    async def has_errors(self) -> bool:
+        """Whether :meth:`errors` would yield anything (may cost a request)."""
+        async for _ in self.errors():
+            return True
+        return False
+
+    async def cancel(self) -> bool:
+        """Cancel this task (it must be IN_PROGRESS and of a cancelable type)."""
+        ok = await self.client.cancel_task(self.uid)
+        await self.refresh()
+        return ok
+
+    # -- results -----------------------------------------------------------------------------
+
+    async def _settled(self) -> None:
+        if not self.done:
+            await self.wait_till_done(timeout_seconds=RESULT_WAIT_SECONDS)
+
+    async def result(self) -> AsyncIterator[dict[str, Any]]:
+        """Stream the task's result, one ``dict`` per item, whatever the task type.
+
+        * upserts / imports: created data rows, ``{"id", "external_id", "row_data",
+          "global_key"}``;
+        * exports: one object per exported NDJSON line, as the server wrote it;
+        * other tasks with a result file: its JSON items (a list's elements, an object as is).
+
+        Waits first if the task is still running. A FAILED task raises
+        :class:`TaskFailedError` (its details are in :meth:`errors`).
+        """
+        await self._settled()
+        if self.status == "FAILED":
+            raise TaskFailedError(f"task {self.uid} failed; see task.errors()", self)
+        async for item in self._result_items():
+            yield item
+
+    async def errors(self) -> AsyncIterator[dict[str, Any]]:
+        """Stream the task's errors, one ``dict`` per error, each with a ``"message"`` key.
+
+        * upserts: ``{"message", "failedDataRows": [{"externalId", "globalKey", "rowData",
+          "metadata", "attachments"}]}`` (the official shape, one failed row per error);
+        * exports: one object per line of the error stream;
+        * batch/queue/annotate tasks: the items of the JSON held in ``result`` when FAILED;
+        * legacy imports: the ``errors`` (or ``error``) of the result file;
+        * any other FAILED task: one ``{"message": "Task failed", "status": "FAILED"}``.
+
+        Waits first if the task is still running.
+        """
+        await self._settled()
+        async for item in self._error_items():
+            yield _with_message(item)
+
+    async def _result_items(self) -> AsyncIterator[dict[str, Any]]:
+        kind = (self.type or "").lower()
+        if kind == EXPORT_TASK_TYPE:
+            if self.result_url:
+                async for obj in self._ndjson_url(self.result_url):
+                    yield obj
+            else:
+                async for obj in self._export_stream(StreamType.RESULT):
+                    yield obj
+        elif self.name == LEGACY_IMPORT_NAME and self.result_url:
+            doc = await self._json_url(self.result_url)
+            for row in doc.get("createdDataRows") or [] if isinstance(doc, dict) else []:
+                yield _created_row(row)
+        elif self.result_url and self.result_url.startswith(("http://", "https://")):
+            doc = await self._json_url(self.result_url)
+            for obj in _json_items(doc):
+                yield obj
+
+    async def _error_items(self) -> AsyncIterator[Any]:
+        kind = (self.type or "").lower()
+        if kind == EXPORT_TASK_TYPE:
+            if self.errors_url:
+                async for obj in self._ndjson_url(self.errors_url):
+                    yield obj
+            elif self.status == "COMPLETE":
+                async for obj in self._export_stream(StreamType.ERRORS):
+                    yield obj
+            elif self.status == "FAILED":
+                yield {"message": "Task failed", "status": self.status}
+        elif self.name == LEGACY_IMPORT_NAME and self.result_url:
+            doc = await self._json_url(self.result_url)
+            if isinstance(doc, dict):
+                if self.status == "FAILED" and doc.get("error") is not None:
+                    yield doc["error"]
+                for err in doc.get("errors") or []:
+                    yield err
+        elif kind in INLINE_ERROR_TASK_TYPES and self.status == "FAILED" and self.result_url:
+            try:
+                doc = json.loads(self.result_url)
+            except ValueError:
+                doc = self.result_url
+            for obj in _json_items(doc):
+                yield obj
+        elif self.status == "FAILED":
+            yield {"message": "Task failed", "status": self.status}
+
+    async def _json_url(self, url: str) -> Any:
+        chunks = [chunk async for chunk in self.client._transport.download(url, timeout=60.0)]
+        try:
+            return json.loads(b"".join(chunks))
+        except ValueError as exc:
+            raise LabelboxError(f"task {self.uid}: the result file is not JSON") from exc
+
+    async def _ndjson_url(self, url: str) -> AsyncIterator[dict[str, Any]]:
+        lines = split_lines(self.client._transport.download(url, timeout=60.0))
+        async for line in lines:
+            yield _json_line(line)
+
+    async def _export_stream(self, stream: StreamType) -> AsyncIterator[dict[str, Any]]:
+        """An export stream: header, then every chunk file, checked against its offsets."""
+        if self.status == "FAILED":
+            raise TaskFailedError(f"export task {self.uid} failed", self)
+        where = {"where": {"id": self.uid}, "streamType": stream.value}
+        sdk = self._sdk("result" if stream is StreamType.RESULT else "errors")
+        data = await self.client._execute_operation(
+            ops.GET_EXPORT_METADATA_HEADER, where, sdk_method=sdk, error_log_key="errors"
+        )
+        header = dig(data, ("task", "exportMetadataHeader"))
+        if not header:
+            return
+        total = int(header.get("totalSize") or 0)
+
+        async def chunk_bytes() -> AsyncIterator[bytes]:
+            offset = 0
+            while offset < total:
+                data = await self.client._execute_operation(
+                    ops.GET_EXPORT_FILE_FROM_OFFSET,
+                    {**where, "offset": str(offset)},
+                    sdk_method=sdk,
+                    error_log_key="errors",
+                )
+                info = dig(data, ("task", "exportFileFromOffset"))
+                try:
+                    start = int(info["offsets"]["start"])
+                    end = int(info["offsets"]["end"])
+                    url = str(info["file"])
+                except (KeyError, TypeError, ValueError):
+                    raise LabelboxError(
+                        f"task {self.uid} has no {stream.value} export file at offset {offset}"
+                    ) from None
+                if end < offset or end < start:
+                    raise LabelboxError(
+                        f"export offsets do not advance ({start}-{end} at {offset})"
+                    )
+                async for piece in self.client._transport.download(
+                    url, timeout=30.0, expected_length=end - start + 1
+                ):
+                    yield piece
+                offset = end + 1
+
+        async for line in split_lines(chunk_bytes()):
+            yield _json_line(line)
+
+
+class DataUpsertTask(Task):
+    """The task of ``create_data_rows`` / ``upsert_data_rows`` (type ``adv-upsert-data-rows``).
+
+    Results and errors come from cursor-paginated GraphQL (5,000 a page), not files.
+    """
+
+    async def _result_items(self) -> AsyncIterator[dict[str, Any]]:
+        pages = self.client._paginate_cursor(
+            ops.SUCCESSFUL_DATA_ROW_IMPORTS,
+            {"taskId": self.uid},
+            nodes_path=("successesfulDataRowImports", "nodes"),
+            cursor_path=("successesfulDataRowImports", "after"),
+            parse=_created_row,
+            sdk_method=self._sdk("result"),
+            page_size=ops.DOWNLOAD_RESULT_PAGE_SIZE,
+        )
+        async with pages:
+            async for row in pages:
+                yield row
+
+    async def _error_items(self) -> AsyncIterator[Any]:
+        pages = self.client._paginate_cursor(
+            ops.FAILED_DATA_ROW_IMPORTS,
+            {"taskId": self.uid},
+            nodes_path=("failedDataRowImports", "results"),
+            cursor_path=("failedDataRowImports", "after"),
+            parse=_failed_row,
+            sdk_method=self._sdk("errors"),
+            page_size=ops.DOWNLOAD_RESULT_PAGE_SIZE,
+        )
+        async with pages:
+            async for err in pages:
+                yield err
+        if self.status == "FAILED" and self.result_url and not self.result_url.startswith("http"):
+            for obj in _json_items(_loads_or_text(self.result_url)):
+                yield obj
+
+
+def _created_row(row: Any) -> dict[str, Any]:
+    row = row if isinstance(row, dict) else {}
+    return {
+        "id": row.get("id"),
+        "external_id": row.get("externalId"),
+        "row_data": row.get("rowData"),
+        "global_key": row.get("globalKey"),
+    }
+
+
+def _failed_row(item: Any) -> dict[str, Any]:
+    item = item if isinstance(item, dict) else {}
+    spec = item.get("spec") or {}
+    return {
+        "message": item.get("message"),
+        "failedDataRows": [
+            {
+                "externalId": spec.get("externalId"),
+                "rowData": spec.get("rowData"),
+                "globalKey": spec.get("globalKey"),
+                "metadata": spec.get("metadata") or [],
+                "attachments": spec.get("attachments") or [],
+            }
+        ],
+    }
+
+
+def _loads_or_text(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _json_items(doc: Any) -> Iterable[dict[str, Any]]:
+    items = doc if isinstance(doc, list) else [] if doc is None else [doc]
+    for item in items:
+        yield item if isinstance(item, dict) else {"message": item}
+
+
+def _json_line(line: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        raise LabelboxError("an export line is not JSON") from exc
+    return obj if isinstance(obj, dict) else {"value": obj}
+
+
+def _with_message(item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        return {"message": item if isinstance(item, str) else json.dumps(item)}
+    if "message" in item:
+        return item
+    detail = item.get("error", item.get("errorMessage"))
+    message = detail if isinstance(detail, str) else json.dumps(item, default=str)
+    return {"message": message, **item}
+
+
+# -- the shared poller ---------------------------------------------------------------------
+
+
+def poll_delays(
+    *,
+    initial: float = 0.1,
+    factor: float = 2.0,
+    cap: float = 3.0,
+    random: Callable[[], float] = random.random,
+) -> Iterator[float]:
+    """The poll intervals: ``min(cap, initial * factor**n)`` with jitter in [50 %, 100 %]."""
+    n = 0
+    while True:
+        yield min(cap, initial * factor**n) * (0.5 + 0.5 * random())
+        n += 1
+
+
+@dataclass(eq=False)
+class _Waiter:
+    tasks: list[Task]
+    deadline: float
+    timeout: float
+    event: anyio.Event = field(default_factory=anyio.Event)
+    error: BaseException | None = None
+
+
+class TaskPoller:
+    """One polling loop per client, shared by every wait.
+
+    Each tick it refreshes every pending task of every waiter (one request per distinct task id,
+    run concurrently under the client's limiter), wakes the waiters whose tasks are all done and
+    fails those past their deadline with :class:`TaskTimeout`. A new waiter resets the interval
+    to the start of the schedule. The loop ends when nobody waits.
+    """
+
+    def __init__(
+        self,
+        refresh: Callable[[Sequence[Task]], Awaitable[None]],
+        *,
+        initial: float = 0.1,
+        factor: float = 2.0,
+        cap: float = 3.0,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        random: Callable[[], float] = random.random,
+    ) -> None:
+        self._refresh = refresh
+        self.initial, self.factor, self.cap = initial, factor, cap
+        self.sleep, self.clock, self.random = sleep, clock, random
+        self._waiters: set[_Waiter] = set()
+        self._loop: asyncio.Task[None] | None = None
+        self._reset = False
+        self.ticks = 0
+        """Ticks run so far (a tick refreshes every pending task once)."""
+
+    async def wait(self, tasks: Sequence[Task], timeout_seconds: float) -> None:
+        timeout = _check_timeout(timeout_seconds)
+        pending = [t for t in tasks if not t.done]
+        if not pending:
+            return
+        waiter = _Waiter(pending, self.clock() + timeout, timeout)
+        self._waiters.add(waiter)
+        self._reset = True
+        self._ensure_loop()
+        try:
+            await waiter.event.wait()
+        finally:
+            self._waiters.discard(waiter)
+        if waiter.error is not None:
+            raise waiter.error
+
+    def _ensure_loop(self) -> None:
+        if self._loop is None or self._loop.done():
+            self._loop = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            delays: Iterator[float] = iter(())
+            while self._waiters:
+                if self._reset:
+                    self._reset = False
+                    delays = poll_delays(
+                        initial=self.initial, factor=self.factor, cap=self.cap, random=self.random
+                    )
+                now = self.clock()
+                nearest = min(w.deadline for w in self._waiters)
+                await self.sleep(max(0.0, min(next(delays), nearest - now)))
+                await self._tick()
+        except BaseException as exc:  # wake everybody rather than leave them waiting forever
+            error = exc if isinstance(exc, Exception) else LabelboxError("task polling stopped")
+            self.fail_all(error)
+            if not isinstance(exc, Exception):
+                raise
+
+    async def _tick(self) -> None:
+        self.ticks += 1
+        waiters = list(self._waiters)
+        by_id: dict[str, list[Task]] = {}
+        for w in waiters:
+            for t in w.tasks:
+                if not t.done:
+                    by_id.setdefault(t.uid, []).append(t)
+        failed: dict[str, BaseException] = {}
+
+        async def one(uid: str, same: list[Task]) -> None:
+            try:
+                await self._refresh(same)
+            except Exception as exc:
+                failed[uid] = exc
+
+        async with anyio.create_task_group() as group:
+            for uid, same in by_id.items():
+                group.start_soon(one, uid, same)
+        now = self.clock()
+        for w in waiters:
+            errors = [failed[t.uid] for t in w.tasks if t.uid in failed]
+            if errors:
+                w.error = errors[0]
+            elif all(t.done for t in w.tasks):
+                pass
+            elif now >= w.deadline:
+                left = [t for t in w.tasks if not t.done]
+                ids = ", ".join(t.uid for t in left[:5]) + (" ..." if len(left) > 5 else "")
+                w.error = TaskTimeout(
+                    f"{len(left)} task(s) still in progress after {w.timeout:g}s: {ids}", left
+                )
+            else:
+                continue
+            self._waiters.discard(w)
+            w.event.set()
+
+    def fail_all(self, error: BaseException) -> None:
+        for w in list(self._waiters):
+            w.error = error
+            w.event.set()
+        self._waiters.clear()
+
+    async def aclose(self) -> None:
+        self.fail_all(LabelboxError("the client was closed while waiting for tasks"))
+        loop, self._loop = self._loop, None
+        if loop is not None and not loop.done():
+            loop.cancel()
+            await asyncio.wait([loop])
+
+
+async def refresh_tasks(client: AsyncClient, same: Sequence[Task]) -> None:
+    """Refresh tasks sharing one id with a single request."""
+    if not same:
+        return
+    fresh = await client._fetch_task(
+        same[0].uid, sdk_method=f"{type(same[0]).__name__}:wait_till_done"
+    )
+    for task in same:
+        task._apply(fresh)
