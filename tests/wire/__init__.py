@@ -1,0 +1,1 @@
+"""Wire fidelity: what aiolabel sends compared with what the official SDK sends."""
