@@ -613,7 +613,7 @@ class Transport:
                     raise LabelboxError(
                         f"{what}: expected {expected_length} bytes, the server announces {length}"
                     )
-                async for chunk in response.aiter_bytes(_STREAM_CHUNK):
+                async for chunk in response.aiter_bytes():
                     if skip:
                         if len(chunk) <= skip:
                             skip -= len(chunk)

@@ -147,9 +147,11 @@ class NetworkError(LabelboxError):
     """The connection failed (refused, reset, DNS, protocol error)."""
 
     def __init__(self, cause: object, *, request_sent: bool = True) -> None:
-        super().__init__(str(cause) or type(cause).__name__, None)
-        self.cause = cause
+        super().__init__(str(cause) or type(cause).__name__, cause)
         self.request_sent = request_sent
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class TimeoutError(LabelboxError):
