@@ -423,6 +423,14 @@ _DEFAULTS: dict[str, Callable[[Json, CannedState], Json]] = {
             name=_var(v, "name"),
         )
     },
+    "updateDataRowAttachmentPyApi": lambda v, s: {
+        "updateDataRowAttachment": attachment(
+            id=_var(v, "attachment_id", default="att1"), name=_var(v, "name", default="nm")
+        )
+    },
+    "deleteDataRowAttachmentPyApi": lambda v, s: {
+        "deleteDataRowAttachment": {"id": _var(v, "attachment_id", default="att1")}
+    },
     "GetDataRowAttachmentsPyApi": lambda v, s: {"dataRow": {"attachments": [attachment()]}},
     "GetDataRowDatasetPyApi": lambda v, s: {"dataRow": {"dataset": dataset()}},
     "GetDataRowOrganizationPyApi": lambda v, s: {"dataRow": {"organization": organization()}},
