@@ -169,7 +169,7 @@ class Paginator(Generic[T]):
         await self.aclose()
 
     def __del__(self) -> None:
-        task = self._task
+        task = getattr(self, "_task", None)
         if task is not None and not task.done():
             with contextlib.suppress(RuntimeError):  # the loop may be closed already
                 task.cancel()
