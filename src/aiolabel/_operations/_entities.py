@@ -35,6 +35,7 @@ class FieldSpec:
     """A field: Python name, GraphQL name, declared GraphQL type, optional sub-selection."""
 
     name: str
+    """The official SDK's class attribute name: what ``where``, ``create`` and ``update`` use."""
     graphql: str
     type: str
     """The type name the official SDK declares for a variable of this field (before its ``!``)."""
@@ -203,7 +204,7 @@ DATA_ROW = Entity(
 BATCH = Entity(
     "Batch",
     (
-        _f("consensus_settings_json", "consensusSettingsJson", "Json"),
+        _f("consensus_settings", "consensusSettingsJson", "Json"),
         _f("created_at", "createdAt", "DateTime"),
         _f("name", "name", "String"),
         _f("size", "size", "Int"),
@@ -264,10 +265,11 @@ USER = Entity(
         _f("is_external_user", "isExternalUser", "Boolean"),
         _f("is_viewer", "isViewer", "Boolean"),
         _f("last_login_at", "lastLoginAt", "DateTime"),
-        # Swapped in the official SDK: its attribute ``name`` is the field ``nickname`` and its
-        # attribute ``nickname`` the field ``name``; the selection follows the attributes' order.
-        _f("nickname", "nickname", "String"),
-        _f("name", "name", "String"),
+        # Swapped in the official SDK: its attribute ``name`` is the GraphQL field ``nickname``
+        # and its attribute ``nickname`` the field ``name`` (so ``User.name == x`` filters on
+        # ``nickname``); the selection follows the attributes' order.
+        _f("name", "nickname", "String"),
+        _f("nickname", "name", "String"),
         _f("picture", "picture", "String"),
         _f("uid", "id", "ID"),
         _f("updated_at", "updatedAt", "DateTime"),
