@@ -20,6 +20,7 @@ from graphql.language import ast
 
 from aiolabel._operations import Operation
 from aiolabel._operations._differences import VariableForLiteral, document_differences_for
+from tests.wire.recorder import RecordedRequest
 
 
 def _replace(node: Any, **changes: Any) -> Any:
@@ -300,3 +301,47 @@ def assert_same_wire(
         got = _jsonish(dict(our_variables))
         assert got == want, f"{ours.name}: variables differ\nofficial: {want}\naiolabel: {got}"
     return applied
+
+
+def assert_same_calls(
+    official: Sequence[RecordedRequest],
+    ours: Sequence[RecordedRequest],
+    *,
+    compare_variables: bool = True,
+    ignore: Sequence[str] = (),
+) -> None:
+    """Fail unless two recorded calls sent the same GraphQL requests, up to the listed
+    document differences.
+
+    Requests are paired by operation name in the order sent (the n-th ``X`` of ours with the
+    n-th ``X`` of the official SDK); both must send the same multiset of operation names, minus
+    ``ignore`` (for round trips a ``CallDifference`` says aiolabel saves or adds). Each pair is
+    compared with :func:`assert_same_wire`, endpoint included, and with the variables unless
+    ``compare_variables`` is false (for calls whose chunking or ids differ by design).
+    """
+    from collections import Counter
+
+    def graphql_only(requests: Sequence[RecordedRequest]) -> list[RecordedRequest]:
+        return [r for r in requests if r.query is not None and r.operation_name not in ignore]
+
+    theirs, mine = graphql_only(official), graphql_only(ours)
+    want = Counter(r.operation_name for r in theirs)
+    got = Counter(r.operation_name for r in mine)
+    assert got == want, f"operations differ: official sent {dict(want)}, aiolabel sent {dict(got)}"
+    seen: Counter[str | None] = Counter()
+    for request in mine:
+        index = seen[request.operation_name]
+        seen[request.operation_name] += 1
+        match = [r for r in theirs if r.operation_name == request.operation_name][index]
+        operation = Operation(
+            request.operation_name or "",
+            request.query or "",
+            experimental=request.endpoint == "_gql",
+        )
+        assert_same_wire(
+            match.query or "",
+            operation,
+            official_variables=match.variables if compare_variables else None,
+            our_variables=request.variables if compare_variables else None,
+            official_endpoint=match.endpoint,
+        )

@@ -1,6 +1,6 @@
-"""An offline recorder for the official ``labelbox`` SDK: what it sends, answered from a script.
+"""Offline recorders of what the official SDK, or aiolabel, sends; answers come from a script.
 
-Use it to learn what the official SDK puts on the wire for a call, without a network::
+The official SDK::
 
     from tests.wire.recorder import recording_client
 
@@ -10,14 +10,19 @@ Use it to learn what the official SDK puts on the wire for a call, without a net
     request.operation_name   # "GetProjectPyApi"
     request.variables        # {"param_0": "proj1"}
 
-or, in a pytest test, take the ``official`` fixture from ``tests/wire/conftest.py`` (or import
-``official_sdk`` into your own conftest). The SDK's ``requests.Session.send`` is replaced on that
-client, and ``requests.get`` (signed-URL downloads) and ``time.sleep`` (its fixed polling) are
-replaced for the duration; nothing leaves the process. Every request is kept as a
-:class:`RecordedRequest`, in order, with headers minus ``Authorization``.
+or, in pytest, the ``official_sdk`` fixture (import it into your conftest:
+``from tests.wire.recorder import official_sdk  # noqa: F401``). The client's
+``requests.Session.send`` is replaced, and ``requests.get`` (signed-URL downloads) and
+``time.sleep`` (its fixed polling) are replaced for the duration; nothing leaves the process.
 
-Answers come from a :class:`Responder`: per operation name, a queue of scripted bodies
-(``rec.respond("GetProjectPyApi", {"project": None})``) in front of the canned defaults of
+aiolabel (or any httpx client): ``rec.httpx_transport()`` is an ``httpx.MockTransport`` that
+records into the same kind of :class:`Recorder` and answers from the same script, so both SDKs
+can run one call against identical answers and ``tests.wire.compare.assert_same_calls`` can
+compare the two request lists.
+
+Every request is kept as a :class:`RecordedRequest`, in order, with headers minus
+``Authorization``. Answers come from a :class:`Responder`: per operation name, a queue of scripted
+bodies (``rec.respond("GetProjectPyApi", {"project": None})``) in front of the canned defaults of
 ``tests/wire/canned.py`` (shapes of wire doc §10.4). An operation with neither is answered with a
 GraphQL error naming it and is listed in ``rec.unscripted``.
 """
@@ -37,6 +42,8 @@ from email.policy import HTTP
 from typing import Any
 
 import graphql
+import httpx
+import pytest
 import requests
 
 from tests.wire import canned
@@ -235,14 +242,17 @@ class Recorder(Responder):
 
     # -- transport replacements --------------------------------------------------------------
 
-    def send(self, prepared: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        """Replacement for ``requests.Session.send`` of the official client."""
-        url = str(prepared.url)
-        headers = {k: v for k, v in prepared.headers.items() if k.lower() != "authorization"}
-        body = prepared.body or b""
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        content_type = prepared.headers.get("Content-Type", "")
+    def _graphql(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        timeout: Any,
+    ) -> tuple[int, bytes]:
+        """Record one GraphQL POST (JSON or multipart) and return the answer's status and body."""
+        headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
         parts: tuple[MultipartPart, ...] | None = None
         if content_type.startswith("multipart/"):
             parts = _parse_multipart(body, content_type)
@@ -252,14 +262,14 @@ class Recorder(Responder):
             envelope = json.loads(body)
             query, variables = envelope.get("query"), envelope.get("variables")
         request = RecordedRequest(
-            method=str(prepared.method),
+            method=method,
             url=url,
             endpoint=_endpoint_kind(url),
             headers=headers,
             query=query,
             variables=variables,
             multipart=parts,
-            timeout=kwargs.get("timeout"),
+            timeout=timeout,
         )
         with self._lock:
             self.requests.append(request)
@@ -279,30 +289,69 @@ class Recorder(Responder):
                     ],
                 }
             )
-        return _response(reply.status, json.dumps(reply.body).encode(), url, "application/json")
+        return reply.status, json.dumps(reply.body).encode()
 
-    def get(self, url: str, *args: Any, **kwargs: Any) -> requests.Response:
-        """Replacement for ``requests.get`` (downloads of signed URLs, without auth)."""
+    def _download(self, url: str, headers: Mapping[str, str], timeout: Any) -> tuple[int, bytes]:
         request = RecordedRequest(
             method="GET",
             url=url,
             endpoint="download",
-            headers=dict(kwargs.get("headers") or {}),
+            headers={k: v for k, v in headers.items() if k.lower() != "authorization"},
             query=None,
             variables=None,
-            timeout=kwargs.get("timeout"),
+            timeout=timeout,
         )
         with self._lock:
             self.requests.append(request)
         body = self.files.get(url, self.state.files.get(url))
-        if body is not None:
-            return _response(200, body, url, "application/octet-stream")
-        return _response(404, b"not found", url, "text/plain")
+        return (404, b"not found") if body is None else (200, body)
+
+    # -- the official SDK's transport (requests) ------------------------------------------------
+
+    def send(self, prepared: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """Replacement for ``requests.Session.send`` of the official client."""
+        url = str(prepared.url)
+        body = prepared.body or b""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        status, answer = self._graphql(
+            str(prepared.method), url, prepared.headers, body, kwargs.get("timeout")
+        )
+        return _response(status, answer, url, "application/json")
+
+    def get(self, url: str, *args: Any, **kwargs: Any) -> requests.Response:
+        """Replacement for ``requests.get`` (downloads of signed URLs, without auth)."""
+        status, body = self._download(url, dict(kwargs.get("headers") or {}), kwargs.get("timeout"))
+        content_type = "application/octet-stream" if status == 200 else "text/plain"
+        return _response(status, body, url, content_type)
 
     def sleep(self, seconds: float) -> None:
         """Replacement for ``time.sleep``: remembered, not slept."""
         with self._lock:
             self.sleeps.append(seconds)
+
+    # -- aiolabel's transport (httpx) ------------------------------------------------------------
+
+    def httpx_transport(self) -> httpx.MockTransport:
+        """An httpx transport (sync and async) that records into this recorder and answers.
+
+        POSTs to a GraphQL endpoint are recorded as GraphQL requests; GETs as downloads.
+        """
+
+        def handle(request: httpx.Request) -> httpx.Response:
+            url = str(request.url)
+            timeout = request.extensions.get("timeout")
+            if request.method == "GET":
+                status, body = self._download(url, request.headers, timeout)
+            else:
+                status, body = self._graphql(
+                    request.method, url, request.headers, request.content, timeout
+                )
+            return httpx.Response(
+                status, content=body, headers={"Content-Type": "application/json"}
+            )
+
+        return httpx.MockTransport(handle)
 
 
 @contextlib.contextmanager
@@ -325,3 +374,18 @@ def recording_client(
         requests.get = saved_get
         time.sleep = saved_sleep
         session.close()
+
+
+@dataclass
+class OfficialSDK:
+    """An official ``labelbox.Client`` wired to a recorder."""
+
+    client: Any
+    recorder: Recorder
+
+
+@pytest.fixture
+def official_sdk() -> Iterator[OfficialSDK]:
+    """The official SDK, offline: ``official_sdk.client`` and what it sent, ``.recorder``."""
+    with recording_client() as (client, recorder):
+        yield OfficialSDK(client, recorder)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from lbox import exceptions as lbx
 
-from tests.wire.conftest import OfficialSDK
-from tests.wire.recorder import API_KEY, Recorder, recording_client
+from aiolabel._operations import Operation
+from aiolabel._operations.batches import DELETE_BATCH
+from aiolabel._operations.projects import DELETE_PROJECT, GET_PROJECT
+from tests.wire import canned
+from tests.wire.compare import assert_same_calls
+from tests.wire.recorder import API_KEY, OfficialSDK, Recorder, recording_client
 
 
 def test_records_query_variables_endpoint_and_headers(official_sdk: OfficialSDK) -> None:
@@ -103,6 +108,70 @@ def test_polling_sleeps_are_skipped_and_remembered() -> None:
 
 
 def _task(task_id: str, status: str) -> dict[str, object]:
-    from tests.wire import canned
+    return canned.task(id=task_id, status=status)  # type: ignore[no-any-return]
 
-    return canned.task(id=task_id, status=status)
+
+# -- the httpx side (what aiolabel will send through) ---------------------------------------------
+
+
+def _post(client: httpx.Client, path: str, operation: Operation, variables: object) -> object:
+    response = client.post(path, json={"query": operation.document, "variables": variables})
+    return response.json()
+
+
+def test_httpx_transport_records_and_answers_like_the_official_side() -> None:
+    rec = Recorder()
+    transport = rec.httpx_transport()
+    with httpx.Client(transport=transport, base_url="http://emu.invalid") as client:
+        body = _post(client, "/graphql", GET_PROJECT, {"param_0": "proj7"})
+        client.get("http://files.recorder.invalid/missing")
+    assert body == {"data": {"project": canned.project(id="proj7")}}
+    [request] = rec.graphql()
+    assert (request.operation_name, request.endpoint) == ("GetProjectPyApi", "graphql")
+    assert request.variables == {"param_0": "proj7"}
+    [download] = rec.downloads()
+    assert download.url == "http://files.recorder.invalid/missing"
+
+
+async def test_httpx_transport_works_with_the_async_client() -> None:
+    rec = Recorder()
+    async with httpx.AsyncClient(transport=rec.httpx_transport(), base_url="http://x") as client:
+        response = await client.post(
+            "/_gql",
+            json={"query": DELETE_BATCH.document, "variables": {"projectId": "p", "batchId": "b"}},
+        )
+    assert response.json()["data"]["project"]["deleteBatch"] == {"deletedBatchId": "batch1"}
+    assert rec.graphql()[0].endpoint == "_gql"
+
+
+def test_assert_same_calls_pairs_requests_by_name() -> None:
+    with recording_client() as (client, official):
+        client.get_project("proj1").delete()
+    ours = Recorder()
+    with httpx.Client(transport=ours.httpx_transport(), base_url="http://x") as http:
+        _post(http, "/graphql", GET_PROJECT, {"param_0": "proj1"})
+        _post(http, "/graphql", DELETE_PROJECT, {"ProjectId": "proj1"})
+    assert_same_calls(official.requests, ours.requests)
+
+    wrong = Recorder()
+    with httpx.Client(transport=wrong.httpx_transport(), base_url="http://x") as http:
+        _post(http, "/graphql", GET_PROJECT, {"param_0": "proj2"})
+        _post(http, "/graphql", DELETE_PROJECT, {"ProjectId": "proj1"})
+    with pytest.raises(AssertionError, match="variables differ"):
+        assert_same_calls(official.requests, wrong.requests)
+    assert_same_calls(official.requests, wrong.requests, compare_variables=False)
+    with pytest.raises(AssertionError, match="operations differ"):
+        assert_same_calls(official.requests, wrong.requests[:1])
+    assert_same_calls(
+        official.requests,
+        wrong.requests[:1],
+        ignore=["deleteProjectPyApi"],
+        compare_variables=False,
+    )
+
+    experimental = Recorder()
+    with httpx.Client(transport=experimental.httpx_transport(), base_url="http://x") as http:
+        _post(http, "/graphql", GET_PROJECT, {"param_0": "proj1"})
+        _post(http, "/_gql", DELETE_PROJECT, {"ProjectId": "proj1"})
+    with pytest.raises(AssertionError, match="/_gql"):
+        assert_same_calls(official.requests, experimental.requests)
