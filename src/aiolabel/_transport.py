@@ -363,11 +363,17 @@ class Transport:
         return text.replace(self._api_key, "<redacted>") if self._api_key else text
 
     def _redact_error(self, err: LabelboxError) -> LabelboxError:
-        if self._api_key and self._api_key in str(err):
+        key = self._api_key
+        if not key:
+            return err
+        if key in err.message:
             err.message = self.redact(err.message)
-            err.args = tuple(self.redact(a) if isinstance(a, str) else a for a in err.args)
-            if err.cause is not None and self._api_key in str(err.cause):
-                err.cause = self.redact(str(err.cause))
+        if err.cause is not None and key in repr(err.cause) + str(err.cause):
+            err.cause = self.redact(str(err.cause))
+        err.args = tuple(
+            self.redact(str(a)) if a is not None and key in repr(a) + str(a) else a
+            for a in err.args
+        )
         return err
 
     @contextlib.asynccontextmanager
@@ -621,7 +627,7 @@ class Transport:
                         chunk, skip = chunk[skip:], 0
                     yield chunk
         except httpx.HTTPError as exc:
-            raise _transport_error(exc, what) from None
+            raise self._redact_error(_transport_error(exc, what)) from None
 
     def _download_error(self, response: httpx.Response) -> LabelboxError:
         from aiolabel.errors import ApiLimitError, InternalServerError
