@@ -1,0 +1,134 @@
+"""Task queues: each project's default workflow queues (initial labelling, review, rework) with
+their row counts, and ``createBulkAddRowsToQueueTask`` moving rows to a queue or to Done
+(task type ``send-to-task-queue``; a FAILED task carries its errors as JSON text in ``result``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from ariadne import ObjectType
+
+from aiolabel.emulator.context import Info, ctx
+from aiolabel.emulator.errors import BadInput, NotFound
+from aiolabel.emulator.jobs import Job, Outcome, Work, inline_failure
+from aiolabel.emulator.resolvers.batches import rows_outcome
+from aiolabel.emulator.resolvers.catalog import chunked
+from aiolabel.emulator.resolvers.projects import (
+    lookup_data_rows,
+    project_rows,
+    touch_project,
+)
+from aiolabel.emulator.store import now_iso
+
+DDL = ""
+
+MAX_MOVE_ROWS = 1_000_000
+MOVE_TASK_TYPE = "send-to-task-queue"
+WORK_CHUNK_ROWS = 5_000
+
+project_type = ObjectType("Project")
+mutations_type = ObjectType("ProjectMutations")
+
+
+@project_type.field("taskQueues")
+def resolve_task_queues(project: dict[str, Any], info: Info) -> Any:
+    rows = (
+        ctx(info)
+        .conn.execute(
+            "SELECT q.*, (SELECT COUNT(*) FROM project_data_rows p"
+            " WHERE p.project_id = q.project_id AND p.queue_id = q.id) AS row_count"
+            " FROM task_queues q WHERE q.project_id = ?"
+            " ORDER BY q.position",
+            (project["id"],),
+        )
+        .fetchall()
+    )
+    return [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "description": row["description"],
+            "queueType": row["queue_type"],
+            "dataRowCount": row["row_count"],
+        }
+        for row in rows
+    ]
+
+
+def move_work(
+    org_id: str, project_id: str, keys: Sequence[str], by_global_key: bool, queue_id: str | None
+) -> Work:
+    """Background work moving rows of the project to a queue (or Done), in bounded transactions."""
+
+    def work(job: Job) -> Outcome:
+        failures: list[dict[str, str]] = []
+        moved = done = 0
+        for part in chunked(keys, WORK_CHUNK_ROWS):
+            with job.store.transaction() as conn:
+                job.check_cancelled(conn)
+                found = lookup_data_rows(conn, org_id, part, by_global_key=by_global_key)
+                present = project_rows(conn, project_id, [row["id"] for row in found.values()])
+                stamp = now_iso()
+                targets = []
+                for key in part:
+                    row = found.get(key)
+                    if row is None:
+                        failures.append({"dataRowId": key, "error": "Data row not found"})
+                    elif row["id"] not in present:
+                        failures.append({"dataRowId": key, "error": "Data row not in project"})
+                    else:
+                        targets.append((queue_id, stamp, project_id, row["id"]))
+                conn.executemany(
+                    "UPDATE project_data_rows SET queue_id = ?, updated_at = ?"
+                    " WHERE project_id = ? AND data_row_id = ?",
+                    targets,
+                )
+                moved += len(targets)
+                done += len(part)
+                job.progress(conn, done / max(len(keys), 1))
+        if moved:
+            with job.store.transaction() as conn:
+                touch_project(conn, project_id)
+        return rows_outcome(failures, moved)
+
+    return work
+
+
+@mutations_type.field("createBulkAddRowsToQueueTask")
+def resolve_move_rows(project: dict[str, Any], info: Info, data: dict[str, Any]) -> Any:
+    c = ctx(info)
+    queue_id = data.get("queueId")
+    queue_name = "Done"
+    if queue_id is not None:
+        queue = c.conn.execute(
+            "SELECT name FROM task_queues WHERE id = ? AND project_id = ?",
+            (queue_id, project["id"]),
+        ).fetchone()
+        if queue is None:
+            raise NotFound(f"Task queue {queue_id} not found in project {project['id']}")
+        queue_name = queue["name"]
+    identifiers = data["dataRowIdentifiers"]
+    keys = list(dict.fromkeys(identifiers["ids"]))
+    if not keys:
+        raise BadInput("dataRowIdentifiers.ids must not be empty")
+    if len(keys) > MAX_MOVE_ROWS:
+        raise BadInput(f"At most {MAX_MOVE_ROWS:,} data rows can be moved at once")
+    task = c.create_task(
+        type=MOVE_TASK_TYPE,
+        name=f"Move data rows to {queue_name}",
+        work=move_work(c.org_id, project["id"], keys, identifiers["idType"] == "GKEY", queue_id),
+        on_forced_failure=inline_failure,
+        size=len(keys),
+        metadata={"projectId": project["id"], "queueId": queue_id},
+    )
+    return {"taskId": task["id"]}
+
+
+def seed(conn: sqlite3.Connection, org_id: str, user_id: str) -> None:
+    """Queues are created with each project (see projects.py)."""
+
+
+BINDABLES = [project_type, mutations_type]
