@@ -1,18 +1,36 @@
-"""Catalog tables shared by every domain: datasets, data rows, their metadata and attachments.
+"""Catalog tables shared by every domain: datasets, data rows, their metadata and attachments,
+and the helpers that shape and filter them.
 
 The columns below are a contract other domains (projects, batches, exports) read; add columns
 freely, but do not rename or drop these.
 
 - ``data_rows.seq`` grows with every insert: order of creation, and the key of cursors.
-- ``data_rows.media_type`` is always set (explicit, or inferred from the asset; see data_rows.py).
+- ``data_rows.media_type`` is always set (explicit, or inferred from the asset: ``media_type_for``).
 - ``deleted = 1`` rows are invisible everywhere; a deleted row's global key is free again.
-- A global key is unique among an organisation's live rows.
+- A global key is unique among an organisation's live rows, compared case-insensitively (the
+  service documents keys as case-insensitive): look one up with
+  ``lower(global_key) = ?`` and ``global_key IS NOT NULL AND deleted = 0`` (index
+  ``data_rows_global_key_ci``), passing ``global_key_norm(key)``.
+- ``data_row_metadata.value`` is JSON text; an enum field is stored once, under the enum's
+  schema id, with the chosen option's id as its value.
+
+Helpers for other domains: ``data_row_to_gql(row)`` turns a ``data_rows`` row into the object
+the ``DataRow`` type resolves (metadata, attachments and relations are resolved on demand);
+``dataset_to_gql(row)`` likewise for ``Dataset``.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
+
+from aiolabel.emulator.errors import BadInput
 
 DDL = """
 CREATE TABLE IF NOT EXISTS datasets (
@@ -32,6 +50,8 @@ CREATE TABLE IF NOT EXISTS data_rows (
 CREATE INDEX IF NOT EXISTS data_rows_by_dataset ON data_rows (dataset_id, deleted, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS data_rows_global_key
     ON data_rows (org_id, global_key) WHERE global_key IS NOT NULL AND deleted = 0;
+CREATE UNIQUE INDEX IF NOT EXISTS data_rows_global_key_ci
+    ON data_rows (org_id, lower(global_key)) WHERE global_key IS NOT NULL AND deleted = 0;
 CREATE INDEX IF NOT EXISTS data_rows_external_id ON data_rows (org_id, external_id)
     WHERE external_id IS NOT NULL;
 
@@ -55,6 +75,307 @@ CREATE INDEX IF NOT EXISTS attachments_by_row ON attachments (data_row_id, creat
 
 BINDABLES: list[Any] = []
 
+RowLike = sqlite3.Row | Mapping[str, Any]
+"""A stored row: ``sqlite3.Row`` or a dict of columns."""
+
+SQL_CHUNK = 500
+"""Values per ``IN (...)`` list: well under SQLite's bound-parameter limit."""
+
 
 def seed(conn: sqlite3.Connection, org_id: str, user_id: str) -> None:
     """Nothing: the reserved metadata schemas are seeded by the metadata domain."""
+
+
+def chunked(values: Sequence[Any], size: int = SQL_CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def marks(n: int) -> str:
+    """``?, ?, ?`` for an ``IN`` list of ``n`` values."""
+    return ", ".join("?" * n)
+
+
+# -- shapes -------------------------------------------------------------------------------------
+
+
+def dataset_to_gql(row: RowLike) -> dict[str, Any]:
+    """A ``datasets`` row as the ``Dataset`` type resolves it (``rowCount`` on demand)."""
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "description": row["description"],
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+        "_org_id": row["org_id"],
+        "_created_by": row["created_by"],
+        "_signer": row["iam_integration_id"],
+    }
+
+
+def data_row_to_gql(row: RowLike) -> dict[str, Any]:
+    """A ``data_rows`` row as the ``DataRow`` type resolves it."""
+    attributes = row["media_attributes"]
+    return {
+        "id": row["id"],
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+        "externalId": row["external_id"],
+        "globalKey": row["global_key"],
+        "rowData": row["row_data"],
+        "mediaType": row["media_type"],
+        "mediaAttributes": {} if attributes is None else json.loads(attributes),
+        "_dataset_id": row["dataset_id"],
+        "_org_id": row["org_id"],
+        "_created_by": row["created_by"],
+    }
+
+
+def live_row(conn: sqlite3.Connection, org_id: str, data_row_id: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM data_rows WHERE id = ? AND org_id = ? AND deleted = 0",
+        (data_row_id, org_id),
+    ).fetchone()
+    return row
+
+
+def rows_by_global_key(
+    conn: sqlite3.Connection, org_id: str, keys: Iterable[str]
+) -> dict[str, sqlite3.Row]:
+    """Live rows holding these keys, by normalised key."""
+    wanted = sorted({global_key_norm(k) for k in keys})
+    found: dict[str, sqlite3.Row] = {}
+    for part in chunked(wanted):
+        for row in conn.execute(
+            "SELECT * FROM data_rows WHERE org_id = ? AND global_key IS NOT NULL AND deleted = 0"
+            f" AND lower(global_key) IN ({marks(len(part))})",
+            (org_id, *part),
+        ):
+            found[global_key_norm(row["global_key"])] = row
+    return found
+
+
+def rows_by_id(conn: sqlite3.Connection, org_id: str, ids: Iterable[str]) -> dict[str, sqlite3.Row]:
+    """Live rows with these ids."""
+    wanted = sorted(set(ids))
+    found: dict[str, sqlite3.Row] = {}
+    for part in chunked(wanted):
+        for row in conn.execute(
+            f"SELECT * FROM data_rows WHERE id IN ({marks(len(part))}) AND org_id = ?"
+            " AND deleted = 0",
+            (*part, org_id),
+        ):
+            found[row["id"]] = row
+    return found
+
+
+# -- global keys --------------------------------------------------------------------------------
+
+GLOBAL_KEY_MAX_LENGTH = 200
+_GLOBAL_KEY_DISALLOWED = re.compile(r"[^A-Za-z0-9!_.*'()&$@=;/:+ ,?\-]")
+
+
+class InvalidGlobalKey(ValueError):
+    """A global key the service refuses (as opposed to one it sanitises)."""
+
+
+def sanitize_global_key(key: object) -> str:
+    """The key as it is stored, or ``InvalidGlobalKey``.
+
+    The documented rule: a non-blank string of at most 200 characters without leading or
+    trailing whitespace; characters outside ``A-Z a-z 0-9 ! - _ . * ' ( ) & $ @ = ; / : + space
+    , ?`` are replaced by ``_`` (the service's sanitisation, reported as ``sanitized``).
+    """
+    if not isinstance(key, str):
+        raise InvalidGlobalKey("Global key must be a string")
+    if not key.strip():
+        raise InvalidGlobalKey("Global key must not be blank")
+    if len(key) > GLOBAL_KEY_MAX_LENGTH:
+        raise InvalidGlobalKey(
+            f"Global key is longer than {GLOBAL_KEY_MAX_LENGTH} characters: {key[:40]!r}…"
+        )
+    if key != key.strip():
+        raise InvalidGlobalKey(f"Global key has leading or trailing whitespace: {key!r}")
+    return _GLOBAL_KEY_DISALLOWED.sub("_", key)
+
+
+def global_key_norm(key: str) -> str:
+    """The form uniqueness is checked on (SQLite's ``lower``: ASCII only, like the keys)."""
+    return key.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+# -- media types --------------------------------------------------------------------------------
+
+MEDIA_TYPES = (
+    "AUDIO",
+    "CONVERSATIONAL",
+    "PDF",
+    "TMS_GEO",
+    "HTML",
+    "IMAGE",
+    "TMS_SIMPLE",
+    "TEXT",
+    "VIDEO",
+    "POINT_CLOUD",
+    "LLM",
+)
+
+_EXTENSIONS = {
+    **dict.fromkeys(
+        ("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp", "svg", "heic", "jfif"),
+        "IMAGE",
+    ),
+    **dict.fromkeys(("mp4", "mov", "avi", "mkv", "webm", "m4v", "mpeg", "mpg", "ogv"), "VIDEO"),
+    **dict.fromkeys(("mp3", "wav", "m4a", "flac", "ogg", "oga", "aac", "opus"), "AUDIO"),
+    "txt": "TEXT",
+    "pdf": "PDF",
+    "html": "HTML",
+    "htm": "HTML",
+    "json": "CONVERSATIONAL",
+    "pcd": "POINT_CLOUD",
+}
+
+
+def parse_media_type(value: object) -> str:
+    """An explicit media type, tolerant like the official SDK (``image``, ``Image``)."""
+    from aiolabel.enums import MediaType
+
+    if isinstance(value, str):
+        member = MediaType(value)
+        if MediaType.is_supported(member):
+            return member.value
+    raise ValueError(f"Invalid media type: {value!r}")
+
+
+def media_type_for(row_data: object) -> str:
+    """The media type of an asset without an explicit one.
+
+    A dict (or JSON text of one) with ``tileLayerUrl`` is TMS_GEO, one with ``messages`` or a
+    conversational ``type`` is CONVERSATIONAL; a URL or path is classified by its extension
+    (images, video, audio, ``txt`` TEXT, ``pdf`` PDF, ``html`` HTML, ``json`` CONVERSATIONAL);
+    anything else is IMAGE.
+    """
+    value = row_data
+    if isinstance(value, str) and value[:1] == "{":
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return "IMAGE"
+    if isinstance(value, dict):
+        if "tileLayerUrl" in value:
+            return "TMS_GEO"
+        kind = str(value.get("type", ""))
+        if "messages" in value or "conversational" in kind:
+            return "CONVERSATIONAL"
+        return "IMAGE"
+    if not isinstance(value, str):
+        return "IMAGE"
+    path = urlsplit(value).path if "://" in value else value
+    name = path.rsplit("/", 1)[-1]
+    if "." not in name:
+        return "IMAGE"
+    return _EXTENSIONS.get(name.rsplit(".", 1)[-1].lower(), "IMAGE")
+
+
+# -- where clauses ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one filterable GraphQL field maps to SQL."""
+
+    sql: str
+    kind: str = "text"
+    """``text``, ``datetime``, ``bool`` or ``int``."""
+
+
+_SUFFIXES = {
+    "": "=",
+    "_not": "!=",
+    "_lt": "<",
+    "_gt": ">",
+    "_lte": "<=",
+    "_gte": ">=",
+}
+
+
+def normalize_datetime(value: object) -> str:
+    """Any ISO 8601 instant in the stored format (``2024-01-01T00:00:00.000Z``), for comparing."""
+    if not isinstance(value, str):
+        raise BadInput(f"Expected an ISO 8601 date-time, got {value!r}")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(f"Expected an ISO 8601 date-time, got {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def compile_where(
+    where: Mapping[str, Any] | None, columns: Mapping[str, Column]
+) -> tuple[str, list[Any], set[str]]:
+    """SQL for a Prisma-style ``where`` as the official SDK's ORM renders it.
+
+    ``{field: v}``, ``{field_not | _lt | _gt | _lte | _gte: v}``, ``{field_in: [..]}`` and
+    ``{AND: [...]}`` / ``{OR: [...]}`` nested at any depth. Returns the condition (``1`` when
+    empty), its parameters and the fields it mentions.
+    """
+    if not where:
+        return "1", [], set()
+    parts: list[str] = []
+    params: list[Any] = []
+    mentioned: set[str] = set()
+    for key, value in where.items():
+        if key in ("AND", "OR"):
+            subs = []
+            for sub in value or []:
+                sql, sub_params, sub_fields = compile_where(sub, columns)
+                subs.append(f"({sql})")
+                params.extend(sub_params)
+                mentioned |= sub_fields
+            if subs:
+                parts.append("(" + f" {key} ".join(subs) + ")")
+            continue
+        field, op = _split(key, columns)
+        column = columns[field]
+        mentioned.add(field)
+        if op == "IN":
+            values = [_coerce(column, v) for v in value or []]
+            if not values:
+                parts.append("0")
+                continue
+            parts.append(f"{column.sql} IN ({marks(len(values))})")
+            params.extend(values)
+        elif value is None:
+            parts.append(f"{column.sql} IS {'NOT ' if op == '!=' else ''}NULL")
+        elif op == "!=":
+            parts.append(f"({column.sql} IS NULL OR {column.sql} != ?)")
+            params.append(_coerce(column, value))
+        else:
+            parts.append(f"{column.sql} {op} ?")
+            params.append(_coerce(column, value))
+    return (" AND ".join(parts) or "1"), params, mentioned
+
+
+def _split(key: str, columns: Mapping[str, Column]) -> tuple[str, str]:
+    if key in columns:
+        return key, "="
+    if key.endswith("_in") and key[:-3] in columns:
+        return key[:-3], "IN"
+    for suffix, op in _SUFFIXES.items():
+        if suffix and key.endswith(suffix) and key[: -len(suffix)] in columns:
+            return key[: -len(suffix)], op
+    raise BadInput(f"Unsupported filter {key!r}")
+
+
+def _coerce(column: Column, value: Any) -> Any:
+    if column.kind == "datetime":
+        return normalize_datetime(value)
+    if column.kind == "bool":
+        return 1 if value else 0
+    return value

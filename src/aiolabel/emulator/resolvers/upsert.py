@@ -1,0 +1,539 @@
+"""Data-row upsert: uploaded descriptor chunks + a manifest + ``upsertDataRows``, a task of type
+``adv-upsert-data-rows`` whose results page through ``successesfulDataRowImports`` and
+``failedDataRowImports`` (wire doc §4.1, §7.4).
+
+Each spec is ``{"id": {"type": AUTO|ID|GKEY, "value"}, "payload": {...}}``. AUTO creates; ID
+updates that row; GKEY updates the row holding the key, or creates one with it. A spec is applied
+whole or refused whole, with a message saying why (unknown dataset or row, missing row_data,
+invalid or duplicate global key, metadata that does not fit its schema, bad attachment, bad
+media type). Updates replace the fields given; ``metadata_fields`` and ``attachments``, when
+given, replace the row's whole set. Specs apply in manifest order, in transactions of
+``BATCH_SIZE`` specs, so other requests interleave with a large upsert.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ariadne import MutationType, QueryType
+
+from aiolabel.emulator.context import Info, ctx, file_id_from_url, read_file
+from aiolabel.emulator.errors import BadInput, NotFound
+from aiolabel.emulator.jobs import Job, Outcome
+from aiolabel.emulator.resolvers.attachments import check_attachment
+from aiolabel.emulator.resolvers.base import task_to_gql
+from aiolabel.emulator.resolvers.catalog import (
+    InvalidGlobalKey,
+    chunked,
+    global_key_norm,
+    marks,
+    media_type_for,
+    parse_media_type,
+    rows_by_global_key,
+    rows_by_id,
+    sanitize_global_key,
+)
+from aiolabel.emulator.resolvers.metadata import MetadataError, Ontology, normalize_fields
+from aiolabel.emulator.store import dumps, now_iso
+
+TASK_TYPE = "adv-upsert-data-rows"
+BATCH_SIZE = 2000
+"""Specs per transaction."""
+PAGE_MAX = 10_000
+
+_KNOWN_KEYS = frozenset(
+    {
+        "row_data",
+        "global_key",
+        "globalKey",
+        "external_id",
+        "externalId",
+        "metadata_fields",
+        "metadata",
+        "attachments",
+        "media_type",
+        "dataset_id",
+        "embeddings",
+        "media_attributes",
+        "tileLayerUrl",
+    }
+)
+_EMPTY_SPEC: dict[str, Any] = {
+    "externalId": None,
+    "globalKey": None,
+    "rowData": None,
+    "metadata": [],
+    "attachments": [],
+}
+
+query = QueryType()
+mutation = MutationType()
+
+
+class SpecError(ValueError):
+    """One spec refused."""
+
+
+# -- the mutation -------------------------------------------------------------------------------
+
+
+def _manifest(conn: sqlite3.Connection, uri: str) -> tuple[list[str], int]:
+    """The chunk file ids and item count of an uploaded manifest, or ``BadInput``."""
+    raw = read_file(conn, uri)
+    if raw is None:
+        raise BadInput(f"manifestUri {uri!r} is not a file uploaded to this emulator")
+    try:
+        manifest = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadInput("The manifest is not valid JSON") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("chunk_uris"), list):
+        raise BadInput("The manifest must be an object with a chunk_uris list")
+    count = manifest.get("item_count", 0)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise BadInput("The manifest's item_count must be a non-negative integer")
+    file_ids: list[str] = []
+    for chunk_uri in manifest["chunk_uris"]:
+        file_id = file_id_from_url(chunk_uri) if isinstance(chunk_uri, str) else None
+        if file_id is None:
+            raise BadInput(f"Chunk URI {chunk_uri!r} is not a file uploaded to this emulator")
+        file_ids.append(file_id)
+    for part in chunked(sorted(set(file_ids))):
+        found = conn.execute(
+            f"SELECT count(*) FROM files WHERE id IN ({marks(len(part))})", tuple(part)
+        ).fetchone()[0]
+        if found != len(part):
+            raise BadInput("A chunk URI of the manifest points at no uploaded file")
+    return file_ids, count
+
+
+@mutation.field("upsertDataRows")
+def resolve_upsert(_: Any, info: Info, data: dict[str, Any]) -> Any:
+    c = ctx(info)
+    file_ids, count = _manifest(c.conn, data["manifestUri"])
+    org_id, user_id = c.org_id, c.user_id
+
+    def work(job: Job) -> Outcome:
+        return run_upsert(job, org_id, user_id, file_ids, count)
+
+    task = c.create_task(
+        type=TASK_TYPE,
+        name="Upsert data rows",
+        work=work,
+        on_forced_failure=_forced_failure,
+        size=count,
+    )
+    return task_to_gql(task)
+
+
+def _forced_failure(job: Job, errors: list[Any]) -> Outcome:
+    with job.store.transaction() as conn:
+        job.add_items(
+            conn,
+            "error",
+            [
+                {"message": e if isinstance(e, str) else dumps(e), "spec": _EMPTY_SPEC}
+                for e in errors
+            ],
+        )
+    return Outcome(status="FAILED", errors=dumps(errors))
+
+
+def run_upsert(job: Job, org_id: str, user_id: str, file_ids: list[str], count: int) -> Outcome:
+    """Apply every chunk, ``BATCH_SIZE`` specs per transaction."""
+    done = 0
+    for file_id in file_ids:
+        with job.store.reading() as conn:
+            row = conn.execute("SELECT data FROM files WHERE id = ?", (file_id,)).fetchone()
+        try:
+            specs = json.loads(bytes(row["data"])) if row is not None else None
+        except (ValueError, UnicodeDecodeError):
+            specs = None
+        if not isinstance(specs, list):
+            with job.store.transaction() as conn:
+                message = f"Descriptor chunk {file_id} is not a JSON list of data row specs"
+                job.add_items(conn, "error", [{"message": message, "spec": _EMPTY_SPEC}])
+            continue
+        for start in range(0, len(specs), BATCH_SIZE):
+            batch = specs[start : start + BATCH_SIZE]
+            with job.store.transaction() as conn:
+                job.check_cancelled(conn)
+                ok, errors = apply_specs(conn, job.store.new_id, org_id, user_id, batch)
+                job.add_items(conn, "ok", ok)
+                job.add_items(conn, "error", errors)
+                done += len(batch)
+                job.progress(conn, done / max(count, done, 1))
+    return Outcome()
+
+
+# -- one batch ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Spec:
+    """A spec that passed validation, with what it sets."""
+
+    key_type: str
+    key_value: str
+    dataset_id: str
+    sets: dict[str, Any] = field(default_factory=dict)
+    """Columns given: row_data, global_key, external_id, media_type, media_attributes."""
+    metadata: dict[str, str] | None = None
+    attachments: list[tuple[str, str, str | None]] | None = None
+
+
+def _parse(raw: Any, ontology: Ontology) -> Spec:
+    if not isinstance(raw, Mapping):
+        raise SpecError("A data row spec must be an object")
+    key = raw.get("id") or {"type": "AUTO", "value": ""}
+    payload = raw.get("payload")
+    if not isinstance(key, Mapping) or key.get("type") not in ("AUTO", "ID", "GKEY"):
+        raise SpecError(f"Invalid key {key!r}: type must be AUTO, ID or GKEY")
+    key_value = key.get("value") or ""
+    if key["type"] != "AUTO" and (not isinstance(key_value, str) or not key_value):
+        raise SpecError(f"A {key['type']} key needs a value")
+    if not isinstance(payload, Mapping):
+        raise SpecError("A data row spec needs a payload object")
+    tiled = "tileLayerUrl" in payload
+    unknown = sorted(set(payload) - _KNOWN_KEYS)
+    if unknown and not tiled:
+        raise SpecError(f"Unknown data row fields: {', '.join(unknown)}")
+    dataset_id = payload.get("dataset_id")
+    if not isinstance(dataset_id, str) or not dataset_id:
+        raise SpecError("dataset_id is required")
+    spec = Spec(key["type"], str(key_value), dataset_id)
+    sets = spec.sets
+    if tiled and "row_data" not in payload:
+        tile = {k: v for k, v in payload.items() if k not in _KNOWN_KEYS or k == "tileLayerUrl"}
+        sets["row_data"] = dumps(tile)
+    elif "row_data" in payload:
+        row_data = payload["row_data"]
+        if isinstance(row_data, dict) and row_data:
+            sets["row_data"] = dumps(row_data)
+        elif isinstance(row_data, str) and row_data.strip():
+            sets["row_data"] = row_data
+        else:
+            raise SpecError("row_data must be a non-empty string or object")
+    if "row_data" in sets:
+        sets["media_type"] = media_type_for(sets["row_data"])
+    if payload.get("media_type") is not None:
+        try:
+            sets["media_type"] = parse_media_type(payload["media_type"])
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
+    for name in ("external_id", "externalId"):
+        if name in payload:
+            if payload[name] is not None and not isinstance(payload[name], str):
+                raise SpecError("external_id must be a string")
+            sets["external_id"] = payload[name]
+    for name in ("global_key", "globalKey"):
+        if payload.get(name) is not None:
+            try:
+                sets["global_key"] = sanitize_global_key(payload[name])
+            except InvalidGlobalKey as exc:
+                raise SpecError(str(exc)) from None
+    if payload.get("media_attributes") is not None:
+        if not isinstance(payload["media_attributes"], dict):
+            raise SpecError("media_attributes must be an object")
+        sets["media_attributes"] = dumps(payload["media_attributes"])
+    fields = payload.get("metadata_fields", payload.get("metadata"))
+    if fields is not None:
+        if not isinstance(fields, list):
+            raise SpecError("metadata_fields must be a list")
+        try:
+            spec.metadata = normalize_fields(ontology, fields)
+        except MetadataError as exc:
+            raise SpecError(str(exc)) from None
+    attachments = payload.get("attachments")
+    if attachments is not None:
+        if not isinstance(attachments, list):
+            raise SpecError("attachments must be a list")
+        try:
+            spec.attachments = [check_attachment(a) for a in attachments]
+        except ValueError as exc:
+            raise SpecError(str(exc)) from None
+    return spec
+
+
+def _failed(raw: Any, message: str) -> dict[str, Any]:
+    """The error item of a refused spec: its message and the spec as given."""
+    payload = raw.get("payload") if isinstance(raw, Mapping) else None
+    if not isinstance(payload, Mapping):
+        return {"message": message, "spec": _EMPTY_SPEC}
+    key = raw.get("id") if isinstance(raw, Mapping) else None
+    global_key = payload.get("global_key", payload.get("globalKey"))
+    if global_key is None and isinstance(key, Mapping) and key.get("type") == "GKEY":
+        global_key = key.get("value")
+    row_data = payload.get("row_data")
+    fields = payload.get("metadata_fields", payload.get("metadata"))
+    attachments = payload.get("attachments")
+    return {
+        "message": message,
+        "spec": {
+            "externalId": _text(payload.get("external_id", payload.get("externalId"))),
+            "globalKey": _text(global_key),
+            "rowData": _text(row_data),
+            "metadata": [
+                {
+                    "schemaId": _text(f.get("schemaId", f.get("schema_id"))),
+                    "value": f.get("value"),
+                    "name": _text(f.get("name")),
+                }
+                for f in (fields if isinstance(fields, list) else [])
+                if isinstance(f, Mapping)
+            ],
+            "attachments": [
+                {
+                    "type": _text(a.get("type")),
+                    "value": a.get("value"),
+                    "name": _text(a.get("name")),
+                }
+                for a in (attachments if isinstance(attachments, list) else [])
+                if isinstance(a, Mapping)
+            ],
+        },
+    }
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else dumps(value)
+
+
+def _live_datasets(conn: sqlite3.Connection, org_id: str, ids: set[str]) -> set[str]:
+    found: set[str] = set()
+    for part in chunked(sorted(ids)):
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM datasets WHERE id IN ({marks(len(part))}) AND org_id = ?"
+                " AND deleted = 0",
+                (*part, org_id),
+            )
+        )
+    return found
+
+
+_ROW_COLUMNS = ("global_key", "external_id", "row_data", "media_type", "media_attributes")
+
+
+def apply_specs(
+    conn: sqlite3.Connection,
+    new_id: Callable[[], str],
+    org_id: str,
+    user_id: str,
+    raws: list[Any],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Apply a batch of specs in order; returns the success and error items."""
+    ontology = Ontology(conn, org_id)
+    parsed: list[Spec | SpecError] = []
+    for raw in raws:
+        try:
+            parsed.append(_parse(raw, ontology))
+        except SpecError as exc:
+            parsed.append(exc)
+    specs = [p for p in parsed if isinstance(p, Spec)]
+    datasets = _live_datasets(conn, org_id, {s.dataset_id for s in specs})
+    fetched: dict[str, Any] = dict(
+        rows_by_id(conn, org_id, [s.key_value for s in specs if s.key_type == "ID"])
+    )
+    keys = [s.key_value for s in specs if s.key_type == "GKEY"]
+    keys += [s.sets["global_key"] for s in specs if s.sets.get("global_key")]
+    for row in rows_by_global_key(conn, org_id, keys).values():
+        fetched[row["id"]] = row
+    state: dict[str, dict[str, Any]] = {i: dict(r) for i, r in fetched.items()}
+    holder = {global_key_norm(r["global_key"]): i for i, r in state.items() if r["global_key"]}
+    original_keys = {i: r["global_key"] for i, r in state.items()}
+    created: list[str] = []
+    updated: set[str] = set()
+    metadata: dict[str, dict[str, str]] = {}
+    attachments: dict[str, list[tuple[str, str, str | None]]] = {}
+    ok: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    stamp = now_iso()
+
+    for raw, spec in zip(raws, parsed, strict=True):
+        if isinstance(spec, SpecError):
+            errors.append(_failed(raw, str(spec)))
+            continue
+        try:
+            row_id = _apply_one(spec, state, holder, datasets, created, new_id, org_id, user_id)
+        except SpecError as exc:
+            errors.append(_failed(raw, str(exc)))
+            continue
+        current = state[row_id]
+        current["updated_at"] = stamp
+        if row_id not in created:
+            updated.add(row_id)
+        if spec.metadata is not None:
+            metadata[row_id] = spec.metadata
+        if spec.attachments is not None:
+            attachments[row_id] = spec.attachments
+        ok.append(
+            {
+                "id": row_id,
+                "externalId": current["external_id"],
+                "globalKey": current["global_key"],
+                "rowData": current["row_data"],
+            }
+        )
+
+    rekeyed = [i for i in updated if state[i]["global_key"] != original_keys[i]]
+    conn.executemany("UPDATE data_rows SET global_key = NULL WHERE id = ?", [(i,) for i in rekeyed])
+    conn.executemany(
+        "UPDATE data_rows SET global_key = ?, external_id = ?, row_data = ?, media_type = ?,"
+        " media_attributes = ?, updated_at = ? WHERE id = ?",
+        [
+            (*(state[i][c] for c in _ROW_COLUMNS), state[i]["updated_at"], i)
+            for i in sorted(updated, key=lambda i: state[i]["seq"])
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO data_rows (id, org_id, dataset_id, global_key, external_id, row_data,"
+        " media_type, media_attributes, created_by, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                i,
+                org_id,
+                state[i]["dataset_id"],
+                *(state[i][c] for c in _ROW_COLUMNS),
+                user_id,
+                stamp,
+                stamp,
+            )
+            for i in created
+        ],
+    )
+    replaced = [(i,) for i in updated if i in metadata]
+    conn.executemany("DELETE FROM data_row_metadata WHERE data_row_id = ?", replaced)
+    conn.executemany(
+        "INSERT INTO data_row_metadata (data_row_id, schema_id, value) VALUES (?, ?, ?)",
+        [(i, k, v) for i, values in metadata.items() for k, v in values.items()],
+    )
+    replaced = [(i,) for i in updated if i in attachments]
+    conn.executemany("DELETE FROM attachments WHERE data_row_id = ?", replaced)
+    conn.executemany(
+        "INSERT INTO attachments (id, data_row_id, type, value, name, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(new_id(), i, *a, stamp) for i, items in attachments.items() for a in items],
+    )
+    return ok, errors
+
+
+def _apply_one(
+    spec: Spec,
+    state: dict[str, dict[str, Any]],
+    holder: dict[str, str],
+    datasets: set[str],
+    created: list[str],
+    new_id: Callable[[], str],
+    org_id: str,
+    user_id: str,
+) -> str:
+    """Apply one valid spec to the in-memory state; returns the row id, or ``SpecError``."""
+    if spec.dataset_id not in datasets:
+        raise SpecError(f"Dataset {spec.dataset_id} not found")
+    target: dict[str, Any] | None = None
+    sets = dict(spec.sets)
+    if spec.key_type == "ID":
+        target = state.get(spec.key_value)
+        if target is None:
+            raise SpecError(f"Data row {spec.key_value} not found")
+    elif spec.key_type == "GKEY":
+        try:
+            key = sanitize_global_key(spec.key_value)
+        except InvalidGlobalKey as exc:
+            raise SpecError(str(exc)) from None
+        holder_id = holder.get(global_key_norm(key))
+        if holder_id is not None:
+            target = state[holder_id]
+        else:
+            sets.setdefault("global_key", key)
+    if target is not None and target["dataset_id"] != spec.dataset_id:
+        raise SpecError(f"Data row {target['id']} belongs to another dataset")
+    row_id: str | None = target["id"] if target is not None else None
+    new_key = sets.get("global_key")
+    if new_key is not None:
+        owner = holder.get(global_key_norm(new_key))
+        if owner is not None and owner != row_id:
+            raise SpecError(f"Duplicate global key: {new_key}")
+    if target is None:
+        if "row_data" not in sets:
+            raise SpecError("row_data is required to create a data row")
+        row_id = new_id()
+        target = {
+            "id": row_id,
+            "seq": 0,
+            "dataset_id": spec.dataset_id,
+            "global_key": None,
+            "external_id": None,
+            "row_data": sets["row_data"],
+            "media_type": sets["media_type"],
+            "media_attributes": None,
+        }
+        state[row_id] = target
+        created.append(row_id)
+    assert row_id is not None
+    old_key = target["global_key"]
+    target.update(sets)
+    if target["global_key"] != old_key:
+        if old_key is not None and holder.get(global_key_norm(old_key)) == row_id:
+            del holder[global_key_norm(old_key)]
+        if target["global_key"] is not None:
+            holder[global_key_norm(target["global_key"])] = row_id
+    return row_id
+
+
+# -- results ------------------------------------------------------------------------------------
+
+
+def _items(info: Info, data: dict[str, Any], kind: str) -> tuple[list[Any], str | None, int]:
+    c = ctx(info)
+    task = c.conn.execute(
+        "SELECT id FROM tasks WHERE id = ? AND org_id = ?", (data["taskId"], c.org_id)
+    ).fetchone()
+    if task is None:
+        raise NotFound(f"Task {data['taskId']} not found")
+    size = 100 if data.get("first") is None else data["first"]
+    if not 1 <= size <= PAGE_MAX:
+        raise BadInput(f"first must be between 1 and {PAGE_MAX}")
+    cursor = data.get("from")
+    try:
+        start = int(cursor) if cursor else 0
+    except ValueError:
+        raise BadInput(f"Unknown cursor {cursor!r}") from None
+    rows = c.conn.execute(
+        "SELECT seq, payload FROM task_items WHERE task_id = ? AND kind = ? AND seq >= ?"
+        " ORDER BY seq LIMIT ?",
+        (task["id"], kind, start, size + 1),
+    ).fetchall()
+    total = c.conn.execute(
+        "SELECT count(*) FROM task_items WHERE task_id = ? AND kind = ?", (task["id"], kind)
+    ).fetchone()[0]
+    after = str(rows[size]["seq"]) if len(rows) > size else None
+    return [json.loads(r["payload"]) for r in rows[:size]], after, int(total)
+
+
+@query.field("successesfulDataRowImports")
+def resolve_successes(_: Any, info: Info, data: dict[str, Any]) -> Any:
+    nodes, after, total = _items(info, data, "ok")
+    return {"nodes": nodes, "after": after, "total": total}
+
+
+@query.field("failedDataRowImports")
+def resolve_failures(_: Any, info: Info, data: dict[str, Any]) -> Any:
+    results, after, total = _items(info, data, "error")
+    return {"results": results, "after": after, "total": total}
+
+
+def seed(conn: sqlite3.Connection, org_id: str, user_id: str) -> None:
+    """Nothing to seed."""
+
+
+DDL = ""
+BINDABLES = [query, mutation]
