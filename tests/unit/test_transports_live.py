@@ -57,22 +57,22 @@ def make_app(state: State) -> Starlette:
         headers = dict(request.headers)
         if headers.get("content-type", "").startswith("multipart/form-data"):
             raw = await request.body()
-            form = await request.form()
-            upload = form["1"]
-            content = await upload.read()  # type: ignore[union-attr]
-            state.requests.append(
-                {
-                    "kind": "upload",
-                    "headers": headers,
-                    "keys": list(form.keys()),
-                    "operations": json.loads(str(form["operations"])),
-                    "map": json.loads(str(form["map"])),
-                    "filename": upload.filename,  # type: ignore[union-attr]
-                    "content_type": upload.content_type,  # type: ignore[union-attr]
-                    "content": content,
-                    "body_length": len(raw),
-                }
-            )
+            async with request.form() as form:
+                upload = form["1"]
+                content = await upload.read()  # type: ignore[union-attr]
+                state.requests.append(
+                    {
+                        "kind": "upload",
+                        "headers": headers,
+                        "keys": list(form.keys()),
+                        "operations": json.loads(str(form["operations"])),
+                        "map": json.loads(str(form["map"])),
+                        "filename": upload.filename,  # type: ignore[union-attr]
+                        "content_type": upload.content_type,  # type: ignore[union-attr]
+                        "content": content,
+                        "body_length": len(raw),
+                    }
+                )
             return JSONResponse({"data": {"uploadFile": {"url": "http://x/f", "filename": "f"}}})
         body = await request.json()
         state.requests.append(
