@@ -46,3 +46,26 @@ def test_dropped_connection_is_network_error(
 def test_unknown_field_is_invalid_query(lb_client: labelbox.Client) -> None:
     with pytest.raises(lbx.InvalidQueryError):
         lb_client.execute("query Nope { user { notAField } }")
+
+
+def test_created_tasks_relationship_with_order_by(
+    emulator: EmulatorServer, lb_client: labelbox.Client
+) -> None:
+    from labelbox.schema.task import Task
+
+    user = lb_client.get_user()
+    with emulator.state.store.transaction() as conn:
+        for task_id, stamp in (
+            ("t-old", "2024-01-01T00:00:00.000Z"),
+            ("t-new", "2025-01-01T00:00:00.000Z"),
+        ):
+            conn.execute(
+                "INSERT INTO tasks (id, org_id, created_by, type, name, status, completion,"
+                " created_at, updated_at, work_done, outcome_status) VALUES"
+                " (?, ?, ?, 'x', 'n', 'COMPLETE', 1, ?, ?, 1, 'COMPLETE')",
+                (task_id, emulator.state.org_id, user.uid, stamp, stamp),
+            )
+    newest_first = [t.uid for t in user.created_tasks(order_by=Task.created_at.desc)]
+    oldest_first = [t.uid for t in user.created_tasks(order_by=Task.created_at.asc)]
+    assert newest_first == ["t-new", "t-old"]
+    assert oldest_first == ["t-old", "t-new"]

@@ -200,13 +200,35 @@ def _task_filter(where: dict[str, Any] | None) -> tuple[str, list[Any]]:
     return ("".join(" AND " + c for c in clauses), params)
 
 
-def _tasks(info: Info, owner_sql: str, owner: str, where: Any, skip: Any, first: Any) -> Any:
+_TASK_ORDER = {
+    "id": "id",
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+    "name": "name",
+    "status": "status",
+    "type": "type",
+    "completionPercentage": "completion",
+}
+
+
+def _tasks(
+    info: Info,
+    owner_sql: str,
+    owner: str,
+    where: Any,
+    skip: Any,
+    first: Any,
+    order_by: str | None = None,
+) -> Any:
     c = ctx(info)
     offset, limit = _page(skip, first)
     sql, params = _task_filter(where)
+    order = "created_at DESC, id DESC"
+    if order_by:
+        field, _, direction = order_by.rpartition("_")
+        order = f"{_TASK_ORDER[field]} {direction}, id {direction}"
     rows = c.conn.execute(
-        f"SELECT * FROM tasks WHERE {owner_sql} = ?{sql} ORDER BY created_at DESC, id DESC"
-        " LIMIT ? OFFSET ?",
+        f"SELECT * FROM tasks WHERE {owner_sql} = ?{sql} ORDER BY {order} LIMIT ? OFFSET ?",
         [owner, *params, limit, offset],
     ).fetchall()
     return [task_to_gql(c.state.jobs.observe(c.conn, row)) for row in rows]
@@ -221,7 +243,7 @@ def resolve_created_tasks(
     first: int | None = None,
     orderBy: str | None = None,
 ) -> Any:
-    return _tasks(info, "created_by", user["id"], where, skip, first)
+    return _tasks(info, "created_by", user["id"], where, skip, first, orderBy)
 
 
 @org_type.field("tasks")
