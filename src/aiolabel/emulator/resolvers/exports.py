@@ -22,9 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ariadne import MutationType, ObjectType
 
 from aiolabel.emulator.context import Context, Info, ctx
-from aiolabel.emulator.errors import Malformed, NotFound
+from aiolabel.emulator.errors import Malformed
 from aiolabel.emulator.jobs import Job, Outcome, Work
-from aiolabel.emulator.resolvers.base import load_task
 from aiolabel.emulator.resolvers.catalog import chunked, global_key_norm, marks
 from aiolabel.emulator.resolvers.labeling import QUEUE_ORDER
 from aiolabel.emulator.resolvers.projects import WORKFLOW_STATUS, load_project
@@ -578,18 +577,14 @@ def export_work(spec: ExportSpec) -> Work:
 # -- reading the stream -------------------------------------------------------------------------
 
 
-def _task_for_stream(info: Info, task: dict[str, Any]) -> dict[str, Any] | None:
-    found = load_task(info, task["id"])
-    if found is None:
-        raise NotFound(f"Task {task['id']} not found")
-    if found["type"] != EXPORT_TASK_TYPE or found["status"] != "COMPLETE":
-        return None
-    return found
+def _ready(task: dict[str, Any]) -> bool:
+    """Whether the parent task (already observed by ``task(where:)``) is a finished export."""
+    return bool(task["type"] == EXPORT_TASK_TYPE and task["status"] == "COMPLETE")
 
 
 @task_type.field("exportMetadataHeader")
 def resolve_metadata_header(task: dict[str, Any], info: Info, streamType: str) -> Any:
-    if _task_for_stream(info, task) is None:
+    if not _ready(task):
         return None
     row = (
         ctx(info)
@@ -608,7 +603,7 @@ def resolve_metadata_header(task: dict[str, Any], info: Info, streamType: str) -
 @task_type.field("exportFileFromOffset")
 def resolve_file_from_offset(task: dict[str, Any], info: Info, streamType: str, offset: int) -> Any:
     c = ctx(info)
-    if _task_for_stream(info, task) is None:
+    if not _ready(task):
         return None
     chunk = c.conn.execute(
         "SELECT * FROM export_chunks WHERE task_id = ? AND stream = ? AND start <= ?"
