@@ -154,31 +154,52 @@ class RetryPolicy:
                     ambiguous = exc  # sticky: every later resend reconciles first
                 raise
 
-        def wait(state: RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
+        def retryable(exc: BaseException) -> bool:
+            return self.retryable(exc, retry_safe=retry_safe, can_reconcile=bool(reconcile))
+
+        def delay_for(exc: BaseException | None) -> float:
             retry_after = exc.retry_after if isinstance(exc, LabelboxError) else None
-            return self.backoff(state.attempt_number, retry_after)
+            return self.backoff(attempts, retry_after)
+
+        def give_up(delay: float) -> bool:
+            return attempts > self.max_retries or self.clock() - start + delay > self.deadline
+
+        def wait(state: RetryCallState) -> float:
+            return delay_for(state.outcome.exception() if state.outcome else None)
 
         def stop(state: RetryCallState) -> bool:
-            if state.attempt_number > self.max_retries:
-                return True
-            return self.clock() - start + state.upcoming_sleep > self.deadline
+            return give_up(state.upcoming_sleep)
 
-        def before_sleep(state: RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
+        def log(exc: BaseException, delay: float) -> None:
             logger.info(
                 "%s failed (%s: %s); retry %d in %.2fs",
                 what,
                 type(exc).__name__,
                 exc,
-                state.attempt_number,
-                state.upcoming_sleep,
+                attempts,
+                delay,
             )
 
+        # The first try runs outside tenacity (most requests succeed at once, and building the
+        # retrying object costs more than the try); the same wait and stop rules then drive
+        # tenacity for the retries.
+        try:
+            return await one()
+        except LabelboxError as exc:
+            if not retryable(exc):
+                raise
+            delay = delay_for(exc)
+            if give_up(delay):
+                raise
+            log(exc, delay)
+        await self.sleep(delay)
+
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            log(exc or LabelboxError("?"), state.upcoming_sleep)
+
         retrying = AsyncRetrying(
-            retry=retry_if_exception(
-                lambda e: self.retryable(e, retry_safe=retry_safe, can_reconcile=bool(reconcile))
-            ),
+            retry=retry_if_exception(retryable),
             wait=wait,
             stop=stop,
             sleep=self.sleep,

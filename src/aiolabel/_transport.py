@@ -13,7 +13,6 @@ respx). ``transport="aiohttp"`` uses httpx-aiohttp (the ``aiolabel[aiohttp]`` ex
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import mimetypes
@@ -264,8 +263,10 @@ class _Multipart:
             sent += len(chunk)
             yield bytes(chunk)
         if sent != self._upload.length:
-            raise InputError(f"upload content changed while sending ({sent} bytes, expected "
-                             f"{self._upload.length})")  # fmt: skip
+            raise InputError(
+                f"upload content changed while sending ({sent} bytes, expected "
+                f"{self._upload.length})"
+            )
         yield self._tail
 
 
@@ -376,13 +377,6 @@ class Transport:
         )
         return err
 
-    @contextlib.asynccontextmanager
-    async def _gate(self) -> AsyncIterator[None]:
-        if self.rate_limiter is not None:
-            await self.rate_limiter.acquire()
-        async with self.limiter:
-            yield
-
     def _auth_headers(self, sdk_method: str) -> dict[str, str]:
         return {
             "Authorization": f"Bearer {self._api_key}",
@@ -421,7 +415,9 @@ class Transport:
         what: str,
     ) -> tuple[httpx.Response, bytes]:
         started = time.perf_counter()
-        async with self._gate():
+        if self.rate_limiter is not None:
+            await self.rate_limiter.acquire()
+        async with self.limiter:
             try:
                 response = await self.http.post(
                     url, content=content, headers=headers, timeout=http_timeout
@@ -430,8 +426,7 @@ class Transport:
             except httpx.HTTPError as exc:
                 logger.debug("%s: %s", what, type(exc).__name__)
                 raise self._redact_error(_transport_error(exc, what)) from None
-        logger.debug("%s -> %d in %.3fs", what, response.status_code,
-                     time.perf_counter() - started)  # fmt: skip
+        logger.debug("%s -> %d in %.3fs", what, response.status_code, time.perf_counter() - started)
         return response, body
 
     # -- GraphQL -----------------------------------------------------------------------------
@@ -467,8 +462,9 @@ class Transport:
         what = f"GraphQL {name or 'request'}"
 
         async def attempt() -> dict[str, Any]:
-            response, raw = await self._post(url, content=body, headers=headers,
-                                             http_timeout=http_timeout, what=what)  # fmt: skip
+            response, raw = await self._post(
+                url, content=body, headers=headers, http_timeout=http_timeout, what=what
+            )
             err, parsed = self._map(response, raw, error_log_key)
             if err is not None:
                 if not isinstance(err, ResourceNotFoundError) or expect_one:
@@ -477,8 +473,7 @@ class Transport:
             data = parsed.get("data") if isinstance(parsed, Mapping) else None
             return data if isinstance(data, dict) else {}
 
-        return await self.retry.call(attempt, retry_safe=retry_safe, reconcile=reconcile,
-                                     what=what)  # fmt: skip
+        return await self.retry.call(attempt, retry_safe=retry_safe, reconcile=reconcile, what=what)
 
     # -- uploads -----------------------------------------------------------------------------
 
@@ -525,9 +520,13 @@ class Transport:
                 body = _Multipart(operations, upload, part_name, part_type)
                 headers["Content-Type"] = body.content_type
                 headers["Content-Length"] = str(body.length)
-                response, raw = await self._post(self.endpoint, content=body.stream(),
-                                                 headers=headers, http_timeout=http_timeout,
-                                                 what="uploadFile")  # fmt: skip
+                response, raw = await self._post(
+                    self.endpoint,
+                    content=body.stream(),
+                    headers=headers,
+                    http_timeout=http_timeout,
+                    what="uploadFile",
+                )
                 err, parsed = self._map(response, raw, "message")
                 if err is not None:
                     raise err
@@ -575,8 +574,9 @@ class Transport:
         while True:
             attempt += 1
             try:
-                async for chunk in self._download_once(url, received, http_timeout, what,
-                                                       expected_length):  # fmt: skip
+                async for chunk in self._download_once(
+                    url, received, http_timeout, what, expected_length
+                ):
                     received += len(chunk)
                     yield chunk
                 break
@@ -585,8 +585,9 @@ class Transport:
                 delay = self.retry.next_delay(exc, attempt, started, retry_safe=True)
                 if delay is None:
                     raise
-                logger.info("%s failed (%s); retry %d in %.2fs", what, type(exc).__name__,
-                            attempt, delay)  # fmt: skip
+                logger.info(
+                    "%s failed (%s); retry %d in %.2fs", what, type(exc).__name__, attempt, delay
+                )
                 await self.retry.sleep(delay)
         if expected_length is not None and received != expected_length:
             raise LabelboxError(f"download: expected {expected_length} bytes, got {received}")
@@ -601,8 +602,9 @@ class Transport:
     ) -> AsyncIterator[bytes]:
         headers = {"Range": f"bytes={offset}-"} if offset else {}
         try:
-            async with self.http.stream("GET", url, headers=headers, timeout=http_timeout,
-                                        follow_redirects=True) as response:  # fmt: skip
+            async with self.http.stream(
+                "GET", url, headers=headers, timeout=http_timeout, follow_redirects=True
+            ) as response:
                 if not 200 <= response.status_code < 300:
                     await response.aread()
                     raise self._download_error(response)

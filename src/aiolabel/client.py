@@ -399,8 +399,10 @@ class AsyncClient:
         if max_concurrency is None:
             limit = self.max_concurrency
         else:
-            limit = min(_integer("max_concurrency", max_concurrency, low=1, high=10_000),
-                        self.max_concurrency)  # fmt: skip
+            limit = min(
+                _integer("max_concurrency", max_concurrency, low=1, high=10_000),
+                self.max_concurrency,
+            )
         return await _concurrency.run_chunks(
             items,
             operation,
