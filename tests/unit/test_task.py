@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx
 import pytest
 import respx
@@ -174,6 +175,7 @@ async def test_many_waits_share_one_loop(api: FakeApi, make_client: Any) -> None
     api.task_states("b", *["IN_PROGRESS"] * 4, "COMPLETE")
     api.task_states("c", *["IN_PROGRESS"] * 3, "FAILED")
     client = make_client()
+    client._poller.random = lambda: 1.0  # no jitter: the three schedules line up
     a, b, c = [await client.get_task_by_id(x) for x in "abc"]
     a2 = await client.get_task_by_id("a")  # another handle on the same task
     looked_up = api.calls["GetUserCreatedTasksPyApi"]
@@ -191,6 +193,65 @@ async def test_many_waits_share_one_loop(api: FakeApi, make_client: Any) -> None
     assert refreshed == {"a": 2, "b": 4, "c": 3}
     assert client._poller.ticks == 4
     assert api.calls["GetUserCreatedTasksPyApi"] - looked_up == 9
+
+
+class VirtualTime:
+    """Sleeps that end only when the test moves the clock."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleepers: list[tuple[float, anyio.Event]] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        event = anyio.Event()
+        self.sleepers.append((self.now + seconds, event))
+        await event.wait()
+
+    async def advance(self, seconds: float) -> None:
+        self.now += seconds
+        for when, event in self.sleepers:
+            if when <= self.now + 1e-9:
+                event.set()
+        self.sleepers = [(w, e) for w, e in self.sleepers if not e.is_set()]
+        for _ in range(20):
+            await anyio.lowlevel.checkpoint()
+
+
+async def test_a_new_wait_is_checked_soon_and_old_schedules_keep_their_pace(
+    api: FakeApi, make_client: Any
+) -> None:
+    api.task_states("old", "IN_PROGRESS")
+    api.task_states("new", "IN_PROGRESS", "COMPLETE")
+    client = make_client()
+    virtual = VirtualTime()
+    poller = client._poller
+    poller.sleep, poller.clock, poller.random = virtual.sleep, virtual.clock, lambda: 1.0
+    old, new = await client.get_task_by_id("old"), await client.get_task_by_id("new")
+
+    def refreshes(uid: str) -> int:
+        return sum(
+            1 for n, v in api.variables if n.startswith("GetUserCreated") and v["taskId"] == uid
+        )
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(lambda: old.wait_till_done(timeout_seconds=60))
+        await virtual.advance(0)
+        for step in (0.1, 0.2, 0.4, 0.8, 1.6, 3.0):  # old's schedule reaches the cap
+            await virtual.advance(step)
+        assert refreshes("old") == 1 + 6
+        await virtual.advance(1.0)  # old sleeps toward its next check, 2 s away
+        group.start_soon(new.wait_till_done)
+        await virtual.advance(0)
+        await virtual.advance(0.1)  # the new wait interrupts the nap and is checked at +0.1 s
+        assert new.status == "COMPLETE"
+        assert refreshes("new") == 1 + 1
+        assert refreshes("old") == 1 + 6  # not dragged onto the new task's fast schedule
+        await virtual.advance(1.9)
+        assert refreshes("old") == 1 + 7
+        group.cancel_scope.cancel()
 
 
 async def test_wait_for_tasks_times_out_naming_the_unfinished(

@@ -408,11 +408,17 @@ class _Waiter:
 class TaskPoller:
     """One polling loop per client, shared by every wait.
 
-    Each tick it refreshes every pending task of every waiter (one request per distinct task id,
-    run concurrently under the client's limiter), wakes the waiters whose tasks are all done and
-    fails those past their deadline with :class:`TaskTimeout`. A new waiter resets the interval
-    to the start of the schedule. The loop ends when nobody waits.
+    Every task being waited on has its own schedule (:func:`poll_delays`, from the moment its
+    first wait began). The loop sleeps until the earliest task is due (or a waiter's deadline),
+    then refreshes, concurrently under the client's limiter, every task due within a small
+    window, one request per distinct task id however many waiters share it. It wakes the waiters
+    whose tasks are all done and fails those past their deadline with :class:`TaskTimeout`.
+    A new wait interrupts the sleep so its tasks are first checked ``initial`` seconds later.
+    The loop ends when nobody waits.
     """
+
+    COALESCE = 0.05
+    """Tasks due this soon after the earliest one are refreshed in the same tick."""
 
     def __init__(
         self,
@@ -429,20 +435,30 @@ class TaskPoller:
         self.initial, self.factor, self.cap = initial, factor, cap
         self.sleep, self.clock, self.random = sleep, clock, random
         self._waiters: set[_Waiter] = set()
+        self._schedule: dict[str, tuple[float, Iterator[float]]] = {}
         self._loop: asyncio.Task[None] | None = None
-        self._reset = False
+        self._wake: anyio.Event | None = None
         self.ticks = 0
-        """Ticks run so far (a tick refreshes every pending task once)."""
+        """Ticks run so far (a tick refreshes every due task once)."""
 
     async def wait(self, tasks: Sequence[Task], timeout_seconds: float) -> None:
         timeout = _check_timeout(timeout_seconds)
         pending = [t for t in tasks if not t.done]
         if not pending:
             return
-        waiter = _Waiter(pending, self.clock() + timeout, timeout)
+        now = self.clock()
+        waiter = _Waiter(pending, now + timeout, timeout)
+        for task in pending:
+            if task.uid not in self._schedule:
+                delays = poll_delays(
+                    initial=self.initial, factor=self.factor, cap=self.cap, random=self.random
+                )
+                self._schedule[task.uid] = (now + next(delays), delays)
         self._waiters.add(waiter)
-        self._reset = True
-        self._ensure_loop()
+        if self._wake is not None:
+            self._wake.set()
+        if self._loop is None or self._loop.done():
+            self._loop = asyncio.get_running_loop().create_task(self._run())
         try:
             await waiter.event.wait()
         finally:
@@ -450,22 +466,37 @@ class TaskPoller:
         if waiter.error is not None:
             raise waiter.error
 
-    def _ensure_loop(self) -> None:
-        if self._loop is None or self._loop.done():
-            self._loop = asyncio.get_running_loop().create_task(self._run())
+    async def _nap(self, seconds: float) -> None:
+        """Sleep, unless a new wait comes in first."""
+        wake = self._wake = anyio.Event()
+        async with anyio.create_task_group() as group:
+
+            async def nap() -> None:
+                await self.sleep(seconds)
+                group.cancel_scope.cancel()
+
+            async def woken() -> None:
+                await wake.wait()
+                group.cancel_scope.cancel()
+
+            group.start_soon(nap)
+            group.start_soon(woken)
+        self._wake = None
 
     async def _run(self) -> None:
         try:
-            delays: Iterator[float] = iter(())
             while self._waiters:
-                if self._reset:
-                    self._reset = False
-                    delays = poll_delays(
-                        initial=self.initial, factor=self.factor, cap=self.cap, random=self.random
-                    )
                 now = self.clock()
-                nearest = min(w.deadline for w in self._waiters)
-                await self.sleep(max(0.0, min(next(delays), nearest - now)))
+                wanted = {t.uid for w in self._waiters for t in w.tasks if not t.done}
+                for uid in list(self._schedule):
+                    if uid not in wanted:
+                        del self._schedule[uid]
+                next_due = min((due for due, _ in self._schedule.values()), default=now)
+                nearest = min([next_due, *(w.deadline for w in self._waiters)])
+                if nearest > now:
+                    await self._nap(nearest - now)
+                    if self.clock() < nearest:
+                        continue  # woken by a new wait: recompute
                 await self._tick()
         except BaseException as exc:  # wake everybody rather than leave them waiting forever
             error = exc if isinstance(exc, Exception) else LabelboxError("task polling stopped")
@@ -474,25 +505,32 @@ class TaskPoller:
                 raise
 
     async def _tick(self) -> None:
-        self.ticks += 1
+        now = self.clock()
         waiters = list(self._waiters)
-        by_id: dict[str, list[Task]] = {}
+        due: dict[str, list[Task]] = {}
         for w in waiters:
             for t in w.tasks:
-                if not t.done:
-                    by_id.setdefault(t.uid, []).append(t)
+                entry = self._schedule.get(t.uid)
+                if not t.done and entry is not None and entry[0] <= now + self.COALESCE:
+                    due.setdefault(t.uid, []).append(t)
         failed: dict[str, BaseException] = {}
+        if due:
+            self.ticks += 1
 
-        async def one(uid: str, same: list[Task]) -> None:
-            try:
-                await self._refresh(same)
-            except Exception as exc:
-                failed[uid] = exc
+            async def one(uid: str, same: list[Task]) -> None:
+                try:
+                    await self._refresh(same)
+                except Exception as exc:
+                    failed[uid] = exc
 
-        async with anyio.create_task_group() as group:
-            for uid, same in by_id.items():
-                group.start_soon(one, uid, same)
-        now = self.clock()
+            async with anyio.create_task_group() as group:
+                for uid, same in due.items():
+                    group.start_soon(one, uid, same)
+            now = self.clock()
+            for uid in due:
+                entry = self._schedule.get(uid)
+                if entry is not None:
+                    self._schedule[uid] = (now + next(entry[1]), entry[1])
         for w in waiters:
             errors = [failed[t.uid] for t in w.tasks if t.uid in failed]
             if errors:
