@@ -155,13 +155,15 @@ def resolve_signer(dataset: dict[str, Any], info: Info) -> Any:
 
 def add_iam_integration(
     state: EmulatorState,
-    name: str = "emulator-aws",
+    integration_name: str = "emulator-integration",
     provider: str = "AWS",
     is_org_default: bool = True,
     valid: bool = True,
     settings: dict[str, Any] | None = None,
 ) -> str:
     """Test control: add an IAM integration to the organisation; returns its id.
+
+    (``integration_name``, not ``name``: ``control(name, **kwargs)`` takes the control's name.)
 
     Another default integration stops being the default (the SDK refuses two).
     """
@@ -187,7 +189,7 @@ def add_iam_integration(
             (
                 integration_id,
                 state.org_id,
-                name,
+                integration_name,
                 provider,
                 int(valid),
                 int(is_org_default),
