@@ -113,8 +113,8 @@ class AsyncClient:
     * ``max_concurrency``: requests in flight at once, across everything this client does; the
       connection pool is sized from it;
     * ``requests_per_minute``: optional client-side rate limit (token bucket);
-    * ``transport``: an ``httpx.AsyncBaseTransport`` (tests, ASGI apps), ``"httpx"`` (default)
-      or ``"aiohttp"`` (httpx-aiohttp, the ``aiolabel[aiohttp]`` extra).
+    * ``transport``: an ``httpx.AsyncBaseTransport`` (tests, ASGI apps; it brings its own pool),
+      ``"httpx"`` (default) or ``"aiohttp"`` (httpx-aiohttp, the ``aiolabel[aiohttp]`` extra).
     """
 
     def __init__(
@@ -534,8 +534,8 @@ class AsyncClient:
     ) -> list[Task]:
         """Wait until every task is done; raise :class:`TaskTimeout` naming those that are not.
 
-        All waits of a client share one polling loop (0.1 s to 3 s, exponential, jittered), and
-        each tick refreshes every pending task once.
+        All waits of a client share one polling loop; each task is refreshed on its own
+        exponential, jittered schedule (0.1 s growing to 3 s), one request per task id per tick.
         """
         if isinstance(tasks, Task) or not isinstance(tasks, Iterable):
             raise InputTypeError("tasks must be an iterable of Task")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr
+from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, ValidationError
 from pydantic.alias_generators import to_camel
 
 from aiolabel.errors import InputTypeError, LabelboxError
@@ -47,7 +47,10 @@ class Model(BaseModel):
         """Parse a response object (camelCase keys) and bind it to ``client``."""
         if not isinstance(data, Mapping):
             raise LabelboxError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
-        model = cls.model_validate(data)
+        try:
+            model = cls.model_validate(data)
+        except ValidationError as exc:
+            raise LabelboxError(f"unexpected {cls.__name__} in the response: {exc}") from exc
         model._client = client
         return model
 

@@ -2,8 +2,9 @@
 
 Unlike other models a Task changes: :meth:`Task.refresh` and :meth:`Task.wait_till_done` update
 it in place (it stays frozen against assignment). Waits share one loop per client
-(:class:`TaskPoller`): however many tasks are awaited at once, each tick refreshes every pending
-task, and the tick interval grows exponentially with jitter from 0.1 s to 3 s.
+(:class:`TaskPoller`): however many tasks are awaited at once, one loop refreshes them, each
+task on its own schedule growing exponentially with jitter from 0.1 s to 3 s, and tasks due
+together are refreshed in the same tick.
 
 Results and errors come as async iterators of ``dict`` in one shape whatever the task type
 (see :meth:`Task.result` and :meth:`Task.errors`), streamed, never materialised.
@@ -12,11 +13,20 @@ Results and errors come as async iterators of ``dict`` in one shape whatever the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -130,8 +140,9 @@ class Task(Model):
 
     async def has_errors(self) -> bool:
         """Whether :meth:`errors` would yield anything (may cost a request)."""
-        async for _ in self.errors():
-            return True
+        async with contextlib.aclosing(self.errors()) as errors:
+            async for _ in errors:
+                return True
         return False
 
     async def cancel(self) -> bool:
@@ -146,7 +157,7 @@ class Task(Model):
         if not self.done:
             await self.wait_till_done(timeout_seconds=RESULT_WAIT_SECONDS)
 
-    async def result(self) -> AsyncIterator[dict[str, Any]]:
+    async def result(self) -> AsyncGenerator[dict[str, Any], None]:
         """Stream the task's result, one ``dict`` per item, whatever the task type.
 
         * upserts / imports: created data rows, ``{"id", "external_id", "row_data",
@@ -163,7 +174,7 @@ class Task(Model):
         async for item in self._result_items():
             yield item
 
-    async def errors(self) -> AsyncIterator[dict[str, Any]]:
+    async def errors(self) -> AsyncGenerator[dict[str, Any], None]:
         """Stream the task's errors, one ``dict`` per error, each with a ``"message"`` key.
 
         * upserts: ``{"message", "failedDataRows": [{"externalId", "globalKey", "rowData",
