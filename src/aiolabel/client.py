@@ -150,6 +150,13 @@ class AsyncClient:
             raise InputTypeError(
                 "transport must be an httpx.AsyncBaseTransport, 'httpx' or 'aiohttp'"
             )
+        if transport == "aiohttp":
+            try:
+                import httpx_aiohttp  # noqa: F401
+            except ImportError:  # pragma: no cover - depends on the extra
+                raise InputError(
+                    'transport="aiohttp" needs the extra: pip install "aiolabel[aiohttp]"'
+                ) from None
         self._retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
         self._rate_limiter = (
             None if requests_per_minute is None else RateLimiter(requests_per_minute)
