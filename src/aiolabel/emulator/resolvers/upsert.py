@@ -32,6 +32,7 @@ from aiolabel.emulator.resolvers.catalog import (
     global_key_norm,
     marks,
     media_type_for,
+    new_ids,
     parse_media_type,
     rows_by_global_key,
     rows_by_id,
@@ -161,7 +162,7 @@ def run_upsert(job: Job, org_id: str, user_id: str, file_ids: list[str], count: 
             batch = specs[start : start + BATCH_SIZE]
             with job.store.transaction() as conn:
                 job.check_cancelled(conn)
-                ok, errors = apply_specs(conn, job.store.new_id, org_id, user_id, batch)
+                ok, errors = apply_specs(conn, org_id, user_id, batch)
                 job.add_items(conn, "ok", ok)
                 job.add_items(conn, "error", errors)
                 done += len(batch)
@@ -323,7 +324,6 @@ _ROW_COLUMNS = ("global_key", "external_id", "row_data", "media_type", "media_at
 
 def apply_specs(
     conn: sqlite3.Connection,
-    new_id: Callable[[], str],
     org_id: str,
     user_id: str,
     raws: list[Any],
@@ -355,13 +355,14 @@ def apply_specs(
     ok: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     stamp = now_iso()
+    fresh_ids = new_ids(len(raws))
 
     for raw, spec in zip(raws, parsed, strict=True):
         if isinstance(spec, SpecError):
             errors.append(_failed(raw, str(spec)))
             continue
         try:
-            row_id = _apply_one(spec, state, holder, datasets, created, new_id, org_id, user_id)
+            row_id = _apply_one(spec, state, holder, datasets, created, fresh_ids.pop)
         except SpecError as exc:
             errors.append(_failed(raw, str(exc)))
             continue
@@ -420,7 +421,14 @@ def apply_specs(
     conn.executemany(
         "INSERT INTO attachments (id, data_row_id, type, value, name, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        [(new_id(), i, *a, stamp) for i, items in attachments.items() for a in items],
+        [
+            (attachment_id, i, *a, stamp)
+            for attachment_id, (i, a) in zip(
+                new_ids(sum(len(v) for v in attachments.values())),
+                [(i, a) for i, items in attachments.items() for a in items],
+                strict=True,
+            )
+        ],
     )
     return ok, errors
 
@@ -432,8 +440,6 @@ def _apply_one(
     datasets: set[str],
     created: list[str],
     new_id: Callable[[], str],
-    org_id: str,
-    user_id: str,
 ) -> str:
     """Apply one valid spec to the in-memory state; returns the row id, or ``SpecError``."""
     if spec.dataset_id not in datasets:
