@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, ValidationError
+from pydantic._internal._model_construction import ModelMetaclass as _ModelMeta
 from pydantic.alias_generators import to_camel
 
+from aiolabel._operations._builder import And, Comparison, FieldRef, Where
+from aiolabel._operations._entities import ENTITIES
 from aiolabel.errors import InputTypeError, LabelboxError
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
 
-__all__ = ["DateTime", "Model"]
+__all__ = ["DateTime", "Model", "WhereArg", "as_where"]
 
 
 def _aware(value: datetime) -> datetime:
@@ -26,7 +29,39 @@ DateTime = Annotated[datetime, AfterValidator(_aware)]
 without an offset is taken as UTC."""
 
 
-class Model(BaseModel):
+class _FilterableMeta(_ModelMeta):
+    """Class attribute access to a filterable field gives a :class:`FieldRef`, so
+    ``Project.name == "x"`` builds a where clause, as in the official SDK."""
+
+    def __getattr__(cls, name: str) -> Any:
+        entity = cls.__dict__.get("__entity__")
+        if (
+            entity is not None
+            and not name.startswith("_")
+            and any(f.name == name for f in ENTITIES[entity].fields)
+        ):
+            return FieldRef(name)
+        return super().__getattr__(name)  # type: ignore[misc]  # defined at run time only
+
+
+WhereArg = Where | bool
+"""What a ``where=`` parameter takes. ``Project.name == "x"`` is a where clause at run time;
+type checkers see pydantic's field type and call it ``bool``, so that spelling is accepted too."""
+
+
+def as_where(value: object, entity: str) -> Where | None:
+    """Check a ``where=`` argument (``None`` for no filter) against one entity's fields."""
+    if value is None:
+        return None
+    if not isinstance(value, Comparison | And):
+        raise InputTypeError(
+            f"where must compare {entity} fields, e.g. {entity}.name == 'x';"
+            f" got {type(value).__name__}"
+        )
+    return value
+
+
+class Model(BaseModel, metaclass=_FilterableMeta):
     """Frozen model with snake_case fields and the wire's camelCase names as aliases.
 
     Build from a response with :meth:`from_wire`; the client reference is private, so it is
@@ -41,6 +76,8 @@ class Model(BaseModel):
     )
 
     _client: AsyncClient | None = PrivateAttr(default=None)
+    __entity__: ClassVar[str | None] = None
+    """The official ORM entity this model mirrors; its fields become filterable on the class."""
 
     @classmethod
     def from_wire(cls, client: AsyncClient | None, data: Mapping[str, Any]) -> Self:
