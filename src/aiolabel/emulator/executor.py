@@ -87,6 +87,11 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     }
 
 
+MAX_CACHED_QUERY_CHARS = 32_768
+"""Longer documents (the official SDK's pasted LPO lists) are not cached: each is unique, and a
+parsed 1,000-item list holds megabytes."""
+
+
 class _Rollback(Exception):
     def __init__(self, body: dict[str, Any]) -> None:
         self.body = body
@@ -113,6 +118,8 @@ class Executor:
                 return hit
             self.cache_misses += 1
         prepared = self._prepare(query)
+        if len(query) > MAX_CACHED_QUERY_CHARS:  # values pasted into the text: never seen again
+            return prepared
         with self._lock:
             self._cache[query] = prepared
             while len(self._cache) > self._cache_size:
