@@ -35,6 +35,8 @@ from typing import Any, TypeVar
 import anyio
 
 from aiolabel import _concurrency
+from aiolabel._client_catalog import CatalogMethods
+from aiolabel._client_projects import ProjectMethods
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
@@ -100,7 +102,7 @@ def _id(name: str, value: object) -> str:
     return value
 
 
-class AsyncClient:
+class AsyncClient(CatalogMethods, ProjectMethods):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
