@@ -43,13 +43,32 @@ def test_create_batch_sync_path_by_ids_objects_and_keys(
 def test_create_batch_async_path_over_1000_rows(
     lb_client: labelbox.Client, project: labelbox.Project
 ) -> None:
-    rows = sdk_rows(lb_client, 2500, "a-")
+    rows = sdk_rows(lb_client, 3500, "a-")
     by_ids = project.create_batch("ids 1000", data_rows=rows.ids[:1000], priority=3)
     assert by_ids.size == 1000
-    by_keys = project.create_batch("keys 1500", global_keys=rows.global_keys[1000:])
+    wanted = set(rows.ids[1000:2000])
+    objects = [row for row in rows.dataset.data_rows() if row.uid in wanted]
+    by_objects = project.create_batch("objects 1000", data_rows=objects)
+    assert by_objects.size == 1000
+    by_keys = project.create_batch("keys 1500", global_keys=rows.global_keys[2000:])
     assert by_keys.size == 1500, "past the inline limit the task runs in the background"
     fetched = lb_client.get_batch(project.uid, by_keys.uid)
     assert (fetched.name, fetched.size) == ("keys 1500", 1500)
+    overrides = {o.data_row().uid: o.priority for o in project.labeling_parameter_overrides()}
+    assert {overrides[i] for i in rows.ids[:1000]} == {3}
+
+
+def test_fault_knobs_apply_to_batch_operations(
+    emulator: EmulatorServer, lb_client: labelbox.Client, project: labelbox.Project
+) -> None:
+    rows = sdk_rows(lb_client, 2, "fk-")
+    emulator.set_faults(drop_rate=1.0, operations={"createBatchV2PyApi"})
+    with pytest.raises(lbx.NetworkError):
+        project.create_batch("dropped", data_rows=rows.ids)
+    emulator.set_faults(drop_rate=0.0, rate_limit=1, operations={"GetProjectBatchesPyApi"})
+    assert list(project.batches()) == []
+    with pytest.raises(lbx.ApiLimitError):
+        list(project.batches())
 
 
 def test_rules_answer_with_the_sdks_exceptions_and_change_nothing(

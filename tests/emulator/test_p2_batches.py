@@ -394,3 +394,15 @@ async def test_faults_and_applied_then_failed(emu: Emulator, gql: Gql) -> None:
     emu.set_faults(applied_then_failed_rate=0.0, operations=None)
     assert [(b["name"], b["size"]) for b in await batches(gql, project_id)] == [("b", 1)]
     assert [o["dataRow"]["id"] for o in await lpos(gql, project_id)] == ids[1:]
+
+
+async def test_deleted_data_rows_leave_counts_and_listings(emu: Emulator, gql: Gql) -> None:
+    project_id = await new_project(gql)
+    ids = rows(emu, 3)
+    await create_batch(gql, project_id, "b", ids)
+    deleted = await gql.data(
+        f'mutation deleteDataRowsPyApi{{deleteDataRows(where: {{dataRowIds: ["{ids[0]}"]}}){{id}}}}'
+    )
+    assert deleted["deleteDataRows"] == [{"id": ids[0]}]
+    assert [b["size"] for b in await batches(gql, project_id)] == [2]
+    assert [o["dataRow"]["id"] for o in await lpos(gql, project_id)] == ids[1:]

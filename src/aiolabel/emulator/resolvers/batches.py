@@ -120,7 +120,9 @@ def load_batch(conn: sqlite3.Connection, project_id: str, batch_id: str) -> sqli
 def batch_size(conn: sqlite3.Connection, batch_id: str) -> int:
     return int(
         conn.execute(
-            "SELECT COUNT(*) FROM project_data_rows WHERE batch_id = ?", (batch_id,)
+            "SELECT COUNT(*) FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
+            " WHERE p.batch_id = ? AND d.deleted = 0",
+            (batch_id,),
         ).fetchone()[0]
     )
 

@@ -234,8 +234,9 @@ def labeling_queue(
         rows = conn.execute(
             "SELECT p.data_row_id, p.lpo_priority, p.batch_priority, b.name AS batch_name"
             " FROM project_data_rows p JOIN task_queues q ON q.id = p.queue_id"
-            " JOIN batches b ON b.id = p.batch_id"
-            f" WHERE p.project_id = ? AND q.queue_type = ? ORDER BY {QUEUE_ORDER}",
+            " JOIN batches b ON b.id = p.batch_id JOIN data_rows d ON d.id = p.data_row_id"
+            " WHERE p.project_id = ? AND q.queue_type = ? AND d.deleted = 0"
+            f" ORDER BY {QUEUE_ORDER}",
             (project_id, queue_type),
         ).fetchall()
     return [

@@ -203,7 +203,9 @@ def label_count(conn: sqlite3.Connection, project_id: str) -> int:
 
 def project_to_gql(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
     count = conn.execute(
-        "SELECT COUNT(*) FROM project_data_rows WHERE project_id = ?", (row["id"],)
+        "SELECT COUNT(*) FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
+        " WHERE p.project_id = ? AND d.deleted = 0",
+        (row["id"],),
     ).fetchone()[0]
     return {
         "id": row["id"],

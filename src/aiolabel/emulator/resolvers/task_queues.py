@@ -38,8 +38,9 @@ def resolve_task_queues(project: dict[str, Any], info: Info) -> Any:
     rows = (
         ctx(info)
         .conn.execute(
-            "SELECT q.*, (SELECT COUNT(*) FROM project_data_rows p"
-            " WHERE p.project_id = q.project_id AND p.queue_id = q.id) AS row_count"
+            "SELECT q.*, (SELECT COUNT(*) FROM project_data_rows p JOIN data_rows d"
+            " ON d.id = p.data_row_id WHERE p.project_id = q.project_id AND p.queue_id = q.id"
+            " AND d.deleted = 0) AS row_count"
             " FROM task_queues q WHERE q.project_id = ?"
             " ORDER BY q.position",
             (project["id"],),
