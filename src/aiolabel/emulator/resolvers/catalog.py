@@ -16,7 +16,9 @@ freely, but do not rename or drop these.
 
 Helpers for other domains: ``data_row_to_gql(row)`` turns a ``data_rows`` row into the object
 the ``DataRow`` type resolves (metadata, attachments and relations are resolved on demand);
-``dataset_to_gql(row)`` likewise for ``Dataset``.
+``dataset_to_gql(row)`` likewise for ``Dataset``; ``live_row``, ``rows_by_id`` and
+``rows_by_global_key`` look live rows up; ``chunked`` / ``marks`` build ``IN`` lists;
+``new_ids`` makes ids in bulk; ``compile_where`` renders the ORM's ``where`` as SQL.
 """
 
 from __future__ import annotations
