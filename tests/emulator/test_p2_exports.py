@@ -377,9 +377,12 @@ async def test_absent_streams_have_no_header(emu: Emulator, gql: Gql) -> None:
 async def test_malformed_filters_carry_errors_key(
     gql: Gql, labelled: dict[str, Any], term: dict[str, Any]
 ) -> None:
+    tasks = "query { user { createdTasks(first: 1000) { id } } }"
+    before = (await gql.data(tasks))["user"]["createdTasks"]
     error = error_of(await export_project(gql, labelled["project_id"], [term]))
     assert error["extensions"]["code"] == "MALFORMED_REQUEST"
     assert error["errors"] == error["message"]
+    assert (await gql.data(tasks))["user"]["createdTasks"] == before, "no task was created"
 
 
 async def test_catalog_refuses_project_terms(gql: Gql) -> None:
