@@ -67,7 +67,7 @@ def test_create_data_rows_with_keys_metadata_attachments_and_failures(
         },
         {"row_data": "https://x/video.mp4", "global_key": "video", "media_type": "VIDEO"},
         {"row_data": "https://x/dup.jpg", "global_key": "taken0"},
-        {"row_data": "https://x/ws.jpg", "global_key": " padded"},
+        {"row_data": "https://x/ws.jpg", "global_key": "   "},
     ]
     task = dataset.create_data_rows(items)
     task.wait_till_done()
@@ -75,9 +75,9 @@ def test_create_data_rows_with_keys_metadata_attachments_and_failures(
     assert task.has_errors()
     assert sorted(r["global_key"] for r in task.result) == ["full", "video"]
     errors = {e["failedDataRows"][0]["globalKey"]: e["message"] for e in task.errors}
-    assert set(errors) == {"taken0", " padded"}
+    assert set(errors) == {"taken0", "   "}
     assert "Duplicate global key" in errors["taken0"]
-    assert "whitespace" in errors[" padded"]
+    assert "blank" in errors["   "]
     full_id = next(r["id"] for r in task.result if r["global_key"] == "full")
     row = lb_client.get_data_row(full_id)
     assert (row.external_id, row.global_key, row.row_data) == (
@@ -170,8 +170,8 @@ def test_assign_and_clear_global_keys_with_partial_success(lb_client: labelbox.C
     )
     assert result["status"] == "PARTIAL SUCCESS"
     assert result["results"] == [
-        {"data_row_id": second, "global_key": "has_hash", "sanitized": True},
         {"data_row_id": first, "global_key": "renamed", "sanitized": False},
+        {"data_row_id": second, "global_key": "has#hash", "sanitized": False},
     ]
     assert [(e["data_row_id"], e["global_key"]) for e in result["errors"]] == [
         ("no-such-row", "k"),
@@ -188,7 +188,7 @@ def test_assign_and_clear_global_keys_with_partial_success(lb_client: labelbox.C
         }
     ]
     assert lb_client.get_data_row(first).global_key is None
-    assert lb_client.clear_global_keys(["has_hash"])["status"] == "SUCCESS"
+    assert lb_client.clear_global_keys(["has#hash"])["status"] == "SUCCESS"
 
 
 def test_data_row_update_attachments_delete_and_bulk_delete(lb_client: labelbox.Client) -> None:

@@ -569,14 +569,13 @@ async def test_global_key_jobs(gql: Gql) -> None:
     assigned = (await run_job(gql, ASSIGN_JOB, ASSIGN_RESULT, {"links": links}))["data"]
     assert assigned["unmodifiedAssignments"] == [
         {"dataRowId": one["id"], "globalKey": "plain"},
+        {"dataRowId": two["id"], "globalKey": "needs#cleaning"},
         {"dataRowId": three["id"], "globalKey": one["globalKey"]},
     ]
-    assert assigned["sanitizedAssignments"] == [
-        {"dataRowId": two["id"], "globalKey": "needs_cleaning"}
-    ]
+    assert assigned["sanitizedAssignments"] == []
     assert [a["globalKey"] for a in assigned["invalidGlobalKeyAssignments"]] == ["PLAIN", "k", ""]
     keys = {r["id"]: r["globalKey"] for r in await all_rows(gql, ds)}
-    assert keys == {one["id"]: "plain", two["id"]: "needs_cleaning", three["id"]: one["globalKey"]}
+    assert keys == {one["id"]: "plain", two["id"]: "needs#cleaning", three["id"]: one["globalKey"]}
     cleared = await run_job(gql, CLEAR_JOB, CLEAR_RESULT, {"k": ["plain", "plain", "gone"]})
     assert cleared["data"]["clearedGlobalKeys"] == ["plain"]
     assert cleared["data"]["notFoundGlobalKeys"] == ["gone"]

@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -185,19 +184,18 @@ def rows_by_id(conn: sqlite3.Connection, org_id: str, ids: Iterable[str]) -> dic
 # -- global keys --------------------------------------------------------------------------------
 
 GLOBAL_KEY_MAX_LENGTH = 200
-_GLOBAL_KEY_DISALLOWED = re.compile(r"[^A-Za-z0-9!_.*'()&$@=;/:+ ,?\-]")
 
 
 class InvalidGlobalKey(ValueError):
-    """A global key the service refuses (as opposed to one it sanitises)."""
+    """A global key the service refuses."""
 
 
 def sanitize_global_key(key: object) -> str:
-    """The key as it is stored, or ``InvalidGlobalKey``.
+    """The key as it is stored (verbatim), or ``InvalidGlobalKey``.
 
-    The documented rule: a non-blank string of at most 200 characters without leading or
-    trailing whitespace; characters outside ``A-Z a-z 0-9 ! - _ . * ' ( ) & $ @ = ; / : + space
-    , ?`` are replaced by ``_`` (the service's sanitisation, reported as ``sanitized``).
+    The rule: a string of at most 200 characters that is not blank. Any other character is
+    kept as given (quotes, backslashes, braces, newlines, unicode), so a key reads back
+    exactly as it was written; ``sanitizedAssignments`` therefore stays empty.
     """
     if not isinstance(key, str):
         raise InvalidGlobalKey("Global key must be a string")
@@ -207,9 +205,7 @@ def sanitize_global_key(key: object) -> str:
         raise InvalidGlobalKey(
             f"Global key is longer than {GLOBAL_KEY_MAX_LENGTH} characters: {key[:40]!r}…"
         )
-    if key != key.strip():
-        raise InvalidGlobalKey(f"Global key has leading or trailing whitespace: {key!r}")
-    return _GLOBAL_KEY_DISALLOWED.sub("_", key)
+    return key
 
 
 def global_key_norm(key: str) -> str:
