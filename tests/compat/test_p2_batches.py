@@ -156,6 +156,7 @@ def test_batch_project_remove_queued_delete_labels_and_delete(
     rows = sdk_rows(lb_client, 4, "x-")
     batch = project.create_batch("life", data_rows=rows.ids)
     assert batch.project().uid == project.uid
+    assert batch.user().email == "emulator@aiolabel.localhost"
     emulator.control("add_label", project_id=project.uid, data_row_id=rows.ids[0])
     with pytest.raises(lbx.OperationNotAllowedException, match="has labels"):
         batch.delete()

@@ -60,6 +60,8 @@ def test_get_projects_with_where_update_and_delete(lb_client: labelbox.Client) -
     with pytest.raises(lbx.ResourceNotFoundError):
         lb_client.get_project(first.uid)
     assert {p.name for p in lb_client.get_projects()} == {"second"}
+    assert [p.name for p in lb_client.get_organization().projects()] == ["second"]
+    assert [p.name for p in lb_client.get_user().projects()] == ["second"]
 
 
 def test_get_projects_pages_past_100(lb_client: labelbox.Client) -> None:

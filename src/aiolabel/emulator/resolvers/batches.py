@@ -299,6 +299,19 @@ def resolve_processed(
     return {"allDataRowsHaveBeenProcessed": True}
 
 
+@query.field("batch")
+def resolve_batch(_: Any, info: Info, where: dict[str, Any]) -> Any:
+    c = ctx(info)
+    row = c.conn.execute(
+        "SELECT b.* FROM batches b JOIN projects p ON p.id = b.project_id"
+        " WHERE b.id = ? AND b.deleted = 0 AND p.org_id = ? AND p.deleted = 0",
+        (where["id"], c.org_id),
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"Batch {where['id']} not found")
+    return batch_to_gql(c.conn, row)
+
+
 @project_type.field("batches")
 def resolve_batches(
     project: dict[str, Any],
@@ -312,10 +325,11 @@ def resolve_batches(
     limit = 100 if first is None else first
     sql = "SELECT * FROM batches WHERE project_id = ? AND deleted = 0"
     params: list[Any] = [project["id"]]
-    for key, column in (("id", "id"), ("name", "name")):
-        if (where or {}).get(key) is not None:
+    filters = where or {}
+    for column in ("id", "name"):
+        if filters.get(column) is not None:
             sql += f" AND {column} = ?"
-            params.append(where[key])  # type: ignore[index]
+            params.append(filters[column])
     if after:
         cursor = c.conn.execute(
             "SELECT seq FROM batches WHERE id = ? AND project_id = ?", (after, project["id"])

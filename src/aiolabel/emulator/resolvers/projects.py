@@ -415,6 +415,16 @@ def _page(skip: int | None, first: int | None) -> tuple[int, int]:
     return skip, min(first, 10_000)
 
 
+def _mentions_deleted(where: dict[str, Any] | None) -> bool:
+    """Whether a where clause filters on ``deleted`` (otherwise deleted projects are hidden)."""
+    for key, value in (where or {}).items():
+        if key == "AND" and any(_mentions_deleted(sub) for sub in value or []):
+            return True
+        if key.startswith("deleted"):
+            return True
+    return False
+
+
 def list_projects(
     info: Info,
     where: dict[str, Any] | None,
@@ -430,6 +440,8 @@ def list_projects(
     if created_by is not None:
         sql += " AND created_by = ?"
         params.append(created_by)
+    if not _mentions_deleted(where):
+        sql += " AND deleted = 0"
     rows = c.conn.execute(sql + " ORDER BY seq", params).fetchall()
     found = (project_to_gql(c.conn, row) for row in rows)
     selected = [p for p in found if matches_where(p, where)]
