@@ -180,7 +180,7 @@ class Jobs:
             ),
         )
         immediate = (rule is None and self.default_delay_ms == 0) or (
-            rule is not None and rule.mode == "immediate"
+            rule is not None and rule.mode in ("immediate", "fail")
         )
         if immediate and size is not None and size <= self.inline_max_items:
             self._run_one(task_id, work, on_forced_failure)
