@@ -26,11 +26,13 @@ from aiolabel.emulator.jobs import Job, Outcome, Work, inline_failure
 from aiolabel.emulator.resolvers.base import user_to_gql
 from aiolabel.emulator.resolvers.catalog import chunked
 from aiolabel.emulator.resolvers.projects import (
+    WORK_CHUNK_ROWS,
     initial_queue_id,
     load_project,
     lookup_data_rows,
     project_rows,
     project_to_gql,
+    rows_outcome,
     touch_project,
 )
 from aiolabel.emulator.store import dumps, now_iso
@@ -39,8 +41,6 @@ DDL = ""
 
 MAX_BATCH_ROWS = 100_000
 """Rows one batch may hold (and one createBatches chunk holds)."""
-WORK_CHUNK_ROWS = 5_000
-"""Rows a background task adds per transaction, so requests interleave with it."""
 ADD_TASK_TYPE = "add-data-rows-to-batch"
 
 query = QueryType()
@@ -257,15 +257,6 @@ def add_rows_work(org_id: str, project_id: str, batch_id: str, data_row_ids: Seq
         return rows_outcome(failures, added)
 
     return work
-
-
-def rows_outcome(failures: list[dict[str, str]], succeeded: int) -> Outcome:
-    """COMPLETE if anything was applied (failures inline in ``result``), else FAILED."""
-    if not failures:
-        return Outcome(status="COMPLETE")
-    if succeeded:
-        return Outcome(status="COMPLETE", result=dumps(failures))
-    return Outcome(status="FAILED", result=dumps(failures))
 
 
 def start_add_task(

@@ -16,15 +16,14 @@ from ariadne import ObjectType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput
-from aiolabel.emulator.jobs import Job, Outcome, Work
-from aiolabel.emulator.resolvers.batches import rows_outcome
-from aiolabel.emulator.resolvers.catalog import chunked, data_row_to_gql, live_row
+from aiolabel.emulator.resolvers.catalog import data_row_to_gql, live_row
 from aiolabel.emulator.resolvers.projects import (
     load_project,
     lookup_data_rows,
     lpo_id,
     project_rows,
     touch_project,
+    update_rows_work,
 )
 from aiolabel.emulator.store import now_iso
 
@@ -36,7 +35,6 @@ DDL = ""
 MAX_OVERRIDES_PER_CALL = 1_000
 MAX_PRIORITY_UPDATE_ROWS = 1_000_000
 PRIORITY_TASK_TYPE = "update-queue-priority"
-WORK_CHUNK_ROWS = 5_000
 
 QUEUE_ORDER = "COALESCE(p.lpo_priority, p.batch_priority), p.batch_priority, p.seq"
 """SQL ordering of a project's rows in its labelling queue."""
@@ -157,48 +155,6 @@ def resolve_set_overrides(
     return {"success": True}
 
 
-def priority_work(
-    org_id: str, project_id: str, keys: Sequence[str], by_global_key: bool, priority: int
-) -> Work:
-    """Background work setting one priority on many rows, in bounded transactions."""
-
-    def work(job: Job) -> Outcome:
-        failures: list[dict[str, str]] = []
-        updated = done = 0
-        for part in chunked(keys, WORK_CHUNK_ROWS):
-            with job.store.transaction() as conn:
-                job.check_cancelled(conn)
-                found = lookup_data_rows(conn, org_id, part, by_global_key=by_global_key)
-                present = project_rows(conn, project_id, [row["id"] for row in found.values()])
-                stamp = now_iso()
-                targets = []
-                for key in part:
-                    row = found.get(key)
-                    if row is None:
-                        failures.append({"dataRowId": key, "error": "Data row not found"})
-                    elif row["id"] not in present:
-                        failures.append({"dataRowId": key, "error": "Data row not in project"})
-                    else:
-                        targets.append((priority, stamp, project_id, row["id"]))
-                conn.executemany(
-                    "UPDATE project_data_rows SET lpo_priority = ?, updated_at = ?"
-                    " WHERE project_id = ? AND data_row_id = ?",
-                    targets,
-                )
-                updated += len(targets)
-                done += len(part)
-                job.progress(conn, done / max(len(keys), 1))
-        with job.store.transaction() as conn:
-            if updated:
-                touch_project(conn, project_id)
-        outcome = rows_outcome(failures, updated)
-        if outcome.status == "FAILED":
-            return Outcome(status="FAILED", errors=outcome.result)
-        return outcome
-
-    return work
-
-
 @mutations_type.field("createQueuePriorityUpdateTask")
 def resolve_priority_task(project: dict[str, Any], info: Info, data: dict[str, Any]) -> Any:
     c = ctx(info)
@@ -217,8 +173,14 @@ def resolve_priority_task(project: dict[str, Any], info: Info, data: dict[str, A
     task = c.create_task(
         type=PRIORITY_TASK_TYPE,
         name=f"Update queue priority to {data['priority']}",
-        work=priority_work(
-            c.org_id, project["id"], keys, identifiers["idType"] == "GKEY", data["priority"]
+        work=update_rows_work(
+            c.org_id,
+            project["id"],
+            keys,
+            by_global_key=identifiers["idType"] == "GKEY",
+            column="lpo_priority",
+            value=data["priority"],
+            errors_field=True,
         ),
         size=len(keys),
         metadata={"projectId": project["id"]},

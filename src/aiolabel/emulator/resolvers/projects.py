@@ -19,6 +19,7 @@ from ariadne import MutationType, ObjectType, QueryType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
+from aiolabel.emulator.jobs import Job, Outcome, Work
 from aiolabel.emulator.resolvers.base import org_to_gql, user_to_gql
 from aiolabel.emulator.resolvers.catalog import (
     chunked,
@@ -27,7 +28,7 @@ from aiolabel.emulator.resolvers.catalog import (
     rows_by_global_key,
     rows_by_id,
 )
-from aiolabel.emulator.store import now_iso
+from aiolabel.emulator.store import dumps, now_iso
 
 DDL = """
 CREATE TABLE IF NOT EXISTS projects (
@@ -87,6 +88,9 @@ DEFAULT_QUEUES = (
     ("Rework (all rejected)", "MANUAL_REWORK_QUEUE"),
 )
 """The task queues of the default workflow, in order. Done is not a queue (``queueId: null``)."""
+
+WORK_CHUNK_ROWS = 5_000
+"""Rows a background task handles per transaction, so requests interleave with it."""
 
 WORKFLOW_STATUS = {
     "INITIAL_LABELING_QUEUE": "TO_LABEL",
@@ -164,11 +168,68 @@ def resolve_identifiers(
 
 def touch_project(conn: sqlite3.Connection, project_id: str) -> None:
     """Record activity on a project (lastActivityTime)."""
-    stamp = now_iso()
-    conn.execute(
-        "UPDATE projects SET last_activity_time = ?, updated_at = ? WHERE id = ?",
-        (stamp, stamp, project_id),
-    )
+    conn.execute("UPDATE projects SET last_activity_time = ? WHERE id = ?", (now_iso(), project_id))
+
+
+def rows_outcome(
+    failures: list[dict[str, str]], succeeded: int, *, errors_field: bool = False
+) -> Outcome:
+    """COMPLETE if any row was applied (failures as inline JSON in ``result``), else FAILED
+    with the failures in ``result`` (batch and queue tasks) or ``errors``."""
+    if not failures:
+        return Outcome(status="COMPLETE")
+    if succeeded:
+        return Outcome(status="COMPLETE", result=dumps(failures))
+    if errors_field:
+        return Outcome(status="FAILED", errors=dumps(failures))
+    return Outcome(status="FAILED", result=dumps(failures))
+
+
+def update_rows_work(
+    org_id: str,
+    project_id: str,
+    keys: Sequence[str],
+    *,
+    by_global_key: bool,
+    column: str,
+    value: Any,
+    errors_field: bool = False,
+) -> Work:
+    """Background work setting ``column = value`` on the project's entries of these rows (by id
+    or global key), in bounded transactions; rows not found or not in the project are failures."""
+
+    def work(job: Job) -> Outcome:
+        failures: list[dict[str, str]] = []
+        updated = done = 0
+        for part in chunked(keys, WORK_CHUNK_ROWS):
+            with job.store.transaction() as conn:
+                job.check_cancelled(conn)
+                found = lookup_data_rows(conn, org_id, part, by_global_key=by_global_key)
+                present = project_rows(conn, project_id, [row["id"] for row in found.values()])
+                stamp = now_iso()
+                targets = []
+                for key in part:
+                    row = found.get(key)
+                    if row is None:
+                        failures.append({"dataRowId": key, "error": "Data row not found"})
+                    elif row["id"] not in present:
+                        failures.append({"dataRowId": key, "error": "Data row not in project"})
+                    else:
+                        targets.append((value, stamp, project_id, row["id"]))
+                conn.executemany(
+                    f"UPDATE project_data_rows SET {column} = ?, updated_at = ?"
+                    " WHERE project_id = ? AND data_row_id = ?",
+                    targets,
+                )
+                updated += len(targets)
+                done += len(part)
+                job.progress(conn, done / max(len(keys), 1))
+        if updated:
+            with job.store.transaction() as conn:
+                touch_project(conn, project_id)
+        return rows_outcome(failures, updated, errors_field=errors_field)
+
+    return work
 
 
 def initial_queue_id(conn: sqlite3.Connection, project_id: str) -> str:

@@ -6,28 +6,19 @@ their row counts, and ``createBulkAddRowsToQueueTask`` moving rows to a queue or
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from typing import Any
 
 from ariadne import ObjectType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
-from aiolabel.emulator.jobs import Job, Outcome, Work, inline_failure
-from aiolabel.emulator.resolvers.batches import rows_outcome
-from aiolabel.emulator.resolvers.catalog import chunked
-from aiolabel.emulator.resolvers.projects import (
-    lookup_data_rows,
-    project_rows,
-    touch_project,
-)
-from aiolabel.emulator.store import now_iso
+from aiolabel.emulator.jobs import inline_failure
+from aiolabel.emulator.resolvers.projects import update_rows_work
 
 DDL = ""
 
 MAX_MOVE_ROWS = 1_000_000
 MOVE_TASK_TYPE = "send-to-task-queue"
-WORK_CHUNK_ROWS = 5_000
 
 project_type = ObjectType("Project")
 mutations_type = ObjectType("ProjectMutations")
@@ -59,45 +50,6 @@ def resolve_task_queues(project: dict[str, Any], info: Info) -> Any:
     ]
 
 
-def move_work(
-    org_id: str, project_id: str, keys: Sequence[str], by_global_key: bool, queue_id: str | None
-) -> Work:
-    """Background work moving rows of the project to a queue (or Done), in bounded transactions."""
-
-    def work(job: Job) -> Outcome:
-        failures: list[dict[str, str]] = []
-        moved = done = 0
-        for part in chunked(keys, WORK_CHUNK_ROWS):
-            with job.store.transaction() as conn:
-                job.check_cancelled(conn)
-                found = lookup_data_rows(conn, org_id, part, by_global_key=by_global_key)
-                present = project_rows(conn, project_id, [row["id"] for row in found.values()])
-                stamp = now_iso()
-                targets = []
-                for key in part:
-                    row = found.get(key)
-                    if row is None:
-                        failures.append({"dataRowId": key, "error": "Data row not found"})
-                    elif row["id"] not in present:
-                        failures.append({"dataRowId": key, "error": "Data row not in project"})
-                    else:
-                        targets.append((queue_id, stamp, project_id, row["id"]))
-                conn.executemany(
-                    "UPDATE project_data_rows SET queue_id = ?, updated_at = ?"
-                    " WHERE project_id = ? AND data_row_id = ?",
-                    targets,
-                )
-                moved += len(targets)
-                done += len(part)
-                job.progress(conn, done / max(len(keys), 1))
-        if moved:
-            with job.store.transaction() as conn:
-                touch_project(conn, project_id)
-        return rows_outcome(failures, moved)
-
-    return work
-
-
 @mutations_type.field("createBulkAddRowsToQueueTask")
 def resolve_move_rows(project: dict[str, Any], info: Info, data: dict[str, Any]) -> Any:
     c = ctx(info)
@@ -120,7 +72,14 @@ def resolve_move_rows(project: dict[str, Any], info: Info, data: dict[str, Any])
     task = c.create_task(
         type=MOVE_TASK_TYPE,
         name=f"Move data rows to {queue_name}",
-        work=move_work(c.org_id, project["id"], keys, identifiers["idType"] == "GKEY", queue_id),
+        work=update_rows_work(
+            c.org_id,
+            project["id"],
+            keys,
+            by_global_key=identifiers["idType"] == "GKEY",
+            column="queue_id",
+            value=queue_id,
+        ),
         on_forced_failure=inline_failure,
         size=len(keys),
         metadata={"projectId": project["id"], "queueId": queue_id},
