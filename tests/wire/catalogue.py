@@ -189,6 +189,14 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             }
         ]
     },
+    "UpsertCustomMetadataSchemaPyApi": {
+        "data": {
+            "name": "color",
+            "kind": "CustomMetadataEnum",
+            "options": [{"name": "red", "kind": "CustomMetadataEnumOption"}],
+        }
+    },
+    "DeleteCustomMetadataSchemaPyApi": {"where": {"id": "schema1"}},
     "dataRowCustomMetadataPyApi": {"dataRowIdentifiers": {"ids": ["gk1"], "idType": "GKEY"}},
     "GetExportMetadataHeaderPyApi": {"where": {"id": "task1"}, "streamType": "RESULT"},
     "GetExportFileFromOffsetPyApi": {

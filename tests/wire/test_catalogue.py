@@ -53,6 +53,7 @@ NOT_IDEMPOTENT = {
     "createBatchesPyApi",
     "createBatchesFromDatasetPyApi",
     "CreateDataRowAttachmentPyApi",
+    "UpsertCustomMetadataSchemaPyApi",
     "exportDataRowsInProjectPyApi",
     "exportDataRowsInCatalogPyApi",
 }

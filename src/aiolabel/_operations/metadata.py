@@ -5,10 +5,12 @@ from __future__ import annotations
 from aiolabel._operations import Operation
 
 __all__ = [
+    "DELETE_CUSTOM_METADATA_SCHEMA",
     "DELETE_DATA_ROW_METADATA",
     "EXPORT_DATA_ROW_METADATA",
     "GET_METADATA_ONTOLOGY",
     "METADATA_BATCH_SIZE",
+    "UPSERT_CUSTOM_METADATA_SCHEMA",
     "UPSERT_DATA_ROW_METADATA",
 ]
 
@@ -60,3 +62,25 @@ EXPORT_DATA_ROW_METADATA = Operation(
     idempotent=True,
 )
 """``ontology.bulk_export``: ``{"dataRowIdentifiers": {"ids": [...], "idType": "ID"|"GKEY"}}``."""
+
+UPSERT_CUSTOM_METADATA_SCHEMA = Operation(
+    name="UpsertCustomMetadataSchemaPyApi",
+    document=(
+        "mutation UpsertCustomMetadataSchemaPyApi($data: UpsertCustomMetadataSchemaInput!) { "
+        "upsertCustomMetadataSchema(data: $data){ id name kind options { id name kind } } }"
+    ),
+    idempotent=False,
+)
+"""``ontology.create_schema`` / ``update_schema`` / ``update_enum_option``: ``{"data": {"id"?,
+"name", "kind", "options"?: [{"id"?, "name", "kind"}]}}``. Without ``id`` it creates another
+schema, so it is not idempotent."""
+
+DELETE_CUSTOM_METADATA_SCHEMA = Operation(
+    name="DeleteCustomMetadataSchemaPyApi",
+    document=(
+        "mutation DeleteCustomMetadataSchemaPyApi($where: WhereUniqueIdInput!) { "
+        "deleteCustomMetadataSchema(schema: $where){ success } }"
+    ),
+    idempotent=True,
+)
+"""``ontology.delete_schema``: ``{"where": {"id": schema_id}}``; reads ``success``."""
