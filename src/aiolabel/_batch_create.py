@@ -1,0 +1,494 @@
+"""Creating batches: the processing wait, one batch (sync or async path), many batches.
+
+* :func:`wait_until_processed` — ``queryAllDataRowsHaveBeenProcessed`` for up to 100,000 keys,
+  asked again with exponential backoff (the official SDK sleeps a fixed 30 s), bounded by a
+  deadline (:class:`ProcessingWaitTimeout`).
+* :func:`create_batch` — under 1,000 rows ``createBatchV2``; from 1,000 rows ``createEmptyBatch`` +
+  ``addDataRowsToBatchAsync``, then the task and ``get_batch``; exactly the official requests.
+* :func:`create_batches` — rows streamed into batches of at most 100,000 named
+  ``<prefix>0000``, ``<prefix>0001``... A job that fits one batch sends the official
+  ``createBatches`` mutation (the server names the batch ``<prefix>0000``). A larger job creates
+  each batch by name with ``createEmptyBatch`` + ``addDataRowsToBatchAsync`` (the requests of the
+  official ``create_batch`` for a batch of 1,000 rows or more), several at once through the chunk
+  runner, after checking that none of the names is taken. One ``createBatches`` request with all
+  the rows would hold millions of ids in one body that cannot be streamed, retried or reported on
+  per batch; the server splits it the same way and names the batches the same, so the per-batch
+  requests produce the same batches with requests the service accepts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sized
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from aiolabel import _concurrency
+from aiolabel._concurrency import ChunkFailure, ChunkSuccess
+from aiolabel._operations import batches as ops
+from aiolabel._project_input import RowKind, check_sequence, stream_items
+from aiolabel.errors import (
+    InputError,
+    LabelboxError,
+    PartialFailureError,
+    ProcessingWaitTimeout,
+    ResourceConflict,
+    ResourceNotFoundError,
+)
+from aiolabel.models.batch import Batch, batch_nodes
+from aiolabel.models.create_batches_task import (
+    CreateBatchesTask,
+    failed_row_ids,
+    inline_failures,
+    new_batch_task,
+)
+from aiolabel.models.task import Task, poll_delays
+from aiolabel.pagination import dig
+
+if TYPE_CHECKING:
+    from aiolabel.client import AsyncClient
+
+__all__ = [
+    "DEFAULT_BATCH_CONCURRENCY",
+    "MAX_BATCHES_PER_PREFIX",
+    "MAX_BATCH_ROWS",
+    "PROCESSING_CAP_DELAY",
+    "PROCESSING_FIRST_DELAY",
+    "create_batch",
+    "create_batches",
+    "get_batch",
+    "wait_until_processed",
+]
+
+MAX_BATCH_ROWS = 100_000
+"""Rows one batch holds at most (and keys one processing check carries)."""
+MAX_BATCHES_PER_PREFIX = 10_000
+"""A 4-digit suffix names at most this many batches."""
+DEFAULT_BATCH_CONCURRENCY = 4
+"""Batches created at once by default: each holds up to 100,000 ids in memory while it is sent."""
+PROCESSING_FIRST_DELAY = 1.0
+"""Seconds before the processing check is asked again; doubles up to the cap below."""
+PROCESSING_CAP_DELAY = 30.0
+"""The longest pause between processing checks (the official SDK's fixed interval)."""
+
+Progress = _concurrency.Progress
+
+
+def _key_variables(kind: RowKind, keys: list[str]) -> tuple[list[str], list[str] | None]:
+    """``(dataRowIds, globalKeys)`` as the official SDK sends them: ``[]`` and ``None`` for the
+    kind not given."""
+    return (keys, None) if kind == "data_rows" else ([], keys)
+
+
+async def wait_until_processed(
+    client: AsyncClient,
+    kind: RowKind,
+    keys: list[str],
+    *,
+    timeout: float,  # noqa: ASYNC109 - a deadline over many requests and pauses
+    sdk_method: str,
+) -> None:
+    """Ask until the server says these rows (at most 100,000) are processed."""
+    if kind == "data_rows":
+        op, variables = ops.CHECK_DATA_ROWS_PROCESSED, {"dataRowIds": keys}
+    else:
+        op, variables = ops.CHECK_GLOBAL_KEYS_PROCESSED, {"globalKeys": keys}
+    started = time.monotonic()
+    delays = poll_delays(initial=PROCESSING_FIRST_DELAY, cap=PROCESSING_CAP_DELAY)
+    while True:
+        data = await client._execute_operation(op, variables, sdk_method=sdk_method)
+        path = ("queryAllDataRowsHaveBeenProcessed", "allDataRowsHaveBeenProcessed")
+        if dig(data, path) is True:
+            return
+        delay = next(delays)
+        if time.monotonic() - started + delay > timeout:
+            raise ProcessingWaitTimeout(
+                f"the data rows were still being processed after {timeout:g}s; "
+                "try creating the batch a bit later"
+            )
+        await anyio.sleep(delay)
+
+
+async def get_batch(
+    client: AsyncClient, project_id: str, batch_id: str, *, sdk_method: str
+) -> Batch:
+    data = await client._execute_operation(
+        ops.GET_PROJECT_BATCH,
+        {"projectId": project_id, "batchId": batch_id},
+        sdk_method=sdk_method,
+        expect_one=True,
+    )
+    nodes = batch_nodes(data)
+    if not isinstance(nodes, list) or not nodes or not isinstance(nodes[0], dict):
+        raise ResourceNotFoundError(Batch, {"projectId": project_id, "batchId": batch_id})
+    return Batch._parse(client, project_id, nodes[0])
+
+
+async def batch_names(client: AsyncClient, project_id: str, *, sdk_method: str) -> dict[str, str]:
+    """Name → id of every batch of the project (the official cursor listing)."""
+    pages = client._paginate_cursor(
+        ops.GET_PROJECT_BATCHES,
+        {"projectId": project_id},
+        nodes_path=("project", "batches", "nodes"),
+        cursor_path=("project", "batches", "pageInfo", "endCursor"),
+        has_next_path=("project", "batches", "pageInfo", "hasNextPage"),
+        parse=lambda node: node,
+        sdk_method=sdk_method,
+    )
+    found: dict[str, str] = {}
+    async with pages:
+        async for node in pages:
+            if isinstance(node, dict) and isinstance(node.get("name"), str):
+                found[node["name"]] = str(node.get("id"))
+    return found
+
+
+def _created_but_unanswered(
+    client: AsyncClient, project_id: str, name: str, sdk_method: str
+) -> Any:
+    """A reconcile step for a batch-creating mutation whose answer was lost: if the batch
+    exists the mutation was applied, and what it answered (failed ids, task ids) cannot be
+    recovered, so say so instead of creating it twice; otherwise let it be resent."""
+
+    async def reconcile(error: LabelboxError) -> Any:
+        names = await batch_names(client, project_id, sdk_method=sdk_method)
+        if name in names:
+            raise LabelboxError(
+                f"batch {name!r} ({names[name]}) was created but the answer was lost "
+                f"({error}); fetch it with client.get_batch"
+            ) from error
+        return None
+
+    return reconcile
+
+
+async def _create_empty(
+    client: AsyncClient,
+    project_id: str,
+    name: str,
+    consensus: dict[str, Any] | None,
+    *,
+    sdk_method: str,
+) -> str:
+    async def reconcile(error: LabelboxError) -> Any:
+        names = await batch_names(client, project_id, sdk_method=sdk_method)
+        if name in names:  # the first attempt was applied: use that batch
+            return {"project": {"createEmptyBatch": {"id": names[name]}}}
+        return None
+
+    data = await client._execute_operation(
+        ops.CREATE_EMPTY_BATCH,
+        {"projectId": project_id, "input": {"name": name, "consensusSettings": consensus}},
+        sdk_method=sdk_method,
+        reconcile=reconcile,
+    )
+    batch_id = dig(data, ("project", "createEmptyBatch", "id"))
+    if not isinstance(batch_id, str):
+        raise LabelboxError(f"createEmptyBatch answered no batch id for {name!r}")
+    return batch_id
+
+
+async def _add_rows(
+    client: AsyncClient,
+    project_id: str,
+    batch_id: str,
+    kind: RowKind,
+    keys: list[str],
+    priority: int,
+    *,
+    sdk_method: str,
+) -> Task:
+    ids, global_keys = _key_variables(kind, keys)
+    data = await client._execute_operation(
+        ops.ADD_DATA_ROWS_TO_BATCH_ASYNC,
+        {
+            "projectId": project_id,
+            "input": {
+                "batchId": batch_id,
+                "dataRowIds": ids,
+                "globalKeys": global_keys,
+                "priority": priority,
+            },
+        },
+        sdk_method=sdk_method,
+    )
+    task_id = dig(data, ("project", "addDataRowsToBatchAsync", "taskId"))
+    if not isinstance(task_id, str):
+        raise LabelboxError("addDataRowsToBatchAsync answered no task id")
+    return new_batch_task(client, task_id)
+
+
+async def create_batch(
+    client: AsyncClient,
+    project_id: str,
+    name: str,
+    kind: RowKind,
+    keys: list[str],
+    priority: int,
+    consensus: dict[str, Any] | None,
+    *,
+    wait: bool,
+    processing_timeout: float,
+) -> Batch | CreateBatchesTask:
+    """One batch of at most 100,000 checked keys (see the module docstring)."""
+    sdk = "Project:create_batch"
+    await wait_until_processed(client, kind, keys, timeout=processing_timeout, sdk_method=sdk)
+    if len(keys) < ops.MAX_SYNC_BATCH_ROW_COUNT:
+        ids, global_keys = _key_variables(kind, keys)
+        data = await client._execute_operation(
+            ops.CREATE_BATCH_V2,
+            {
+                "projectId": project_id,
+                "batchInput": {
+                    "name": name,
+                    "dataRowIds": ids,
+                    "globalKeys": global_keys,
+                    "priority": priority,
+                    "consensusSettings": consensus,
+                },
+            },
+            sdk_method=sdk,
+            reconcile=_created_but_unanswered(client, project_id, name, sdk),
+        )
+        made = dig(data, ("project", "createBatchV2"))
+        if not isinstance(made, dict) or not isinstance(made.get("batch"), dict):
+            raise LabelboxError(f"createBatchV2 answered no batch for {name!r}")
+        failed = made.get("failedDataRowIds") or []
+        batch = Batch._parse(client, project_id, made["batch"], [str(f) for f in failed])
+        if wait:
+            return batch
+        return CreateBatchesTask(client, project_id, [batch.uid], [], known_batches=[batch])
+    batch_id = await _create_empty(client, project_id, name, consensus, sdk_method=sdk)
+    task = await _add_rows(client, project_id, batch_id, kind, keys, priority, sdk_method=sdk)
+    handle = CreateBatchesTask(client, project_id, [batch_id], [task])
+    if not wait:
+        return handle
+    await task.wait_till_done()
+    if task.status != "COMPLETE":
+        raise LabelboxError(
+            "Batch was not created successfully: " + json.dumps(inline_failures(task))
+        )
+    batch = await get_batch(client, project_id, batch_id, sdk_method=sdk)
+    return batch.model_copy(update={"failed_data_row_ids": failed_row_ids(task)})
+
+
+# -- many batches -------------------------------------------------------------------------------
+
+_PEEK = MAX_BATCH_ROWS + 1
+
+
+async def _chunks(
+    first: list[str], rest: AsyncIterator[str], size: int
+) -> AsyncIterator[tuple[int, list[str]]]:
+    """``(index, keys)`` chunks of ``size``: the peeked keys first, then the rest of the input."""
+    index = 0
+    pending: list[str] = []
+
+    async def keys() -> AsyncIterator[str]:
+        for key in first:
+            yield key
+        async for key in rest:
+            yield key
+
+    async for key in keys():
+        pending.append(key)
+        if len(pending) == size:
+            yield index, pending
+            index, pending = index + 1, []
+    if pending:
+        yield index, pending
+
+
+def _prefixed(prefix: str) -> re.Pattern[str]:
+    return re.compile(re.escape(prefix) + r"\d{4}")
+
+
+async def create_batches(
+    client: AsyncClient,
+    project_id: str,
+    prefix: str,
+    kind: RowKind,
+    source: Iterable[Any] | AsyncIterable[Any],
+    priority: int,
+    consensus: dict[str, Any] | None,
+    *,
+    max_concurrency: int | None,
+    progress: Progress | None,
+    processing_timeout: float,
+) -> CreateBatchesTask:
+    """Batches ``<prefix>0000``... of at most 100,000 rows each (see the module docstring).
+
+    Raises :class:`PartialFailureError` when some batches could not be created or the input
+    raised midway: ``failures`` hold the keys of each batch not created (``index`` is the batch
+    number), ``succeeded`` the ``(batch_id, Task)`` of those created, ``not_started`` the keys
+    read but not sent.
+    """
+    sdk = "Project:create_batches"
+    total = len(source) if isinstance(source, Sized) else None
+    if isinstance(source, list | tuple):
+        checked = check_sequence(source, kind)
+        first = checked[:_PEEK]
+        stream: AsyncIterator[str] = _iterate(checked[_PEEK:])
+    else:
+        stream = stream_items(source, kind)
+        first = []
+        async for key in stream:
+            first.append(key)
+            if len(first) == _PEEK:
+                break
+        if not first:
+            raise InputError(f"{kind} must not be empty")
+    if len(first) <= MAX_BATCH_ROWS:
+        return await _one_request(
+            client,
+            project_id,
+            prefix,
+            kind,
+            first,
+            priority,
+            consensus,
+            progress,
+            processing_timeout=processing_timeout,
+        )
+
+    # Many batches: refuse before creating any if a name is taken.
+    existing = await batch_names(client, project_id, sdk_method=sdk)
+    pattern = _prefixed(prefix)
+    if total is not None:
+        count = -(-total // MAX_BATCH_ROWS)
+        if count > MAX_BATCHES_PER_PREFIX:
+            raise InputError(
+                f"{kind}: {total:,} rows need {count:,} batches; a prefix names at most "
+                f"{MAX_BATCHES_PER_PREFIX:,}"
+            )
+        wanted = {f"{prefix}{i:04d}" for i in range(count)}
+        taken = sorted(wanted & existing.keys())
+    else:  # the number of batches is unknown until the input ends: no name may be taken
+        taken = sorted(name for name in existing if pattern.fullmatch(name))
+    if taken:
+        shown = ", ".join(taken[:10]) + (" ..." if len(taken) > 10 else "")
+        raise ResourceConflict(
+            f"name_prefix {prefix!r}: batches with these names already exist in the project: "
+            f"{shown}; nothing was created"
+        )
+
+    limit = DEFAULT_BATCH_CONCURRENCY if max_concurrency is None else max_concurrency
+    done_rows = 0
+
+    async def one(items: list[tuple[int, list[str]]]) -> tuple[str, Task]:
+        nonlocal done_rows
+        index, keys = items[0]
+        name = f"{prefix}{index:04d}"
+        try:
+            if index >= MAX_BATCHES_PER_PREFIX:
+                raise InputError(f"{kind}: more rows than {MAX_BATCHES_PER_PREFIX:,} batches hold")
+            await wait_until_processed(
+                client, kind, keys, timeout=processing_timeout, sdk_method=sdk
+            )
+            batch_id = await _create_empty(client, project_id, name, consensus, sdk_method=sdk)
+            try:
+                task = await _add_rows(
+                    client, project_id, batch_id, kind, keys, priority, sdk_method=sdk
+                )
+            except LabelboxError as exc:
+                raise type(exc)(
+                    f"batch {name!r} ({batch_id}) was created empty; adding its rows failed: {exc}"
+                ) from exc
+            return batch_id, task
+        finally:
+            done_rows += len(keys)
+            await _concurrency._report(progress, done_rows, total)
+
+    try:
+        made = await client._run_chunks(
+            _chunks(first, stream, MAX_BATCH_ROWS),
+            one,
+            chunk_size=1,
+            max_concurrency=min(limit, client.max_concurrency),
+        )
+    except PartialFailureError as exc:
+        raise _by_batch(exc) from exc.__cause__
+    return CreateBatchesTask(
+        client, project_id, [batch_id for batch_id, _ in made], [task for _, task in made]
+    )
+
+
+async def _iterate(keys: list[str]) -> AsyncIterator[str]:
+    for key in keys:
+        yield key
+
+
+def _by_batch(
+    error: PartialFailureError[tuple[int, list[str]], tuple[str, Task]],
+) -> PartialFailureError[str, tuple[str, Task]]:
+    """The runner's report over ``(index, keys)`` chunks, restated per batch over row keys."""
+    failures = [
+        ChunkFailure(index, index * MAX_BATCH_ROWS, keys, f.error)
+        for f in error.failures
+        for index, keys in f.items
+    ]
+    succeeded: list[ChunkSuccess[str, tuple[str, Task]]] = [
+        ChunkSuccess(s.index, s.index * MAX_BATCH_ROWS, s.size, s.result) for s in error.succeeded
+    ]
+    not_started = [keys for chunk in error.not_started for _, keys in chunk]
+    return PartialFailureError(
+        str(error).replace("chunks", "batches").replace(" items", " batches"),
+        failures=failures,
+        succeeded=succeeded,
+        not_started=not_started,
+        input_error=error.input_error,
+        input_exhausted=error.input_exhausted,
+    )
+
+
+async def _one_request(
+    client: AsyncClient,
+    project_id: str,
+    prefix: str,
+    kind: RowKind,
+    keys: list[str],
+    priority: int,
+    consensus: dict[str, Any] | None,
+    progress: Progress | None,
+    *,
+    processing_timeout: float,
+) -> CreateBatchesTask:
+    """Every row fits one batch: the official ``createBatches`` request."""
+    sdk = "Project:create_batches"
+    await wait_until_processed(client, kind, keys, timeout=processing_timeout, sdk_method=sdk)
+    ids, global_keys = _key_variables(kind, keys)
+    data = await client._execute_operation(
+        ops.CREATE_BATCHES,
+        {
+            "projectId": project_id,
+            "input": {
+                "batchNamePrefix": prefix,
+                "dataRowIds": ids,
+                "globalKeys": global_keys,
+                "priority": priority,
+                "consensusSettings": consensus,
+            },
+        },
+        sdk_method=sdk,
+        reconcile=_created_but_unanswered(client, project_id, f"{prefix}0000", sdk),
+    )
+    handle = tasks_handle(client, project_id, dig(data, ("project", "createBatches", "tasks")))
+    await _concurrency._report(progress, len(keys), len(keys))
+    return handle
+
+
+def tasks_handle(client: AsyncClient, project_id: str, tasks: Any) -> CreateBatchesTask:
+    """A CreateBatchesTask from ``tasks { batchUuid taskId }`` (the tasks are not fetched)."""
+    if not isinstance(tasks, list):
+        raise LabelboxError("the answer lists no batch tasks")
+    batch_ids: list[str] = []
+    handles: list[Task] = []
+    for item in tasks:
+        if not isinstance(item, dict) or not item.get("batchUuid") or not item.get("taskId"):
+            raise LabelboxError(f"unexpected batch task in the answer: {item!r}")
+        batch_ids.append(str(item["batchUuid"]))
+        handles.append(new_batch_task(client, str(item["taskId"])))
+    return CreateBatchesTask(client, project_id, batch_ids, handles)
