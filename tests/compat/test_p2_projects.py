@@ -8,6 +8,7 @@ import labelbox
 import pytest
 from labelbox import MediaType, Project
 from labelbox.schema.identifiables import GlobalKeys, UniqueIds
+from labelbox.schema.ontology_kind import EditorTaskType
 from labelbox.schema.quality_mode import QualityMode
 from lbox import exceptions as lbx
 
@@ -107,3 +108,12 @@ def test_move_data_rows_to_task_queue_and_done(lb_client: labelbox.Client) -> No
     with pytest.raises(lbx.LabelboxError, match="Data rows were not moved successfully"):
         project.move_data_rows_to_task_queue(UniqueIds(outsider.ids), review.uid)
     assert {q.queue_type: q.data_row_count for q in project.task_queues()} == counts
+
+
+def test_model_evaluation_projects(lb_client: labelbox.Client) -> None:
+    live = lb_client.create_model_evaluation_project(name="live")
+    assert live.media_type == MediaType.Conversational
+    assert live.editor_task_type == EditorTaskType.ModelChatEvaluation
+    assert live.is_chat_evaluation()
+    offline = lb_client.create_offline_model_evaluation_project(name="offline")
+    assert offline.editor_task_type == EditorTaskType.OfflineModelChatEvaluation
