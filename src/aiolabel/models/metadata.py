@@ -1,0 +1,662 @@
+"""Data-row metadata: the organisation's metadata ontology and bulk upsert, delete and export.
+
+The ontology (reserved schemas such as ``tag`` and ``split``, plus custom ones) is fetched once
+per client by ``await client.get_data_row_metadata_ontology()``. Bulk calls send batches of 50
+items, as the official SDK does, but run them concurrently through the client's chunk runner;
+results come back in input order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ConfigDict, Field, field_validator
+
+from aiolabel._catalog import check_ids
+from aiolabel._concurrency import Progress
+from aiolabel._operations import metadata as ops
+from aiolabel.enums import DataRowMetadataKind, IdType
+from aiolabel.errors import InputError, InputTypeError, LabelboxError
+from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.models.base import Model
+from aiolabel.pagination import dig
+
+if TYPE_CHECKING:
+    from aiolabel.client import AsyncClient
+
+__all__ = [
+    "DataRowMetadata",
+    "DataRowMetadataBatchResponse",
+    "DataRowMetadataField",
+    "DataRowMetadataKind",
+    "DataRowMetadataOntology",
+    "DataRowMetadataSchema",
+    "DeleteDataRowMetadata",
+]
+
+BATCH_SIZE = ops.METADATA_BATCH_SIZE
+"""Items per request (the official SDK's batch size)."""
+EMBEDDING_LENGTH = 128
+NAME_MAX_LENGTH = 100
+ISO_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+class DataRowMetadataSchema(Model):
+    """One metadata schema: a field (string, number, datetime, enum, embedding) or an enum
+    option (``kind`` option, ``parent`` the enum's id)."""
+
+    uid: str = Field(alias="id")
+    name: str
+    reserved: bool = False
+    kind: DataRowMetadataKind
+    options: list[DataRowMetadataSchema] | None = None
+    parent: str | None = None
+
+
+class DataRowMetadataField(Model):
+    """One metadata value: give ``schema_id`` or ``name`` (resolved through the ontology)."""
+
+    schema_id: str | None = None
+    name: str | None = None
+    value: Any = None
+
+
+class DataRowMetadata(Model):
+    """The metadata of one data row, named by ``data_row_id`` or ``global_key``."""
+
+    global_key: str | None = None
+    data_row_id: str | None = None
+    fields: list[DataRowMetadataField] = Field(default_factory=list)
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+
+class DeleteDataRowMetadata(Model):
+    """Schema ids to remove from one data row (a ``str`` id is a data-row id)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    data_row_id: str | UniqueId | GlobalKey
+    fields: list[str]
+
+
+class DataRowMetadataBatchResponse(Model):
+    """One item the server refused in a bulk upsert or delete."""
+
+    global_key: str | None = None
+    data_row_id: str | None = None
+    error: str | None = None
+    fields: list[DataRowMetadataField | str] = Field(default_factory=list)
+
+
+DataRowMetadataSchema.model_rebuild()
+
+
+def _parse_datetime(value: Any, where: str) -> str:
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise InputError(f"{where}: {value!r} is not an ISO 8601 datetime") from None
+        if parsed.tzinfo is None:  # the official SDK reads an offset-less string as UTC
+            parsed = parsed.replace(tzinfo=UTC)
+        value = parsed
+    if not isinstance(value, datetime):
+        raise InputTypeError(f"{where}: a datetime value must be a datetime or an ISO string")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(f"{where}: datetimes must carry a time zone")
+    return value.astimezone(UTC).strftime(ISO_DATETIME_FORMAT)
+
+
+def _parse_number(value: Any, where: str) -> float:
+    if isinstance(value, bool):
+        raise InputTypeError(f"{where}: a number value cannot be a bool")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputTypeError(f"{where}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise InputError(f"{where}: a number value must be finite")
+    return number
+
+
+def _parse_embedding(value: Any, where: str) -> list[float]:
+    if not isinstance(value, list | tuple):
+        raise InputTypeError(f"{where}: an embedding must be a list of {EMBEDDING_LENGTH} floats")
+    if len(value) != EMBEDDING_LENGTH:
+        raise InputError(
+            f"{where}: an embedding must have {EMBEDDING_LENGTH} values, got {len(value)}"
+        )
+    return [_parse_number(v, where) for v in value]
+
+
+class DataRowMetadataOntology:
+    """The organisation's metadata schemas, indexed by id and name, and the bulk calls.
+
+    Attributes mirror the official SDK: ``fields``, ``fields_by_id``, ``reserved_fields``,
+    ``reserved_by_id``, ``reserved_by_name`` (an enum maps to ``{option name: option}``),
+    ``reserved_by_name_normalized`` (an enum maps to its schema), and the same for ``custom_*``.
+    """
+
+    def __init__(self, client: AsyncClient, raw: Sequence[Mapping[str, Any]]) -> None:
+        self._client = client
+        self._batch_size = BATCH_SIZE
+        self._build(raw)
+
+    def __repr__(self) -> str:
+        return (
+            f"DataRowMetadataOntology({len(self.reserved_fields)} reserved, "
+            f"{len(self.custom_fields)} custom)"
+        )
+
+    @classmethod
+    async def _fetch(cls, client: AsyncClient, sdk_method: str) -> DataRowMetadataOntology:
+        return cls(client, await cls._raw(client, sdk_method))
+
+    @staticmethod
+    async def _raw(client: AsyncClient, sdk_method: str) -> list[Mapping[str, Any]]:
+        data = await client._execute_operation(
+            ops.GET_METADATA_ONTOLOGY, None, sdk_method=sdk_method
+        )
+        raw = data.get("customMetadataOntology")
+        if not isinstance(raw, list):
+            raise LabelboxError("the metadata ontology is missing from the response")
+        return raw
+
+    def _build(self, raw: Sequence[Mapping[str, Any]]) -> None:
+        fields: list[DataRowMetadataSchema] = []
+        for schema in raw:
+            if not isinstance(schema, Mapping):
+                raise LabelboxError("a metadata schema in the response is not an object")
+            options = [
+                DataRowMetadataSchema.from_wire(
+                    self._client,
+                    {**o, "reserved": o.get("reserved", False), "parent": schema["id"]},
+                )
+                for o in schema.get("options") or []
+            ]
+            fields.append(
+                DataRowMetadataSchema.from_wire(
+                    self._client, {**schema, "options": options or None}
+                )
+            )
+        self.fields = fields
+        self.fields_by_id = _id_index(fields)
+        self.reserved_fields = [f for f in fields if f.reserved]
+        self.reserved_by_id = _id_index(self.reserved_fields)
+        self.reserved_by_name = _name_index(self.reserved_fields)
+        self.reserved_by_name_normalized = {f.name: f for f in self.reserved_fields}
+        self.custom_fields = [f for f in fields if not f.reserved]
+        self.custom_by_id = _id_index(self.custom_fields)
+        self.custom_by_name = _name_index(self.custom_fields)
+        self.custom_by_name_normalized = {f.name: f for f in self.custom_fields}
+
+    @property
+    def client(self) -> AsyncClient:
+        return self._client
+
+    # -- lookups ---------------------------------------------------------------------------------
+
+    def get_by_name(self, name: str) -> DataRowMetadataSchema | dict[str, DataRowMetadataSchema]:
+        """A schema by name (reserved first); an enum gives ``{option name: option schema}``.
+
+        Raises ``KeyError`` as the official SDK does.
+        """
+        if name in self.reserved_by_name:
+            return self.reserved_by_name[name]
+        if name in self.custom_by_name:
+            return self.custom_by_name[name]
+        raise KeyError(f"There is no metadata with name '{name}'")
+
+    def _schema_by_name(self, name: str) -> DataRowMetadataSchema | None:
+        return self.reserved_by_name_normalized.get(name) or self.custom_by_name_normalized.get(
+            name
+        )
+
+    async def refresh_ontology(self) -> None:
+        """Fetch the schemas again (one request)."""
+        self._build(await self._raw(self._client, "DataRowMetadataOntology:refresh_ontology"))
+
+    # -- parsing ---------------------------------------------------------------------------------
+
+    def parse_metadata_fields(
+        self, unparsed: Iterable[Mapping[str, Any]]
+    ) -> list[DataRowMetadataField]:
+        """Wire metadata (``{"schemaId", "value"}``) as fields with names; an enum comes back as
+        one field whose value is the chosen option's id, datetimes as ``datetime``."""
+        if isinstance(unparsed, Mapping):
+            raise InputTypeError("unparsed must be a list of dicts")
+        parsed: list[DataRowMetadataField] = []
+        for raw in unparsed:
+            schema = self.fields_by_id.get(str(raw.get("schemaId")))
+            if schema is None:
+                raise InputError(f"Schema Id `{raw.get('schemaId')}` not found in ontology")
+            if schema.kind is DataRowMetadataKind.enum:
+                continue
+            if schema.kind is DataRowMetadataKind.option:
+                parent = self.fields_by_id.get(schema.parent or "")
+                parsed.append(
+                    DataRowMetadataField(
+                        schema_id=schema.parent,
+                        value=schema.uid,
+                        name=parent.name if parent is not None else None,
+                    )
+                )
+                continue
+            value = raw.get("value")
+            if schema.kind is DataRowMetadataKind.datetime and isinstance(value, str):
+                value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                value = value if value.tzinfo else value.replace(tzinfo=UTC)
+            parsed.append(DataRowMetadataField(schema_id=schema.uid, value=value, name=schema.name))
+        return parsed
+
+    def parse_metadata(self, unparsed: Iterable[Mapping[str, Any]]) -> list[DataRowMetadata]:
+        """Wire rows (``{"dataRowId", "globalKey", "fields"}``) as :class:`DataRowMetadata`."""
+        if isinstance(unparsed, Mapping):
+            raise InputTypeError("unparsed must be a list of dicts")
+        return [
+            DataRowMetadata(
+                data_row_id=row.get("dataRowId"),
+                global_key=row.get("globalKey"),
+                fields=self.parse_metadata_fields(row.get("fields") or []),
+            )
+            for row in unparsed
+        ]
+
+    def _resolve(self, field: DataRowMetadataField, where: str) -> list[dict[str, Any]]:
+        """One field as the wire's ``[{"schemaId", "value"}]`` (two entries for an enum)."""
+        schema_id, value = field.schema_id, field.value
+        if schema_id is None:
+            if field.name is None:
+                raise InputError(f"{where}: give a schema_id or a name")
+            schema = self._schema_by_name(field.name)
+            if schema is None:
+                raise InputError(f"{where}: there is no metadata with name {field.name!r}")
+            schema_id = schema.uid
+            if schema.options and value not in self.fields_by_id:
+                option = next((o for o in schema.options if o.name == value), None)
+                if option is None:
+                    raise InputError(
+                        f"{where}: there is no option {value!r} for enum {field.name!r}"
+                    )
+                value = option.uid
+        schema = self.fields_by_id.get(schema_id)
+        if schema is None:
+            raise InputError(f"{where}: schema id {schema_id!r} is not in the metadata ontology")
+        kind = schema.kind
+        if kind is DataRowMetadataKind.datetime:
+            return [{"schemaId": schema_id, "value": _parse_datetime(value, where)}]
+        if kind is DataRowMetadataKind.string:
+            if not isinstance(value, str):
+                raise InputTypeError(
+                    f"{where}: {schema.name!r} takes a str, got {type(value).__name__}"
+                )
+            return [{"schemaId": schema_id, "value": value}]
+        if kind is DataRowMetadataKind.number:
+            return [{"schemaId": schema_id, "value": _parse_number(value, where)}]
+        if kind is DataRowMetadataKind.embedding:
+            return [{"schemaId": schema_id, "value": _parse_embedding(value, where)}]
+        if kind is DataRowMetadataKind.enum:
+            if not schema.options or value not in {o.uid for o in schema.options}:
+                raise InputError(f"{where}: option {value!r} not found for {schema.name!r}")
+            return [{"schemaId": schema_id, "value": {}}, {"schemaId": value, "value": {}}]
+        raise InputError(f"{where}: an option id cannot be used as a schema id")
+
+    def parse_upsert_metadata(self, metadata_fields: Iterable[Any]) -> list[dict[str, Any]]:
+        """Fields (``DataRowMetadataField`` or ``{"schema_id"|"name", "value"}`` dicts) as the
+        flattened wire list ``[{"schemaId", "value"}]`` that ``create_data_rows`` sends."""
+        return self._upsert_fields(metadata_fields, "metadata_fields")
+
+    def _upsert_fields(self, metadata_fields: Iterable[Any], where: str) -> list[dict[str, Any]]:
+        if isinstance(metadata_fields, str | bytes | Mapping) or not isinstance(
+            metadata_fields, Iterable
+        ):
+            raise InputTypeError(f"{where} must be a list of metadata fields")
+        out: list[dict[str, Any]] = []
+        for i, raw in enumerate(metadata_fields):
+            out.extend(self._resolve(_as_field(raw, f"{where}[{i}]"), f"{where}[{i}]"))
+        return out
+
+    # -- bulk calls ------------------------------------------------------------------------------
+
+    async def _refresh_if_unknown(self, schema_ids: Iterable[str | None]) -> None:
+        if any(s is not None and s not in self.fields_by_id for s in schema_ids):
+            await self.refresh_ontology()
+
+    async def bulk_upsert(
+        self,
+        metadata: Sequence[DataRowMetadata],
+        *,
+        max_concurrency: int | None = None,
+        progress: Progress | None = None,
+    ) -> list[DataRowMetadataBatchResponse]:
+        """Set metadata on data rows (by ``data_row_id`` or ``global_key``); returns the items
+        the server refused (empty: all applied).
+
+        Validated before the first request; batches of 50 run concurrently. A data row may
+        appear once per call (concurrent batches would race).
+        """
+        items = _sequence(metadata, "metadata", DataRowMetadata)
+        seen: set[tuple[str, str]] = set()
+        for i, m in enumerate(items):
+            if (m.data_row_id is None) == (m.global_key is None):
+                raise InputError(f"metadata[{i}]: give exactly one of data_row_id and global_key")
+            key = ("id", m.data_row_id) if m.data_row_id is not None else ("gk", m.global_key or "")
+            if key in seen:
+                raise InputError(f"metadata[{i}]: {key[1]!r} appears more than once")
+            seen.add(key)
+        await self._refresh_if_unknown(f.schema_id for m in items for f in m.fields)
+        payload = [
+            {
+                "globalKey": m.global_key,
+                "dataRowId": m.data_row_id,
+                "fields": self._upsert_fields(m.fields, f"metadata[{i}].fields"),
+            }
+            for i, m in enumerate(items)
+        ]
+
+        async def send(batch: list[dict[str, Any]]) -> list[DataRowMetadataBatchResponse]:
+            data = await self._client._execute_operation(
+                ops.UPSERT_DATA_ROW_METADATA,
+                {"metadata": batch},
+                sdk_method="DataRowMetadataOntology:bulk_upsert",
+            )
+            return [self._failure(r) for r in data.get("upsertDataRowCustomMetadata") or []]
+
+        results = await self._client._run_chunks(
+            payload,
+            send,
+            chunk_size=self._batch_size,
+            max_concurrency=max_concurrency,
+            progress=progress,
+        )
+        return [r for batch in results for r in batch]
+
+    def _failure(self, row: Mapping[str, Any]) -> DataRowMetadataBatchResponse:
+        fields: list[DataRowMetadataField | str] = []
+        for f in row.get("fields") or []:
+            schema = self.fields_by_id.get(str(f.get("schemaId")))
+            fields.append(
+                DataRowMetadataField(
+                    schema_id=f.get("schemaId"),
+                    value=f.get("value"),
+                    name=schema.name if schema is not None else None,
+                )
+            )
+        return DataRowMetadataBatchResponse(
+            global_key=row.get("globalKey"),
+            data_row_id=row.get("dataRowId"),
+            error=row.get("error"),
+            fields=fields,
+        )
+
+    async def bulk_delete(
+        self,
+        deletes: Sequence[DeleteDataRowMetadata],
+        *,
+        max_concurrency: int | None = None,
+        progress: Progress | None = None,
+    ) -> list[DataRowMetadataBatchResponse]:
+        """Remove metadata fields (schema ids) from data rows; returns the refused items.
+
+        ``data_row_id`` is a ``UniqueId``, a ``GlobalKey`` or a ``str`` (a data-row id).
+        Batches of 50 run concurrently.
+        """
+        items = _sequence(deletes, "deletes", DeleteDataRowMetadata)
+        seen: set[tuple[str, str]] = set()
+        wire: list[dict[str, Any]] = []
+        await self._refresh_if_unknown(s for d in items for s in d.fields)
+        for i, d in enumerate(items):
+            ident = d.data_row_id
+            if isinstance(ident, str):
+                ident = UniqueId(ident) if ident else _empty(f"deletes[{i}].data_row_id")
+            if not d.fields:
+                raise InputError(f"deletes[{i}]: no fields given for {ident.key!r}")
+            for schema_id in d.fields:
+                if not isinstance(schema_id, str) or schema_id not in self.fields_by_id:
+                    raise InputError(
+                        f"deletes[{i}]: schema id {schema_id!r} is not in the metadata ontology"
+                    )
+            key = (ident.id_type.value, ident.key)
+            if key in seen:
+                raise InputError(f"deletes[{i}]: {ident.key!r} appears more than once")
+            seen.add(key)
+            wire.append(
+                {
+                    "schemaIds": list(d.fields),
+                    "dataRowIdentifier": {"id": ident.key, "idType": ident.id_type.value},
+                }
+            )
+
+        async def send(batch: list[dict[str, Any]]) -> list[DataRowMetadataBatchResponse]:
+            data = await self._client._execute_operation(
+                ops.DELETE_DATA_ROW_METADATA,
+                {"deletes": batch},
+                sdk_method="DataRowMetadataOntology:bulk_delete",
+            )
+            return [
+                DataRowMetadataBatchResponse(
+                    global_key=r.get("globalKey"),
+                    data_row_id=r.get("dataRowId"),
+                    error=r.get("error"),
+                    fields=[f.get("schemaId") for f in r.get("fields") or []],
+                )
+                for r in data.get("deleteDataRowCustomMetadata") or []
+            ]
+
+        results = await self._client._run_chunks(
+            wire,
+            send,
+            chunk_size=self._batch_size,
+            max_concurrency=max_concurrency,
+            progress=progress,
+        )
+        return [r for batch in results for r in batch]
+
+    async def bulk_export(
+        self,
+        data_row_ids: Sequence[str] | UniqueIds | GlobalKeys,
+        *,
+        max_concurrency: int | None = None,
+        progress: Progress | None = None,
+    ) -> list[DataRowMetadata]:
+        """The metadata of data rows (ids, ``UniqueIds`` or ``GlobalKeys``), one
+        :class:`DataRowMetadata` per row found, in input order; batches of 50 concurrently."""
+        ids = check_ids("data_row_ids", data_row_ids)
+        id_type = (
+            data_row_ids.id_type
+            if isinstance(data_row_ids, UniqueIds | GlobalKeys)
+            else IdType.DataRowId
+        )
+
+        async def send(batch: list[str]) -> list[Mapping[str, Any]]:
+            data = await self._client._execute_operation(
+                ops.EXPORT_DATA_ROW_METADATA,
+                {"dataRowIdentifiers": {"ids": batch, "idType": id_type.value}},
+                sdk_method="DataRowMetadataOntology:bulk_export",
+            )
+            rows = data.get("dataRowCustomMetadata")
+            return rows if isinstance(rows, list) else []
+
+        results = await self._client._run_chunks(
+            ids,
+            send,
+            chunk_size=self._batch_size,
+            max_concurrency=max_concurrency,
+            progress=progress,
+        )
+        rows = [r for batch in results for r in batch]
+        await self._refresh_if_unknown(
+            str(f.get("schemaId")) for r in rows for f in r.get("fields") or []
+        )
+        return self.parse_metadata(rows)
+
+    # -- custom schemas --------------------------------------------------------------------------
+
+    async def _upsert_schema(self, data: dict[str, Any], sdk: str) -> DataRowMetadataSchema:
+        result = await self._client._execute_operation(
+            ops.UPSERT_CUSTOM_METADATA_SCHEMA,
+            {"data": data},
+            sdk_method=f"DataRowMetadataOntology:{sdk}",
+        )
+        raw = dig(result, ("upsertCustomMetadataSchema",))
+        if not isinstance(raw, Mapping):
+            raise LabelboxError("the schema is missing from the response")
+        await self.refresh_ontology()
+        return self.fields_by_id.get(str(raw.get("id"))) or DataRowMetadataSchema.from_wire(
+            self._client,
+            {
+                **raw,
+                "reserved": False,
+                "options": [
+                    {**o, "reserved": False, "parent": raw.get("id")}
+                    for o in raw.get("options") or []
+                ]
+                or None,
+            },
+        )
+
+    async def create_schema(
+        self, name: str, kind: DataRowMetadataKind, options: Sequence[str] | None = None
+    ) -> DataRowMetadataSchema:
+        """Create a custom schema; an enum takes its option names in ``options``."""
+        if not isinstance(kind, DataRowMetadataKind):
+            raise InputTypeError("kind must be a DataRowMetadataKind")
+        data: dict[str, Any] = {"name": _name(name, "name"), "kind": kind.value}
+        if options:
+            if kind is not DataRowMetadataKind.enum:
+                raise InputError(f"kind {kind.name} takes no options; only enum does")
+            if isinstance(options, str):
+                raise InputTypeError("options must be a list of names")
+            names = [_name(o, f"options[{i}]") for i, o in enumerate(options)]
+            if len(set(names)) != len(names):
+                raise InputError("options must not repeat a name")
+            data["options"] = [{"name": o, "kind": DataRowMetadataKind.option.value} for o in names]
+        return await self._upsert_schema(data, "create_schema")
+
+    def _custom(self, name: str) -> DataRowMetadataSchema:
+        if not isinstance(name, str):
+            raise InputTypeError("name must be a str")
+        schema = self.custom_by_name_normalized.get(name)
+        if schema is None:
+            raise KeyError(f"'{name}' is not a valid custom metadata")
+        return schema
+
+    def _options(self, schema: DataRowMetadataSchema) -> list[dict[str, Any]]:
+        return [
+            {"id": o.uid, "name": o.name, "kind": DataRowMetadataKind.option.value}
+            for o in schema.options or []
+        ]
+
+    async def update_schema(self, name: str, new_name: str) -> DataRowMetadataSchema:
+        """Rename a custom schema."""
+        schema = self._custom(name)
+        data: dict[str, Any] = {
+            "id": schema.uid,
+            "name": _name(new_name, "new_name"),
+            "kind": schema.kind.value,
+        }
+        if schema.options:
+            data["options"] = self._options(schema)
+        return await self._upsert_schema(data, "update_schema")
+
+    async def update_enum_option(
+        self, name: str, option: str, new_option: str
+    ) -> DataRowMetadataSchema:
+        """Rename one option of a custom enum schema."""
+        schema = self._custom(name)
+        if schema.kind is not DataRowMetadataKind.enum:
+            raise InputError("Updating Enum option is only supported for Enum metadata schema")
+        valid = [o.name for o in schema.options or []]
+        if option not in valid:
+            raise InputError(f"option {option!r} is not an option of {name!r}: {valid}")
+        new = _name(new_option, "new_option")
+        options = self._options(schema)
+        for o in options:
+            if o["name"] == option:
+                o["name"] = new
+        data = {"id": schema.uid, "name": schema.name, "kind": schema.kind.value}
+        return await self._upsert_schema({**data, "options": options}, "update_enum_option")
+
+    async def delete_schema(self, name: str) -> bool:
+        """Delete a custom schema; True when the server did."""
+        schema = self._custom(name)
+        data = await self._client._execute_operation(
+            ops.DELETE_CUSTOM_METADATA_SCHEMA,
+            {"where": {"id": schema.uid}},
+            sdk_method="DataRowMetadataOntology:delete_schema",
+        )
+        await self.refresh_ontology()
+        return bool(dig(data, ("deleteCustomMetadataSchema", "success")))
+
+
+def _id_index(fields: Iterable[DataRowMetadataSchema]) -> dict[str, DataRowMetadataSchema]:
+    index: dict[str, DataRowMetadataSchema] = {}
+    for f in fields:
+        index[f.uid] = f
+        for o in f.options or []:
+            index[o.uid] = o
+    return index
+
+
+def _name_index(
+    fields: Iterable[DataRowMetadataSchema],
+) -> dict[str, DataRowMetadataSchema | dict[str, DataRowMetadataSchema]]:
+    index: dict[str, DataRowMetadataSchema | dict[str, DataRowMetadataSchema]] = {}
+    for f in fields:
+        index[f.name] = {o.name: o for o in f.options} if f.options else f
+    return index
+
+
+def _name(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise InputTypeError(f"{what} must be a str, got {type(value).__name__}")
+    text = value.strip()
+    if not 1 <= len(text) <= NAME_MAX_LENGTH:
+        raise InputError(f"{what} must be 1 to {NAME_MAX_LENGTH} characters")
+    return text
+
+
+def _empty(what: str) -> UniqueId:
+    raise InputError(f"{what} must not be empty")
+
+
+def _as_field(raw: Any, where: str) -> DataRowMetadataField:
+    if isinstance(raw, DataRowMetadataField):
+        return raw
+    if isinstance(raw, Mapping):
+        unknown = set(raw) - {"schema_id", "schemaId", "name", "value"}
+        if unknown:
+            raise InputError(f"{where}: unknown keys {sorted(map(str, unknown))}")
+        if "value" not in raw:
+            raise InputError(f"{where}: a metadata field needs a 'value'")
+        schema_id = raw.get("schema_id", raw.get("schemaId"))
+        if schema_id is None and raw.get("name") is None:
+            raise InputError(f"{where}: a metadata field needs a 'schema_id' or a 'name'")
+        for key, value in (("schema_id", schema_id), ("name", raw.get("name"))):
+            if value is not None and not isinstance(value, str):
+                raise InputTypeError(f"{where}: {key} must be a str")
+        return DataRowMetadataField(schema_id=schema_id, name=raw.get("name"), value=raw["value"])
+    raise InputTypeError(
+        f"{where}: expected a DataRowMetadataField or a dict, got {type(raw).__name__}"
+    )
+
+
+def _sequence(values: object, name: str, kind: type[Model]) -> list[Any]:
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise InputTypeError(f"{name} must be a list of {kind.__name__}")
+    items = list(values)
+    if not items:
+        raise InputError(f"{name} must not be empty")
+    for i, item in enumerate(items):
+        if not isinstance(item, kind):
+            raise InputTypeError(
+                f"{name}[{i}] must be a {kind.__name__}, got {type(item).__name__}"
+            )
+    return items
