@@ -101,8 +101,8 @@ class CallDifference:
 CALL_DIFFERENCES: tuple[CallDifference, ...] = (
     CallDifference(
         "DataRow.bulk_delete",
-        "one deleteDataRowsPyApi with every id",
-        "deleteDataRowsPyApi per chunk of ids",
+        "one deleteDataRowsPyApi with every id pasted into the text",
+        "deleteDataRowsPyApi per chunk of 1,000 ids (a variable), chunks run concurrently",
         "Bounded request size; the official SDK has no limit (wire doc §11.3).",
     ),
     CallDifference(
@@ -110,6 +110,64 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "one request per 50 items, one after the other",
         "one request per 50 items, run concurrently under the client's limiter",
         "Same requests, not serialised (wire doc §11.2).",
+    ),
+    CallDifference(
+        "Client.get_data_row_ids_for_external_ids",
+        "externalIdsToDataRowIdsPyApi per 100 ids, one after the other",
+        "the same requests, run concurrently under the client's limiter",
+        "Same requests, not serialised (wire doc §11.2).",
+    ),
+    CallDifference(
+        "Client.create_dataset",
+        "CreateDatasetPyApi, then GetOrganizationPyApi and getAllIntegrationsPyApi (default "
+        "iam_integration), then setSignerForDatasetPyApi and validateDatasetPyApi",
+        "getAllIntegrationsPyApi first (no GetOrganizationPyApi: the integration list does not "
+        "need the organisation), then CreateDatasetPyApi, setSigner and validate",
+        "One round trip fewer, and a refused lookup (several defaults, an invalid integration) "
+        "creates nothing instead of leaving a dataset behind. iam_integration=None still skips "
+        "the lookup entirely.",
+    ),
+    CallDifference(
+        "Client.get_data_row_ids_for_global_keys / assign_global_keys_to_data_rows / "
+        "clear_global_keys / get_data_row_by_global_key",
+        "the result query at once, then every 2 s",
+        "the result query at once, then after 0.1 s growing to 3 s with jitter (the task "
+        "poller's schedule)",
+        "Completion noticed sooner; the number of result queries differs with timing only.",
+    ),
+    CallDifference(
+        "Dataset.create_data_rows / upsert_data_rows",
+        "every item in one task: descriptor files from recursive halving (re-serialised), "
+        "uploaded in completion order by 20 threads, then the manifest, UpsertDataRowsPyApi "
+        "and GetUserPyApi",
+        "descriptor files filled in one pass in input order, uploaded 4 at a time; above "
+        "100,000 items one manifest and UpsertDataRowsPyApi per 100,000 items; no GetUserPyApi "
+        "(the user id is cached per client when a task is refreshed); the file part is named "
+        "json_import.json with Content-Type application/json (the official SDK swaps the two)",
+        "Deterministic requests and results, bounded memory and bounded server tasks "
+        "(wire doc §11.3, §11.5).",
+    ),
+    CallDifference(
+        "Dataset.create_data_row",
+        "the upsert, GetUserPyApi, createdTasks every 2 s, FailedDataRowImportsPyApi twice, "
+        "SuccessesfulDataRowImportsPyApi, GetDataRowPyApi",
+        "the upsert (COMPLETE at once skips polling; else backoff from 0.1 s), "
+        "FailedDataRowImportsPyApi once, SuccessesfulDataRowImportsPyApi, GetDataRowPyApi",
+        "Redundant round trips removed (wire doc §11.2).",
+    ),
+    CallDifference(
+        "Dataset.export / DataRow.export",
+        "exportDataRowsInCatalogPyApi, then GetUserPyApi and the createdTasks lookup",
+        "exportDataRowsInCatalogPyApi and the createdTasks lookup; GetUserPyApi once per client",
+        "The user id is cached per client (wire doc §11.2).",
+    ),
+    CallDifference(
+        "Client.get_data_row / get_data_row_by_global_key / Dataset.data_rows (first DataRow "
+        "of a client)",
+        "GetMetadataOntologyBetaPyApi when the first DataRow object is built",
+        "no ontology fetch; DataRow.metadata holds schema ids and raw values",
+        "The ontology is fetched only where it is needed: metadata names in create_data_rows, "
+        "bulk metadata calls, get_data_row_metadata_ontology (wire doc §11.2).",
     ),
 )
 """Every call-level difference, and why. Resource code adds its own entries here."""
