@@ -1,0 +1,535 @@
+"""Figures into results: ratios to the official SDK and to the ideal, the targets of issue 6
+item 7, ``results.json``, ``RESULTS.md`` and a PNG chart.
+
+Everything here is a pure function of the records (lists of dicts), so it can be tested on a
+tiny synthetic result without an emulator.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ANALYSIS_MARKER = (
+    "<!-- analysis: everything below this line is kept when RESULTS.md is rewritten -->"
+)
+MB = 1_000_000
+MIB = 2**20
+
+CLIENT_LABELS = {
+    "official": "official SDK",
+    "official-16t": "official SDK, 16 threads",
+    "aiolabel-httpx": "aiolabel (httpx)",
+    "aiolabel-aiohttp": "aiolabel (aiohttp)",
+}
+CLIENT_COLORS = {
+    "official": "#8c8c8c",
+    "official-16t": "#c49a6c",
+    "aiolabel-httpx": "#1f77b4",
+    "aiolabel-aiohttp": "#2ca02c",
+}
+AIOLABEL = ("aiolabel-httpx", "aiolabel-aiohttp")
+
+
+# -- ratios ---------------------------------------------------------------------------------------
+
+
+def ok(record: dict[str, Any] | None) -> bool:
+    return record is not None and record.get("status") == "ok"
+
+
+def find(
+    records: Sequence[dict[str, Any]], scenario: str, client: str, size: int | None = None
+) -> dict[str, Any] | None:
+    """The record of one scenario, client (and size; default: the largest) or None."""
+    found = [
+        r
+        for r in records
+        if r["scenario"] == scenario
+        and r["client"] == client
+        and (size is None or r.get("size") == size)
+    ]
+    if not found:
+        return None
+    return max(found, key=lambda r: r.get("size") or 0)
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def compare(record: dict[str, Any], peer: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Speed-up (peer wall / this wall), CPU and peak-RSS ratios (this / peer)."""
+    if not ok(record) or not ok(peer):
+        return None
+    assert peer is not None
+    return {
+        "speedup": _ratio(peer["wall_s"], record["wall_s"]),
+        "cpu_ratio": _ratio(record["cpu_s"], peer["cpu_s"]),
+        "rss_ratio": _ratio(record["peak_rss_mib"], peer["peak_rss_mib"]),
+        "cpu_per_request_ratio": _ratio(
+            record.get("cpu_per_request_ms"), peer.get("cpu_per_request_ms")
+        ),
+    }
+
+
+def add_ratios(records: list[dict[str, Any]]) -> None:
+    """Fill ``ideal_s``, ``vs_ideal``, ``vs_official`` and ``vs_official_16t`` in place."""
+    for record in records:
+        if not ok(record):
+            continue
+        latency = record.get("latency_ms") or 0
+        requests = record.get("requests") or 0
+        concurrency = record.get("concurrency") or 1
+        if latency and requests and record.get("ideal_applies", True):
+            record["ideal_s"] = requests / concurrency * latency / 1000.0
+            record["vs_ideal"] = record["wall_s"] / record["ideal_s"]
+        else:
+            record["ideal_s"] = None
+            record["vs_ideal"] = None
+        size = record.get("size")
+        for key, peer in (("vs_official", "official"), ("vs_official_16t", "official-16t")):
+            other = find(records, record["scenario"], peer, size)
+            record[key] = None if other is record else compare(record, other)
+
+
+# -- targets --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of issue 6 item 7, evaluated for each aiolabel transport."""
+
+    key: str
+    text: str
+    required: str
+    measure: Callable[[list[dict[str, Any]], str], tuple[float | None, str]]
+    """``(value, shown)`` for a client; value None when not measured."""
+    met: Callable[[float], bool]
+    shortfall: Callable[[float], str]
+
+
+def _speedup(scenario: str, peer: str = "vs_official") -> Callable[..., tuple[float | None, str]]:
+    def measure(records: list[dict[str, Any]], client: str) -> tuple[float | None, str]:
+        record = find(records, scenario, client)
+        value = ((record or {}).get(peer) or {}).get("speedup")
+        return value, "—" if value is None else f"{value:.2f}x"
+
+    return measure
+
+
+def _field(scenario: str, path: Sequence[str], fmt: str) -> Callable[..., tuple[float | None, str]]:
+    def measure(records: list[dict[str, Any]], client: str) -> tuple[float | None, str]:
+        node: Any = find(records, scenario, client) or {}
+        for part in path:
+            node = (node or {}).get(part) if isinstance(node, dict) else None
+        if not isinstance(node, int | float) or not ok(find(records, scenario, client)):
+            return None, "—"
+        return float(node), fmt.format(node)
+
+    return measure
+
+
+def _memory_peak(records: list[dict[str, Any]], client: str) -> tuple[float | None, str]:
+    big = find(records, "memory", client)
+    if not ok(big):
+        return None, "—"
+    assert big is not None
+    mib = big["peak_rss_mib"]
+    return mib * MIB / MB, f"{mib * MIB / MB:.0f} MB ({mib:.0f} MiB) at {big['size']:,} rows"
+
+
+def _memory_growth(records: list[dict[str, Any]], client: str) -> tuple[float | None, str]:
+    runs = sorted(
+        (r for r in records if r["scenario"] == "memory" and r["client"] == client and ok(r)),
+        key=lambda r: r["size"],
+    )
+    if len(runs) < 2:
+        return None, "—"
+    small, big = runs[0], runs[-1]
+    growth = big["peak_rss_mib"] / small["peak_rss_mib"]
+    return growth, (
+        f"{big['peak_rss_mib']:.0f} / {small['peak_rss_mib']:.0f} MiB = {growth:.2f}x"
+        f" ({big['size']:,} vs {small['size']:,} rows)"
+    )
+
+
+def _times(need: float) -> Callable[[float], str]:
+    return lambda v: f"{need / v:.1f}x short of {need:g}x" if v > 0 else "no speed-up"
+
+
+TARGETS: tuple[Target, ...] = (
+    Target(
+        "lpo_vs_official", "LPO 100,000 rows: faster than the official SDK", ">= 10x",
+        _speedup("lpo"), lambda v: v >= 10, _times(10),
+    ),
+    Target(
+        "lpo_vs_16t", "LPO 100,000 rows: faster than the official SDK with 16 threads",
+        ">= 1.3x", _speedup("lpo", "vs_official_16t"), lambda v: v >= 1.3, _times(1.3),
+    ),
+    Target(
+        "lpo_vs_ideal", "LPO 100,000 rows: wall time / ideal (requests / concurrency x latency)",
+        "<= 1.3", _field("lpo", ("vs_ideal",), "{:.2f}x"), lambda v: v <= 1.3,
+        lambda v: f"{v / 1.3:.1f}x over the 1.3x bound",
+    ),
+    Target(
+        "batches_vs_official", "create_batches 300,000 rows: faster than the official SDK",
+        ">= 3x", _speedup("create_batches"), lambda v: v >= 3, _times(3),
+    ),
+    Target(
+        "rows_vs_official", "create_data_rows 200,000 rows: faster than the official SDK",
+        ">= 3x", _speedup("create_data_rows"), lambda v: v >= 3, _times(3),
+    ),
+    Target(
+        "rows_memory", "create_data_rows 200,000 rows: peak RSS / the official SDK's",
+        "<= 0.33", _field("create_data_rows", ("vs_official", "rss_ratio"), "{:.2f}"),
+        lambda v: v <= 1 / 3, lambda v: f"{v * 3:.1f}x over a third",
+    ),
+    Target(
+        "gets_vs_official", "1,000 get_data_row calls: faster than the official SDK", ">= 10x",
+        _speedup("get_data_row"), lambda v: v >= 10, _times(10),
+    ),
+    Target(
+        "cpu_per_request", "client CPU per request (zero latency) / the official SDK's",
+        "<= 0.33", _field("overhead", ("vs_official", "cpu_per_request_ratio"), "{:.2f}"),
+        lambda v: v <= 1 / 3, lambda v: f"{v * 3:.1f}x over a third",
+    ),
+    Target(
+        "task_notice", "task completion noticed (median after server-side completion)",
+        "<= 0.25 s", _field("task_notice", ("notice_median_s",), "{:.3f} s"),
+        lambda v: v <= 0.25, lambda v: f"{v / 0.25:.1f}x over 0.25 s",
+    ),
+    Target(
+        "memory_peak", "peak RSS of the 1,000,000-row create_data_rows + create_batches + LPO run",
+        "<= 250 MB", _memory_peak, lambda v: v <= 250,
+        lambda v: f"{v - 250:.0f} MB over",
+    ),
+    Target(
+        "memory_flat", "peak RSS of the 1,000,000-row run / the 100,000-row run", "<= 1.10",
+        _memory_growth, lambda v: v <= 1.10, lambda v: f"{(v - 1) * 100:.0f}% growth, 10% allowed",
+    ),
+)  # fmt: skip
+
+
+def evaluate_targets(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each target for each aiolabel transport: met / missed (by how much) / not measured."""
+    out = []
+    for target in TARGETS:
+        for client in AIOLABEL:
+            if target.key.startswith("memory") and not any(
+                r["client"] == client and r["scenario"] == "memory" for r in records
+            ):
+                continue
+            value, shown = target.measure(records, client)
+            if value is None:
+                status, short = "not measured", _why_not_measured(records, target, client)
+            elif target.met(value):
+                status, short = "met", ""
+            else:
+                status, short = "missed", target.shortfall(value)
+            out.append(
+                {
+                    "target": target.key,
+                    "description": target.text,
+                    "required": target.required,
+                    "client": client,
+                    "value": value,
+                    "measured": shown,
+                    "status": status,
+                    "shortfall": short,
+                }
+            )
+    return out
+
+
+def _why_not_measured(records: list[dict[str, Any]], target: Target, client: str) -> str:
+    scenario = {
+        "lpo": "lpo",
+        "batches": "create_batches",
+        "rows": "create_data_rows",
+        "gets": "get_data_row",
+        "cpu": "overhead",
+        "task": "task_notice",
+        "memory": "memory",
+    }[target.key.split("_")[0]]
+    reasons = []
+    for name in (client, "official", "official-16t"):
+        record = find(records, scenario, name)
+        if record is not None and not ok(record):
+            reasons.append(f"{name}: {record.get('reason') or record.get('status')}")
+    return "; ".join(reasons) or "scenario not run"
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def write_json(path: Path, document: dict[str, Any]) -> None:
+    path.write_text(json.dumps(document, indent=2, sort_keys=False, default=str) + "\n")
+
+
+def _num(value: Any, fmt: str = "{:,.2f}") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return fmt.format(value)
+
+
+def _x(comparison: dict[str, Any] | None, key: str = "speedup") -> str:
+    value = (comparison or {}).get(key)
+    return "—" if value is None else f"{value:.2f}x"
+
+
+def scenario_table(records: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| client | size | wall s | client CPU s | peak RSS MiB | requests | server CPU s"
+        " | ideal s | wall / ideal | speed-up vs official | vs 16 threads | check |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in records:
+        label = CLIENT_LABELS.get(r["client"], r["client"])
+        if not ok(r):
+            reason = str(r.get("reason") or r.get("status")).splitlines()[0][:160]
+            lines.append(
+                f"| {label} | {r.get('size', '—'):,} | {r['status']}: {reason} |" + " |" * 9
+            )
+            continue
+        lines.append(
+            f"| {label} | {r['size']:,} | {_num(r['wall_s'])} | {_num(r['cpu_s'])}"
+            f" | {_num(r['peak_rss_mib'], '{:,.0f}')} | {_num(r['requests'], '{:,}')}"
+            f" | {_num(r.get('server_cpu_s'))} | {_num(r.get('ideal_s'))}"
+            f" | {_num(r.get('vs_ideal'), '{:.2f}x')} | {_x(r.get('vs_official'))}"
+            f" | {_x(r.get('vs_official_16t'))} | {r.get('check', '')} |"
+        )
+    return lines
+
+
+def _detail_tables(name: str, records: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    good = [r for r in records if ok(r)]
+    if name == "overhead" and good:
+        lines += [
+            "",
+            "| client | requests/s | client CPU ms / request | server CPU ms / request"
+            " | CPU per request vs official |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for r in good:
+            lines.append(
+                f"| {CLIENT_LABELS.get(r['client'], r['client'])}"
+                f" | {_num(r.get('requests_per_s'), '{:,.0f}')}"
+                f" | {_num(r.get('cpu_per_request_ms'), '{:.3f}')}"
+                f" | {_num(r.get('server_cpu_per_request_ms'), '{:.3f}')}"
+                f" | {_x(r.get('vs_official'), 'cpu_per_request_ratio')} |"
+            )
+    if name == "task_notice" and good:
+        delays = [x.get("delay_ms") for x in good[0].get("rounds", [])]
+        lines += [
+            "",
+            "| client | median s | max s | " + " | ".join(f"{d} ms" for d in delays) + " |",
+            "|---|---:|---:|" + "---:|" * len(delays),
+        ]
+        for r in good:
+            each = " | ".join(f"{x['notice_latency_s']:.3f}" for x in r.get("rounds", []))
+            lines.append(
+                f"| {CLIENT_LABELS.get(r['client'], r['client'])}"
+                f" | {_num(r.get('notice_median_s'), '{:.3f}')}"
+                f" | {_num(r.get('notice_max_s'), '{:.3f}')} | {each} |"
+            )
+        lines.append("")
+        lines.append(
+            "Columns after max: notice latency (s) of each round, by the task's rule delay."
+        )
+    if name == "memory" and good:
+        lines += [
+            "",
+            "| rows | peak RSS MiB | RSS after create_data_rows | after create_batches"
+            " | after LPO | create_data_rows s | create_batches s | LPO s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in good:
+            e = r.get("extra", {})
+            lines.append(
+                f"| {r['size']:,} | {r['peak_rss_mib']:.0f}"
+                f" | {_num(e.get('rss_after_create_data_rows_mib'), '{:.0f}')}"
+                f" | {_num(e.get('rss_after_create_batches_mib'), '{:.0f}')}"
+                f" | {_num(e.get('rss_after_lpo_mib'), '{:.0f}')}"
+                f" | {_num(e.get('create_data_rows_s'))} | {_num(e.get('create_batches_s'))}"
+                f" | {_num(e.get('lpo_s'))} |"
+            )
+    return lines
+
+
+def targets_table(targets: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| target | required | client | measured | status |",
+        "|---|---|---|---|---|",
+    ]
+    for t in targets:
+        status = t["status"] + (f" ({t['shortfall']})" if t["shortfall"] else "")
+        lines.append(
+            f"| {t['description']} | {t['required']} | {CLIENT_LABELS[t['client']]}"
+            f" | {t['measured']} | {status} |"
+        )
+    return lines
+
+
+def render_markdown(document: dict[str, Any], analysis: str = "") -> str:
+    machine, settings = document["machine"], document["settings"]
+    records: list[dict[str, Any]] = document["results"]
+    lines = [
+        "# Benchmark results: aiolabel vs the official labelbox SDK",
+        "",
+        f"Latest {'quick' if settings.get('quick') else 'full'} run,"
+        f" {document['started_at']} to {document['finished_at']}"
+        f" ({document['duration_s']:.0f} s).",
+        "",
+        f"- command: `{document['command']}`",
+        f"- machine: {machine['nproc']} CPUs ({machine.get('cpu_model', '?')}),"
+        f" {machine['ram_gib']:.1f} GiB RAM, {machine['platform']}",
+        f"- Python {machine['python']}; labelbox {machine.get('labelbox')};"
+        f" httpx {machine.get('httpx')}; aiohttp {machine.get('aiohttp')}",
+        f"- git commit {machine.get('git_commit')}"
+        + (" (work tree had uncommitted changes)" if machine.get("git_dirty") else ""),
+        f"- load average before / after: {machine.get('loadavg_before')} /"
+        f" {document.get('loadavg_after')}",
+        f"- emulator: separate process on 127.0.0.1 ({settings['launcher']}),"
+        f" {settings['latency_ms']:g} ms added per request during measured phases"
+        " (0 ms during set-up and checks), SQLite file database",
+        f"- aiolabel max_concurrency: {settings['aiolabel_concurrency']};"
+        " official SDK with 16 threads: `concurrent.futures.ThreadPoolExecutor(16)`",
+        "",
+        "Each client runs in its own fresh process; client CPU time (user + system, all"
+        " threads) and peak RSS (`ru_maxrss`) are that process's alone. Requests are counted by"
+        " the emulator (`/_emulator/stats`) during the measured phase. Ideal = requests /"
+        " concurrency x latency (concurrency 1 for the official SDK and for sequential cursor"
+        " pages, 16 with threads, max_concurrency for aiolabel); speed-up = the official SDK's"
+        " wall time / this client's.",
+        "",
+        "## Targets (issue 6, item 7)",
+        "",
+        *targets_table(document["targets"]),
+        "",
+    ]
+    scenarios: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        scenarios.setdefault(r["scenario"], []).append(r)
+    for name, group in scenarios.items():
+        first = group[0]
+        latency = "0 ms" if first.get("latency_ms") == 0 else f"{first.get('latency_ms'):g} ms"
+        lines += [
+            f"## {name}: {first.get('title', '')}",
+            "",
+            f"Latency {latency}.",
+            "",
+            *scenario_table(group),
+            *_detail_tables(name, group),
+            "",
+        ]
+    lines += ["![chart](results.png)", "", ANALYSIS_MARKER, ""]
+    text = "\n".join(lines)
+    if analysis.strip():
+        text += analysis.strip() + "\n"
+    return text
+
+
+def kept_analysis(path: Path) -> str:
+    """The hand-written analysis below the marker of an existing RESULTS.md."""
+    if not path.exists():
+        return ""
+    text = path.read_text()
+    _, found, after = text.partition(ANALYSIS_MARKER)
+    return after if found else ""
+
+
+# -- chart ----------------------------------------------------------------------------------------
+
+
+def write_chart(path: Path, document: dict[str, Any]) -> None:
+    """Four panels: wall time, speed-up vs the official SDK, client CPU time, peak RSS."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    records = [r for r in document["results"] if ok(r)]
+    scenarios = list(dict.fromkeys(r["scenario"] for r in records if r["scenario"] != "memory"))
+    clients = [c for c in CLIENT_LABELS if any(r["client"] == c for r in records)]
+    fig, axes = plt.subplots(2, 2, figsize=(15, 10))
+    width = 0.8 / max(len(clients), 1)
+
+    def bars(ax: Any, value: Callable[[dict[str, Any]], float | None], names: list[str]) -> None:
+        for k, client in enumerate(clients):
+            xs, ys = [], []
+            for i, scenario in enumerate(names):
+                record = find(records, scenario, client)
+                v = value(record) if record is not None else None
+                if v is not None and v > 0:
+                    xs.append(i + (k - (len(clients) - 1) / 2) * width)
+                    ys.append(v)
+            ax.bar(xs, ys, width, label=CLIENT_LABELS[client], color=CLIENT_COLORS[client])
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels([n.replace("_", "\n") for n in names], fontsize=9)
+        ax.grid(axis="y", alpha=0.3)
+
+    ax = axes[0][0]
+    bars(ax, lambda r: r["wall_s"], scenarios)
+    ax.set_yscale("log")
+    ax.set_ylabel("wall time, s (log)")
+    ax.set_title("Wall time per scenario (lower is better)")
+    ax.legend(fontsize=8)
+
+    ax = axes[0][1]
+    bars(ax, lambda r: (r.get("vs_official") or {}).get("speedup"), scenarios)
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    for i, scenario in enumerate(scenarios):
+        need = {"lpo": 10, "create_batches": 3, "create_data_rows": 3, "get_data_row": 10}.get(
+            scenario
+        )
+        if need:
+            ax.plot([i - 0.45, i + 0.45], [need, need], color="red", linestyle="--", linewidth=1)
+    ax.set_yscale("log")
+    ax.set_ylabel("speed-up vs official SDK (log)")
+    ax.set_title("Speed-up vs the official SDK (red dashes: targets)")
+
+    ax = axes[1][0]
+    bars(ax, lambda r: r["cpu_s"], scenarios)
+    ax.set_yscale("log")
+    ax.set_ylabel("client CPU, s (log)")
+    ax.set_title("Client CPU time (user + system, all threads)")
+
+    ax = axes[1][1]
+    memory = sorted((r for r in records if r["scenario"] == "memory"), key=lambda r: r["size"])
+    names = scenarios + [f"memory {r['size']:,}" for r in memory]
+    for k, client in enumerate(clients):
+        xs, ys = [], []
+        for i, scenario in enumerate(scenarios):
+            record = find(records, scenario, client)
+            if record is not None:
+                xs.append(i + (k - (len(clients) - 1) / 2) * width)
+                ys.append(record["peak_rss_mib"])
+        for j, r in enumerate(memory):
+            if r["client"] == client:
+                xs.append(len(scenarios) + j + (k - (len(clients) - 1) / 2) * width)
+                ys.append(r["peak_rss_mib"])
+        ax.bar(xs, ys, width, color=CLIENT_COLORS[client], label=CLIENT_LABELS[client])
+    ax.axhline(250 * MB / MIB, color="red", linestyle="--", linewidth=1)
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels([n.replace("_", "\n").replace(" ", "\n") for n in names], fontsize=9)
+    ax.set_ylabel("peak RSS, MiB")
+    ax.set_title("Client peak RSS (red dashes: 250 MB)")
+    ax.grid(axis="y", alpha=0.3)
+
+    settings = document["settings"]
+    fig.suptitle(
+        f"aiolabel vs official labelbox SDK — emulator on 127.0.0.1, {settings['latency_ms']:g} ms"
+        f" latency{' (quick sizes)' if settings.get('quick') else ''}",
+        fontsize=13,
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
