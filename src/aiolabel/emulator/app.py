@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from aiolabel.emulator._hoist import hoist
 from aiolabel.emulator.context import Context
 from aiolabel.emulator.errors import Malformed
 from aiolabel.emulator.executor import Prepared
@@ -130,6 +131,7 @@ def make_graphql_endpoint(state: EmulatorState, endpoint: str) -> Any:
         parsed = await _parse_request(state, request)
         prepared: Prepared | None = None
         if isinstance(parsed, tuple):
+            parsed = hoist(*parsed)
             prepared = state.executor.prepare(parsed[0])
         operation = prepared.operation_name if prepared else None
         state.count(f"{endpoint}:{operation or '?'}")
