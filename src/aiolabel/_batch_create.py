@@ -184,6 +184,7 @@ async def _create_empty(
         {"projectId": project_id, "input": {"name": name, "consensusSettings": consensus}},
         sdk_method=sdk_method,
         reconcile=reconcile,
+        expect_one=True,
     )
     batch_id = dig(data, ("project", "createEmptyBatch", "id"))
     if not isinstance(batch_id, str):
@@ -214,6 +215,7 @@ async def _add_rows(
             },
         },
         sdk_method=sdk_method,
+        expect_one=True,
     )
     task_id = dig(data, ("project", "addDataRowsToBatchAsync", "taskId"))
     if not isinstance(task_id, str):
@@ -252,6 +254,7 @@ async def create_batch(
             },
             sdk_method=sdk,
             reconcile=_created_but_unanswered(client, project_id, name, sdk),
+            expect_one=True,
         )
         made = dig(data, ("project", "createBatchV2"))
         if not isinstance(made, dict) or not isinstance(made.get("batch"), dict):
@@ -277,29 +280,35 @@ async def create_batch(
 
 # -- many batches -------------------------------------------------------------------------------
 
-_PEEK = MAX_BATCH_ROWS + 1
 
+class _Chunks:
+    """``(index, keys)`` chunks of ``size``: the peeked keys first, then the rest of the input.
 
-async def _chunks(
-    first: list[str], rest: AsyncIterator[str], size: int
-) -> AsyncIterator[tuple[int, list[str]]]:
-    """``(index, keys)`` chunks of ``size``: the peeked keys first, then the rest of the input."""
-    index = 0
-    pending: list[str] = []
+    ``pending`` holds the keys of the chunk being filled, so a job stopped by its input can
+    report them as read but not sent.
+    """
 
-    async def keys() -> AsyncIterator[str]:
-        for key in first:
-            yield key
-        async for key in rest:
-            yield key
+    def __init__(self, first: list[str], rest: AsyncIterator[str], size: int) -> None:
+        self._first, self._rest, self._size = first, rest, size
+        self.pending: list[str] = []
 
-    async for key in keys():
-        pending.append(key)
-        if len(pending) == size:
-            yield index, pending
-            index, pending = index + 1, []
-    if pending:
-        yield index, pending
+    async def __aiter__(self) -> AsyncIterator[tuple[int, list[str]]]:
+        index = 0
+        for key in self._first:
+            self.pending.append(key)
+            if len(self.pending) == self._size:
+                chunk, self.pending = self.pending, []
+                yield index, chunk
+                index += 1
+        async for key in self._rest:
+            self.pending.append(key)
+            if len(self.pending) == self._size:
+                chunk, self.pending = self.pending, []
+                yield index, chunk
+                index += 1
+        if self.pending:
+            chunk, self.pending = self.pending, []
+            yield index, chunk
 
 
 def _prefixed(prefix: str) -> re.Pattern[str]:
@@ -328,16 +337,17 @@ async def create_batches(
     """
     sdk = "Project:create_batches"
     total = len(source) if isinstance(source, Sized) else None
+    peek = MAX_BATCH_ROWS + 1  # read this many to know whether one batch holds them all
     if isinstance(source, list | tuple):
         checked = check_sequence(source, kind)
-        first = checked[:_PEEK]
-        stream: AsyncIterator[str] = _iterate(checked[_PEEK:])
+        first = checked[:peek]
+        stream: AsyncIterator[str] = _iterate(checked[peek:])
     else:
         stream = stream_items(source, kind)
         first = []
         async for key in stream:
             first.append(key)
-            if len(first) == _PEEK:
+            if len(first) == peek:
                 break
         if not first:
             raise InputError(f"{kind} must not be empty")
@@ -402,15 +412,16 @@ async def create_batches(
             done_rows += len(keys)
             await _concurrency._report(progress, done_rows, total)
 
+    chunks = _Chunks(first, stream, MAX_BATCH_ROWS)
     try:
         made = await client._run_chunks(
-            _chunks(first, stream, MAX_BATCH_ROWS),
+            chunks,
             one,
             chunk_size=1,
             max_concurrency=min(limit, client.max_concurrency),
         )
     except PartialFailureError as exc:
-        raise _by_batch(exc) from exc.__cause__
+        raise _by_batch(exc, chunks.pending) from exc.__cause__
     return CreateBatchesTask(
         client, project_id, [batch_id for batch_id, _ in made], [task for _, task in made]
     )
@@ -423,6 +434,7 @@ async def _iterate(keys: list[str]) -> AsyncIterator[str]:
 
 def _by_batch(
     error: PartialFailureError[tuple[int, list[str]], tuple[str, Task]],
+    unread: list[str],
 ) -> PartialFailureError[str, tuple[str, Task]]:
     """The runner's report over ``(index, keys)`` chunks, restated per batch over row keys."""
     failures = [
@@ -434,6 +446,8 @@ def _by_batch(
         ChunkSuccess(s.index, s.index * MAX_BATCH_ROWS, s.size, s.result) for s in error.succeeded
     ]
     not_started = [keys for chunk in error.not_started for _, keys in chunk]
+    if unread:  # keys of a batch still being filled when the input stopped
+        not_started.append(unread)
     return PartialFailureError(
         str(error).replace("chunks", "batches").replace(" items", " batches"),
         failures=failures,
@@ -474,6 +488,7 @@ async def _one_request(
         },
         sdk_method=sdk,
         reconcile=_created_but_unanswered(client, project_id, f"{prefix}0000", sdk),
+        expect_one=True,
     )
     handle = tasks_handle(client, project_id, dig(data, ("project", "createBatches", "tasks")))
     await _concurrency._report(progress, len(keys), len(keys))

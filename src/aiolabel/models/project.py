@@ -171,7 +171,10 @@ class Project(Model):
     async def get_label_count(self) -> int:
         """The number of labels in this project."""
         data = await self.client._execute_operation(
-            ops.LABEL_COUNT, {"projectId": self.uid}, sdk_method=self._sdk("get_label_count")
+            ops.LABEL_COUNT,
+            {"projectId": self.uid},
+            sdk_method=self._sdk("get_label_count"),
+            expect_one=True,
         )
         count = dig(data, ("project", "labelCount"))
         if isinstance(count, bool) or not isinstance(count, int):
@@ -224,6 +227,7 @@ class Project(Model):
             {"input": export_input},
             sdk_method=sdk,
             error_log_key="errors",
+            expect_one=True,
         )
         task_id = dig(data, ("exportDataRowsInProject", "taskId"))
         if not isinstance(task_id, str):
@@ -376,6 +380,7 @@ class Project(Model):
             reconcile=_batch_create._created_but_unanswered(
                 self.client, self.uid, f"{prefix}0000", sdk
             ),
+            expect_one=True,
         )
         tasks = dig(data, ("project", "createBatchesFromDataset", "tasks"))
         return _batch_create.tasks_handle(self.client, self.uid, tasks)
@@ -427,7 +432,7 @@ class Project(Model):
         async def send(chunk: list[tuple[Identifiable, int]]) -> bool:
             built = lpo_ops.set_labeling_parameter_overrides(self.uid, chunk)
             answer = await self.client._execute_operation(
-                built.operation, built.variables, sdk_method=sdk
+                built.operation, built.variables, sdk_method=sdk, expect_one=True
             )
             if dig(answer, ("project", "setLabelingParameterOverrides", "success")) is not True:
                 raise LabelboxError("setLabelingParameterOverrides answered success: false")
@@ -504,6 +509,7 @@ class Project(Model):
                     "dataRowIdentifiers": {"ids": chunk, "idType": id_type.value},
                 },
                 sdk_method=sdk,
+                expect_one=True,
             )
             return _started(self.client, answer, "createQueuePriorityUpdateTask")
 
@@ -521,6 +527,7 @@ class Project(Model):
             queue_ops.GET_PROJECT_TASK_QUEUES,
             {"projectId": self.uid},
             sdk_method=self._sdk("task_queues"),
+            expect_one=True,
         )
         found = dig(data, ("project", "taskQueues"))
         if not isinstance(found, list):
@@ -576,6 +583,7 @@ class Project(Model):
                     "dataRowIdentifiers": {"ids": chunk, "idType": id_type.value},
                 },
                 sdk_method=sdk,
+                expect_one=True,
             )
             return _started(self.client, answer, "createBulkAddRowsToQueueTask")
 
