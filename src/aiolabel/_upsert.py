@@ -295,7 +295,7 @@ class DescriptorChunk:
 class DescriptorChunker:
     """Appends serialised specs to a JSON list until the next would pass ``max_bytes``.
 
-    ``add`` returns the chunk it closed (or None); ``close`` returns the last one. A spec larger
+    ``add`` returns the chunks it closed; ``close`` returns the last one (or None). A spec larger
     than ``max_bytes`` makes a chunk of its own. A chunk never spans two tasks of
     ``items_per_task`` items.
     """
@@ -333,20 +333,19 @@ class DescriptorChunker:
             self._in_task = 0
         return chunk
 
-    def add(self, spec: bytes) -> DescriptorChunk | None:
-        closed = None
+    def add(self, spec: bytes) -> tuple[DescriptorChunk, ...]:
+        """Append one spec; return the chunks this closed (none, one, or two when the spec
+        both overflowed the buffer and ended a task)."""
+        closed: tuple[DescriptorChunk, ...] = ()
         if self._count and len(self._buf) + 1 + len(spec) + 1 > self.max_bytes:
-            closed = self._close(last=False)
+            closed = (self._close(last=False),)
         if self._count:
             self._buf += b","
         self._buf += spec
         self._count += 1
         self._in_task += 1
         if self._in_task >= self.items_per_task:
-            assert closed is None or not closed.last_in_task
-            if closed is not None:  # pragma: no cover - needs max_bytes and task bound at once
-                raise AssertionError("two chunks closed at once")
-            return self._close(last=True)
+            closed += (self._close(last=True),)
         return closed
 
     def close(self) -> DescriptorChunk | None:
@@ -567,9 +566,7 @@ class _Upsert:
 
         def flush() -> Iterable[DescriptorChunk]:
             for p in window:
-                closed = self.chunker.add(p.dumps())
-                if closed is not None:
-                    yield closed
+                yield from self.chunker.add(p.dumps())
 
         async for p in prepared:
             window.append(p)
