@@ -16,20 +16,20 @@ from aiolabel import (
     PartialFailureError,
     ResourceConflict,
     ResourceNotFoundError,
+    _batch_create,
 )
-from aiolabel import _batch_create
 from aiolabel.emulator import Emulator
 from aiolabel.errors import OperationNotAllowedException
 from aiolabel.models.batch import Batch
 from aiolabel.models.create_batches_task import CreateBatchesTask
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.project import Project
-from tests.integration.test_project_support import (  # noqa: F401 - fixtures
+from tests.integration.test_project_support import (
     batch_rows,
     one,
-    project,
+    project_fixture,  # noqa: F401 - fixture 'project'
     requests,
-    rows,
+    rows_fixture,  # noqa: F401 - fixture 'rows'
     sql,
 )
 
@@ -40,6 +40,9 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> int:
     the service's limit is untouched, so the requests stay valid."""
     monkeypatch.setattr(_batch_create, "MAX_BATCH_ROWS", 1_000)
     return 1_000
+
+
+EXTRA_SETTING = {"number_of_labels": 2, "coverage_percentage": 0.1, "x": 1}
 
 
 def stored_batches(emu: Emulator, project_id: str) -> list[tuple[str, int]]:
@@ -55,7 +58,7 @@ def stored_batches(emu: Emulator, project_id: str) -> list[tuple[str, int]]:
     ]
 
 
-# -- create_batch ---------------------------------------------------------------------------------
+# -- create_batch -------------------------------------------------------------------------------
 
 
 async def test_create_batch_sync_path_reports_failed_rows(
@@ -194,11 +197,12 @@ async def test_batches_lists_every_page(project: Project, rows: list[str], emu: 
     before = requests(emu)["GetProjectBatchesPyApi"]
     listed = [b async for b in project.batches()]
     assert [b.name for b in listed] == [name for name, _ in stored_batches(emu, project.uid)]
-    assert len(listed) == 130 and all(isinstance(b, Batch) and b.size == 1 for b in listed)
+    assert len(listed) == 130
+    assert all(isinstance(b, Batch) and b.size == 1 for b in listed)
     assert requests(emu)["GetProjectBatchesPyApi"] - before == 2
 
 
-# -- create_batches --------------------------------------------------------------------------------
+# -- create_batches -----------------------------------------------------------------------------
 
 
 async def test_create_batches_over_100k_rows(project: Project, emu: Emulator) -> None:
@@ -339,7 +343,8 @@ async def test_create_batches_errors_name_refused_rows(
     task = await project.create_batches("rows", rows[:2_500])
     await task.wait_till_done()
     errors = await task.errors()
-    assert errors is not None and list(errors) == [task.tasks[1].uid]
+    assert errors is not None
+    assert list(errors) == [task.tasks[1].uid]
     assert sorted(e["dataRowId"] for e in errors[task.tasks[1].uid]) == sorted(rows[1_000:1_010])
     made = await task.result()
     assert sorted(made[1].failed_data_row_ids) == sorted(rows[1_000:1_010])
@@ -382,7 +387,7 @@ async def test_create_batches_from_dataset(project: Project, emu: Emulator) -> N
         await project.create_batches_from_dataset("x-", "no-such-dataset")
 
 
-# -- Batch methods -----------------------------------------------------------------------------------
+# -- Batch methods ------------------------------------------------------------------------------
 
 
 async def test_batch_project(project: Project, rows: list[str]) -> None:

@@ -18,11 +18,11 @@ from aiolabel import (
 )
 from aiolabel.emulator import Emulator
 from aiolabel.models.project import Project
-from tests.integration.test_project_support import (  # noqa: F401 - fixtures
+from tests.integration.test_project_support import (
     one,
-    project,
+    project_fixture,  # noqa: F401 - fixture 'project'
     requests,
-    rows,
+    rows_fixture,  # noqa: F401 - fixture 'rows'
     sql,
 )
 
@@ -35,7 +35,8 @@ async def test_create_project_default_quality(client: AsyncClient, emu: Emulator
     assert stored["auto_audit_percentage"] == 0
     assert (stored["is_benchmark_enabled"], stored["is_consensus_enabled"]) == (1, 1)
     assert made.media_type is MediaType.Video
-    assert made.is_benchmark_enabled and made.is_consensus_enabled
+    assert made.is_benchmark_enabled
+    assert made.is_consensus_enabled
     assert made.client is client
 
 

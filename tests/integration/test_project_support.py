@@ -1,7 +1,7 @@
 """Fixtures and server-state helpers shared by the project integration tests (no tests here).
 
 Import the fixtures into a test module: ``from tests.integration.test_project_support import
-project, rows  # noqa: F401``.
+project_fixture, rows_fixture`` (they are named ``project`` and ``rows``).
 """
 
 from __future__ import annotations
@@ -53,13 +53,13 @@ def batch_rows(emu: Emulator, batch_id: str) -> list[str]:
     ]
 
 
-@pytest.fixture
-async def project(client: AsyncClient) -> Project:
+@pytest.fixture(name="project")
+async def project_fixture(client: AsyncClient) -> Project:
     return await client.create_project("integration project", MediaType.Image)
 
 
-@pytest.fixture
-def rows(emu: Emulator) -> list[str]:
+@pytest.fixture(name="rows")
+def rows_fixture(emu: Emulator) -> list[str]:
     """Ids of ``ROWS`` image data rows with global keys ``gk-<i>``."""
     made = emu.control(
         "bulk_create_data_rows", count=ROWS, media_type="IMAGE", global_key_prefix="gk-"
