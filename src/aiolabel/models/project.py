@@ -604,6 +604,8 @@ class Project(Model):
     ) -> list[Task]:
         if max_concurrency is not None:
             max_concurrency = _positive_int(max_concurrency, "max_concurrency")
+        if len(keys) <= chunk_size:  # one request: its own error, not a one-chunk report
+            return [await start(keys)]
         tasks: list[Task] = await self.client._run_chunks(
             keys, start, chunk_size=chunk_size, max_concurrency=max_concurrency
         )
