@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import pathlib
 import re
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
 from dataclasses import dataclass
@@ -492,6 +493,8 @@ class _Upsert:
         self.ontology: DataRowMetadataOntology | None = None
         self.total: int | None = None
         self.uploaded = 0
+        self.read = 0
+        """Items read from the input (checked and in a window, a buffer or a chunk)."""
         self.sent_any = False
 
     async def _ontology(self) -> DataRowMetadataOntology:
@@ -548,7 +551,7 @@ class _Upsert:
             for p in batch:
                 assert p.local_path is not None
                 p.payload["row_data"] = await self.client._transport.upload(
-                    p.local_path,
+                    pathlib.Path(p.local_path),
                     filename=os.path.basename(p.local_path),
                     content_type=_content_type(p.local_path),
                     sdk_method="Client:upload_file",
@@ -569,6 +572,7 @@ class _Upsert:
                 yield from self.chunker.add(p.dumps())
 
         async for p in prepared:
+            self.read += 1
             window.append(p)
             if len(window) >= WINDOW:
                 await self._upload_local(window)
@@ -684,9 +688,9 @@ class _Upsert:
                             not_started.extend(_positions(c) for c in left)
                         if exc.input_error is not None:
                             input_error = exc.input_error
-                            start, count = self.chunker.pending
-                            if count:
-                                not_started.append(list(range(start, start + count)))
+                            start = self.chunker.pending[0]
+                            if self.read > start:
+                                not_started.append(list(range(start, self.read)))
                     if pairs:
                         uploaded = [c for c, _ in pairs]
                         urls = [u for _, u in pairs]
