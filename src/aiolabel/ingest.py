@@ -1,0 +1,939 @@
+"""The ingestion pipeline behind ``aiolabel ingest``: a manifest in; a dataset, batches and
+per-row priorities out.
+
+``await ingest(client, "assets.ndjson", IngestOptions(...))`` runs four stages, each driven by
+the SDK:
+
+1. **read and upload** — the manifest is streamed (see :mod:`aiolabel._manifest`); each line is
+   checked (fields, media type, the SDK's own item check), duplicates within the manifest are
+   refused, the global keys of each chunk of 1,000 are looked up
+   (``client.get_data_row_ids_for_global_keys``) and only rows whose key does not exist yet
+   are streamed into ``Dataset.create_data_rows``; then every upsert task is waited for and
+   its results and errors are read back.
+2. **batches** — landed rows go to the batch named by their ``batch`` field, or to
+   ``<batch prefix>0000``, ``0001``... by groups of 100,000 in manifest order; a ``batch`` group
+   of more than 100,000 rows continues in ``<name>-0001``... A batch that does not exist is
+   created (``Project.create_batch``); one that exists is completed with the rows it lacks
+   (its members are read by export), so a half-created batch is finished, not duplicated.
+   Rows the project already holds in another batch count as already present.
+3. **priorities** — each landed row with a ``priority`` gets it as a labelling-parameter
+   override (``Project.set_labeling_parameter_overrides``: 1,000 per request, concurrent);
+   setting the same override again is harmless.
+4. **summary** — counts, and a failure per line that did not fully land, with its reason.
+
+Global keys are the identity, so the run is idempotent and resumable: running the same
+manifest again, after an interruption at any point, creates nothing twice and finishes what
+was missing. Local state lives only in a scratch file deleted at the end (memory stays flat
+however long the manifest); everything a rerun needs is read back from the server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import anyio
+from anyio.abc import ObjectSendStream
+
+from aiolabel import _batch_create
+from aiolabel._ingest_scratch import Batched, BatchRow, FailedRow, Scratch, State, norm_key
+from aiolabel._manifest import (
+    LineError,
+    Manifest,
+    ManifestError,
+    ManifestFormat,
+    ManifestRow,
+)
+from aiolabel._upsert import UpsertPartialFailure, prepare_item
+from aiolabel.enums import MediaType
+from aiolabel.errors import (
+    InputError,
+    InputTypeError,
+    LabelboxError,
+    PartialFailureError,
+    ResourceNotFoundError,
+)
+from aiolabel.identifiers import GlobalKey, Identifiable, UniqueId
+from aiolabel.models.batch import Batch
+from aiolabel.models.create_batches_task import inline_failures
+from aiolabel.models.dataset import Dataset
+from aiolabel.models.project import Project
+
+if TYPE_CHECKING:
+    from aiolabel.client import AsyncClient
+    from aiolabel.models.metadata import DataRowMetadataOntology
+    from aiolabel.models.task import Task
+
+__all__ = [
+    "MAX_BATCH_ROWS",
+    "STAGES",
+    "FailedRow",
+    "IngestError",
+    "IngestOptions",
+    "IngestResult",
+    "IngestSummary",
+    "Stage",
+    "batch_name",
+    "ingest",
+    "write_report",
+]
+
+Stage = Literal["read", "upload", "tasks", "batches", "priorities"]
+STAGES: tuple[Stage, ...] = ("read", "upload", "tasks", "batches", "priorities")
+
+MAX_BATCH_ROWS = 100_000
+"""Rows one batch holds at most."""
+LOOKUP_CHUNK = 1_000
+"""Global keys per lookup (the service resolves up to 1,000 in one quick job)."""
+LOOKUP_CONCURRENCY = 4
+BATCH_CONCURRENCY = 4
+"""Batches created or completed at once (each may hold 100,000 keys in memory)."""
+PRIORITY_WINDOW = 20_000
+"""Overrides handed to the SDK per call (bounded memory; 20 requests of 1,000 each)."""
+TASK_TIMEOUT = 7_200.0
+"""Seconds any one server task may take."""
+READ_REPORT_EVERY = 1_000
+
+_CUID = re.compile(r"c[a-z0-9]{24}")
+_ALREADY_BATCHED = re.compile(r"already in (a )?batch", re.IGNORECASE)
+
+ProgressCallback = Callable[[Stage, int, int | None], Any]
+"""``progress(stage, done, total_or_None)``: ``read`` counts bytes, the others rows (``tasks``
+counts tasks)."""
+MessageCallback = Callable[[str], Any]
+
+
+class IngestError(Exception):
+    """The run cannot start or go on (bad options, an unreadable manifest, a dataset or
+    project that does not fit): nothing more is sent. A usage error for the CLI."""
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """What to ingest into, and how (defaults: names from the manifest's file name)."""
+
+    dataset: str | None = None
+    """Dataset name or id; created if no dataset has that name (default: the file's stem)."""
+    project: str | None = None
+    """Project name or id; created if missing (default: the file's stem)."""
+    media_type: MediaType | str | None = None
+    """Media type of a new project, and of every row (default: the project's, else IMAGE)."""
+    batch_prefix: str | None = None
+    """Prefix of the batches of rows without a ``batch`` field (default: ``<stem>-``)."""
+    batch_priority: int = 5
+    """Priority of the batches created, 1 (highest) to 5."""
+    max_concurrency: int | None = None
+    """Requests in flight per stage (default: the client's ``max_concurrency``)."""
+    dry_run: bool = False
+    """Check the manifest and look keys up; create nothing."""
+    allow_missing_global_keys: bool = False
+    """Ingest rows without a global key (they are created again by every run)."""
+    format: ManifestFormat | None = None
+    """``"ndjson"`` or ``"csv"`` (default: from the file name)."""
+    task_timeout: float = TASK_TIMEOUT
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What one run did (the JSON summary of ``aiolabel ingest --json``)."""
+
+    manifest: str
+    dry_run: bool
+    dataset_id: str | None
+    dataset_name: str
+    dataset_created: bool
+    project_id: str | None
+    project_name: str
+    project_created: bool
+    media_type: str
+    rows_read: int
+    """Non-blank manifest lines."""
+    rows_invalid: int
+    """Lines refused before anything was sent (bad fields, duplicates)."""
+    rows_created: int
+    """Data rows created by this run (in a dry run: that would be)."""
+    rows_already_present: int
+    """Rows whose global key existed already."""
+    rows_failed: int
+    """Lines that did not fully land, invalid ones included (each is in the failure report)."""
+    rows_batched: int
+    """Rows added to a batch by this run."""
+    rows_already_batched: int
+    """Rows already in a batch of the project."""
+    batches: int
+    """Batches the manifest's rows go to."""
+    batches_created: int
+    priorities_set: int
+    seconds: float
+    rows_per_second: float
+    stopped: str | None = None
+    """Why the run stopped before the end of the manifest (then rerun it), or None."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class IngestResult:
+    """The summary, and the failures (the first ``failures_kept`` of them, by line)."""
+
+    summary: IngestSummary
+    failures: list[FailedRow] = field(default_factory=list)
+    failures_total: int = 0
+    report_path: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Every line landed: no failure, and the whole manifest was read."""
+        return self.summary.rows_failed == 0 and self.summary.stopped is None
+
+
+def batch_name(group: str | None, part: int, prefix: str) -> str:
+    """The batch of the ``part``-th 100,000 rows of a group (``None``: rows with no ``batch``)."""
+    if group is None:
+        return f"{prefix}{part:04d}"
+    return group if part == 0 else f"{group}-{part:04d}"
+
+
+def write_report(path: Path, failures: Iterator[FailedRow] | Sequence[FailedRow]) -> int:
+    """Write failures to ``path``: CSV for a ``.csv`` name, NDJSON otherwise. Returns the count."""
+    import csv
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        if path.suffix.lower() == ".csv":
+            writer = csv.writer(out)
+            writer.writerow(["line", "global_key", "stage", "field", "reason"])
+            for f in failures:
+                writer.writerow([f.line, f.global_key or "", f.stage, f.field or "", f.reason])
+                count += 1
+        else:
+            for f in failures:
+                out.write(json.dumps(asdict(f), ensure_ascii=False) + "\n")
+                count += 1
+    return count
+
+
+async def ingest(
+    client: AsyncClient,
+    manifest: str | Path,
+    options: IngestOptions | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    message: MessageCallback | None = None,
+    report: Path | None = None,
+    failures_kept: int = 1_000,
+) -> IngestResult:
+    """Ingest a manifest (see the module docstring); returns the summary and failures.
+
+    ``report``: a file to write every failure to (written only when there are failures; an
+    old report at that path is removed otherwise). Raises :class:`IngestError` for problems
+    that stop the run; a row that fails does not stop it.
+    """
+    options = options or IngestOptions()
+    path = Path(manifest)
+    try:
+        opened = Manifest(
+            path,
+            format=options.format,
+            allow_missing_global_keys=options.allow_missing_global_keys,
+        )
+    except ManifestError as exc:
+        raise IngestError(str(exc)) from None
+    with opened, tempfile.TemporaryDirectory(prefix="aiolabel-ingest-") as scratch_dir:
+        scratch = Scratch(Path(scratch_dir))
+        try:
+            run = _Run(client, opened, options, scratch, progress, message)
+            summary = await run.run()
+            failures_total = scratch.failed_lines()
+            kept = list(scratch.failures(failures_kept))
+            written = _finish_report(report, scratch) if report is not None else None
+            return IngestResult(summary, kept, failures_total, written)
+        finally:
+            scratch.close()
+
+
+def _finish_report(report: Path, scratch: Scratch) -> Path | None:
+    """Write the failures to ``report``, or remove an old report when there are none."""
+    if scratch.failed_lines():
+        write_report(report, scratch.failures())
+        return report
+    with contextlib.suppress(FileNotFoundError):
+        report.unlink()
+    return None
+
+
+def _check_options(options: IngestOptions, stem: str) -> tuple[MediaType | None, str, str, str]:
+    media: MediaType | None = None
+    if options.media_type is not None:
+        media = MediaType(options.media_type)
+        if not MediaType.is_supported(media):
+            names = ", ".join(sorted({m.value for m in MediaType.supported()}))
+            raise IngestError(f"--media-type {options.media_type!r} is not one of {names}")
+    if isinstance(options.batch_priority, bool) or not isinstance(options.batch_priority, int):
+        raise IngestError("--batch-priority must be a whole number from 1 to 5")
+    if not 1 <= options.batch_priority <= 5:
+        raise IngestError(
+            f"--batch-priority must be from 1 (highest) to 5, got {options.batch_priority}"
+        )
+    if options.max_concurrency is not None and options.max_concurrency < 1:
+        raise IngestError("--max-concurrency must be at least 1")
+    for label, value in (
+        ("--dataset", options.dataset),
+        ("--project", options.project),
+        ("--batch-prefix", options.batch_prefix),
+    ):
+        if value is not None and not value.strip():
+            raise IngestError(f"{label} must not be blank")
+    dataset = options.dataset or stem
+    project = options.project or stem
+    prefix = options.batch_prefix if options.batch_prefix is not None else f"{stem}-"
+    return media, dataset, project, prefix
+
+
+class _Run:
+    """One run of the pipeline (see the module docstring)."""
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        manifest: Manifest,
+        options: IngestOptions,
+        scratch: Scratch,
+        progress: ProgressCallback | None,
+        message: MessageCallback | None,
+    ) -> None:
+        self.client = client
+        self.manifest = manifest
+        self.options = options
+        self.scratch = scratch
+        self._progress = progress
+        self._message = message
+        stem = manifest.path.name.split(".")[0] or "manifest"
+        self.media, self.dataset_name, self.project_name, self.prefix = _check_options(
+            options, stem
+        )
+        self.concurrency = min(options.max_concurrency or client.max_concurrency, 64)
+        self.dataset: Dataset | None = None
+        self.project: Project | None = None
+        self.dataset_created = self.project_created = False
+        self.ontology: DataRowMetadataOntology | None = None
+        self.groups: dict[str | None, int] = {}
+        self.sent = 0
+        self.uploaded = 0
+        self.batch_rows_done = 0
+        self.batch_rows_total = 0
+        self.batches_created = 0
+        self.batch_count = 0
+        self.priorities_done = 0
+        self.priorities_set = 0
+        self.tasks_done = 0
+        self.tasks_total = 0
+        self.stopped: str | None = None
+
+    # -- callbacks ---------------------------------------------------------------------------
+
+    def progress(self, stage: Stage, done: int, total: int | None) -> None:
+        if self._progress is not None:
+            self._progress(stage, done, total)
+
+    def say(self, text: str) -> None:
+        if self._message is not None:
+            self._message(text)
+
+    # -- the run -----------------------------------------------------------------------------
+
+    async def run(self) -> IngestSummary:
+        started = time.monotonic()
+        await self._targets()
+        await self._read_and_upload()
+        if not self.options.dry_run:
+            await self._batches()
+            await self._priorities()
+        self.scratch.commit()
+        seconds = time.monotonic() - started
+        s = self.scratch
+        read = self.manifest.records
+        landed = s.count(State.CREATED) + s.count(State.PRESENT)
+        created = s.count(State.SENT) if self.options.dry_run else s.count(State.CREATED)
+        return IngestSummary(
+            manifest=str(self.manifest.path),
+            dry_run=self.options.dry_run,
+            dataset_id=None if self.dataset is None else self.dataset.uid,
+            dataset_name=self.dataset_name if self.dataset is None else self.dataset.name or "",
+            dataset_created=self.dataset_created,
+            project_id=None if self.project is None else self.project.uid,
+            project_name=self.project_name if self.project is None else self.project.name or "",
+            project_created=self.project_created,
+            media_type=(self.media or MediaType.Image).value,
+            rows_read=read,
+            rows_invalid=s.count_invalid(),
+            rows_created=created,
+            rows_already_present=s.count(State.PRESENT),
+            rows_failed=s.failed_lines(),
+            rows_batched=s.count_batched(Batched.ADDED),
+            rows_already_batched=s.count_batched(Batched.ALREADY),
+            batches=self.batch_count,
+            batches_created=self.batches_created,
+            priorities_set=self.priorities_set,
+            seconds=round(seconds, 3),
+            rows_per_second=round((landed if not self.options.dry_run else read) / seconds, 1)
+            if seconds > 0
+            else 0.0,
+            stopped=self.stopped,
+        )
+
+    # -- dataset and project -----------------------------------------------------------------
+
+    async def _targets(self) -> None:
+        self.dataset = await self._find_dataset(self.dataset_name)
+        if self.dataset is None and not self.options.dry_run:
+            self.dataset = await self.client.create_dataset(self.dataset_name, iam_integration=None)
+            self.dataset_created = True
+            self.say(f"created dataset {self.dataset_name!r} ({self.dataset.uid})")
+        self.project = await self._find_project(self.project_name)
+        if self.project is not None:
+            have = self.project.media_type
+            if self.media is not None and have is not None and MediaType(have) != self.media:
+                raise IngestError(
+                    f"project {self.project.name!r} ({self.project.uid}) is for {have.value} "
+                    f"assets, not {self.media.value}; pick another --project or --media-type"
+                )
+            if self.media is None and have is not None and MediaType.is_supported(have):
+                self.media = MediaType(have)
+        if self.media is None:
+            self.media = MediaType.Image
+        if self.project is None and not self.options.dry_run:
+            self.project = await self.client.create_project(self.project_name, self.media)
+            self.project_created = True
+            self.say(f"created project {self.project_name!r} ({self.project.uid})")
+
+    async def _find_dataset(self, name_or_id: str) -> Dataset | None:
+        found = await self.client.get_datasets(where=Dataset.name == name_or_id).get_many(2)
+        if len(found) > 1:
+            raise IngestError(
+                f"several datasets are named {name_or_id!r}; pass --dataset with the id of one"
+            )
+        if found:
+            return found[0]
+        if _CUID.fullmatch(name_or_id):
+            try:
+                return await self.client.get_dataset(name_or_id)
+            except (ResourceNotFoundError, InputError):
+                raise IngestError(f"no dataset has the id or name {name_or_id!r}") from None
+        return None
+
+    async def _find_project(self, name_or_id: str) -> Project | None:
+        found = await self.client.get_projects(where=Project.name == name_or_id).get_many(2)
+        if len(found) > 1:
+            raise IngestError(
+                f"several projects are named {name_or_id!r}; pass --project with the id of one"
+            )
+        if found:
+            return found[0]
+        if _CUID.fullmatch(name_or_id):
+            try:
+                return await self.client.get_project(name_or_id)
+            except (ResourceNotFoundError, InputError):
+                raise IngestError(f"no project has the id or name {name_or_id!r}") from None
+        return None
+
+    # -- stage 1: read, look up, upload ------------------------------------------------------
+
+    def _check_row(self, row: ManifestRow) -> LineError | None:
+        """The media-type check and the SDK's own item check, as a line error."""
+        if row.media_type is not None and row.media_type != self.media:
+            assert self.media is not None
+            return LineError(
+                row.line,
+                "media_type",
+                f"{row.media_type.value} does not match the project's media type "
+                f"{self.media.value}",
+                row.global_key,
+            )
+        try:
+            prepare_item(
+                row.data_row(),
+                0,
+                dataset_id=self.dataset.uid if self.dataset is not None else "dry-run",
+                upsert=False,
+                ontology=self.ontology,
+            )
+        except (InputError, InputTypeError) as exc:
+            text = str(exc).removeprefix("items[0]").lstrip(".: ")
+            field_name = "metadata" if "metadata" in text else None
+            return LineError(row.line, field_name, text, row.global_key)
+        return None
+
+    def _group_batch(self, row: ManifestRow) -> str:
+        seen = self.groups.get(row.batch, 0)
+        self.groups[row.batch] = seen + 1
+        return batch_name(row.batch, seen // MAX_BATCH_ROWS, self.prefix)
+
+    def _read_chunks(self) -> Iterator[list[ManifestRow]]:
+        """Checked, de-duplicated rows recorded in the scratch table, by chunks of 1,000."""
+        pending: list[tuple[ManifestRow, str]] = []
+        size = self.manifest.size()
+        for item in self.manifest:
+            if isinstance(item, LineError):
+                self._invalid(item)
+            else:
+                name = self._group_batch(item)
+                problem = self._check_row(item)
+                if problem is not None:
+                    self._invalid(problem)
+                else:
+                    pending.append((item, name))
+            if self.manifest.records % READ_REPORT_EVERY == 0:
+                self.progress("read", self.manifest.bytes_read, size)
+            if len(pending) >= LOOKUP_CHUNK:
+                yield self._record(pending)
+                pending = []
+        if pending:
+            yield self._record(pending)
+        self.progress("read", self.manifest.bytes_read, max(self.manifest.bytes_read, size or 0))
+
+    def _invalid(self, error: LineError) -> None:
+        self.scratch.fail(
+            [FailedRow(error.line, error.global_key, "read", error.field, error.message)]
+        )
+
+    def _record(self, pending: list[tuple[ManifestRow, str]]) -> list[ManifestRow]:
+        keys = [row.global_key for row, _ in pending if row.global_key is not None]
+        first = self.scratch.first_lines(keys)
+        rows: list[ManifestRow] = []
+        records: list[tuple[int, str | None, str, int | None, str | None, str | None]] = []
+        for row, name in pending:
+            if row.global_key is not None:
+                norm = norm_key(row.global_key)
+                if norm in first:
+                    self._invalid(
+                        LineError(
+                            row.line,
+                            "global_key",
+                            f"duplicate global key {row.global_key!r} (first on line "
+                            f"{first[norm]}; keys are compared case-insensitively)",
+                            row.global_key,
+                        )
+                    )
+                    continue
+                first[norm] = row.line
+                records.append((row.line, row.global_key, name, row.priority, None, None))
+            else:
+                records.append((row.line, None, name, row.priority, row.row_data, row.external_id))
+            rows.append(row)
+        self.scratch.add_rows(records)
+        return rows
+
+    async def _existing(self, keys: list[str]) -> set[str]:
+        """Normalised keys (of at most 1,000) that exist in the organisation."""
+        if not keys:
+            return set()
+        answer = await self.client.get_data_row_ids_for_global_keys(keys)
+        results = answer.get("results") or []
+        return {norm_key(k) for k, found in zip(keys, results, strict=False) if found}
+
+    async def _look_up(
+        self,
+        rows: list[ManifestRow],
+        send: ObjectSendStream[dict[str, Any]],
+        slots: anyio.Semaphore,
+    ) -> None:
+        try:
+            existing = await self._existing([r.global_key for r in rows if r.global_key])
+            present = [r for r in rows if r.global_key and norm_key(r.global_key) in existing]
+            new = [r for r in rows if not r.global_key or norm_key(r.global_key) not in existing]
+            self.scratch.set_state((r.line for r in present), State.PRESENT)
+            self.scratch.set_state((r.line for r in new), State.SENT)
+            self.sent += len(new)
+            for row in new:
+                await send.send(row.data_row())
+        except anyio.BrokenResourceError:
+            pass  # the upload stopped; these rows stay SENT and are confirmed by lookup
+        finally:
+            slots.release()
+
+    async def _produce(self, send: ObjectSendStream[dict[str, Any]]) -> None:
+        slots = anyio.Semaphore(LOOKUP_CONCURRENCY)
+        async with send, anyio.create_task_group() as group:
+            if self.ontology is None:
+                self.ontology = await self.client.get_data_row_metadata_ontology()
+            for chunk in self._read_chunks():
+                await slots.acquire()
+                group.start_soon(self._look_up, chunk, send, slots)
+                self.scratch.commit()
+
+    async def _read_and_upload(self) -> None:
+        send, receive = anyio.create_memory_object_stream[dict[str, Any]](LOOKUP_CHUNK)
+        upload_error: BaseException | None = None
+        handle: Any = None
+        async with anyio.create_task_group() as group:
+            group.start_soon(self._produce, send)
+            async with receive:
+                try:
+                    first = await receive.receive()
+                except anyio.EndOfStream:
+                    first = None
+                if first is not None and self.options.dry_run:
+                    async for _ in receive:
+                        pass
+                elif first is not None:
+                    assert self.dataset is not None
+
+                    async def items() -> AsyncIterator[dict[str, Any]]:
+                        yield first
+                        async for item in receive:
+                            yield item
+
+                    def uploaded(done: int, _total: int | None) -> None:
+                        self.uploaded = done
+                        self.progress("upload", done, self.sent)
+
+                    try:
+                        handle = await self.dataset.create_data_rows(
+                            items(), max_concurrency=self.concurrency, progress=uploaded
+                        )
+                    except UpsertPartialFailure as exc:
+                        upload_error, handle = exc, exc.task
+                        group.cancel_scope.cancel()  # stop reading: rerun after fixing the cause
+                    except PartialFailureError as exc:
+                        upload_error = exc
+                        group.cancel_scope.cancel()
+        if upload_error is not None:
+            self.stopped = (
+                f"the upload stopped after line {self.manifest.line}: {_short(upload_error)}; "
+                "run again to resume"
+            )
+            self.say(self.stopped)
+        self.scratch.commit()
+        self.progress("upload", self.sent, self.sent)
+        if self.options.dry_run:
+            return
+        if handle is not None:
+            await self._harvest(handle)
+        await self._confirm(upload_error)
+        self.scratch.commit()
+
+    async def _harvest(self, handle: Any) -> None:
+        """Wait for the upsert tasks, then record what they created and refused."""
+        tasks: list[Task] = list(handle.tasks)
+        await self._wait(tasks)
+        page: list[tuple[str | None, str | None, str | None, str | None]] = []
+        async with contextlib.aclosing(handle.result()) as results:
+            try:
+                async for row in results:
+                    page.append(
+                        (
+                            row.get("id"),
+                            row.get("global_key"),
+                            row.get("row_data"),
+                            row.get("external_id"),
+                        )
+                    )
+                    if len(page) >= 5_000:
+                        self.scratch.mark_created(page)
+                        page = []
+            except LabelboxError:
+                pass  # a FAILED task: its rows are confirmed one by one below
+        self.scratch.mark_created(page)
+        errors: list[tuple[str, str]] = []
+        async with contextlib.aclosing(handle.errors()) as refused:
+            async for error in refused:
+                reason = str(error.get("message") or "refused by the server")
+                for spec in error.get("failedDataRows") or []:
+                    key = spec.get("globalKey") if isinstance(spec, dict) else None
+                    if isinstance(key, str):
+                        errors.append((key, reason))
+                if len(errors) >= 5_000:
+                    self.scratch.upload_error(errors)
+                    errors = []
+        self.scratch.upload_error(errors)
+
+    async def _confirm(self, upload_error: BaseException | None) -> None:
+        """Rows sent but not reported created: look their keys up (created by this run or
+        by an earlier, interrupted one) or record them failed."""
+        fallback = (
+            f"not created: {_short(upload_error)}" if upload_error is not None else "not created"
+        )
+        while True:
+            rows = self.scratch.unconfirmed(LOOKUP_CHUNK)
+            if not rows:
+                return
+            keys = [key for _, key, _ in rows if key is not None]
+            existing = await self._existing(keys)
+            created: list[int] = []
+            present: list[int] = []
+            failed: list[FailedRow] = []
+            for line, key, reason in rows:
+                if key is not None and norm_key(key) in existing:
+                    (present if reason else created).append(line)
+                else:
+                    failed.append(FailedRow(line, key, "upload", None, reason or fallback))
+            self.scratch.set_state(created, State.CREATED)
+            self.scratch.set_state(present, State.PRESENT)
+            self.scratch.fail(failed)
+            self.scratch.set_state((f.line for f in failed), State.FAILED)
+
+    async def _wait(self, tasks: Sequence[Task]) -> None:
+        self.tasks_total += len(tasks)
+        self.progress("tasks", self.tasks_done, self.tasks_total)
+        await self.client.wait_for_tasks(list(tasks), timeout_seconds=self.options.task_timeout)
+        self.tasks_done += len(tasks)
+        self.progress("tasks", self.tasks_done, self.tasks_total)
+
+    # -- stage 2: batches --------------------------------------------------------------------
+
+    async def _batches(self) -> None:
+        assert self.project is not None
+        names = self.scratch.batch_names()
+        self.batch_count = len(names)
+        if not names:
+            return
+        self.batch_rows_total = self.scratch.landed_count()
+        self.progress("batches", 0, self.batch_rows_total)
+        existing = {b.name: b async for b in self.project.batches() if b.name is not None}
+        slots = anyio.Semaphore(BATCH_CONCURRENCY)
+
+        async def one(name: str, rows: list[BatchRow]) -> None:
+            try:
+                await self._batch(name, rows, existing.get(name))
+            except LabelboxError as exc:
+                self._batch_failed(rows, f"batch {name!r}: {_short(exc)}")
+            finally:
+                self.batch_rows_done += len(rows)
+                self.progress("batches", self.batch_rows_done, self.batch_rows_total)
+                slots.release()
+
+        async with anyio.create_task_group() as group:
+            for name in names:
+                await slots.acquire()
+                group.start_soon(one, name, self.scratch.batch_rows(name))
+        self.scratch.commit()
+
+    async def _batch(self, name: str, rows: list[BatchRow], batch: Batch | None) -> None:
+        """Create the batch with these rows, or complete it with those it lacks."""
+        assert self.project is not None
+        if batch is not None and (batch.size or 0) > 0:
+            members = await self._members(batch)
+            inside = [r for r in rows if _member(r, members)]
+            self.scratch.set_batched((r.line for r in inside), Batched.ALREADY)
+            rows = [r for r in rows if not _member(r, members)]
+            room = MAX_BATCH_ROWS - len(members)
+            if len(rows) > room:
+                over, rows = rows[room:], rows[:room]
+                self._batch_failed(over, f"batch {name!r} is full ({MAX_BATCH_ROWS:,} rows)")
+        if not rows:
+            return
+        keyed = [r for r in rows if r.global_key is not None]
+        by_id = [r for r in rows if r.global_key is None and r.data_row_id is not None]
+        refused: list[str] = []
+        if batch is None:
+            first = keyed or by_id
+            try:
+                created = await self.project.create_batch(
+                    name,
+                    data_rows=None if keyed else [r.data_row_id or "" for r in by_id],
+                    global_keys=[r.global_key or "" for r in keyed] if keyed else None,
+                    priority=self.options.batch_priority,
+                )
+            except LabelboxError as exc:
+                again = await self._find_batch(name)
+                if again is None:
+                    self._batch_failed(rows, f"batch {name!r} not created: {_short(exc)}")
+                    return
+                # created, but not (fully) filled: complete it, once
+                await self._batch(name, rows, again.model_copy(update={"size": 1}))
+                return
+            self.batches_created += 1
+            batch = created
+            refused = list(created.failed_data_row_ids)
+            done = {id(r) for r in first}
+            rest = [r for r in rows if id(r) not in done]
+        else:
+            rest = rows
+        reasons: dict[str, str] = {}
+        if refused:  # createBatchV2 gives no reasons: ask again, the task names them
+            reasons.update(await self._add(batch, keys=[], ids=refused))
+        keys = [r.global_key for r in rest if r.global_key is not None]
+        ids = [r.data_row_id for r in rest if r.global_key is None and r.data_row_id is not None]
+        if keys:
+            reasons.update(await self._add(batch, keys=keys, ids=[]))
+        if ids:
+            reasons.update(await self._add(batch, keys=[], ids=ids))
+        await self._settle(rows, reasons)
+
+    async def _add(self, batch: Batch, *, keys: list[str], ids: list[str]) -> dict[str, str]:
+        """Add rows to an existing batch; the refused ``{data row id: reason}``."""
+        assert self.project is not None
+        kind: Literal["global_keys", "data_rows"] = "global_keys" if keys else "data_rows"
+        values = keys or ids
+        sdk = "Project:create_batch"
+        await _batch_create.wait_until_processed(
+            self.client, kind, values, timeout=self.options.task_timeout, sdk_method=sdk
+        )
+        task = await _batch_create._add_rows(
+            self.client,
+            self.project.uid,
+            batch.uid,
+            kind,
+            values,
+            self.options.batch_priority,
+            sdk_method=sdk,
+        )
+        await self._wait([task])
+        reasons: dict[str, str] = {}
+        for item in inline_failures(task):
+            if isinstance(item, dict) and isinstance(item.get("dataRowId"), str):
+                reasons[item["dataRowId"]] = str(item.get("error") or "refused by the batch")
+        if task.status == "FAILED" and not reasons:
+            raise LabelboxError(f"adding rows to batch {batch.name!r} failed")
+        return reasons
+
+    async def _settle(self, rows: list[BatchRow], reasons: dict[str, str]) -> None:
+        """Record the outcome of a batch's rows given the refusals by data-row id."""
+        if not reasons:
+            self.scratch.set_batched((r.line for r in rows), Batched.ADDED)
+            return
+        ids = {r.data_row_id: r for r in rows if r.data_row_id is not None}
+        missing = [r.global_key for r in rows if r.data_row_id is None and r.global_key]
+        for start in range(0, len(missing), LOOKUP_CHUNK):
+            part = [k for k in missing[start : start + LOOKUP_CHUNK] if k is not None]
+            answer = await self.client.get_data_row_ids_for_global_keys(part)
+            by_key = {norm_key(r.global_key): r for r in rows if r.global_key}
+            for key, found in zip(part, answer.get("results") or [], strict=False):
+                if found:
+                    ids[found] = by_key[norm_key(key)]
+        already: list[int] = []
+        failed: list[BatchRow] = []
+        failed_reason: dict[int, str] = {}
+        refused_lines: set[int] = set()
+        for data_row_id, reason in reasons.items():
+            row = ids.get(data_row_id)
+            if row is None:
+                continue
+            refused_lines.add(row.line)
+            if _ALREADY_BATCHED.search(reason):
+                already.append(row.line)
+            else:
+                failed.append(row)
+                failed_reason[row.line] = reason
+        self.scratch.set_batched(already, Batched.ALREADY)
+        self.scratch.set_batched(
+            (r.line for r in rows if r.line not in refused_lines), Batched.ADDED
+        )
+        for row in failed:
+            self._batch_failed([row], failed_reason[row.line])
+
+    def _batch_failed(self, rows: Sequence[BatchRow], reason: str) -> None:
+        self.scratch.fail(FailedRow(r.line, r.global_key, "batch", "batch", reason) for r in rows)
+        self.scratch.set_batched((r.line for r in rows), Batched.FAILED)
+
+    async def _find_batch(self, name: str) -> Batch | None:
+        assert self.project is not None
+        async for batch in self.project.batches():
+            if batch.name == name:
+                return batch
+        return None
+
+    async def _members(self, batch: Batch) -> set[str]:
+        """Normalised global keys and ids of the rows in a batch (read by export)."""
+        members: set[str] = set()
+        task = await batch.export()
+        await self._wait([task])
+        async with contextlib.aclosing(task.result()) as rows:
+            async for line in rows:
+                row = line.get("data_row") or {}
+                if isinstance(row.get("global_key"), str):
+                    members.add("k:" + norm_key(row["global_key"]))
+                if isinstance(row.get("id"), str):
+                    members.add("i:" + row["id"])
+        return members
+
+    # -- stage 3: priorities -----------------------------------------------------------------
+
+    async def _priorities(self) -> None:
+        assert self.project is not None
+        total = self.scratch.priority_count()
+        if not total:
+            return
+        self.progress("priorities", 0, total)
+        after = 0
+        while True:
+            window = self.scratch.priorities(after, PRIORITY_WINDOW)
+            if not window:
+                break
+            after = window[-1][0]
+            pairs: list[tuple[Identifiable, int]] = []
+            lines: dict[Identifiable, tuple[int, str | None]] = {}
+            for line, key, data_row_id, priority in window:
+                ident: Identifiable = (
+                    GlobalKey(key) if key is not None else UniqueId(data_row_id or "")
+                )
+                if key is None and not data_row_id:
+                    continue
+                pairs.append((ident, priority))
+                lines[ident] = (line, key)
+            base = self.priorities_done
+
+            def step(done: int, _total: int | None, base: int = base) -> None:
+                self.progress("priorities", base + done, total)
+
+            try:
+                await self.project.set_labeling_parameter_overrides(
+                    pairs, max_concurrency=self.concurrency, progress=step
+                )
+                self.priorities_set += len(pairs)
+            except PartialFailureError as exc:
+                self.priorities_set += sum(s.size for s in exc.succeeded)
+                for failure in exc.failures:
+                    await self._bisect(list(failure.items), lines)
+                for chunk in exc.not_started:
+                    await self._bisect(list(chunk), lines)
+            self.priorities_done += len(window)
+            self.progress("priorities", self.priorities_done, total)
+            self.scratch.commit()
+
+    async def _bisect(
+        self,
+        pairs: list[tuple[Identifiable, int]],
+        lines: dict[Identifiable, tuple[int, str | None]],
+    ) -> None:
+        """Set a refused chunk's overrides in halves, down to the rows that are refused."""
+        assert self.project is not None
+        if not pairs:
+            return
+        try:
+            await self.project.set_labeling_parameter_overrides(pairs, max_concurrency=1)
+            self.priorities_set += len(pairs)
+            return
+        except PartialFailureError as exc:
+            error: BaseException = exc.failures[0].error if exc.failures else exc
+        except LabelboxError as exc:
+            error = exc
+        if len(pairs) == 1:
+            line, key = lines[pairs[0][0]]
+            self.scratch.fail([FailedRow(line, key, "priority", "priority", _short(error))])
+            return
+        half = len(pairs) // 2
+        await self._bisect(pairs[:half], lines)
+        await self._bisect(pairs[half:], lines)
+
+
+def _member(row: BatchRow, members: set[str]) -> bool:
+    if row.global_key is not None and "k:" + norm_key(row.global_key) in members:
+        return True
+    return row.data_row_id is not None and "i:" + row.data_row_id in members
+
+
+def _short(error: BaseException | None, limit: int = 500) -> str:
+    text = str(error) if error is not None else ""
+    text = text or type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
