@@ -209,19 +209,22 @@ class Project(Model):
         chosen = _coerce(ExportFilters, filters, "filters")
         options = _coerce(ExportParams, params, "params")
         sdk = self._sdk("export")
-        timezone: str | None = None
+
+        def render(timezone: str | None) -> dict[str, Any]:
+            try:
+                return project_export_input(
+                    self.uid, task_name=task_name, filters=chosen, params=options, timezone=timezone
+                )
+            except ValueError as exc:
+                raise InputError(f"filters: {exc}") from None
+
+        export_input = render("UTC")  # checks the filters before any request
         if needs_timezone(chosen):
             data = await self.client._execute_operation(
                 user_ops.CURRENT_USER_TIMEZONE, None, sdk_method=sdk
             )
             found = dig(data, ("user", "timezone"))
-            timezone = found if isinstance(found, str) and found else "UTC"
-        try:
-            export_input = project_export_input(
-                self.uid, task_name=task_name, filters=chosen, params=options, timezone=timezone
-            )
-        except ValueError as exc:
-            raise InputError(f"filters: {exc}") from None
+            export_input = render(found if isinstance(found, str) and found else "UTC")
         data = await self.client._execute_operation(
             export_ops.EXPORT_DATA_ROWS_IN_PROJECT,
             {"input": export_input},
