@@ -169,5 +169,76 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "The ontology is fetched only where it is needed: metadata names in create_data_rows, "
         "bulk metadata calls, get_data_row_metadata_ontology (wire doc §11.2).",
     ),
+    CallDifference(
+        "Project.create_batch / create_batches (processing wait)",
+        "CheckAllDataRowsHaveBeenProcessedPyApi per 100,000 ids, one after the other, asked "
+        "again every 30 s (fixed) for up to 3,600 s",
+        "the same query per 100,000 ids, the chunks' checks concurrent, asked again after "
+        "1 s doubling to 30 s (jittered), bounded by Project._wait_processing_max_seconds",
+        "Rows are usually processed within seconds: a fixed 30 s sleep wastes most of it "
+        "(wire doc §11.2 item 5). Same request, same limit, ProcessingWaitTimeout as before.",
+    ),
+    CallDifference(
+        "Project.create_batches (more than 100,000 rows)",
+        "one createBatchesPyApi carrying every id (the server splits it into batches of "
+        "100,000 named <prefix>0000...)",
+        "GetProjectBatchesPyApi (check that no <prefix>NNNN name is taken), then per batch of "
+        "100,000, concurrently (4 at once by default): the processing check, "
+        "createEmptyBatchPyApi named <prefix>NNNN and addDataRowsToBatchAsyncPyApi",
+        "One request with millions of ids cannot be streamed, retried or reported on per "
+        "batch. The per-batch requests are those the official create_batch sends for 1,000+ "
+        "rows, so the service accepts them; names and sizes come out as the server's split. "
+        "Up to 100,000 rows the official createBatchesPyApi is sent unchanged.",
+    ),
+    CallDifference(
+        "CreateBatchesTask (from create_batches, create_batches_from_dataset, "
+        "create_batch(wait=False))",
+        "GetUserPyApi + GetUserCreatedTasksPyApi per task at construction, one after the "
+        "other; wait_till_done waits on each task in turn (2 s polls); result() calls "
+        "getProjectBatchPyApi per batch, one after the other",
+        "no request at construction (the tasks are known by id); wait_till_done refreshes "
+        "every task in the client's one polling loop (backoff 0.1 s to 3 s); result() sends "
+        "the same getProjectBatchPyApi per batch, concurrently",
+        "Wire doc §11.2 items 4 and 6: sequential fetches and fixed polling.",
+    ),
+    CallDifference(
+        "Project.create_batch (1,000 rows or more)",
+        "after addDataRowsToBatchAsyncPyApi: GetUserPyApi + the createdTasks lookup, then "
+        "polls every 2 s",
+        "after addDataRowsToBatchAsyncPyApi: the createdTasks lookup as the first poll (0.1 s "
+        "later, then backoff); GetUserPyApi once per client",
+        "The task is known by id; the user id is cached per client (wire doc §11.2).",
+    ),
+    CallDifference(
+        "Project.set_labeling_parameter_overrides",
+        "one SetLabelingParameterOverridesPyApi with every pair in its literal list",
+        "one per 1,000 pairs (the service's limit per call), concurrently through the chunk "
+        "runner; the list rendered by the one escaping function",
+        "The service refuses more than 1,000 overrides per call; the official SDK leaves the "
+        "chunking (and its failures) to the caller (wire doc §11.3 item 11).",
+    ),
+    CallDifference(
+        "Project.update_data_row_labeling_priority / move_data_rows_to_task_queue",
+        "one mutation with every id, then GetUserPyApi + the createdTasks lookup and 2 s polls",
+        "one mutation per 1,000,000 ids (concurrently when several), the tasks waited for in "
+        "the client's one polling loop, GetUserPyApi once per client; wait=False returns the "
+        "tasks at once",
+        "1,000,000 is the documented per-call limit; fixed polling (wire doc §11.2).",
+    ),
+    CallDifference(
+        "Project.export (date filters)",
+        "CurrentUserPyApi once per date filter; GetUserPyApi before every task lookup",
+        "CurrentUserPyApi once per call, only when a date filter needs it; GetUserPyApi once "
+        "per client",
+        "The time zone and the user do not change between two filters of one call "
+        "(wire doc §11.2 item 6).",
+    ),
+    CallDifference(
+        "Batch.export_data_rows / Batch.export",
+        "removed in 7.x (the replacement is project.export(filters={'batch_ids': [id]}))",
+        "exactly that replacement: exportDataRowsInProjectPyApi filtered by the batch, then "
+        "the export stream",
+        "Kept for users of the older SDK; sends only official requests.",
+    ),
 )
 """Every call-level difference, and why. Resource code adds its own entries here."""
