@@ -1,10 +1,11 @@
 """One client in a fresh process: ``python -m benchmarks.child SPEC_JSON``.
 
-The child's CPU time and peak RSS are its own (``resource.getrusage(RUSAGE_SELF)`` covers all
-its threads). It talks to the runner in JSON lines prefixed ``@@bench`` on the original stdout
-(anything a library prints goes to stderr): ``ready`` once prepared (not measured), then, for
-every ``{"cmd": "go", "args": ...}`` line on stdin, a ``result`` with the round's wall time and
-CPU time, and at the end (``{"cmd": "exit"}``) a ``final`` line with the peak RSS.
+The child's CPU time is its own (``resource.getrusage(RUSAGE_SELF)`` covers all its threads),
+its peak RSS the kernel's high-water mark of its own memory. It talks to the runner in JSON
+lines prefixed ``@@bench`` on the original stdout (anything a library prints goes to stderr):
+``ready`` once prepared (not measured), then, for every ``{"cmd": "go", "args": ...}`` line on
+stdin, a ``result`` with the round's wall time and CPU time, and at the end
+(``{"cmd": "exit"}``) a ``final`` line with the peak RSS.
 """
 
 from __future__ import annotations
@@ -32,7 +33,16 @@ def _rss_mib() -> float:
 
 
 def _peak_rss_mib() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+    """The kernel's high-water mark of this process's RSS (VmHWM).
+
+    Not ``ru_maxrss``: Linux carries that across ``execve`` from the forked parent, so a child
+    of a big runner would report the runner's size.
+    """
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)  # kB
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def make_workload(spec: dict[str, Any]) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -174,15 +175,14 @@ class Lpo(Scenario):
         self, server: EmulatorProcess, params: dict[str, Any], rounds: list[dict[str, Any]]
     ) -> str:
         queue = server.action("labeling_queue", project_id=params["project_id"])
-        with_lpo = [r for r in queue if r.get("lpo_priority") is not None]
         expected = params["rows"]
-        if len(with_lpo) != expected:
-            raise CheckFailed(f"{len(with_lpo)} rows have an override, expected {expected}")
         ids = data.read_ids(params["ids_file"])
         want = {key: data.priority(i) for i, key in enumerate(ids)}
-        wrong = sum(1 for r in with_lpo if want.get(r["data_row_id"]) != r["lpo_priority"])
-        if wrong:
-            raise CheckFailed(f"{wrong} rows have the wrong override priority")
+        wrong = sum(1 for r in queue if want.get(r["data_row_id"]) != r["priority"])
+        if len(queue) != expected or wrong:
+            raise CheckFailed(
+                f"{wrong} of {len(queue)} queued rows lack the expected override priority"
+            )
         return f"{expected:,} overrides with the expected priorities"
 
 
@@ -370,10 +370,14 @@ class Memory(Scenario):
         count = row_count(server, params["dataset_id"])
         batched = sum(int(b["size"]) for b in batches_of(server, params["project_id"]))
         queue = server.action("labeling_queue", project_id=params["project_id"])
-        with_lpo = sum(1 for r in queue if r.get("lpo_priority") is not None)
-        if (count, batched, with_lpo) != (rows, rows, rows):
+        # Rows are named by global key, the queue by id: compare the priority histograms.
+        got = Counter(r["priority"] for r in queue)
+        want = Counter(data.priority(i) for i in range(rows))
+        if (count, batched) != (rows, rows) or got != want:
+            wrong = sum((want - got).values())
             raise CheckFailed(
-                f"rows {count}, batched {batched}, overrides {with_lpo}; expected {rows} each"
+                f"rows {count}, batched {batched}, {wrong} overrides missing or wrong;"
+                f" expected {rows} each"
             )
         return f"{rows:,} rows created, batched and given overrides"
 

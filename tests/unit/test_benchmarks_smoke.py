@@ -1,0 +1,149 @@
+"""The benchmark harness's reporting on a tiny synthetic result (no emulator, no clients)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from benchmarks import data, report
+from benchmarks.runner import parse_args, summary_line
+from benchmarks.scenarios import SCENARIOS, notice_delays
+
+
+def _record(scenario: str, client: str, wall: float, **extra: Any) -> dict[str, Any]:
+    concurrency = {"official": 1, "official-16t": 16}.get(client, 20)
+    return {
+        "scenario": scenario,
+        "title": scenario,
+        "client": client,
+        "size": extra.pop("size", 100),
+        "status": "ok",
+        "latency_ms": extra.pop("latency_ms", 50.0),
+        "concurrency": concurrency,
+        "ideal_applies": True,
+        "wall_s": wall,
+        "cpu_s": extra.pop("cpu_s", wall / 10),
+        "peak_rss_mib": extra.pop("peak_rss_mib", 60.0),
+        "requests": extra.pop("requests", 100),
+        "server_cpu_s": 1.0,
+        "check": "ok",
+        **extra,
+    }
+
+
+def _records() -> list[dict[str, Any]]:
+    return [
+        _record("lpo", "official", 10.0),
+        _record("lpo", "official-16t", 1.0),
+        _record("lpo", "aiolabel-httpx", 0.5),
+        {
+            "scenario": "lpo",
+            "client": "aiolabel-aiohttp",
+            "size": 100,
+            "status": "not available",
+            "reason": "not available: aiolabel has no Project.set_labeling_parameter_overrides",
+        },
+        _record("overhead", "official", 2.0, latency_ms=0, cpu_per_request_ms=1.5),
+        _record("overhead", "aiolabel-httpx", 1.0, latency_ms=0, cpu_per_request_ms=0.3),
+        _record("memory", "aiolabel-httpx", 5.0, size=100_000, peak_rss_mib=100.0),
+        _record("memory", "aiolabel-httpx", 50.0, size=1_000_000, peak_rss_mib=130.0),
+    ]
+
+
+def test_ratios_compare_with_the_official_sdk_and_the_ideal() -> None:
+    records = _records()
+    report.add_ratios(records)
+    aio = report.find(records, "lpo", "aiolabel-httpx")
+    assert aio is not None
+    assert aio["vs_official"]["speedup"] == pytest.approx(20.0)
+    assert aio["vs_official_16t"]["speedup"] == pytest.approx(2.0)
+    # 100 requests / 20 in flight x 50 ms = 0.25 s; 0.5 s is twice that.
+    assert aio["ideal_s"] == pytest.approx(0.25)
+    assert aio["vs_ideal"] == pytest.approx(2.0)
+    official = report.find(records, "lpo", "official")
+    assert official is not None
+    assert official["vs_official"] is None
+    overhead = report.find(records, "overhead", "aiolabel-httpx")
+    assert overhead is not None
+    assert overhead["ideal_s"] is None
+    assert overhead["vs_official"]["cpu_per_request_ratio"] == pytest.approx(0.2)
+
+
+def test_targets_say_met_missed_and_not_measured() -> None:
+    records = _records()
+    report.add_ratios(records)
+    targets = {(t["target"], t["client"]): t for t in report.evaluate_targets(records)}
+    assert targets["lpo_vs_official", "aiolabel-httpx"]["status"] == "met"
+    assert targets["lpo_vs_16t", "aiolabel-httpx"]["status"] == "met"
+    missed = targets["lpo_vs_ideal", "aiolabel-httpx"]
+    assert missed["status"] == "missed"
+    assert "1.5x over" in missed["shortfall"]  # 2.0 / 1.3
+    absent = targets["lpo_vs_official", "aiolabel-aiohttp"]
+    assert absent["status"] == "not measured"
+    assert "not available" in absent["shortfall"]
+    assert targets["cpu_per_request", "aiolabel-httpx"]["status"] == "met"
+    assert targets["memory_peak", "aiolabel-httpx"]["status"] == "met"
+    flat = targets["memory_flat", "aiolabel-httpx"]
+    assert flat["status"] == "missed"
+    assert flat["value"] == pytest.approx(1.3)
+    assert targets["batches_vs_official", "aiolabel-httpx"]["status"] == "not measured"
+
+
+def test_markdown_json_and_chart_are_written(tmp_path: Path) -> None:
+    records = _records()
+    report.add_ratios(records)
+    document = {
+        "command": ".venv/bin/python -m benchmarks --quick",
+        "started_at": "2026-01-01 00:00:00 UTC",
+        "finished_at": "2026-01-01 00:01:00 UTC",
+        "duration_s": 60.0,
+        "loadavg_after": [0.5, 0.5, 0.5],
+        "machine": {
+            "nproc": 2,
+            "cpu_model": "test cpu",
+            "ram_gib": 24.0,
+            "python": "3.11.7",
+            "platform": "Linux",
+            "git_commit": "abc",
+            "git_dirty": False,
+            "loadavg_before": [0.1, 0.1, 0.1],
+        },
+        "settings": {
+            "quick": True,
+            "latency_ms": 50.0,
+            "launcher": "cli",
+            "aiolabel_concurrency": 20,
+        },
+        "results": records,
+        "targets": report.evaluate_targets(records),
+    }
+    path = tmp_path / "RESULTS.md"
+    path.write_text("old\n" + report.ANALYSIS_MARKER + "\nWhy: the hand-written part.\n")
+    text = report.render_markdown(document, report.kept_analysis(path))
+    assert "| aiolabel (httpx) | 100 | 0.50 |" in text
+    assert "20.00x" in text
+    assert "not available" in text
+    assert text.rstrip().endswith("Why: the hand-written part.")
+    report.write_json(tmp_path / "results.json", document)
+    assert json.loads((tmp_path / "results.json").read_text())["results"][2]["wall_s"] == 0.5
+    report.write_chart(tmp_path / "results.png", document)
+    assert (tmp_path / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_command_line_and_helpers() -> None:
+    args = parse_args(["--quick", "--scenarios", "lpo,overhead", "--size", "lpo=500"])
+    assert args.scenario_names == ["lpo", "overhead"]
+    assert args.sizes == {"lpo": 500}
+    assert SCENARIOS["lpo"].sizes(True, args.sizes.get("lpo")) == (500,)
+    assert SCENARIOS["memory"].sizes(False, None) == (100_000, 1_000_000)
+    with pytest.raises(SystemExit):
+        parse_args(["--scenarios", "nope"])
+    assert data.split(10, 3) == [(0, 4), (4, 3), (7, 3)]
+    assert len(notice_delays(9)) == 9
+    assert len(set(notice_delays(3))) == 3
+    items = list(data.data_row_items(2, prefix="p", tag_schema_id="s", start=5))
+    assert items[1]["global_key"] == "p-0000006"
+    assert items[0]["metadata_fields"] == [{"schema_id": "s", "value": "tag-5"}]
+    assert "error" in summary_line({"status": "error", "reason": "boom\nlast line"})
