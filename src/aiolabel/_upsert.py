@@ -91,6 +91,9 @@ _ALLOWED_KEYS = frozenset(
 _MESSAGE_KEYS = frozenset({"messageId", "timestampUsec", "content", "user", "align", "canLabel"})
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _AUTO = {"type": "AUTO", "value": ""}
+_SEP = b", "
+"""Between specs, as ``json.dumps`` writes a list: a one-file descriptor is byte-identical to
+the official SDK's."""
 
 
 # -- one item ------------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ class Prepared:
     local_path: str | None = None
 
     def dumps(self) -> bytes:
-        return json.dumps({"id": self.key, "payload": self.payload}, separators=(",", ":")).encode()
+        return json.dumps({"id": self.key, "payload": self.payload}).encode()
 
 
 def _bad(where: str, message: str) -> InputError:
@@ -338,10 +341,10 @@ class DescriptorChunker:
         """Append one spec; return the chunks this closed (none, one, or two when the spec
         both overflowed the buffer and ended a task)."""
         closed: tuple[DescriptorChunk, ...] = ()
-        if self._count and len(self._buf) + 1 + len(spec) + 1 > self.max_bytes:
+        if self._count and len(self._buf) + len(_SEP) + len(spec) + 1 > self.max_bytes:
             closed = (self._close(last=False),)
         if self._count:
-            self._buf += b","
+            self._buf += _SEP
         self._buf += spec
         self._count += 1
         self._in_task += 1

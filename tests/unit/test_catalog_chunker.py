@@ -66,10 +66,11 @@ def test_every_spec_once_in_order_within_bounds(
 
 
 def test_a_chunk_closes_before_the_spec_that_would_pass_the_bound() -> None:
-    specs = [b'"' + b"a" * 8 + b'"'] * 5  # 10 bytes each: [a,b] is 23 bytes
-    chunks = _run(specs, max_bytes=34, per_task=100)  # three specs: 2 + 30 + 2 = 34
+    specs = [b'"' + b"a" * 8 + b'"'] * 5  # 10 bytes each, joined by ", " as json.dumps does
+    chunks = _run(specs, max_bytes=36, per_task=100)  # three specs: 2 + 30 + 2 * 2 = 36
     assert [c.count for c in chunks] == [3, 2]
-    assert len(chunks[0].body) == 34
+    assert len(chunks[0].body) == 36
+    assert chunks[0].body == json.dumps(["a" * 8] * 3).encode()
     assert json.loads(chunks[1].body) == ["a" * 8] * 2
 
 
@@ -89,7 +90,7 @@ def test_task_boundary_closes_a_chunk_and_marks_it_last() -> None:
 
 
 def test_a_spec_can_close_a_full_buffer_and_its_task_at_once() -> None:
-    chunker = DescriptorChunker(max_bytes=5, items_per_task=2)
+    chunker = DescriptorChunker(max_bytes=6, items_per_task=2)
     assert chunker.add(b"11") == ()
     first, second = chunker.add(b"22")
     assert (first.body, first.last_in_task, second.body, second.last_in_task) == (
