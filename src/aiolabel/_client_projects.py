@@ -38,7 +38,8 @@ _DEFAULT_QUALITY = frozenset({QualityMode.Benchmark, QualityMode.Consensus})
 
 class _ProjectInput(BaseModel):
     """``create_project``'s arguments, checked as the official ``_CoreProjectInput`` checks them;
-    ``quality_modes`` decides the auto-audit fields and overrides explicit ``is_*_enabled``."""
+    one or both quality modes decide the auto-audit fields and both ``is_*_enabled`` flags,
+    overriding explicit ones; other values (None, an empty set) send the flags as given."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -80,9 +81,9 @@ class _ProjectInput(BaseModel):
         if modes == _DEFAULT_QUALITY:
             audit, benchmark, consensus = CONSENSUS_AUTO_AUDIT, True, True
         elif modes == frozenset({QualityMode.Benchmark}):
-            audit, benchmark = BENCHMARK_AUTO_AUDIT, True
+            audit, benchmark, consensus = BENCHMARK_AUTO_AUDIT, True, False
         elif modes == frozenset({QualityMode.Consensus}):
-            audit, consensus = CONSENSUS_AUTO_AUDIT, True
+            audit, benchmark, consensus = CONSENSUS_AUTO_AUDIT, False, True
         data: dict[str, Any] = {
             "name": self.name,
             "description": self.description,
