@@ -157,9 +157,12 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
     ),
     CallDifference(
         "Dataset.export / DataRow.export",
-        "exportDataRowsInCatalogPyApi, then GetUserPyApi and the createdTasks lookup",
-        "exportDataRowsInCatalogPyApi and the createdTasks lookup; GetUserPyApi once per client",
-        "The user id is cached per client (wire doc §11.2).",
+        "exportDataRowsInCatalogPyApi, then GetUserPyApi and the ORM createdTasks lookup "
+        "(Task.get_task)",
+        "exportDataRowsInCatalogPyApi and get_task_by_id's GetUserCreatedTasksPyApi (same "
+        "operation name, the hand-written document); GetUserPyApi once per client",
+        "The user id is cached per client (wire doc §11.2); one task lookup document for "
+        "every task.",
     ),
     CallDifference(
         "Client.get_data_row / get_data_row_by_global_key / Dataset.data_rows (first DataRow "
