@@ -10,6 +10,7 @@ stdin, a ``result`` with the round's wall time and CPU time, and at the end
 
 from __future__ import annotations
 
+import cProfile
 import json
 import os
 import resource
@@ -80,20 +81,31 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     _send(out, {"event": "ready", "rss_mib": _rss_mib()})
     code = 0
+    rounds = 0
     for line in sys.stdin:
         command = json.loads(line)
         if command.get("cmd") != "go":
             break
+        profiler = _profiler(spec)
         before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         try:
+            if profiler is not None:
+                profiler.enable()
             extra = workload.run(command.get("args") or {})
         except Exception as exc:
             _send(out, {"event": "error", "message": _describe(exc)})
             code = 1
             break
+        finally:
+            if profiler is not None:
+                profiler.disable()
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_SELF)
+        if profiler is not None:
+            rounds += 1
+            name = f"{spec['scenario']}-{spec['client']}-{spec['params'].get('rows', '')}"
+            profiler.dump_stats(os.path.join(spec["profile"], f"{name}-{rounds}.prof"))
         _send(
             out,
             {
@@ -111,6 +123,18 @@ def main(argv: list[str] | None = None) -> int:
         _send(out, {"event": "warning", "message": _describe(exc)})
     _send(out, {"event": "final", "peak_rss_mib": _peak_rss_mib()})
     return code
+
+
+def _profiler(spec: dict[str, Any]) -> cProfile.Profile | None:
+    """A cProfile profiler when the runner asked for profiles (``--profile DIR``).
+
+    Profiled rounds are slower and their CPU figures inflated: use them to find where time
+    goes, not as results.
+    """
+    if not spec.get("profile"):
+        return None
+    os.makedirs(spec["profile"], exist_ok=True)
+    return cProfile.Profile()
 
 
 def _describe(exc: BaseException) -> str:

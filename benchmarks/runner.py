@@ -145,6 +145,7 @@ def run_client(
     aiolabel_concurrency: int,
     max_concurrency: int | None,
     workdir: Path,
+    profile: Path | None = None,
 ) -> dict[str, Any]:
     """One client on one scenario: set-up, measured rounds, checks; one record."""
     latency = 0.0 if scenario.zero_latency else latency_ms
@@ -170,6 +171,7 @@ def run_client(
         "api_key": server.api_key,
         "params": params,
         "max_concurrency": max_concurrency,
+        "profile": None if profile is None else str(profile.resolve()),
     }
     child = Child(spec)
     first = child.expect(("ready", "unavailable"), READY_TIMEOUT)
@@ -325,6 +327,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         " (default: benchmarks/, or benchmarks/quick/ with --quick)",
     )
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="run each measured round under cProfile and write DIR/<scenario>-<client>-*.prof"
+        " (figures of such a run are inflated; use it to find where time goes)",
+    )
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     args = parser.parse_args(argv)
     args.scenario_names = [s.strip() for s in args.scenarios.split(",") if s.strip()]
@@ -375,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             "aiolabel_concurrency": aiolabel_concurrency,
             "aiolabel_default_concurrency": default_concurrency,
             "official_threads": 16,
+            "profiled": args.profile is not None,
         },
         "results": [],
     }
@@ -403,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
                                 aiolabel_concurrency=aiolabel_concurrency,
                                 max_concurrency=args.concurrency,
                                 workdir=workdir,
+                                profile=args.profile,
                             )
                         except Exception as exc:  # set-up or emulator failure: say so
                             record = {
