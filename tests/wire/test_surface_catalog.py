@@ -412,6 +412,48 @@ CASES = [
         sort=True,
     ),
     Case(
+        "metadata.update_schema",
+        lambda c, r: off_ontology(c, r).update_schema("colour", "color"),
+        lambda c, r: _ontology_then(c, r, lambda o: o.update_schema("colour", "color")),
+        script=lambda r: _custom_schemas(r),
+    ),
+    Case(
+        "metadata.update_enum_option",
+        lambda c, r: off_ontology(c, r).update_enum_option("colour", "red", "crimson"),
+        lambda c, r: _ontology_then(
+            c, r, lambda o: o.update_enum_option("colour", "red", "crimson")
+        ),
+        script=lambda r: _custom_schemas(r),
+    ),
+    Case(
+        "metadata.delete_schema",
+        lambda c, r: off_ontology(c, r).delete_schema("colour"),
+        lambda c, r: _ontology_then(c, r, lambda o: o.delete_schema("colour")),
+        script=lambda r: _custom_schemas(r),
+    ),
+    Case(
+        "dataset.relationships",
+        lambda c, r: (
+            off_dataset(c, r).created_by(),
+            c.get_dataset("ds1").organization(),
+            c.get_dataset("ds1").iam_integration(),
+        ),
+        lambda c, r: _all(
+            our_dataset(c).created_by(),
+            our_dataset(c).organization(),
+            our_dataset(c).iam_integration(),
+            c.get_dataset("ds1"),
+            c.get_dataset("ds1"),
+        ),
+    ),
+    Case(
+        "data_row.relationships",
+        lambda c, r: (off_row(c, r).organization(), c.get_data_row("dr1").created_by()),
+        lambda c, r: _all(
+            our_row(c).organization(), c.get_data_row("dr1"), our_row(c).created_by()
+        ),
+    ),
+    Case(
         "metadata.create_schema",
         lambda c, r: off_ontology(c, r).create_schema("colour", LbKind.enum, ["red", "blue"]),
         lambda c, r: _ontology_then(
@@ -441,6 +483,46 @@ CASES = [
         ),
     ),
 ]
+
+
+COLOUR = {
+    "id": "cs1aaaaaaaaaaaaaaaaaaaaaa",
+    "name": "colour",
+    "kind": "CustomMetadataEnum",
+    "reserved": False,
+    "options": [
+        {
+            "id": "co1aaaaaaaaaaaaaaaaaaaaaa",
+            "kind": "CustomMetadataEnumOption",
+            "name": "red",
+            "reserved": False,
+        },
+        {
+            "id": "co2aaaaaaaaaaaaaaaaaaaaaa",
+            "kind": "CustomMetadataEnumOption",
+            "name": "blue",
+            "reserved": False,
+        },
+    ],
+}
+
+
+def _custom_schemas(rec: Recorder) -> None:
+    rec.respond_always(
+        "GetMetadataOntologyBetaPyApi",
+        {"customMetadataOntology": [*canned.METADATA_ONTOLOGY, COLOUR]},
+    )
+    rec.respond_always(
+        "UpsertCustomMetadataSchemaPyApi",
+        {"upsertCustomMetadataSchema": {k: v for k, v in COLOUR.items() if k != "reserved"}},
+    )
+    rec.respond_always(
+        "DeleteCustomMetadataSchemaPyApi", {"deleteCustomMetadataSchema": {"success": True}}
+    )
+
+
+async def _all(*calls: Awaitable[Any]) -> list[Any]:
+    return [await call for call in calls]
 
 
 async def _attachment_then(c: AsyncClient, rec: Recorder, then: Callable[[Any], Any]) -> Any:

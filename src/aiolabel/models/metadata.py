@@ -500,10 +500,19 @@ class DataRowMetadataOntology:
     # -- custom schemas --------------------------------------------------------------------------
 
     async def _upsert_schema(self, data: dict[str, Any], sdk: str) -> DataRowMetadataSchema:
+        async def reconcile(_: LabelboxError) -> dict[str, Any] | None:
+            """After an ambiguous failure of a create: the schema if it now exists."""
+            await self.refresh_ontology()
+            found = self.custom_by_name_normalized.get(data["name"])
+            if "id" in data or found is None or found.kind.value != data["kind"]:
+                return None
+            return {"upsertCustomMetadataSchema": {"id": found.uid, "name": found.name}}
+
         result = await self._client._execute_operation(
             ops.UPSERT_CUSTOM_METADATA_SCHEMA,
             {"data": data},
             sdk_method=f"DataRowMetadataOntology:{sdk}",
+            reconcile=reconcile,
         )
         raw = dig(result, ("upsertCustomMetadataSchema",))
         if not isinstance(raw, Mapping):
