@@ -387,10 +387,12 @@ async def create_batches(
 
     limit = DEFAULT_BATCH_CONCURRENCY if max_concurrency is None else max_concurrency
     done_rows = 0
+    sizes: dict[int, int] = {}
 
     async def one(items: list[tuple[int, list[str]]]) -> tuple[str, Task]:
         nonlocal done_rows
         index, keys = items[0]
+        sizes[index] = len(keys)
         name = f"{prefix}{index:04d}"
         try:
             if index >= MAX_BATCHES_PER_PREFIX:
@@ -421,7 +423,7 @@ async def create_batches(
             max_concurrency=min(limit, client.max_concurrency),
         )
     except PartialFailureError as exc:
-        raise _by_batch(exc, chunks.pending) from exc.__cause__
+        raise _by_batch(exc, chunks.pending, sizes) from exc.__cause__
     return CreateBatchesTask(
         client, project_id, [batch_id for batch_id, _ in made], [task for _, task in made]
     )
@@ -435,21 +437,32 @@ async def _iterate(keys: list[str]) -> AsyncIterator[str]:
 def _by_batch(
     error: PartialFailureError[tuple[int, list[str]], tuple[str, Task]],
     unread: list[str],
+    sizes: dict[int, int],
 ) -> PartialFailureError[str, tuple[str, Task]]:
     """The runner's report over ``(index, keys)`` chunks, restated per batch over row keys."""
+    size = MAX_BATCH_ROWS
     failures = [
-        ChunkFailure(index, index * MAX_BATCH_ROWS, keys, f.error)
+        ChunkFailure(index, index * size, keys, f.error)
         for f in error.failures
         for index, keys in f.items
     ]
     succeeded: list[ChunkSuccess[str, tuple[str, Task]]] = [
-        ChunkSuccess(s.index, s.index * MAX_BATCH_ROWS, s.size, s.result) for s in error.succeeded
+        ChunkSuccess(s.index, s.index * size, sizes.get(s.index, 0), s.result)
+        for s in error.succeeded
     ]
     not_started = [keys for chunk in error.not_started for _, keys in chunk]
     if unread:  # keys of a batch still being filled when the input stopped
         not_started.append(unread)
+    parts = [
+        f"{len(failures)} of {len(failures) + len(succeeded)} batches failed "
+        f"({sum(len(f.items) for f in failures):,} rows)"
+    ]
+    if error.input_error is not None:
+        parts.append(f"the input raised {type(error.input_error).__name__}: {error.input_error}")
+    if not_started:
+        parts.append(f"{sum(map(len, not_started)):,} rows read but not sent")
     return PartialFailureError(
-        str(error).replace("chunks", "batches").replace(" items", " batches"),
+        "; ".join(parts),
         failures=failures,
         succeeded=succeeded,
         not_started=not_started,

@@ -313,6 +313,8 @@ async def test_create_batches_input_raising_midway(
     assert [s.index for s in error.succeeded] == [0, 1]
     assert error.failures == []
     assert error.not_started == [rows[2_000:2_500]]
+    assert [s.size for s in error.succeeded] == [1_000, 1_000]
+    assert "500 rows read but not sent" in str(error)
     created = {batch_id for batch_id, _ in error.results}
     assert created == {
         r[0] for r in sql(emu, "SELECT id FROM batches WHERE project_id = ?", project.uid)
@@ -332,6 +334,7 @@ async def test_create_batches_reports_the_failed_batch_exactly(
     assert (failure.index, failure.start) == (1, 1_000)
     assert failure.items == keys[1_000:2_000]
     assert error.failed_items == keys[1_000:2_000]
+    assert str(error).startswith("1 of 3 batches failed (1,000 rows)")
     assert [s.index for s in error.succeeded] == [0, 2]
     assert sorted(stored_batches(emu, project.uid)) == [("part0000", 1_000), ("part0002", 500)]
 

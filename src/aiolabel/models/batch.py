@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from aiolabel._exports import ExportParams
 from aiolabel._operations import batches as ops
 from aiolabel.enums import DeleteBatchLabelsType
 from aiolabel.errors import InputError, InputTypeError, ResourceNotFoundError
@@ -151,7 +152,7 @@ class Batch(Model):
         )
 
     async def export(
-        self, task_name: str | None = None, params: Mapping[str, Any] | Any = None
+        self, task_name: str | None = None, params: ExportParams | Mapping[str, Any] | None = None
     ) -> Task:
         """Start an export of this batch's data rows: the project export filtered by this batch
         (the official SDK's replacement for the removed ``Batch.export``)."""
@@ -161,7 +162,7 @@ class Batch(Model):
     async def export_data_rows(
         self,
         task_name: str | None = None,
-        params: Mapping[str, Any] | Any = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
         *,
         timeout_seconds: float = 7200.0,
     ) -> AsyncGenerator[dict[str, Any], None]:
