@@ -365,15 +365,15 @@ async def create_batches(
         )
 
     # Many batches: refuse before creating any if a name is taken.
+    count = None if total is None else -(-total // MAX_BATCH_ROWS)
+    if count is not None and count > MAX_BATCHES_PER_PREFIX:
+        raise InputError(
+            f"{kind}: {total:,} rows need {count:,} batches; a prefix names at most "
+            f"{MAX_BATCHES_PER_PREFIX:,}"
+        )
     existing = await batch_names(client, project_id, sdk_method=sdk)
     pattern = _prefixed(prefix)
-    if total is not None:
-        count = -(-total // MAX_BATCH_ROWS)
-        if count > MAX_BATCHES_PER_PREFIX:
-            raise InputError(
-                f"{kind}: {total:,} rows need {count:,} batches; a prefix names at most "
-                f"{MAX_BATCHES_PER_PREFIX:,}"
-            )
+    if count is not None:
         wanted = {f"{prefix}{i:04d}" for i in range(count)}
         taken = sorted(wanted & existing.keys())
     else:  # the number of batches is unknown until the input ends: no name may be taken

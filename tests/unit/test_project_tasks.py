@@ -184,3 +184,14 @@ async def test_lost_answer_of_create_batch_v2_is_not_resent() -> None:
         with pytest.raises(LabelboxError, match=r"'small' \(made\) was created"):
             await project.create_batch("small", ["dr1"])
         assert len(rec.graphql("createBatchV2PyApi")) == 1
+
+
+async def test_more_batches_than_a_prefix_names_is_refused_before_any_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_batch_create, "MAX_BATCH_ROWS", 2)
+    async with recorded() as (client, rec):
+        project = Project.from_wire(client, canned.project())
+        with pytest.raises(InputError, match="10,001 batches"):
+            await project.create_batches("p", [f"dr{i}" for i in range(20_001)])
+        assert rec.requests == []
