@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from aiolabel import AsyncClient, LabelboxError, ProcessingWaitTimeout, _batch_create
+from aiolabel import AsyncClient, InputError, LabelboxError, ProcessingWaitTimeout, _batch_create
 from aiolabel.models.create_batches_task import CreateBatchesTask, inline_failures
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
