@@ -111,13 +111,13 @@ def _input_error(exc: ValidationError) -> InputError:
 class ProjectMethods:
     """Projects, batches, priorities, task queues (mixed into AsyncClient).
 
-    Each method reaches the client's internal entry points through :meth:`_client` (mypy does
-    not accept ``self: AsyncClient`` on a mixin).
+    Methods reach the client's internal entry points through :meth:`_projects_client` (mypy
+    does not accept ``self: AsyncClient`` on a mixin).
     """
 
     __slots__ = ()
 
-    def _client(self) -> AsyncClient:
+    def _projects_client(self) -> AsyncClient:
         return cast("AsyncClient", self)
 
     async def create_project(
@@ -151,7 +151,7 @@ class ProjectMethods:
         except ValidationError as exc:
             raise _input_error(exc) from None
         built = builder.create(PROJECT, checked.fields())
-        client = self._client()
+        client = self._projects_client()
         data = await client._execute_operation(
             built.operation, built.variables, sdk_method="Client:create_project", expect_one=True
         )
@@ -163,7 +163,7 @@ class ProjectMethods:
     async def get_project(self, project_id: str) -> Project:
         """A project by id (:class:`ResourceNotFoundError` if there is none)."""
         project_id = check_row_key(project_id, "project_id")
-        client = self._client()
+        client = self._projects_client()
         return await client._get_one(
             ops.GET_PROJECT,
             {"param_0": project_id},
@@ -177,7 +177,7 @@ class ProjectMethods:
         """The projects the user can see, optionally filtered:
         ``client.get_projects(where=(Project.name == "x") & (Project.description == "y"))``."""
         built = builder.get_all(PROJECT, as_where(where, "Project"), exclude_deleted=True)
-        client = self._client()
+        client = self._projects_client()
         return client._paginate_offset(
             built.operation,
             built.variables,
@@ -192,5 +192,5 @@ class ProjectMethods:
         project_id = check_row_key(project_id, "project_id")
         batch_id = check_row_key(batch_id, "batch_id")
         return await _batch_create.get_batch(
-            self._client(), project_id, batch_id, sdk_method="Client:get_batch"
+            self._projects_client(), project_id, batch_id, sdk_method="Client:get_batch"
         )
