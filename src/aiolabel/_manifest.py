@@ -2,7 +2,7 @@
 
 Fields (NDJSON keys or CSV columns):
 
-* ``row_data`` (required): the asset URL (``http``, ``https``, ``gs`` or ``s3``);
+* ``row_data`` (required): the asset URL (``http``, ``https`` or ``gs``; s3 assets by https);
 * ``global_key``: the row's identity (required unless missing keys are allowed);
 * ``external_id``, ``media_type`` (a Labelbox media type, e.g. ``IMAGE``);
 * ``metadata``: an object ``{name: value}`` or a list of ``{"name"|"schema_id", "value"}``
@@ -63,7 +63,7 @@ MAX_PRIORITY = 2**31 - 1
 MAX_GLOBAL_KEY_LENGTH = 200
 MAX_BATCH_NAME_LENGTH = 200
 MAX_LINE_BYTES = 16 * 1024 * 1024
-URL_SCHEMES = ("http", "https", "gs", "s3")
+URL_SCHEMES = ("http", "https", "gs")
 _METADATA_COLUMN = "metadata."
 _SURROGATE = re.compile("[\udc80-\udcff]")
 

@@ -94,6 +94,8 @@ LOOKUP_CHUNK = 1_000
 LOOKUP_CONCURRENCY = 4
 BATCH_CONCURRENCY = 4
 """Batches created or completed at once (each may hold 100,000 keys in memory)."""
+UPLOAD_CONCURRENCY = 4
+"""Descriptor files uploaded at once at most (each holds up to 10 MB)."""
 PRIORITY_WINDOW = 20_000
 """Overrides handed to the SDK per call (bounded memory; 20 requests of 1,000 each)."""
 TASK_TIMEOUT = 7_200.0
@@ -599,7 +601,9 @@ class _Run:
 
                     try:
                         handle = await self.dataset.create_data_rows(
-                            items(), max_concurrency=self.concurrency, progress=uploaded
+                            items(),
+                            max_concurrency=min(self.concurrency, UPLOAD_CONCURRENCY),
+                            progress=uploaded,
                         )
                     except UpsertPartialFailure as exc:
                         upload_error, handle = exc, exc.task
