@@ -652,7 +652,7 @@ class _Upsert:
                 if chunk.last_in_task:
                     return
 
-        async def submit(task_index: int, uploaded: list[DescriptorChunk], urls: list[str]) -> None:
+        async def submit(task_index: int, uploaded: list[_Sent], urls: list[str]) -> None:
             count = sum(c.count for c in uploaded)
             try:
                 task = await self._submit(urls, count)
@@ -664,8 +664,10 @@ class _Upsert:
             for c in uploaded:
                 succeeded.append(ChunkSuccess(c.index, c.start, c.count, task.uid))
 
-        async def upload(batch: list[DescriptorChunk]) -> tuple[DescriptorChunk, str]:
-            return batch[0], await self._upload_chunk(batch)
+        async def upload(batch: list[DescriptorChunk]) -> tuple[_Sent, str]:
+            url = await self._upload_chunk(batch)
+            [chunk] = batch
+            return _Sent(chunk.index, chunk.start, chunk.count), url  # bodies are not kept
 
         task_index = 0
         stop = False
@@ -736,7 +738,16 @@ class _Upsert:
         raise error from cause
 
 
-def _positions(chunk: DescriptorChunk) -> list[int]:
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """An uploaded descriptor file, without its body."""
+
+    index: int
+    start: int
+    count: int
+
+
+def _positions(chunk: DescriptorChunk | _Sent) -> list[int]:
     return list(range(chunk.start, chunk.start + chunk.count))
 
 
