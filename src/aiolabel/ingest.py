@@ -53,11 +53,15 @@ from aiolabel._manifest import (
 from aiolabel._upsert import UpsertPartialFailure, prepare_item
 from aiolabel.enums import MediaType
 from aiolabel.errors import (
+    ApiLimitError,
     InputError,
     InputTypeError,
+    InternalServerError,
     LabelboxError,
+    NetworkError,
     PartialFailureError,
     ResourceNotFoundError,
+    TimeoutError,
 )
 from aiolabel.identifiers import GlobalKey, Identifiable, UniqueId
 from aiolabel.models.batch import Batch
@@ -898,9 +902,9 @@ class _Run:
             except PartialFailureError as exc:
                 self.priorities_set += sum(s.size for s in exc.succeeded)
                 for failure in exc.failures:
-                    await self._bisect(list(failure.items), lines)
+                    await self._bisect(list(failure.items), lines, failure.error)
                 for chunk in exc.not_started:
-                    await self._bisect(list(chunk), lines)
+                    await self._bisect(list(chunk), lines, exc)
             self.priorities_done += len(window)
             self.progress("priorities", self.priorities_done, total)
             self.scratch.commit()
@@ -909,26 +913,34 @@ class _Run:
         self,
         pairs: list[tuple[Identifiable, int]],
         lines: dict[Identifiable, tuple[int, str | None]],
+        error: BaseException,
     ) -> None:
-        """Set a refused chunk's overrides in halves, down to the rows that are refused."""
+        """A refused request's overrides: the service refuses a whole request for one bad row,
+        so a request refused for its content is retried in halves down to the rows at fault;
+        one that failed for another reason (network, server) fails all its rows."""
         assert self.project is not None
         if not pairs:
             return
-        try:
-            await self.project.set_labeling_parameter_overrides(pairs, max_concurrency=1)
-            self.priorities_set += len(pairs)
-            return
-        except PartialFailureError as exc:
-            error: BaseException = exc.failures[0].error if exc.failures else exc
-        except LabelboxError as exc:
-            error = exc
-        if len(pairs) == 1:
-            line, key = lines[pairs[0][0]]
-            self.scratch.fail([FailedRow(line, key, "priority", "priority", _short(error))])
+        if isinstance(error, _TRANSIENT) or len(pairs) == 1:
+            self.scratch.fail(
+                FailedRow(*lines[ident], "priority", "priority", _short(error))
+                for ident, _ in pairs
+            )
             return
         half = len(pairs) // 2
-        await self._bisect(pairs[:half], lines)
-        await self._bisect(pairs[half:], lines)
+        for part in (pairs[:half], pairs[half:]):
+            try:
+                await self.project.set_labeling_parameter_overrides(part, max_concurrency=1)
+                self.priorities_set += len(part)
+            except PartialFailureError as exc:
+                cause = exc.failures[0].error if exc.failures else exc
+                await self._bisect(part, lines, cause)
+            except LabelboxError as exc:
+                await self._bisect(part, lines, exc)
+
+
+_TRANSIENT = (NetworkError, InternalServerError, ApiLimitError, TimeoutError)
+"""Failures that say nothing about the rows sent."""
 
 
 def _member(row: BatchRow, members: set[str]) -> bool:
