@@ -511,9 +511,13 @@ class _Upsert:
             raw, index, dataset_id=self.dataset_id, upsert=self.upsert, ontology=ontology
         )
 
-    async def check_all(self, items: Iterable[Any]) -> list[Prepared]:
-        """A sized input: every item checked before any request (duplicates included)."""
-        prepared: list[Prepared] = []
+    async def check_all(self, items: Iterable[Any]) -> list[Prepared | bytes]:
+        """A sized input: every item checked before any request (duplicates included).
+
+        Items are kept serialised (a spec is a few hundred bytes; its dict several times that);
+        only those with a local file to upload stay :class:`Prepared` until the upload.
+        """
+        prepared: list[Prepared | bytes] = []
         keys: set[tuple[str, str]] = set()
         for index, raw in enumerate(items):
             p = await self._prepare(raw, index)
@@ -525,7 +529,7 @@ class _Upsert:
                     if (kind, value) in keys:
                         raise _bad(f"items[{index}]", f"{kind} {value!r} appears more than once")
                     keys.add((kind, value))
-            prepared.append(p)
+            prepared.append(p if p.local_path is not None else p.dumps())
         if not prepared:
             raise InputError("items must not be empty")
         return prepared
@@ -545,8 +549,8 @@ class _Upsert:
         if index == 0:
             raise InputError("items must not be empty")
 
-    async def _upload_local(self, window: list[Prepared]) -> None:
-        local = [p for p in window if p.local_path is not None]
+    async def _upload_local(self, window: list[Prepared | bytes]) -> None:
+        local = [p for p in window if isinstance(p, Prepared) and p.local_path is not None]
         if not local:
             return
 
@@ -566,13 +570,13 @@ class _Upsert:
         )
 
     async def _chunks(
-        self, prepared: AsyncIterator[Prepared]
+        self, prepared: AsyncIterator[Prepared | bytes]
     ) -> AsyncGenerator[DescriptorChunk, None]:
-        window: list[Prepared] = []
+        window: list[Prepared | bytes] = []
 
         def flush() -> Iterable[DescriptorChunk]:
             for p in window:
-                yield from self.chunker.add(p.dumps())
+                yield from self.chunker.add(p if isinstance(p, bytes) else p.dumps())
 
         async for p in prepared:
             self.read += 1
@@ -625,7 +629,7 @@ class _Upsert:
             raise InputTypeError(
                 f"items must be a list or an (async) iterable of dicts, got {type(items).__name__}"
             )
-        source: AsyncIterator[Prepared]
+        source: AsyncIterator[Prepared | bytes]
         if isinstance(items, Sized) and isinstance(items, Iterable):
             checked = await self.check_all(items)
             self.total = len(checked)
@@ -751,7 +755,7 @@ def _positions(chunk: DescriptorChunk | _Sent) -> list[int]:
     return list(range(chunk.start, chunk.start + chunk.count))
 
 
-async def _aiter(items: Iterable[Prepared]) -> AsyncIterator[Prepared]:
+async def _aiter(items: Iterable[Prepared | bytes]) -> AsyncIterator[Prepared | bytes]:
     for item in items:
         yield item
 
