@@ -248,33 +248,37 @@ class _Bars:
             self.progress.update(task, completed=done, total=total, count=count)
 
 
-def _summary_table(result: IngestResult, title: str) -> Any:
+def _summary_table(result: IngestResult) -> Any:
     from rich.table import Table
 
     s = result.summary
-    table = Table(title=title, show_header=False, title_justify="left", box=None, pad_edge=False)
+    table = Table(show_header=False, box=None, pad_edge=False, padding=(0, 1))
     table.add_column(style="bold")
-    table.add_column(justify="right")
     table.add_column()
 
     def where(name: str, uid: str | None, created: bool) -> str:
         state = "would be created" if s.dry_run and uid is None else ("created" if created else "")
-        return f"{name}" + (f" ({uid})" if uid else "") + (f", {state}" if state else "")
+        return name + (f" ({uid})" if uid else "") + (f", {state}" if state else "")
 
     verb = "would be created" if s.dry_run else "created"
-    table.add_row("Dataset", "", where(s.dataset_name, s.dataset_id, s.dataset_created))
-    table.add_row("Project", "", where(s.project_name, s.project_id, s.project_created))
-    table.add_row("Rows read", f"{s.rows_read:,}", "")
-    table.add_row("  " + verb, f"{s.rows_created:,}", "")
-    table.add_row("  already present", f"{s.rows_already_present:,}", "")
-    table.add_row("  failed", f"{s.rows_failed:,}", f"({s.rows_invalid:,} invalid lines)")
+    table.add_row("Dataset", where(s.dataset_name, s.dataset_id, s.dataset_created))
+    table.add_row("Project", where(s.project_name, s.project_id, s.project_created))
+    table.add_row("Media type", s.media_type)
+    numbers = Table(show_header=False, box=None, pad_edge=False, padding=(0, 1))
+    numbers.add_column(style="bold")
+    numbers.add_column(justify="right")
+    numbers.add_column(style="dim")
+    numbers.add_row("Rows read", f"{s.rows_read:,}", "")
+    numbers.add_row("  " + verb, f"{s.rows_created:,}", "")
+    numbers.add_row("  already present", f"{s.rows_already_present:,}", "")
+    numbers.add_row("  failed", f"{s.rows_failed:,}", f"{s.rows_invalid:,} invalid lines")
     if not s.dry_run:
-        table.add_row("Batches", f"{s.batches:,}", f"({s.batches_created:,} created)")
-        table.add_row("  rows batched", f"{s.rows_batched:,}", "")
-        table.add_row("  already batched", f"{s.rows_already_batched:,}", "")
-        table.add_row("Priorities set", f"{s.priorities_set:,}", "")
-    table.add_row("Time", f"{s.seconds:,.1f} s", f"({s.rows_per_second:,.0f} rows/s)")
-    return table
+        numbers.add_row("Batches", f"{s.batches:,}", f"{s.batches_created:,} created")
+        numbers.add_row("  rows batched", f"{s.rows_batched:,}", "")
+        numbers.add_row("  already batched", f"{s.rows_already_batched:,}", "")
+        numbers.add_row("Priorities set", f"{s.priorities_set:,}", "")
+    numbers.add_row("Time", f"{s.seconds:,.1f} s", f"{s.rows_per_second:,.0f} rows/s")
+    return table, numbers
 
 
 def _print_failures(err: Console, result: IngestResult, report: Path | None) -> None:
@@ -607,8 +611,10 @@ def _finish(
         print(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     s = result.summary
-    heading = f"{title}: {s.manifest}" + (" (dry run)" if s.dry_run else "")
-    out.print(_summary_table(result, heading))
+    heading = f"{title}: {s.manifest}" + (" (dry run: nothing was created)" if s.dry_run else "")
+    _say(out, heading)
+    for table in _summary_table(result):
+        out.print(table)
     if s.stopped:
         _say(err, f"aiolabel: {s.stopped}")
     _print_failures(err, result, result.report_path or report if result.failures_total else None)
