@@ -37,27 +37,65 @@ from aiolabel.errors import (
     ValidationFailedError,
 )
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
-from aiolabel.models import DataUpsertTask, Organization, Task, User
+from aiolabel.models.attachment import AssetAttachment
+from aiolabel.models.batch import Batch, ConsensusSettings
+from aiolabel.models.create_batches_task import CreateBatchesTask
+from aiolabel.models.data_row import DataRow
+from aiolabel.models.dataset import (
+    Dataset,
+    DataUpsertTaskGroup,
+    IAMIntegration,
+    UpsertPartialFailure,
+)
+from aiolabel.models.labeling import LabelingParameterOverride
+from aiolabel.models.member import ProjectMember, Role
+from aiolabel.models.metadata import (
+    DataRowMetadata,
+    DataRowMetadataBatchResponse,
+    DataRowMetadataField,
+    DataRowMetadataOntology,
+    DataRowMetadataSchema,
+    DeleteDataRowMetadata,
+)
+from aiolabel.models.project import Project
+from aiolabel.models.task import DataUpsertTask, Task
+from aiolabel.models.task_queue import TaskQueue
+from aiolabel.models.user import Organization, User
 from aiolabel.pagination import Paginator
 
 __all__ = [
     "ApiLimitError",
+    "AssetAttachment",
     "AsyncClient",
     "AttachmentType",
     "AuthenticationError",
     "AuthorizationError",
+    "Batch",
     "CollectionJobStatus",
+    "ConsensusSettings",
+    "CreateBatchesTask",
+    "DataRow",
+    "DataRowMetadata",
+    "DataRowMetadataBatchResponse",
+    "DataRowMetadataField",
     "DataRowMetadataKind",
+    "DataRowMetadataOntology",
+    "DataRowMetadataSchema",
     "DataUpsertTask",
+    "DataUpsertTaskGroup",
+    "Dataset",
     "DeleteBatchLabelsType",
+    "DeleteDataRowMetadata",
     "GlobalKey",
     "GlobalKeys",
+    "IAMIntegration",
     "IdType",
     "InputError",
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
     "LabelboxError",
+    "LabelingParameterOverride",
     "MalformedQueryException",
     "MediaType",
     "NetworkError",
@@ -66,18 +104,23 @@ __all__ = [
     "Paginator",
     "PartialFailureError",
     "ProcessingWaitTimeout",
+    "Project",
+    "ProjectMember",
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "Role",
     "StreamType",
     "Task",
     "TaskFailedError",
+    "TaskQueue",
     "TaskStatus",
     "TaskTimeout",
     "TimeoutError",
     "UniqueId",
     "UniqueIds",
     "UnprocessableEntityError",
+    "UpsertPartialFailure",
     "User",
     "ValidationFailedError",
     "WorkflowStatus",

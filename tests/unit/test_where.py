@@ -45,3 +45,13 @@ def test_as_where_refuses_other_values(bad: object) -> None:
     with pytest.raises(InputTypeError, match=r"Project\.name"):
         as_where(bad, "Project")
     assert as_where(None, "Project") is None
+
+
+def test_public_models_are_exported_and_filterable() -> None:
+    import aiolabel
+
+    missing = [name for name in aiolabel.__all__ if not hasattr(aiolabel, name)]
+    assert missing == []
+    assert (aiolabel.Project.name == "x") == Comparison("name", Op.EQ, "x")
+    assert (aiolabel.Dataset.name != "y") == Comparison("name", Op.NE, "y")
+    assert (aiolabel.DataRow.external_id == "e") == Comparison("external_id", Op.EQ, "e")
