@@ -287,8 +287,8 @@ def _x(comparison: dict[str, Any] | None, key: str = "speedup") -> str:
 def scenario_table(records: list[dict[str, Any]]) -> list[str]:
     lines = [
         "| client | size | wall s | client CPU s | peak RSS MiB | requests | server CPU s"
-        " | ideal s | wall / ideal | speed-up vs official | vs 16 threads | check |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        " | ideal s | wall / ideal | speed-up vs official | vs 16 threads | load | check |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in records:
         label = CLIENT_LABELS.get(r["client"], r["client"])
@@ -303,9 +303,17 @@ def scenario_table(records: list[dict[str, Any]]) -> list[str]:
             f" | {_num(r['peak_rss_mib'], '{:,.0f}')} | {_num(r['requests'], '{:,}')}"
             f" | {_num(r.get('server_cpu_s'))} | {_num(r.get('ideal_s'))}"
             f" | {_num(r.get('vs_ideal'), '{:.2f}x')} | {_x(r.get('vs_official'))}"
-            f" | {_x(r.get('vs_official_16t'))} | {r.get('check', '')} |"
+            f" | {_x(r.get('vs_official_16t'))} | {_num(r.get('loadavg_1m'), '{:.1f}')}"
+            f" | {r.get('check', '')}{_repeats(r)} |"
         )
     return lines
+
+
+def _repeats(record: dict[str, Any]) -> str:
+    walls = record.get("repeat_walls_s")
+    if not walls:
+        return ""
+    return "; median of " + ", ".join(f"{w:.2f}" for w in walls) + " s"
 
 
 def _detail_tables(name: str, records: list[dict[str, Any]]) -> list[str]:
@@ -394,7 +402,11 @@ def render_markdown(document: dict[str, Any], analysis: str = "") -> str:
         f"- Python {machine['python']}; labelbox {machine.get('labelbox')};"
         f" httpx {machine.get('httpx')}; aiohttp {machine.get('aiohttp')}",
         f"- git commit {machine.get('git_commit')}"
-        + (" (work tree had uncommitted changes)" if machine.get("git_dirty") else ""),
+        + (
+            " (src/ exported from HEAD: uncommitted work not measured)"
+            if machine.get("source") == "HEAD snapshot"
+            else (" (work tree had uncommitted changes)" if machine.get("git_dirty") else "")
+        ),
         f"- load average before / after: {machine.get('loadavg_before')} /"
         f" {document.get('loadavg_after')}",
         f"- emulator: separate process on 127.0.0.1 ({settings['launcher']}),"
