@@ -85,6 +85,7 @@ __all__ = [
     "Stage",
     "batch_name",
     "ingest",
+    "manifest_stem",
     "write_report",
 ]
 
@@ -207,6 +208,16 @@ def batch_name(group: str | None, part: int, prefix: str) -> str:
     return group if part == 0 else f"{group}-{part:04d}"
 
 
+def manifest_stem(path: Path) -> str:
+    """The manifest's name without its format suffixes: the default dataset, project and batch
+    prefix (``assets.v2.ndjson.gz`` → ``assets.v2``)."""
+    name = path.name
+    for suffix in (".gz", ".ndjson", ".jsonl", ".ldjson", ".json", ".csv"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name or "manifest"
+
+
 def write_report(path: Path, failures: Iterator[FailedRow] | Sequence[FailedRow]) -> int:
     """Write failures to ``path``: CSV for a ``.csv`` name, NDJSON otherwise. Returns the count."""
     import csv
@@ -323,7 +334,7 @@ class _Run:
         self.scratch = scratch
         self._progress = progress
         self._message = message
-        stem = manifest.path.name.split(".")[0] or "manifest"
+        stem = manifest_stem(manifest.path)
         self.media, self.dataset_name, self.project_name, self.prefix = _check_options(
             options, stem
         )
@@ -400,11 +411,9 @@ class _Run:
     # -- dataset and project -----------------------------------------------------------------
 
     async def _targets(self) -> None:
+        """Find the dataset and project, check the project fits, then create what is missing
+        (so a refusal creates nothing)."""
         self.dataset = await self._find_dataset(self.dataset_name)
-        if self.dataset is None and not self.options.dry_run:
-            self.dataset = await self.client.create_dataset(self.dataset_name, iam_integration=None)
-            self.dataset_created = True
-            self.say(f"created dataset {self.dataset_name!r} ({self.dataset.uid})")
         self.project = await self._find_project(self.project_name)
         if self.project is not None:
             have = self.project.media_type
@@ -417,7 +426,13 @@ class _Run:
                 self.media = MediaType(have)
         if self.media is None:
             self.media = MediaType.Image
-        if self.project is None and not self.options.dry_run:
+        if self.options.dry_run:
+            return
+        if self.dataset is None:
+            self.dataset = await self.client.create_dataset(self.dataset_name, iam_integration=None)
+            self.dataset_created = True
+            self.say(f"created dataset {self.dataset_name!r} ({self.dataset.uid})")
+        if self.project is None:
             self.project = await self.client.create_project(self.project_name, self.media)
             self.project_created = True
             self.say(f"created project {self.project_name!r} ({self.project.uid})")
@@ -812,10 +827,10 @@ class _Run:
             return
         ids = {r.data_row_id: r for r in rows if r.data_row_id is not None}
         missing = [r.global_key for r in rows if r.data_row_id is None and r.global_key]
+        by_key = {norm_key(r.global_key): r for r in rows if r.global_key}
         for start in range(0, len(missing), LOOKUP_CHUNK):
             part = [k for k in missing[start : start + LOOKUP_CHUNK] if k is not None]
             answer = await self.client.get_data_row_ids_for_global_keys(part)
-            by_key = {norm_key(r.global_key): r for r in rows if r.global_key}
             for key, found in zip(part, answer.get("results") or [], strict=False):
                 if found:
                     ids[found] = by_key[norm_key(key)]

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from aiolabel.ingest import manifest_stem
+
 from .conftest import Cli, Placement, expected_placements, rows, write_csv, write_ndjson
 
 
@@ -246,6 +248,7 @@ def test_project_of_another_media_type_is_refused(cli: Cli, tmp_path: Path) -> N
     assert result.exit_code == 2
     assert "is for VIDEO assets, not IMAGE" in result.stderr
     assert set(cli.state.keys()) == {"clip-1"}  # nothing of the refused run was created
+    assert cli.state.datasets() == ["clips"]
 
 
 def test_project_media_type_applies_to_rows(cli: Cli, tmp_path: Path) -> None:
@@ -342,3 +345,16 @@ def test_summary_table_is_plain_when_not_a_terminal(cli: Cli, tmp_path: Path) ->
     assert "\x1b[" not in result.output  # no colours, no progress bars
     for label in ("Dataset", "Project", "Rows read", "already present", "Batches", "Time"):
         assert label in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("assets.ndjson", "assets"),
+        ("assets.v2.jsonl.gz", "assets.v2"),
+        ("Street Scenes.CSV", "Street Scenes"),
+        (".ndjson", "manifest"),
+    ],
+)
+def test_default_names_come_from_the_manifest_name(name: str, stem: str) -> None:
+    assert manifest_stem(Path(name)) == stem
