@@ -462,86 +462,149 @@ def kept_analysis(path: Path) -> str:
 
 
 def write_chart(path: Path, document: dict[str, Any]) -> None:
-    """Four panels: wall time, speed-up vs the official SDK, client CPU time, peak RSS."""
+    """Six panels: wall time, speed-up, client CPU, CPU per request, task notice, peak RSS."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     records = [r for r in document["results"] if ok(r)]
-    scenarios = list(dict.fromkeys(r["scenario"] for r in records if r["scenario"] != "memory"))
+    timed = [
+        s
+        for s in dict.fromkeys(r["scenario"] for r in records)
+        if s not in ("memory", "overhead", "task_notice")
+    ]
     clients = [c for c in CLIENT_LABELS if any(r["client"] == c for r in records)]
-    fig, axes = plt.subplots(2, 2, figsize=(15, 10))
+    fig, axes = plt.subplots(2, 3, figsize=(18, 10))
     width = 0.8 / max(len(clients), 1)
 
-    def bars(ax: Any, value: Callable[[dict[str, Any]], float | None], names: list[str]) -> None:
+    def offset(k: int) -> float:
+        return (k - (len(clients) - 1) / 2) * width
+
+    def bars(
+        ax: Any,
+        value: Callable[[dict[str, Any]], float | None],
+        names: list[str],
+        skip: tuple[str, ...] = (),
+    ) -> None:
         for k, client in enumerate(clients):
+            if client in skip:
+                continue
             xs, ys = [], []
             for i, scenario in enumerate(names):
                 record = find(records, scenario, client)
                 v = value(record) if record is not None else None
                 if v is not None and v > 0:
-                    xs.append(i + (k - (len(clients) - 1) / 2) * width)
+                    xs.append(i + offset(k))
                     ys.append(v)
             ax.bar(xs, ys, width, label=CLIENT_LABELS[client], color=CLIENT_COLORS[client])
         ax.set_xticks(range(len(names)))
         ax.set_xticklabels([n.replace("_", "\n") for n in names], fontsize=9)
         ax.grid(axis="y", alpha=0.3)
 
+    def per_client(ax: Any, scenario: str, value: Callable[[dict[str, Any]], float | None]) -> None:
+        names, values, colors = [], [], []
+        for client in clients:
+            record = find(records, scenario, client)
+            v = value(record) if record is not None else None
+            if v is not None:
+                names.append(CLIENT_LABELS[client].replace(", ", ",\n").replace(" (", "\n("))
+                values.append(v)
+                colors.append(CLIENT_COLORS[client])
+        ax.bar(range(len(values)), values, 0.6, color=colors)
+        if values:
+            ax.set_ylim(0, max(values) * 1.3)
+        for x, v in enumerate(values):
+            ax.annotate(f"{v:.3g}", (x, v), ha="center", va="bottom", fontsize=8)
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels(names, fontsize=8)
+        ax.grid(axis="y", alpha=0.3)
+
     ax = axes[0][0]
-    bars(ax, lambda r: r["wall_s"], scenarios)
+    bars(ax, lambda r: r["wall_s"], timed)
     ax.set_yscale("log")
     ax.set_ylabel("wall time, s (log)")
-    ax.set_title("Wall time per scenario (lower is better)")
+    ax.set_title("Wall time (lower is better)")
     ax.legend(fontsize=8)
 
     ax = axes[0][1]
-    bars(ax, lambda r: (r.get("vs_official") or {}).get("speedup"), scenarios)
+    bars(ax, lambda r: (r.get("vs_official") or {}).get("speedup"), timed, skip=("official",))
     ax.axhline(1.0, color="black", linewidth=0.8)
-    for i, scenario in enumerate(scenarios):
-        need = {"lpo": 10, "create_batches": 3, "create_data_rows": 3, "get_data_row": 10}.get(
-            scenario
-        )
-        if need:
-            ax.plot([i - 0.45, i + 0.45], [need, need], color="red", linestyle="--", linewidth=1)
+    needs = {"lpo": 10, "create_batches": 3, "create_data_rows": 3, "get_data_row": 10}
+    for i, scenario in enumerate(timed):
+        if scenario in needs:
+            ax.plot(
+                [i - 0.45, i + 0.45],
+                [needs[scenario]] * 2,
+                color="red",
+                linestyle="--",
+                linewidth=1.2,
+                label=None if "target" in ax.get_legend_handles_labels()[1] else "target",
+            )
     ax.set_yscale("log")
-    ax.set_ylabel("speed-up vs official SDK (log)")
-    ax.set_title("Speed-up vs the official SDK (red dashes: targets)")
+    ax.set_ylabel("official SDK wall / client wall (log)")
+    ax.set_title("Speed-up vs the official SDK (higher is better)")
+    ax.legend(fontsize=8)
 
-    ax = axes[1][0]
-    bars(ax, lambda r: r["cpu_s"], scenarios)
+    ax = axes[0][2]
+    bars(ax, lambda r: r["cpu_s"], timed)
     ax.set_yscale("log")
     ax.set_ylabel("client CPU, s (log)")
     ax.set_title("Client CPU time (user + system, all threads)")
 
+    ax = axes[1][0]
+    per_client(ax, "overhead", lambda r: r.get("cpu_per_request_ms"))
+    official = find(records, "overhead", "official")
+    if ok(official) and official and official.get("cpu_per_request_ms"):
+        ax.axhline(
+            official["cpu_per_request_ms"] / 3,
+            color="red",
+            linestyle="--",
+            linewidth=1.2,
+            label="target: a third of the official SDK's",
+        )
+        ax.legend(fontsize=8)
+    ax.set_ylabel("client CPU per request, ms")
+    ax.set_title("Client overhead at zero latency (get_user)")
+
     ax = axes[1][1]
+    per_client(ax, "task_notice", lambda r: r.get("notice_median_s"))
+    ax.axhline(0.25, color="red", linestyle="--", linewidth=1.2, label="target: 0.25 s")
+    ax.legend(fontsize=8)
+    ax.set_ylabel("median delay, s")
+    ax.set_title("Task completion noticed after the server completed it")
+
+    ax = axes[1][2]
     memory = sorted((r for r in records if r["scenario"] == "memory"), key=lambda r: r["size"])
-    names = scenarios + [f"memory {r['size']:,}" for r in memory]
+    shown = [s for s in timed if s in ("create_data_rows", "create_batches", "lpo")]
+    names = shown + [f"memory {r['size']:,}" for r in memory]
     for k, client in enumerate(clients):
         xs, ys = [], []
-        for i, scenario in enumerate(scenarios):
+        for i, scenario in enumerate(shown):
             record = find(records, scenario, client)
             if record is not None:
-                xs.append(i + (k - (len(clients) - 1) / 2) * width)
+                xs.append(i + offset(k))
                 ys.append(record["peak_rss_mib"])
         for j, r in enumerate(memory):
             if r["client"] == client:
-                xs.append(len(scenarios) + j + (k - (len(clients) - 1) / 2) * width)
+                xs.append(len(shown) + j)
                 ys.append(r["peak_rss_mib"])
         ax.bar(xs, ys, width, color=CLIENT_COLORS[client], label=CLIENT_LABELS[client])
-    ax.axhline(250 * MB / MIB, color="red", linestyle="--", linewidth=1)
+    ax.axhline(250 * MB / MIB, color="red", linestyle="--", linewidth=1.2, label="250 MB (238 MiB)")
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels([n.replace("_", "\n").replace(" ", "\n") for n in names], fontsize=9)
     ax.set_ylabel("peak RSS, MiB")
-    ax.set_title("Client peak RSS (red dashes: 250 MB)")
+    ax.set_title("Client peak RSS (memory: aiolabel, whole pipeline)")
     ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
 
     settings = document["settings"]
+    quick = " (quick sizes)" if settings.get("quick") else ""
     fig.suptitle(
-        f"aiolabel vs official labelbox SDK — emulator on 127.0.0.1, {settings['latency_ms']:g} ms"
-        f" latency{' (quick sizes)' if settings.get('quick') else ''}",
+        f"aiolabel vs the official labelbox SDK: emulator in its own process on 127.0.0.1,"
+        f" {settings['latency_ms']:g} ms per request{quick}",
         fontsize=13,
     )
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -416,7 +416,7 @@ SCENARIOS: dict[str, Scenario] = {
         Memory(
             "memory", "peak RSS of create_data_rows + create_batches + LPO for N rows", 1_000_000,
             100_000, "rows", clients=("aiolabel-httpx",),
-            extra_sizes={"full": (100_000, 1_000_000), "quick": (10_000, 100_000)},
+            extra_sizes={"full": (100_000, 1_000_000), "quick": (5_000, 50_000)},
         ),
     )
 }  # fmt: skip
