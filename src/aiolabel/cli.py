@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
@@ -55,11 +55,6 @@ emulator_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(emulator_app, name="emulator")
-
-ClientFactory = Callable[[], contextlib.AbstractAsyncContextManager["AsyncClient"]]
-_client_factory: ClientFactory | None = None
-"""Test hook: when set, ``ingest`` and ``demo`` use the client it opens instead of their own."""
-
 
 # -- emulator serve ------------------------------------------------------------------------------
 
@@ -309,10 +304,8 @@ def _open_client(
     *,
     db_name: str = "emulator.sqlite3",
 ) -> contextlib.AbstractAsyncContextManager[AsyncClient]:
-    """The client ingest talks through: the test hook, the embedded emulator (no endpoint and
-    no key configured), or the service at ``endpoint``."""
-    if _client_factory is not None:
-        return _client_factory()
+    """The client ingest talks through: the embedded emulator (no endpoint and no key
+    configured), or the service at ``endpoint``."""
     if endpoint is None and api_key is None:
         db = data_dir(directory) / db_name
         _say(
@@ -417,7 +410,8 @@ def ingest_command(
         Path | None,
         typer.Option(
             metavar="FILE",
-            help="Write every failed line with its reason (CSV if FILE ends in .csv, else NDJSON).",
+            help="Write every failed line with its reason (CSV if FILE ends in .csv, else "
+            "NDJSON); a run with no failure removes an older report at FILE.",
             show_default=False,
         ),
     ] = None,
@@ -687,10 +681,9 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
     started = time.monotonic()
     _say(err, f"aiolabel demo: writing a manifest of {rows:,} rows to {manifest}")
     demo.write_manifest(manifest, rows)
-    if _client_factory is None:
-        for leftover in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
+    for leftover in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
     opener = _open_client(None, None, folder, max_concurrency, err, db_name=db.name)
     options = IngestOptions(
         dataset="aiolabel demo",
