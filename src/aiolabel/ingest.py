@@ -727,7 +727,14 @@ class _Run:
 
         async def one(name: str, rows: list[BatchRow]) -> None:
             try:
-                await self._batch(name, rows, existing.get(name))
+                try:
+                    await self._batch(name, rows, existing.get(name))
+                except LabelboxError:
+                    # reconcile: the request may have been applied, or half (an empty batch)
+                    again = await self._find_batch(name)
+                    if again is None:
+                        raise
+                    await self._batch(name, rows, again, diff=True)
             except LabelboxError as exc:
                 self._batch_failed(rows, f"batch {name!r}: {_short(exc)}")
             finally:
@@ -740,11 +747,16 @@ class _Run:
                 await slots.acquire()
                 group.start_soon(one, name, self.scratch.batch_rows(name))
         self.scratch.commit()
+        now = {b.name async for b in self.project.batches()}
+        self.batches_created = sum(1 for n in names if n in now and n not in existing)
 
-    async def _batch(self, name: str, rows: list[BatchRow], batch: Batch | None) -> None:
-        """Create the batch with these rows, or complete it with those it lacks."""
+    async def _batch(
+        self, name: str, rows: list[BatchRow], batch: Batch | None, *, diff: bool = False
+    ) -> None:
+        """Create the batch with these rows, or complete it with those it lacks (read by export
+        when it is not empty, or always with ``diff``)."""
         assert self.project is not None
-        if batch is not None and (batch.size or 0) > 0:
+        if batch is not None and (diff or (batch.size or 0) > 0):
             members = await self._members(batch)
             inside = [r for r in rows if _member(r, members)]
             self.scratch.set_batched((r.line for r in inside), Batched.ALREADY)
@@ -760,22 +772,12 @@ class _Run:
         refused: list[str] = []
         if batch is None:
             first = keyed or by_id
-            try:
-                created = await self.project.create_batch(
-                    name,
-                    data_rows=None if keyed else [r.data_row_id or "" for r in by_id],
-                    global_keys=[r.global_key or "" for r in keyed] if keyed else None,
-                    priority=self.options.batch_priority,
-                )
-            except LabelboxError as exc:
-                again = await self._find_batch(name)
-                if again is None:
-                    self._batch_failed(rows, f"batch {name!r} not created: {_short(exc)}")
-                    return
-                # created, but not (fully) filled: complete it, once
-                await self._batch(name, rows, again.model_copy(update={"size": 1}))
-                return
-            self.batches_created += 1
+            created = await self.project.create_batch(
+                name,
+                data_rows=None if keyed else [r.data_row_id or "" for r in by_id],
+                global_keys=[r.global_key or "" for r in keyed] if keyed else None,
+                priority=self.options.batch_priority,
+            )
             batch = created
             refused = list(created.failed_data_row_ids)
             done = {id(r) for r in first}

@@ -226,3 +226,21 @@ async def test_groups_over_the_batch_limit_continue_in_numbered_batches(
     assert placements["gk-00030"].batch == "g-0001"  # the 11th
     assert placements["gk-00033"].batch == "g-0001"
     assert placements["gk-00035"].batch == "m-0002"
+
+
+@pytest.mark.parametrize(
+    "operation", ["createBatchV2PyApi", "createEmptyBatchPyApi", "addDataRowsToBatchAsyncPyApi"]
+)
+async def test_batch_requests_applied_but_unanswered_are_reconciled(
+    tmp_path: Path, emu: Emulator, client: AsyncClient, operation: str
+) -> None:
+    """The server applies the request, then answers 502: nothing is made twice, nothing lost."""
+    items = manifest_items()
+    manifest = write_ndjson(tmp_path / "m.ndjson", items)
+    emu.set_faults(applied_then_failed_rate=1.0, operations={operation})
+
+    result = await ingest(client, manifest)
+
+    emu.set_faults(applied_then_failed_rate=0.0, operations=None)
+    assert result.ok, result.failures[:3]
+    check_landed(tmp_path / "emulator.sqlite3", items)
