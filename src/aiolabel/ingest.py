@@ -35,8 +35,9 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 import anyio
 from anyio.abc import ObjectSendStream
@@ -108,12 +109,23 @@ TASK_TIMEOUT = 7_200.0
 READ_REPORT_EVERY = 1_000
 
 _CUID = re.compile(r"c[a-z0-9]{24}")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ALREADY_BATCHED = re.compile(r"already in (a )?batch", re.IGNORECASE)
 
 ProgressCallback = Callable[[Stage, int, int | None], Any]
 """``progress(stage, done, total_or_None)``: ``read`` counts bytes, the others rows (``tasks``
 counts tasks)."""
 MessageCallback = Callable[[str], Any]
+
+
+class _Named(Protocol):
+    @property
+    def uid(self) -> str: ...
+    @property
+    def created_at(self) -> datetime | None: ...
+
+
+_N = TypeVar("_N", bound=_Named)
 
 
 class IngestError(Exception):
@@ -355,6 +367,8 @@ class _Run:
         self.tasks_done = 0
         self.tasks_total = 0
         self.stopped: str | None = None
+        self.sent_all = False
+        """Every row read was handed to the upload (so each is accounted for)."""
 
     # -- callbacks ---------------------------------------------------------------------------
 
@@ -429,22 +443,30 @@ class _Run:
         if self.options.dry_run:
             return
         if self.dataset is None:
-            self.dataset = await self.client.create_dataset(self.dataset_name, iam_integration=None)
+            try:
+                self.dataset = await self.client.create_dataset(
+                    self.dataset_name, iam_integration=None
+                )
+            except LabelboxError:  # applied, but the answer was lost?
+                self.dataset = await self._find_dataset(self.dataset_name)
+                if self.dataset is None:
+                    raise
             self.dataset_created = True
             self.say(f"created dataset {self.dataset_name!r} ({self.dataset.uid})")
         if self.project is None:
-            self.project = await self.client.create_project(self.project_name, self.media)
+            try:
+                self.project = await self.client.create_project(self.project_name, self.media)
+            except LabelboxError:
+                self.project = await self._find_project(self.project_name)
+                if self.project is None:
+                    raise
             self.project_created = True
             self.say(f"created project {self.project_name!r} ({self.project.uid})")
 
     async def _find_dataset(self, name_or_id: str) -> Dataset | None:
-        found = await self.client.get_datasets(where=Dataset.name == name_or_id).get_many(2)
-        if len(found) > 1:
-            raise IngestError(
-                f"several datasets are named {name_or_id!r}; pass --dataset with the id of one"
-            )
+        found = await self.client.get_datasets(where=Dataset.name == name_or_id).get_many(100)
         if found:
-            return found[0]
+            return self._oldest(found, "dataset", name_or_id)
         if _CUID.fullmatch(name_or_id):
             try:
                 return await self.client.get_dataset(name_or_id)
@@ -453,19 +475,26 @@ class _Run:
         return None
 
     async def _find_project(self, name_or_id: str) -> Project | None:
-        found = await self.client.get_projects(where=Project.name == name_or_id).get_many(2)
-        if len(found) > 1:
-            raise IngestError(
-                f"several projects are named {name_or_id!r}; pass --project with the id of one"
-            )
+        found = await self.client.get_projects(where=Project.name == name_or_id).get_many(100)
         if found:
-            return found[0]
+            return self._oldest(found, "project", name_or_id)
         if _CUID.fullmatch(name_or_id):
             try:
                 return await self.client.get_project(name_or_id)
             except (ResourceNotFoundError, InputError):
                 raise IngestError(f"no project has the id or name {name_or_id!r}") from None
         return None
+
+    def _oldest(self, found: Sequence[_N], kind: str, name: str) -> _N:
+        """Of several with one name, the oldest: every run picks the same one (a create whose
+        answer was lost and was sent again can leave two)."""
+        chosen = min(found, key=lambda f: (f.created_at or _EPOCH, f.uid))
+        if len(found) > 1:
+            self.say(
+                f"several {kind}s are named {name!r}; using the oldest, {chosen.uid} "
+                f"(pass --{kind} ID to choose another)"
+            )
+        return chosen
 
     # -- stage 1: read, look up, upload ------------------------------------------------------
 
@@ -613,6 +642,7 @@ class _Run:
                         yield first
                         async for item in receive:
                             yield item
+                        self.sent_all = True
 
                     def uploaded(done: int, _total: int | None) -> None:
                         self.uploaded = done
@@ -630,12 +660,14 @@ class _Run:
                     except PartialFailureError as exc:
                         upload_error = exc
                         group.cancel_scope.cancel()
-        if upload_error is not None:
+        if upload_error is not None and not self.sent_all:
             self.stopped = (
                 f"the upload stopped after line {self.manifest.line}: {_short(upload_error)}; "
                 "run again to resume"
             )
             self.say(self.stopped)
+        elif upload_error is not None:
+            self.say(f"the upload reported {_short(upload_error)}; checking each row")
         self.scratch.commit()
         self.progress("upload", self.sent, self.sent)
         if self.options.dry_run:
@@ -684,7 +716,10 @@ class _Run:
         """Rows sent but not reported created: look their keys up (created by this run or
         by an earlier, interrupted one) or record them failed."""
         fallback = (
-            f"not created: {_short(upload_error)}" if upload_error is not None else "not created"
+            "not confirmed: the upload failed "
+            f"({_short(upload_error)}); the server may still create it: run again"
+            if upload_error is not None
+            else "not created"
         )
         while True:
             rows = self.scratch.unconfirmed(LOOKUP_CHUNK)

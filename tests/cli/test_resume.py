@@ -244,3 +244,42 @@ async def test_batch_requests_applied_but_unanswered_are_reconciled(
     emu.set_faults(applied_then_failed_rate=0.0, operations=None)
     assert result.ok, result.failures[:3]
     check_landed(tmp_path / "emulator.sqlite3", items)
+
+
+@pytest.mark.parametrize(
+    "operation", ["CreateDatasetPyApi", "CreateProjectPyApi", "UpsertDataRowsPyApi"]
+)
+async def test_creations_applied_but_unanswered_leave_one_of_each(
+    tmp_path: Path, emu: Emulator, client: AsyncClient, operation: str
+) -> None:
+    items = manifest_items()
+    manifest = write_ndjson(tmp_path / "m.ndjson", items)
+    emu.set_faults(applied_then_failed_rate=1.0, operations={operation})
+    first = await ingest(client, manifest)
+    emu.set_faults(applied_then_failed_rate=0.0, operations=None)
+
+    # rows whose creation could not be confirmed yet are reported, never duplicated
+    assert {f.stage for f in first.failures} <= {"upload"}
+    result = await ingest(client, manifest)
+
+    assert result.ok, result.failures[:3]
+    state = ServerState(tmp_path / "emulator.sqlite3")
+    assert state.datasets() == ["m"]
+    assert state.projects() == {"m": "IMAGE"}
+    check_landed(tmp_path / "emulator.sqlite3", items)
+
+
+async def test_of_several_same_named_datasets_the_oldest_is_used(
+    tmp_path: Path, client: AsyncClient
+) -> None:
+    older = await client.create_dataset("shared", iam_integration=None)
+    await client.create_dataset("shared", iam_integration=None)
+    manifest = write_ndjson(tmp_path / "m.ndjson", rows(5))
+    said: list[str] = []
+
+    first = await ingest(client, manifest, IngestOptions(dataset="shared"), message=said.append)
+    again = await ingest(client, manifest, IngestOptions(dataset="shared"))
+
+    assert first.summary.dataset_id == older.uid
+    assert again.summary.dataset_id == older.uid
+    assert any("several datasets are named 'shared'; using the oldest" in m for m in said)
