@@ -25,6 +25,18 @@ Global keys are the identity, so the run is idempotent and resumable: running th
 manifest again, after an interruption at any point, creates nothing twice and finishes what
 was missing. Local state lives only in a scratch file deleted at the end (memory stays flat
 however long the manifest); everything a rerun needs is read back from the server.
+
+How each write is made safe to repeat or to lose the answer of:
+
+* dataset, project — found by name (of several, the oldest) before one is created; a create
+  that fails is followed by a lookup by name, which adopts it if it was applied;
+* data rows — created only for keys the lookup did not find; rows sent but not reported
+  created are looked up again (created by this run, or by an interrupted one whose task went
+  on), else reported failed; the service refuses a second row with a key, so none is doubled;
+* batches — found by name; a failed create or fill is followed by a lookup by name and the
+  batch is completed with the rows its export does not list; rows the project holds in
+  another batch are refused by the service and counted as already batched;
+* priorities — setting an override is idempotent, so every run sets them all again.
 """
 
 from __future__ import annotations
