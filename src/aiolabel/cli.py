@@ -528,6 +528,9 @@ def _ingest(
     if not manifest.is_file():
         what = "is a directory" if manifest.is_dir() else "does not exist"
         raise _fail_usage(err, "ingest", f"{manifest}: the manifest {what}")
+    if report is not None and report.is_dir():
+        raise _fail_usage(err, "ingest", f"--report {report}: is a directory, not a file")
+    endpoint, api_key = endpoint or None, api_key or None  # set but empty: not set
     options = IngestOptions(
         dataset=dataset,
         project=project,
@@ -547,7 +550,7 @@ def _ingest(
     opener = _open_client(endpoint, api_key, directory, max_concurrency, err)
 
     async def run() -> IngestResult:
-        with _Bars(err if not sys.stdout.isatty() else out, interactive) as bars:
+        with _Bars(out, interactive) as bars:
             async with opener as client:
                 return await ingest(
                     client,
@@ -571,7 +574,7 @@ def _ingest(
         return EXIT_INTERRUPTED
     except (AuthenticationError, AuthorizationError) as exc:
         raise _fail_usage(err, "ingest", f"{exc} (check --api-key and --endpoint)") from None
-    except LabelboxError as exc:
+    except (LabelboxError, OSError) as exc:
         _say(
             err,
             f"aiolabel ingest: stopped: {exc}. Nothing already ingested is lost; run the "

@@ -219,6 +219,7 @@ def test_existing_dataset_and_project_are_reused_by_name_or_id(cli: Cli, tmp_pat
         (["ingest", "{ndjson}", "--dataset", " "], "--dataset must not be blank"),
         (["ingest", "{ndjson}", "--endpoint", "http://127.0.0.1:9/graphql"], "needs an API key"),
         (["ingest", "{ndjson}", "--project", "cxxxxxxxxxxxxxxxxxxxxxxxx"], "no project has"),
+        (["ingest", "{ndjson}", "--report", "{tmp}"], "is a directory, not a file"),
         (["ingest"], "Missing argument"),
     ],
 )
@@ -226,7 +227,7 @@ def test_usage_errors_exit_2(cli: Cli, tmp_path: Path, args: list[str], words: s
     ndjson = write_ndjson(tmp_path / "m.ndjson", rows(2))
     csv_file = tmp_path / "m.csv"
     csv_file.write_text("row_data,global_key,colour\nhttps://x.com/a.jpg,a,red\n")
-    argv = [a.format(ndjson=ndjson, csv=csv_file) for a in args]
+    argv = [a.format(ndjson=ndjson, csv=csv_file, tmp=tmp_path) for a in args]
 
     result = cli(*argv)
 
@@ -358,3 +359,10 @@ def test_summary_table_is_plain_when_not_a_terminal(cli: Cli, tmp_path: Path) ->
 )
 def test_default_names_come_from_the_manifest_name(name: str, stem: str) -> None:
     assert manifest_stem(Path(name)) == stem
+
+
+def test_empty_endpoint_and_key_variables_mean_not_set(cli: Cli, tmp_path: Path) -> None:
+    manifest = write_ndjson(tmp_path / "m.ndjson", rows(2))
+    result = cli("ingest", manifest, env={"LABELBOX_API_KEY": "", "LABELBOX_ENDPOINT": ""})
+    assert result.exit_code == 0, result.output
+    assert "using the embedded emulator" in result.stderr
