@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from aiolabel import _concurrency
+from aiolabel import _concurrency, _reconcile
 from aiolabel._concurrency import ChunkFailure, ChunkSuccess
 from aiolabel._operations import batches as ops
 from aiolabel._project_input import RowKind, check_sequence, stream_items
@@ -40,6 +40,7 @@ from aiolabel.errors import (
 )
 from aiolabel.models.batch import Batch, batch_nodes
 from aiolabel.models.create_batches_task import (
+    ADD_TASK_TYPE,
     CreateBatchesTask,
     failed_row_ids,
     inline_failures,
@@ -165,6 +166,32 @@ def _created_but_unanswered(
     return reconcile
 
 
+def _created_and_filling(
+    client: AsyncClient, project_id: str, name: str, root: str, sdk_method: str
+) -> Any:
+    """A reconcile step for ``createBatches``-like mutations (one batch and the task filling
+    it): the batch by name, then its task by the batch id it carries; the answer is rebuilt
+    from both. A batch found without its task raises (the rows it was given are unknown)."""
+    started = _reconcile.now()
+
+    async def reconcile(error: LabelboxError) -> Any:
+        names = await batch_names(client, project_id, sdk_method=sdk_method)
+        batch_id = names.get(name)
+        if batch_id is None:
+            return None
+        task_id = await _reconcile.find_batch_task(
+            client, ADD_TASK_TYPE, batch_id, started, sdk_method=sdk_method
+        )
+        if task_id is None:
+            raise LabelboxError(
+                f"batch {name!r} ({batch_id}) was created but the answer was lost ({error}) "
+                "and its filling task was not found; fetch it with client.get_batch"
+            ) from error
+        return {"project": {root: {"tasks": [{"batchUuid": batch_id, "taskId": task_id}]}}}
+
+    return reconcile
+
+
 async def _create_empty(
     client: AsyncClient,
     project_id: str,
@@ -203,6 +230,16 @@ async def _add_rows(
     sdk_method: str,
 ) -> Task:
     ids, global_keys = _key_variables(kind, keys)
+    started = _reconcile.now()
+
+    async def reconcile(error: LabelboxError) -> Any:
+        task_id = await _reconcile.find_batch_task(
+            client, ADD_TASK_TYPE, batch_id, started, sdk_method=sdk_method
+        )
+        if task_id is None:
+            return None
+        return {"project": {"addDataRowsToBatchAsync": {"taskId": task_id}}}
+
     data = await client._execute_operation(
         ops.ADD_DATA_ROWS_TO_BATCH_ASYNC,
         {
@@ -215,6 +252,7 @@ async def _add_rows(
             },
         },
         sdk_method=sdk_method,
+        reconcile=reconcile,
         expect_one=True,
     )
     task_id = dig(data, ("project", "addDataRowsToBatchAsync", "taskId"))
@@ -487,6 +525,7 @@ async def _one_request(
     sdk = "Project:create_batches"
     await wait_until_processed(client, kind, keys, timeout=processing_timeout, sdk_method=sdk)
     ids, global_keys = _key_variables(kind, keys)
+    name = f"{prefix}0000"
     data = await client._execute_operation(
         ops.CREATE_BATCHES,
         {
@@ -500,7 +539,7 @@ async def _one_request(
             },
         },
         sdk_method=sdk,
-        reconcile=_created_but_unanswered(client, project_id, f"{prefix}0000", sdk),
+        reconcile=_created_and_filling(client, project_id, name, "createBatches", sdk),
         expect_one=True,
     )
     handle = tasks_handle(client, project_id, dig(data, ("project", "createBatches", "tasks")))

@@ -6,16 +6,19 @@ connection errors. Anything else is raised at once.
 
 When a request may have reached the server, repeating a mutation could apply it twice, so a
 mutation is retried only when that is safe: the request provably never left
-(``error.request_sent`` is False), the server said to retry (429, 502, 503, "You have exceeded"),
-or the operation is declared idempotent (``Operation.retry_safe``). A caller may also pass a
-``reconcile`` step: before resending an ambiguous mutation it looks up whether the first attempt
-was applied (say, a batch by name) and returns that result instead of resending.
+(``error.request_sent`` is False), the server refused it without processing it (429, 503,
+"You have exceeded"), or the operation is declared idempotent (``Operation.retry_safe``). Any
+other failure of a mutation is ambiguous (a timeout, a dropped connection, a 500/502/504 that a
+gateway may send after the service applied the request): a caller may pass a ``reconcile`` step
+that, before any resend, looks up whether the first attempt was applied (a batch by name, the task
+a lost answer started) and returns that result instead of resending. Without one, the error is
+raised at once with ``maybe_applied`` set and a message that says it was not resent.
 
 Backoff is exponential with full jitter (``uniform(0, min(max_backoff, initial * 2**n))``), never
 shorter than the server's ``Retry-After``. Attempts are bounded (``max_retries`` retries after the
 first try) and so is the overall time (``deadline``, counted from the first try; a wait that would
 end past it is not started). On give-up the caller gets the last :class:`LabelboxError` itself,
-with ``attempts`` set, never a tenacity error.
+with ``attempts`` set, never a tenacity error. :class:`RetryStats` counts what the policy did.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -41,7 +45,7 @@ from aiolabel.errors import (
     TimeoutError,
 )
 
-__all__ = ["SERVER_SAID_RETRY", "Reconcile", "RetryPolicy"]
+__all__ = ["SERVER_SAID_RETRY", "Reconcile", "RetryPolicy", "RetryStats"]
 
 logger = logging.getLogger("aiolabel.retry")
 
@@ -52,8 +56,14 @@ Reconcile = Callable[[LabelboxError], Awaitable[Any]]
 ambiguous failure. A non-None value is returned to the caller as the operation's result (the first
 attempt was applied); None means it was not applied and the request is sent again."""
 
-SERVER_SAID_RETRY = frozenset({429, 502, 503})
-"""HTTP statuses after which even a non-idempotent mutation may be resent."""
+SERVER_SAID_RETRY = frozenset({429, 503})
+"""HTTP statuses after which even a non-idempotent mutation may be resent: the service refused
+the request without processing it. A 502 is not among them: a gateway answers 502 when the
+service behind it failed or hung up, possibly after it applied the request."""
+
+NOT_RESENT = (
+    "the request may have been applied, so it was not sent again; check before trying again"
+)
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -69,6 +79,37 @@ def _server_said_retry(exc: LabelboxError) -> bool:
 
 
 @dataclass
+class RetryStats:
+    """What the retry policy did so far (one instance per client: ``client.retry_stats``)."""
+
+    requests: int = 0
+    """Attempts sent (first tries and retries)."""
+    retries: int = 0
+    """Attempts that repeated an earlier one after a transient failure."""
+    reconciled: int = 0
+    """Ambiguous mutation failures resolved by a lookup that found the first attempt applied."""
+    reconcile_resends: int = 0
+    """Ambiguous mutation failures whose lookup found nothing, so the mutation was resent."""
+    not_resent: int = 0
+    """Ambiguous mutation failures raised without a resend (``maybe_applied``)."""
+    gave_up: int = 0
+    """Requests that failed after their last allowed attempt (or deadline)."""
+    errors: Counter[str] = field(default_factory=Counter)
+    """Transient failures seen, by error class name."""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "requests": self.requests,
+            "retries": self.retries,
+            "reconciled": self.reconciled,
+            "reconcile_resends": self.reconcile_resends,
+            "not_resent": self.not_resent,
+            "gave_up": self.gave_up,
+            "errors": dict(self.errors),
+        }
+
+
+@dataclass
 class RetryPolicy:
     """Configuration and loop of the retry policy. ``sleep``, ``clock`` and ``random`` are seams
     for tests (the defaults are ``anyio.sleep``, ``time.monotonic`` and ``random.random``)."""
@@ -80,6 +121,7 @@ class RetryPolicy:
     sleep: Callable[[float], Awaitable[None]] = field(default=anyio.sleep, repr=False)
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
     random: Callable[[], float] = field(default=random.random, repr=False)
+    stats: RetryStats = field(default_factory=RetryStats, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
@@ -117,12 +159,15 @@ class RetryPolicy:
 
         For loops tenacity cannot drive (streamed downloads); :meth:`call` applies the same rules.
         """
-        if attempt > self.max_retries or not self.retryable(exc, retry_safe=retry_safe):
+        if not self.retryable(exc, retry_safe=retry_safe):
             return None
+        self.stats.errors[type(exc).__name__] += 1
         retry_after = exc.retry_after if isinstance(exc, LabelboxError) else None
         delay = self.backoff(attempt, retry_after)
-        if self.clock() - started + delay > self.deadline:
+        if attempt > self.max_retries or self.clock() - started + delay > self.deadline:
+            self.stats.gave_up += 1
             return None
+        self.stats.retries += 1
         return delay
 
     async def call(
@@ -138,20 +183,34 @@ class RetryPolicy:
         attempts = 0
         ambiguous: LabelboxError | None = None
 
+        stats = self.stats
+
         async def one() -> T:
             nonlocal attempts, ambiguous
             if ambiguous is not None and reconcile is not None:
                 found = await reconcile(ambiguous)
                 if found is not None:
+                    stats.reconciled += 1
                     logger.info("%s: reconciled after an ambiguous failure", what)
                     return found  # type: ignore[no-any-return]
+                stats.reconcile_resends += 1
             attempts += 1
+            stats.requests += 1
+            if attempts > 1:
+                stats.retries += 1
             try:
                 return await attempt()
             except LabelboxError as exc:
                 exc.attempts = attempts
+                if _is_transient(exc):
+                    stats.errors[type(exc).__name__] += 1
                 if not retry_safe and exc.request_sent and not _server_said_retry(exc):
                     ambiguous = exc  # sticky: every later resend reconciles first
+                    if reconcile is None and _is_transient(exc):
+                        stats.not_resent += 1
+                        exc.maybe_applied = True
+                        exc.message = f"{exc.message} ({what}: {NOT_RESENT})"
+                        exc.args = (exc.message, *exc.args[1:])
                 raise
 
         def retryable(exc: BaseException) -> bool:
@@ -190,6 +249,7 @@ class RetryPolicy:
                 raise
             delay = delay_for(exc)
             if give_up(delay):
+                stats.gave_up += 1
                 raise
             log(exc, delay)
         await self.sleep(delay)
@@ -206,4 +266,9 @@ class RetryPolicy:
             before_sleep=before_sleep,
             reraise=True,
         )
-        return await retrying(one)
+        try:
+            return await retrying(one)
+        except LabelboxError as exc:
+            if retryable(exc):
+                stats.gave_up += 1
+            raise

@@ -13,6 +13,7 @@ respx). ``transport="aiohttp"`` uses httpx-aiohttp (the ``aiolabel[aiohttp]`` ex
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import mimetypes
@@ -71,6 +72,9 @@ UploadContent: TypeAlias = (
 )
 """What :meth:`Transport.upload` accepts: bytes, text (sent as UTF-8), a path to a local file
 (``os.PathLike``; a plain ``str`` is content, not a path), or an (async) iterable of bytes."""
+
+UPLOAD_BYTES_PER_SECOND = 256 * 1024
+"""The slowest upload rate an attempt's time cap allows for (see ``Transport._total``)."""
 
 _STREAM_CHUNK = 64 * 1024
 _SPOOL_IN_MEMORY = 8 * 1024 * 1024
@@ -389,6 +393,13 @@ class Transport:
             raise InputError("timeout must be a positive number of seconds")
         return httpx.Timeout(value)
 
+    @staticmethod
+    def _total(http_timeout: httpx.Timeout, body_bytes: int = 0) -> float:
+        """The cap on one attempt, from sending to the last byte of the answer: the timeout,
+        plus a second per 256 KiB of body for uploads. httpx times each phase (connect, each
+        read and write) on its own, and in-process transports apply none of them."""
+        return float(http_timeout.read or 60.0) + body_bytes / UPLOAD_BYTES_PER_SECOND
+
     def _map(
         self, response: httpx.Response, body: bytes, error_log_key: str
     ) -> tuple[LabelboxError | None, Any]:
@@ -413,19 +424,24 @@ class Transport:
         headers: dict[str, str],
         http_timeout: httpx.Timeout,
         what: str,
+        total: float,
     ) -> tuple[httpx.Response, bytes]:
         started = time.perf_counter()
         if self.rate_limiter is not None:
             await self.rate_limiter.acquire()
         async with self.limiter:
             try:
-                response = await self.http.post(
-                    url, content=content, headers=headers, timeout=http_timeout
-                )
-                body = response.content
+                with anyio.fail_after(total):
+                    response = await self.http.post(
+                        url, content=content, headers=headers, timeout=http_timeout
+                    )
+                    body = response.content
             except httpx.HTTPError as exc:
                 logger.debug("%s: %s", what, type(exc).__name__)
                 raise self._redact_error(_transport_error(exc, what)) from None
+            except builtins.TimeoutError:
+                logger.debug("%s: no complete answer in %.1fs", what, total)
+                raise TimeoutError(f"{what} timed out (no complete answer in {total:g}s)") from None
         logger.debug("%s -> %d in %.3fs", what, response.status_code, time.perf_counter() - started)
         return response, body
 
@@ -461,9 +477,16 @@ class Transport:
         http_timeout = self._timeout(timeout)
         what = f"GraphQL {name or 'request'}"
 
+        total = self._total(http_timeout)
+
         async def attempt() -> dict[str, Any]:
             response, raw = await self._post(
-                url, content=body, headers=headers, http_timeout=http_timeout, what=what
+                url,
+                content=body,
+                headers=headers,
+                http_timeout=http_timeout,
+                what=what,
+                total=total,
             )
             err, parsed = self._map(response, raw, error_log_key)
             if err is not None:
@@ -526,6 +549,7 @@ class Transport:
                     headers=headers,
                     http_timeout=http_timeout,
                     what="uploadFile",
+                    total=self._total(http_timeout, body.length),
                 )
                 err, parsed = self._map(response, raw, "message")
                 if err is not None:

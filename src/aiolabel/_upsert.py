@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from aiolabel import _reconcile
 from aiolabel._catalog import InvalidItemAttribute
 from aiolabel._concurrency import ChunkFailure, ChunkSuccess, Progress, _report
 from aiolabel._operations import data_rows as ops
@@ -44,7 +45,7 @@ from aiolabel.errors import (
 )
 from aiolabel.identifiers import GlobalKey, UniqueId
 from aiolabel.models.attachment import check_attachment_type, check_attachment_value
-from aiolabel.models.task import Task
+from aiolabel.models.task import UPSERT_TASK_TYPE, Task
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
@@ -499,6 +500,10 @@ class _Upsert:
         self.read = 0
         """Items read from the input (checked and in a window, a buffer or a chunk)."""
         self.sent_any = False
+        self.position = 0
+        """Items handed to the chunker."""
+        self.probes: dict[int, list[_reconcile.Identity]] = {}
+        """Task index -> identities of its first rows (see :mod:`aiolabel._reconcile`)."""
 
     async def _ontology(self) -> DataRowMetadataOntology:
         if self.ontology is None:
@@ -576,6 +581,8 @@ class _Upsert:
 
         def flush() -> Iterable[DescriptorChunk]:
             for p in window:
+                self._probe(self.position, p)
+                self.position += 1
                 yield from self.chunker.add(p if isinstance(p, bytes) else p.dumps())
 
         async for p in prepared:
@@ -606,7 +613,21 @@ class _Upsert:
         await _report(self.progress, self.uploaded, self.total)
         return url
 
-    async def _submit(self, urls: list[str], count: int) -> Task:
+    def _probe(self, position: int, spec: Prepared | bytes) -> None:
+        """Remember how the first rows of each task are recognised (for :meth:`_submit`)."""
+        task, offset = divmod(position, self.chunker.items_per_task)
+        if offset >= _reconcile.PROBE_ROWS:
+            return
+        if isinstance(spec, bytes):
+            parsed = json.loads(spec)
+            key, payload = parsed.get("id"), parsed.get("payload") or {}
+        else:
+            key, payload = spec.key, spec.payload
+        found = _reconcile.identity(payload, key)
+        if found is not None:
+            self.probes.setdefault(task, []).append(found)
+
+    async def _submit(self, urls: list[str], count: int, task_index: int) -> Task:
         manifest = json.dumps({"source": "SDK", "item_count": count, "chunk_uris": urls}).encode()
         uri = await self.client._transport.upload(
             manifest,
@@ -614,13 +635,27 @@ class _Upsert:
             content_type="application/json",
             sdk_method=self.sdk_method,
         )
+        probe = self.probes.pop(task_index, [])
+        started = _reconcile.now()
+
+        async def reconcile(error: LabelboxError) -> dict[str, Any] | None:
+            node = await _reconcile.find_upsert_task(
+                self.client, UPSERT_TASK_TYPE, probe, started, error, sdk_method=self.sdk_method
+            )
+            return None if node is None else {"upsertDataRows": node}
+
         data = await self.client._execute_operation(
-            ops.UPSERT_DATA_ROWS, {"manifestUri": uri}, sdk_method=self.sdk_method
+            ops.UPSERT_DATA_ROWS,
+            {"manifestUri": uri},
+            sdk_method=self.sdk_method,
+            reconcile=reconcile,
         )
         raw = data.get("upsertDataRows")
         if not isinstance(raw, dict):
             raise LabelboxError("the upsert task is missing from the response")
-        return Task._build(self.client, raw)
+        task = Task._build(self.client, raw)
+        self.client._task_ledger.add(task.uid)
+        return task
 
     async def run(self, items: Iterable[Any] | AsyncIterable[Any]) -> DataUpsertTaskGroup:
         if isinstance(items, str | bytes | Mapping) or not isinstance(
@@ -659,7 +694,7 @@ class _Upsert:
         async def submit(task_index: int, uploaded: list[_Sent], urls: list[str]) -> None:
             count = sum(c.count for c in uploaded)
             try:
-                task = await self._submit(urls, count)
+                task = await self._submit(urls, count, task_index)
             except Exception as exc:
                 for c in uploaded:
                     failures.append(ChunkFailure(c.index, c.start, _positions(c), exc))

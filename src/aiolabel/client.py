@@ -17,6 +17,7 @@ points; they are the contract between the foundation and the resources:
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import pathlib
 import re
@@ -41,7 +42,8 @@ from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
 from aiolabel._ratelimit import RateLimiter
-from aiolabel._retry import Reconcile, RetryPolicy
+from aiolabel._reconcile import TaskLedger
+from aiolabel._retry import Reconcile, RetryPolicy, RetryStats
 from aiolabel._transport import Transport, TransportOption, UploadContent, guess_content_type
 from aiolabel.errors import (
     AuthenticationError,
@@ -65,6 +67,9 @@ DEFAULT_APP_URL = "https://app.labelbox.com"
 API_KEY_ENV = "LABELBOX_API_KEY"
 ENDPOINT_ENV = "LABELBOX_ENDPOINT"
 
+EMULATOR_KEY_PREFIX = "lbemu_"
+"""The aiolabel emulator's keys start with this; they are never sent to Labelbox itself."""
+
 _OPERATION_NAME = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 
@@ -74,6 +79,45 @@ def _url(name: str, value: object) -> str:
     if not value.startswith(("http://", "https://")) or len(value) < 9:
         raise InputError(f"{name} must be an http(s) URL")
     return value.rstrip("/") if name != "endpoint" else value
+
+
+def is_loopback(host: str) -> bool:
+    """True for hosts that resolve to this machine: 127.0.0.0/8, ::1, localhost, *.localhost."""
+    host = host.lower().rstrip(".").strip("[]")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _in_memory(transport: object) -> bool:
+    """Transports that never open a connection (a mock, an ASGI app in this process)."""
+    import httpx
+
+    return isinstance(transport, httpx.MockTransport | httpx.ASGITransport)
+
+
+def _check_key_destination(
+    api_key: str, endpoint: str, transport: object, allow_insecure_http: bool
+) -> None:
+    """Refuse to send the key where it could be read or where it does not belong."""
+    import httpx
+
+    host = httpx.URL(endpoint).host
+    plain = endpoint.startswith("http://") and not allow_insecure_http
+    if plain and not is_loopback(host) and not _in_memory(transport):
+        raise InputError(
+            f"refusing to send the API key over plain http to {host!r}: use an https "
+            "endpoint, or pass allow_insecure_http=True if this network is trusted"
+        )
+    labelbox = host == "labelbox.com" or host.endswith(".labelbox.com")
+    if labelbox and api_key.startswith(EMULATOR_KEY_PREFIX):
+        raise AuthenticationError(
+            f"this API key is an aiolabel emulator key ({EMULATOR_KEY_PREFIX}...); it is not "
+            f"sent to {host}: set the emulator's endpoint, or use a Labelbox API key"
+        )
 
 
 def _number(name: str, value: object, *, low: float, high: float) -> float:
@@ -116,7 +160,11 @@ class AsyncClient(CatalogMethods, ProjectMethods):
       connection pool is sized from it;
     * ``requests_per_minute``: optional client-side rate limit (token bucket);
     * ``transport``: an ``httpx.AsyncBaseTransport`` (tests, ASGI apps; it brings its own pool),
-      ``"httpx"`` (default) or ``"aiohttp"`` (httpx-aiohttp, the ``aiolabel[aiohttp]`` extra).
+      ``"httpx"`` (default) or ``"aiohttp"`` (httpx-aiohttp, the ``aiolabel[aiohttp]`` extra);
+    * ``allow_insecure_http``: the key is refused over plain ``http://`` to any host but this
+      machine (127.0.0.0/8, ::1, localhost, ``*.localhost``) unless this is True. TLS
+      certificates are always verified. An emulator key (``lbemu_...``) is never sent to
+      ``*.labelbox.com``.
     """
 
     def __init__(
@@ -132,6 +180,7 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         requests_per_minute: float | None = None,
         transport: TransportOption = None,
         retry_deadline: float = 120.0,
+        allow_insecure_http: bool = False,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV)
@@ -144,6 +193,8 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         if endpoint is None:
             endpoint = os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT
         self.endpoint = _url("endpoint", endpoint)
+        if not isinstance(allow_insecure_http, bool):
+            raise InputTypeError("allow_insecure_http must be a bool")
         self.rest_endpoint = _url("rest_endpoint", rest_endpoint)
         self.app_url = _url("app_url", app_url)
         self.timeout = _number("timeout", timeout, low=0, high=3600)
@@ -152,6 +203,7 @@ class AsyncClient(CatalogMethods, ProjectMethods):
             raise InputTypeError(
                 "transport must be an httpx.AsyncBaseTransport, 'httpx' or 'aiohttp'"
             )
+        _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
         if transport == "aiohttp":
             try:
                 import httpx_aiohttp  # noqa: F401
@@ -179,6 +231,7 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         self._id_lock: anyio.Lock | None = None
         self._cancelable_types: list[str] | None = None
         self._poller = TaskPoller(self._refresh_same_tasks)
+        self._task_ledger = TaskLedger()
 
     def __repr__(self) -> str:
         return (
@@ -217,6 +270,12 @@ class AsyncClient(CatalogMethods, ProjectMethods):
     @property
     def retry_policy(self) -> RetryPolicy:
         return self._retry
+
+    @property
+    def retry_stats(self) -> RetryStats:
+        """What the retry policy did for this client: requests sent, retries, reconciliations
+        (``client.retry_stats.as_dict()`` for a report)."""
+        return self._retry.stats
 
     # -- GraphQL -----------------------------------------------------------------------------
 

@@ -66,6 +66,9 @@ class LabelboxError(Exception):
     (seconds, from a ``Retry-After`` header). ``request_sent`` is False only when the request
     provably never reached the server (connection refused, pool or connect timeout): only then is
     a non-idempotent mutation safe to resend. ``attempts`` is how many times the request was sent.
+    ``maybe_applied`` is True when a mutation that cannot be reconciled failed after reaching the
+    server (a timeout, a dropped connection, a 5xx): it was not resent, and it may have been
+    applied.
     """
 
     request_sent: bool = True
@@ -73,6 +76,7 @@ class LabelboxError(Exception):
     code: str | None = None
     retry_after: float | None = None
     attempts: int = 1
+    maybe_applied: bool = False
 
     def __init__(self, message: str, cause: object = None) -> None:
         super().__init__(message, cause)

@@ -34,6 +34,8 @@ except ImportError:  # pragma: no cover - an async runner other than pytest-asyn
 _NO_FAULTS: dict[str, Any] = {
     "latency_ms": 0.0,
     "error_rate": 0.0,
+    "rate_limited_rate": 0.0,
+    "retry_after_s": 1,
     "rate_limit": None,
     "drop_rate": 0.0,
     "applied_then_failed_rate": 0.0,

@@ -45,7 +45,6 @@ NOT_IDEMPOTENT = {
     # mutations whose repetition creates something again
     "CreateProjectPyApi",
     "CreateDatasetPyApi",
-    "UploadFile",
     "UpsertDataRowsPyApi",
     "createBatchV2PyApi",
     "createEmptyBatchPyApi",
@@ -54,8 +53,6 @@ NOT_IDEMPOTENT = {
     "createBatchesFromDatasetPyApi",
     "CreateDataRowAttachmentPyApi",
     "UpsertCustomMetadataSchemaPyApi",
-    "exportDataRowsInProjectPyApi",
-    "exportDataRowsInCatalogPyApi",
 }
 
 

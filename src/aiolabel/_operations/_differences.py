@@ -243,5 +243,16 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "the export stream",
         "Kept for users of the older SDK; sends only official requests.",
     ),
+    CallDifference(
+        "every call, after a failed request",
+        "mutations resent blindly on 5xx and some connection errors; 429 and resets not "
+        "retried; retries serialised with fixed sleeps",
+        "429/503 and never-sent requests retried for every operation; after an ambiguous "
+        "failure (timeout, dropped connection, 500/502/504) a non-idempotent mutation is first "
+        "reconciled: GetProjectBatchesPyApi (batch by name), GetUserRecentTasks and the task's "
+        "first result page (the task a lost answer started), GetDataRowAttachmentsPyApi; "
+        "createProject/createDataset are not resent",
+        "Nothing lost, nothing created twice (README, Reliability; aiolabel._reconcile).",
+    ),
 )
 """Every call-level difference, and why. Resource code adds its own entries here."""

@@ -61,14 +61,14 @@ UPLOAD_FILE = Operation(
         "mutation UploadFile($file: Upload!, $contentLength: Int!, $sign: Boolean) { uploadFile("
         "file: $file, contentLength: $contentLength, sign: $sign) {url filename} }"
     ),
-    idempotent=False,
+    idempotent=True,
 )
 """``client.upload_data``: multipart to ``/graphql`` (GraphQL multipart request spec).
 
 Part ``operations`` = ``{"variables": {"file": None, "contentLength": <bytes>, "sign": False},
 "query": UPLOAD_FILE.document}``, part ``map`` = :data:`UPLOAD_FILE_MAP`, part ``1`` = the file.
-Reads ``uploadFile.url``. Not idempotent: every call stores another file.
-"""
+Reads ``uploadFile.url``. Every call stores another file, but a resend after a lost answer only
+leaves the first one unreferenced: it is retried like a query."""
 
 UPLOAD_FILE_MAP = '{"1": ["variables.file"]}'
 """The ``map`` part of the upload, as the official SDK sends it."""

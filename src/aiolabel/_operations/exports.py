@@ -16,10 +16,11 @@ EXPORT_DATA_ROWS_IN_PROJECT = Operation(
         "mutation exportDataRowsInProjectPyApi($input: ExportDataRowsInProjectInput!){"
         "exportDataRowsInProject(input: $input){taskId isStreamable}}"
     ),
-    idempotent=False,
+    idempotent=True,
 )
 """``project.export(...)``: ``{"input": {"taskName", "isStreamableReady", "filters": {"projectId",
-"searchQuery"}, "params", "streamable"}}``. Each call starts another export task."""
+"searchQuery"}, "params", "streamable"}}``. Each call starts another export task; resending after
+a lost answer only leaves an export nobody reads, so it is retried like a query."""
 
 EXPORT_DATA_ROWS_IN_CATALOG = Operation(
     name="exportDataRowsInCatalogPyApi",
@@ -27,6 +28,7 @@ EXPORT_DATA_ROWS_IN_CATALOG = Operation(
         "mutation exportDataRowsInCatalogPyApi($input: ExportDataRowsInCatalogInput!){"
         "exportDataRowsInCatalog(input: $input){taskId isStreamable}}"
     ),
-    idempotent=False,
+    idempotent=True,
 )
-"""``dataset.export(...)`` and ``DataRow.export(client, ...)``: ``{"input": {...}}``."""
+"""``dataset.export(...)`` and ``DataRow.export(client, ...)``: ``{"input": {...}}``. Resent
+after a lost answer like the project export."""

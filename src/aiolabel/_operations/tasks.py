@@ -15,6 +15,7 @@ __all__ = [
     "GET_EXPORT_FILE_FROM_OFFSET",
     "GET_EXPORT_METADATA_HEADER",
     "GET_USER_CREATED_TASKS",
+    "GET_USER_RECENT_TASKS",
     "SUCCESSFUL_DATA_ROW_IMPORTS",
 ]
 
@@ -33,6 +34,21 @@ GET_USER_CREATED_TASKS = Operation(
 )
 """One task of the current user (``Client.get_task_by_id``'s variant).
 ``{"userId", "taskId"}``; read ``data.user.createdTasks[0]``."""
+
+GET_USER_RECENT_TASKS = Operation(
+    name="GetUserRecentTasks",
+    document=(
+        "query GetUserRecentTasks($userId: ID!, $type: String!, $since: DateTime!, $first: Int!) {"
+        " user(where: {id: $userId}) {"
+        " createdTasks(where: {type: $type, createdAt_gt: $since} skip: 0 first: $first"
+        " orderBy: createdAt_DESC) {"
+        " completionPercentage createdAt errors metadata name result status type id updatedAt"
+        " } } }"
+    ),
+)
+"""The current user's newest tasks of one type created after ``since`` (aiolabel's own: the
+reconcile step of a task-starting mutation whose answer was lost looks for its task here).
+``{"userId", "type", "since", "first"}``; read ``data.user.createdTasks``."""
 
 SUCCESSFUL_DATA_ROW_IMPORTS = Operation(
     name="SuccessesfulDataRowImportsPyApi",

@@ -82,6 +82,15 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return body
 
 
+def _rate_limited(limit: int | None, retry_after: int) -> Response:
+    per_minute = f"{limit} requests per minute" if limit else "your plan's requests per minute"
+    return _json(
+        {"message": f"You have exceeded the rate limit of {per_minute}"},
+        status=429,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
 def _gateway_error(status: int) -> Response:
     reason = {502: "Bad Gateway", 503: "Service Unavailable"}[status]
     return Response(
@@ -141,15 +150,10 @@ def make_graphql_endpoint(state: EmulatorState, endpoint: str) -> Any:
             await anyio.sleep(delay)
         limited = faults.rate_limit(operation)
         if limited is not None:
-            return _json(
-                {
-                    "message": "You have exceeded the rate limit of "
-                    f"{faults.config.rate_limit} requests per minute",
-                },
-                status=429,
-                headers={"Retry-After": str(limited.retry_after)},
-            )
+            return _rate_limited(faults.config.rate_limit, limited.retry_after)
         decision = faults.decide(operation)
+        if decision == "rate_limited":
+            return _rate_limited(faults.config.rate_limit, faults.config.retry_after_s)
         if decision == "error_502":
             return _gateway_error(502)
         if decision == "error_503":
@@ -187,6 +191,13 @@ def make_file_endpoint(state: EmulatorState) -> Any:
         if delay:
             await anyio.sleep(delay)
         decision = state.faults.decide(None)
+        if decision == "rate_limited":
+            return Response(
+                "Too Many Requests",
+                status_code=429,
+                media_type="text/plain",
+                headers={"Retry-After": str(state.faults.config.retry_after_s)},
+            )
         if decision in ("error_502", "error_503"):
             return _gateway_error(502 if decision == "error_502" else 503)
         if decision == "drop":

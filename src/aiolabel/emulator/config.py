@@ -23,6 +23,11 @@ class FaultConfig:
     """Share of requests answered 502 or 503 without being applied."""
     rate_limit: int | None = None
     """Requests per minute; beyond it, HTTP 429 with Retry-After and a 'You have exceeded' body."""
+    rate_limited_rate: float = 0.0
+    """Share of requests answered 429 with ``Retry-After`` and a 'You have exceeded' body (not
+    applied), whatever ``rate_limit`` says."""
+    retry_after_s: int = 1
+    """The ``Retry-After`` of the answers of ``rate_limited_rate``."""
     drop_rate: float = 0.0
     """Share of requests whose connection is dropped before a response (nothing applied)."""
     applied_then_failed_rate: float = 0.0
@@ -33,10 +38,15 @@ class FaultConfig:
     """Restrict added latency to these operation names; ``None`` means every request."""
 
     def validate(self) -> None:
-        for name in ("error_rate", "drop_rate", "applied_then_failed_rate"):
+        rates = ("error_rate", "rate_limited_rate", "drop_rate", "applied_then_failed_rate")
+        for name in rates:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value}")
+        if sum(getattr(self, name) for name in rates) > 1.0:
+            raise ValueError("the fault rates must add up to at most 1")
+        if isinstance(self.retry_after_s, bool) or not 0 <= self.retry_after_s <= 3600:
+            raise ValueError(f"retry_after_s must be 0..3600 seconds, got {self.retry_after_s}")
         if self.latency_ms < 0:
             raise ValueError(f"latency_ms must be >= 0, got {self.latency_ms}")
         if self.rate_limit is not None and self.rate_limit < 1:

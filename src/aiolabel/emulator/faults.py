@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from aiolabel.emulator.config import FaultConfig
 
-Decision = Literal["ok", "error_502", "error_503", "drop", "applied_then_failed"]
+Decision = Literal["ok", "error_502", "error_503", "rate_limited", "drop", "applied_then_failed"]
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,8 @@ class Faults:
             edge = cfg.error_rate
             if roll < edge:
                 decision: Decision = "error_502" if self._rng.random() < 0.5 else "error_503"
+            elif roll < (edge := edge + cfg.rate_limited_rate):
+                decision = "rate_limited"
             elif roll < (edge := edge + cfg.drop_rate):
                 decision = "drop"
             elif roll < edge + cfg.applied_then_failed_rate:

@@ -129,10 +129,27 @@ class DataRow(Model):
         }
         if attachment_name is not None and not isinstance(attachment_name, str):
             raise InputTypeError("attachment_name must be a str")
+
+        async def reconcile(error: LabelboxError) -> dict[str, Any] | None:
+            """The answer was lost: an attachment with this type, value and name is the one
+            the first attempt made (the newest, if several)."""
+            found = None
+            async for att in self.attachments():
+                if (att.attachment_type, att.attachment_value, att.attachment_name) == (
+                    variables["type"],
+                    variables["value"],
+                    attachment_name,
+                ):
+                    found = att
+            if found is None:
+                return None
+            return {"createDataRowAttachment": found.model_dump(by_alias=True, mode="json")}
+
         data = await self.client._execute_operation(
             attachment_ops.CREATE_DATA_ROW_ATTACHMENT,
             variables,
             sdk_method="DataRow:create_attachment",
+            reconcile=reconcile,
         )
         raw = data.get("createDataRowAttachment")
         if not isinstance(raw, dict):
