@@ -262,12 +262,20 @@ def label_count(conn: sqlite3.Connection, project_id: str) -> int:
 # -- projects -----------------------------------------------------------------------------------
 
 
-def project_to_gql(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
-    count = conn.execute(
-        "SELECT COUNT(*) FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
-        " WHERE p.project_id = ? AND d.deleted = 0",
-        (row["id"],),
-    ).fetchone()[0]
+def project_to_gql(
+    conn: sqlite3.Connection, row: sqlite3.Row, *, count: bool = True
+) -> dict[str, Any]:
+    """The project as GraphQL sees it; ``count=False`` skips ``dataRowCount`` (a scan of the
+    project's rows), for the mutation namespace, whose type cannot select it."""
+    rows = (
+        conn.execute(
+            "SELECT COUNT(*) FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
+            " WHERE p.project_id = ? AND d.deleted = 0",
+            (row["id"],),
+        ).fetchone()[0]
+        if count
+        else None
+    )
     return {
         "id": row["id"],
         "name": row["name"],
@@ -280,7 +288,7 @@ def project_to_gql(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]
         "autoAuditPercentage": row["auto_audit_percentage"],
         "allowedMediaType": row["media_type"],
         "editorTaskType": row["editor_task_type"],
-        "dataRowCount": int(count),
+        "dataRowCount": None if rows is None else int(rows),
         "modelSetupComplete": _bool(row["model_setup_complete"]),
         "uploadType": row["upload_type"],
         "isBenchmarkEnabled": _bool(row["is_benchmark_enabled"]),
@@ -304,7 +312,7 @@ def resolve_project(_: Any, info: Info, where: dict[str, Any]) -> Any:
 @mutation.field("project")
 def resolve_project_mutations(_: Any, info: Info, where: dict[str, Any]) -> Any:
     c = ctx(info)
-    return project_to_gql(c.conn, load_project(c.conn, c.org_id, where["id"]))
+    return project_to_gql(c.conn, load_project(c.conn, c.org_id, where["id"]), count=False)
 
 
 @mutation.field("createProject")
