@@ -147,14 +147,15 @@ class AioWorkload:
         from aiolabel import GlobalKey
 
         p = self.params
+        marks: dict[str, float] = {"peak_before_mib": _peak_mib()}
         rows, prefix = p["rows"], p["prefix"]
-        marks: dict[str, float] = {}
         started = time.perf_counter()
         items = data.data_row_items(rows, prefix=prefix, tag_schema_id=p["tag_schema_id"])
         task = await self.state["dataset"].create_data_rows(items)
         await task.wait_till_done(timeout_seconds=3600)
         marks["create_data_rows_s"] = time.perf_counter() - started
         marks["rss_after_create_data_rows_mib"] = _rss_mib()
+        marks["peak_after_create_data_rows_mib"] = _peak_mib()
         started = time.perf_counter()
         batches = await self.state["project"].create_batches(
             p["batch_prefix"], global_keys=data.global_keys(rows, prefix=prefix), priority=3
@@ -162,6 +163,7 @@ class AioWorkload:
         await batches.wait_till_done(timeout_seconds=3600)
         marks["create_batches_s"] = time.perf_counter() - started
         marks["rss_after_create_batches_mib"] = _rss_mib()
+        marks["peak_after_create_batches_mib"] = _peak_mib()
         started = time.perf_counter()
         pairs = (
             (GlobalKey(key), data.priority(i))
@@ -170,6 +172,7 @@ class AioWorkload:
         await self.state["project"].set_labeling_parameter_overrides(pairs)
         marks["lpo_s"] = time.perf_counter() - started
         marks["rss_after_lpo_mib"] = _rss_mib()
+        marks["peak_after_lpo_mib"] = _peak_mib()
         return {"rows": rows, "status": _short(getattr(task, "status", None)), **marks}
 
 
@@ -195,6 +198,15 @@ def _short(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return type(value).__name__
+
+
+def _peak_mib() -> float:
+    """Peak RSS so far (VmHWM)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def _rss_mib() -> float:

@@ -355,17 +355,18 @@ def _detail_tables(name: str, records: list[dict[str, Any]]) -> list[str]:
     if name == "memory" and good:
         lines += [
             "",
-            "| rows | peak RSS MiB | RSS after create_data_rows | after create_batches"
-            " | after LPO | create_data_rows s | create_batches s | LPO s |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| rows | peak RSS MiB | peak before | peak after create_data_rows"
+            " | after create_batches | after LPO | create_data_rows s | create_batches s | LPO s |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in good:
             e = r.get("extra", {})
             lines.append(
                 f"| {r['size']:,} | {r['peak_rss_mib']:.0f}"
-                f" | {_num(e.get('rss_after_create_data_rows_mib'), '{:.0f}')}"
-                f" | {_num(e.get('rss_after_create_batches_mib'), '{:.0f}')}"
-                f" | {_num(e.get('rss_after_lpo_mib'), '{:.0f}')}"
+                f" | {_num(e.get('peak_before_mib'), '{:.0f}')}"
+                f" | {_num(e.get('peak_after_create_data_rows_mib'), '{:.0f}')}"
+                f" | {_num(e.get('peak_after_create_batches_mib'), '{:.0f}')}"
+                f" | {_num(e.get('peak_after_lpo_mib'), '{:.0f}')}"
                 f" | {_num(e.get('create_data_rows_s'))} | {_num(e.get('create_batches_s'))}"
                 f" | {_num(e.get('lpo_s'))} |"
             )
