@@ -303,10 +303,16 @@ def scenario_table(records: list[dict[str, Any]]) -> list[str]:
             f" | {_num(r['peak_rss_mib'], '{:,.0f}')} | {_num(r['requests'], '{:,}')}"
             f" | {_num(r.get('server_cpu_s'))} | {_num(r.get('ideal_s'))}"
             f" | {_num(r.get('vs_ideal'), '{:.2f}x')} | {_x(r.get('vs_official'))}"
-            f" | {_x(r.get('vs_official_16t'))} | {_num(r.get('loadavg_1m'), '{:.1f}')}"
+            f" | {_x(r.get('vs_official_16t'))} | {_load(r)}"
             f" | {r.get('check', '')}{_repeats(r)} |"
         )
     return lines
+
+
+def _load(record: dict[str, Any]) -> str:
+    load = _num(record.get("loadavg_1m"), "{:.1f}")
+    busy = record.get("machine_cpu_busy_pct")
+    return load if busy is None else f"{load} ({busy:.0f}% busy)"
 
 
 def _repeats(record: dict[str, Any]) -> str:
@@ -418,7 +424,9 @@ def render_markdown(document: dict[str, Any], analysis: str = "") -> str:
         "",
         "Each client runs in its own fresh process; client CPU time (user + system, all"
         " threads) and peak RSS (`ru_maxrss`) are that process's alone. Requests are counted by"
-        " the emulator (`/_emulator/stats`) during the measured phase. Ideal = requests /"
+        " the emulator (`/_emulator/stats`) during the measured phase. Load: the 1-minute load"
+        " average when the client started, and the machine's CPU use in the 2 s before (the"
+        " machine is shared with other work). Ideal = requests /"
         " concurrency x latency (concurrency 1 for the official SDK and for sequential cursor"
         " pages, 16 with threads, max_concurrency for aiolabel); speed-up = the official SDK's"
         " wall time / this client's.",

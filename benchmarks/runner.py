@@ -355,6 +355,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="run each client N times and keep the run with the median wall time (all wall"
         " times are kept in the record); helps on a shared machine",
     )
+    parser.add_argument(
+        "--quiet-cpu",
+        type=float,
+        default=None,
+        metavar="PCT",
+        help="before each client, wait (up to 10 minutes) until the machine's CPU use over 2 s"
+        " is below PCT percent (the machine may be shared); the figure is recorded",
+    )
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG chart")
     parser.add_argument(
         "--profile",
@@ -420,6 +428,8 @@ def main(argv: list[str] | None = None) -> int:
             "aiolabel_default_concurrency": default_concurrency,
             "official_threads": 16,
             "profiled": args.profile is not None,
+            "quiet_cpu_threshold_pct": args.quiet_cpu,
+            "repeat": args.repeat,
         },
         "results": [],
     }
@@ -440,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
                         log(f"[{name} {size:,}] {client} ...")
                         runs = []
                         for _ in range(args.repeat):
+                            busy = wait_for_quiet(args.quiet_cpu)
                             try:
                                 runs.append(
                                     run_client(
@@ -464,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
                                         "reason": f"{type(exc).__name__}: {exc}"[:2000],
                                     }
                                 )
+                            runs[-1]["machine_cpu_busy_pct"] = busy
                             if runs[-1]["status"] == "not available":
                                 break
                         record = median_run(runs)
@@ -490,6 +502,20 @@ def main(argv: list[str] | None = None) -> int:
             f" {target['measured']} (required {target['required']}) {target['shortfall']}"
         )
     return 0
+
+
+def wait_for_quiet(threshold: float | None, limit: float = 600.0) -> float:
+    """The machine's CPU use (percent of all cores, over 2 s) once below ``threshold``, or after
+    ``limit`` seconds of waiting; without a threshold, just the current figure."""
+    import psutil
+
+    deadline = time.monotonic() + limit
+    while True:
+        busy = float(psutil.cpu_percent(interval=2.0))
+        if threshold is None or busy < threshold or time.monotonic() > deadline:
+            return busy
+        log(f"    machine busy ({busy:.0f}% CPU), waiting for it to drop under {threshold:g}%")
+        time.sleep(8.0)
 
 
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
