@@ -14,6 +14,7 @@ respx). ``transport="aiohttp"`` uses httpx-aiohttp (the ``aiolabel[aiohttp]`` ex
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import logging
 import mimetypes
@@ -22,7 +23,7 @@ import secrets
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -624,36 +625,62 @@ class Transport:
         what: str,
         expected_length: int | None,
     ) -> AsyncIterator[bytes]:
+        """One GET from ``offset``. Waiting for the answer, and then for each chunk of the body,
+        is capped by the timeout whatever the transport (httpx's own timeouts apply only to
+        its network transports)."""
         headers = {"Range": f"bytes={offset}-"} if offset else {}
+        wait = self._total(http_timeout)
+        request = self.http.build_request("GET", url, headers=headers, timeout=http_timeout)
+        with self._download_errors(what, wait):
+            response = await self.http.send(request, stream=True, follow_redirects=True)
+        chunks = response.aiter_bytes()
         try:
-            async with self.http.stream(
-                "GET", url, headers=headers, timeout=http_timeout, follow_redirects=True
-            ) as response:
-                if not 200 <= response.status_code < 300:
+            if not 200 <= response.status_code < 300:
+                with self._download_errors(what, wait):
                     await response.aread()
-                    raise self._download_error(response)
-                skip = offset if response.status_code != 206 else 0
-                length = response.headers.get("content-length")
-                if (
-                    expected_length is not None
-                    and offset == 0
-                    and length is not None
-                    and length.isdigit()
-                    and "content-encoding" not in response.headers
-                    and int(length) != expected_length
-                ):
-                    raise LabelboxError(
-                        f"{what}: expected {expected_length} bytes, the server announces {length}"
-                    )
-                async for chunk in response.aiter_bytes():
-                    if skip:
-                        if len(chunk) <= skip:
-                            skip -= len(chunk)
-                            continue
-                        chunk, skip = chunk[skip:], 0
-                    yield chunk
+                raise self._download_error(response)
+            skip = offset if response.status_code != 206 else 0
+            length = response.headers.get("content-length")
+            if (
+                expected_length is not None
+                and offset == 0
+                and length is not None
+                and length.isdigit()
+                and "content-encoding" not in response.headers
+                and int(length) != expected_length
+            ):
+                raise LabelboxError(
+                    f"{what}: expected {expected_length} bytes, the server announces {length}"
+                )
+            while True:
+                with self._download_errors(what, wait):
+                    try:
+                        chunk = await anext(chunks)
+                    except StopAsyncIteration:
+                        break
+                if skip:
+                    if len(chunk) <= skip:
+                        skip -= len(chunk)
+                        continue
+                    chunk, skip = chunk[skip:], 0
+                yield chunk
+        finally:
+            with anyio.CancelScope(shield=True):
+                close = getattr(chunks, "aclose", None)
+                if close is not None:
+                    await close()
+                await response.aclose()
+
+    @contextlib.contextmanager
+    def _download_errors(self, what: str, wait: float) -> Iterator[None]:
+        """Time-box a step of a download and map its failures to typed errors."""
+        try:
+            with anyio.fail_after(wait):
+                yield
         except httpx.HTTPError as exc:
             raise self._redact_error(_transport_error(exc, what)) from None
+        except builtins.TimeoutError:
+            raise TimeoutError(f"{what} timed out (nothing received for {wait:g}s)") from None
 
     def _download_error(self, response: httpx.Response) -> LabelboxError:
         from aiolabel.errors import ApiLimitError, InternalServerError
