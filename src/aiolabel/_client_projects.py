@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError, field_validator
 
 from aiolabel import _batch_create
 from aiolabel._operations import _builder as builder
@@ -43,12 +43,12 @@ class _ProjectInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str
-    description: str | None = None
+    name: StrictStr
+    description: StrictStr | None = None
     media_type: MediaType
     quality_modes: frozenset[QualityMode] | None = _DEFAULT_QUALITY
-    is_benchmark_enabled: bool | None = None
-    is_consensus_enabled: bool | None = None
+    is_benchmark_enabled: StrictBool | None = None
+    is_consensus_enabled: StrictBool | None = None
 
     @field_validator("name")
     @classmethod

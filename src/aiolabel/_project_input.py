@@ -8,7 +8,7 @@ bad item midway stops the job like an input that raises (see :mod:`aiolabel._con
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from aiolabel.enums import IdType
@@ -90,7 +90,7 @@ def pick_rows(data_rows: object, global_keys: object) -> tuple[RowKind, Any]:
         raise InputError("give data_rows (ids or DataRow objects) or global_keys")
     kind: RowKind = "data_rows" if data_rows is not None else "global_keys"
     value = data_rows if data_rows is not None else global_keys
-    if isinstance(value, str | bytes | bytearray | DataRow) or not isinstance(
+    if isinstance(value, str | bytes | bytearray | DataRow | Mapping) or not isinstance(
         value, Iterable | AsyncIterable
     ):
         raise InputTypeError(f"{kind} must be a list or an (async) iterable of ids")

@@ -296,6 +296,9 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         """
         if not isinstance(query, str):
             raise InputTypeError(f"query must be a str, got {type(query).__name__}")
+        for flag, value in (("experimental", experimental), ("expect_one", expect_one)):
+            if not isinstance(value, bool):
+                raise InputTypeError(f"{flag} must be a bool, got {type(value).__name__}")
         match = _OPERATION_NAME.search(query)
         op = Operation(name=match.group(1) if match else "", document=query)
         return await self._execute_operation(
@@ -464,6 +467,8 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         :class:`PartialFailureError` listing the failed items (see
         :func:`aiolabel._concurrency.run_chunks`).
         """
+        if progress is not None and not callable(progress):
+            raise InputTypeError("progress must be a callable (done, total)")
         if max_concurrency is None:
             limit = self.max_concurrency
         else:

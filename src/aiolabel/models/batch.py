@@ -171,6 +171,9 @@ class Batch(Model):
         Starts :meth:`export`, waits for it (``timeout_seconds``), then streams the result; the
         official SDK removed this method in 7.x.
         """
+        from aiolabel.models.task import _check_timeout
+
+        _check_timeout(timeout_seconds)
         task = await self.export(task_name, params)
         await task.wait_till_done(timeout_seconds=timeout_seconds)
         async for row in task.result():

@@ -214,7 +214,13 @@ class DataRow(Model):
         concurrently. Plain ids need ``client=``. Raises :class:`PartialFailureError` naming
         the ids of failed requests.
         """
+        if isinstance(data_rows, str | bytes | Mapping | DataRow) or not isinstance(
+            data_rows, Iterable
+        ):
+            raise InputTypeError("data_rows must be a list of DataRow objects or ids, or UniqueIds")
         rows = list(data_rows) if not isinstance(data_rows, UniqueIds) else data_rows
+        if client is not None and not isinstance(client, _client_type()):
+            raise InputTypeError(f"client must be an AsyncClient, got {type(client).__name__}")
         if client is None:
             client = next((r.client for r in rows if isinstance(r, DataRow)), None)
         if client is None:
@@ -291,3 +297,9 @@ def _export_params(params: ExportParams | Mapping[str, Any] | None) -> ExportPar
         return ExportParams(**params)
     except ValidationError as exc:
         raise InputError(f"params: {exc}") from exc
+
+
+def _client_type() -> type:
+    from aiolabel.client import AsyncClient
+
+    return AsyncClient

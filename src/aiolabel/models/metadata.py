@@ -136,6 +136,27 @@ def _parse_embedding(value: Any, where: str) -> list[float]:
     return [_parse_number(v, where) for v in value]
 
 
+def _check_dicts(unparsed: object) -> None:
+    """A list (any iterable but a str or a dict) of dicts."""
+    if isinstance(unparsed, str | bytes | Mapping) or not isinstance(unparsed, Iterable):
+        raise InputTypeError("unparsed must be a list of dicts")
+    if isinstance(unparsed, Sequence):
+        for i, raw in enumerate(unparsed):
+            if not isinstance(raw, Mapping):
+                raise InputTypeError(f"unparsed[{i}] must be a dict, got {type(raw).__name__}")
+
+
+def _not_a_dict(row: object) -> bool:
+    raise InputTypeError(f"unparsed items must be dicts, got {type(row).__name__}")
+
+
+class UnknownMetadataName(LabelboxError, KeyError):
+    """No metadata schema has this name. A ``KeyError`` too, as the official SDK raises."""
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class DataRowMetadataOntology:
     """The organisation's metadata schemas, indexed by id and name, and the bulk calls.
 
@@ -208,11 +229,13 @@ class DataRowMetadataOntology:
 
         Raises ``KeyError`` as the official SDK does.
         """
+        if not isinstance(name, str):
+            raise InputTypeError(f"name must be a str, got {type(name).__name__}")
         if name in self.reserved_by_name:
             return self.reserved_by_name[name]
         if name in self.custom_by_name:
             return self.custom_by_name[name]
-        raise KeyError(f"There is no metadata with name '{name}'")
+        raise UnknownMetadataName(f"There is no metadata with name '{name}'")
 
     def _schema_by_name(self, name: str) -> DataRowMetadataSchema | None:
         return self.reserved_by_name_normalized.get(name) or self.custom_by_name_normalized.get(
@@ -230,10 +253,11 @@ class DataRowMetadataOntology:
     ) -> list[DataRowMetadataField]:
         """Wire metadata (``{"schemaId", "value"}``) as fields with names; an enum comes back as
         one field whose value is the chosen option's id, datetimes as ``datetime``."""
-        if isinstance(unparsed, Mapping):
-            raise InputTypeError("unparsed must be a list of dicts")
+        _check_dicts(unparsed)
         parsed: list[DataRowMetadataField] = []
         for raw in unparsed:
+            if not isinstance(raw, Mapping):
+                raise InputTypeError(f"unparsed items must be dicts, got {type(raw).__name__}")
             schema = self.fields_by_id.get(str(raw.get("schemaId")))
             if schema is None:
                 raise InputError(f"Schema Id `{raw.get('schemaId')}` not found in ontology")
@@ -258,8 +282,7 @@ class DataRowMetadataOntology:
 
     def parse_metadata(self, unparsed: Iterable[Mapping[str, Any]]) -> list[DataRowMetadata]:
         """Wire rows (``{"dataRowId", "globalKey", "fields"}``) as :class:`DataRowMetadata`."""
-        if isinstance(unparsed, Mapping):
-            raise InputTypeError("unparsed must be a list of dicts")
+        _check_dicts(unparsed)
         return [
             DataRowMetadata(
                 data_row_id=row.get("dataRowId"),
@@ -267,6 +290,7 @@ class DataRowMetadataOntology:
                 fields=self.parse_metadata_fields(row.get("fields") or []),
             )
             for row in unparsed
+            if isinstance(row, Mapping) or _not_a_dict(row)
         ]
 
     def _resolve(self, field: DataRowMetadataField, where: str) -> list[dict[str, Any]]:
@@ -554,7 +578,7 @@ class DataRowMetadataOntology:
             raise InputTypeError("name must be a str")
         schema = self.custom_by_name_normalized.get(name)
         if schema is None:
-            raise KeyError(f"'{name}' is not a valid custom metadata")
+            raise UnknownMetadataName(f"'{name}' is not a valid custom metadata")
         return schema
 
     def _options(self, schema: DataRowMetadataSchema) -> list[dict[str, Any]]:

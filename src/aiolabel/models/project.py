@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 from pydantic import BaseModel, Field, ValidationError
 
 from aiolabel import _batch_create
+from aiolabel._catalog import check_timeout
 from aiolabel._concurrency import Progress
 from aiolabel._exports import ExportFilters, ExportParams, needs_timezone, project_export_input
 from aiolabel._operations import _builder as builder
@@ -150,6 +151,7 @@ class Project(Model):
                 raise InputError(f"{key}: not a Project field update accepts ({settable})")
             if key == "media_type":
                 value = _media_type(value)
+            _check_field_value(key, spec.type, value)
             if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
                 raise InputError(f"{key}: a datetime needs a time zone")
             data[key] = value
@@ -501,6 +503,7 @@ class Project(Model):
         """
         id_type, keys = check_identifiers(data_rows, "data_rows")
         priority = check_int32_priority(priority)
+        _check_task_options(wait, max_concurrency, timeout_seconds)
         sdk = self._sdk("update_data_row_labeling_priority")
 
         async def start(chunk: list[str]) -> Task:
@@ -575,6 +578,7 @@ class Project(Model):
         """
         id_type, keys = check_identifiers(data_row_ids, "data_row_ids")
         queue_id = check_optional_str(task_queue_id, "task_queue_id")
+        _check_task_options(wait, max_concurrency, timeout_seconds)
         sdk = self._sdk("move_data_rows_to_task_queue")
 
         async def start(chunk: list[str]) -> Task:
@@ -694,3 +698,34 @@ def _bounded_list(source: Any, kind: str, limit: int) -> Any:
                 f"{kind}: at most {limit:,} rows per batch; use create_batches for more"
             )
     return out
+
+
+def _check_task_options(wait: object, max_concurrency: object, timeout_seconds: object) -> None:
+    """The options of a task-starting bulk call, checked before its first request."""
+    if not isinstance(wait, bool):
+        raise InputTypeError("wait must be a bool")
+    if max_concurrency is not None:
+        _positive_int(max_concurrency, "max_concurrency")
+    check_timeout(timeout_seconds)
+
+
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "String": str,
+    "Int": int,
+    "Float": (int, float),
+    "Boolean": bool,
+    "DateTime": datetime,
+}
+
+
+def _check_field_value(key: str, graphql_type: str, value: object) -> None:
+    """A value of the type the field declares (None clears a field); a name is never empty."""
+    wanted = _FIELD_TYPES.get(graphql_type)
+    if value is None or wanted is None:
+        return
+    if isinstance(value, bool) and wanted is not bool:
+        raise InputTypeError(f"{key} must be a {graphql_type}, got bool")
+    if not isinstance(value, wanted):
+        raise InputTypeError(f"{key} must be a {graphql_type}, got {type(value).__name__}")
+    if key == "name" and not str(value).strip():
+        raise InputError("name must not be empty")
