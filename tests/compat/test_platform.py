@@ -69,3 +69,17 @@ def test_created_tasks_relationship_with_order_by(
     oldest_first = [t.uid for t in user.created_tasks(order_by=Task.created_at.asc)]
     assert newest_first == ["t-new", "t-old"]
     assert oldest_first == ["t-old", "t-new"]
+
+
+def test_creator_and_organization_relations(lb_client: labelbox.Client) -> None:
+    user, org = lb_client.get_user(), lb_client.get_organization()
+    dataset = lb_client.create_dataset(name="owned", iam_integration=None)
+    project = lb_client.create_project(name="owned", media_type=labelbox.MediaType.Image)
+    task = dataset.create_data_rows([{"row_data": "https://x/a.jpg", "global_key": "owned-a"}])
+    task.wait_till_done()
+    row = lb_client.get_data_row(task.result[0]["id"])
+    batch = project.create_batch("owned", [row.uid])
+    for owned in (dataset, project, row, task):
+        assert owned.created_by().uid == user.uid
+        assert owned.organization().uid == org.uid
+    assert batch.user().uid == user.uid

@@ -280,24 +280,33 @@ def resolve_org_users(
     return users
 
 
-@task_type.field("createdBy")
-def resolve_task_creator(task: dict[str, Any], info: Info) -> Any:
+def resolve_creator(owned: dict[str, Any], info: Info) -> Any:
+    """``createdBy`` of anything whose shape carries ``_created_by``."""
     row = (
         ctx(info)
-        .conn.execute("SELECT * FROM users WHERE id = ?", (task["_created_by"],))
+        .conn.execute("SELECT * FROM users WHERE id = ?", (owned["_created_by"],))
         .fetchone()
     )
     return None if row is None else user_to_gql(row)
 
 
-@task_type.field("organization")
-def resolve_task_org(task: dict[str, Any], info: Info) -> Any:
+def resolve_owner_organization(owned: dict[str, Any], info: Info) -> Any:
+    """``organization`` of anything whose shape carries ``_org_id``."""
     row = (
         ctx(info)
-        .conn.execute("SELECT * FROM organizations WHERE id = ?", (task["_org_id"],))
+        .conn.execute("SELECT * FROM organizations WHERE id = ?", (owned["_org_id"],))
         .fetchone()
     )
     return org_to_gql(row)
+
+
+def bind_owner_relations(object_type: ObjectType, *, creator_field: str = "createdBy") -> None:
+    """Resolve an object's creator and organisation from its ``_created_by`` / ``_org_id``."""
+    object_type.set_field(creator_field, resolve_creator)
+    object_type.set_field("organization", resolve_owner_organization)
+
+
+bind_owner_relations(task_type)
 
 
 # -- mutations ----------------------------------------------------------------------------------

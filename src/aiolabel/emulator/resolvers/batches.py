@@ -23,7 +23,7 @@ from ariadne import ObjectType, QueryType
 from aiolabel.emulator.context import Context, Info, ctx
 from aiolabel.emulator.errors import BadInput, Conflict, NotAllowed, NotFound
 from aiolabel.emulator.jobs import Job, Outcome, Work, inline_failure
-from aiolabel.emulator.resolvers.base import user_to_gql
+from aiolabel.emulator.resolvers.base import resolve_creator
 from aiolabel.emulator.resolvers.catalog import chunked
 from aiolabel.emulator.resolvers.projects import (
     WORK_CHUNK_ROWS,
@@ -336,15 +336,8 @@ def resolve_batches(
     return {"nodes": nodes, "pageInfo": {"endCursor": end, "hasNextPage": has_next}}
 
 
-@batch_type.field("createdBy")
-@batch_type.field("user")
-def resolve_batch_user(batch: dict[str, Any], info: Info) -> Any:
-    row = (
-        ctx(info)
-        .conn.execute("SELECT * FROM users WHERE id = ?", (batch["_created_by"],))
-        .fetchone()
-    )
-    return None if row is None else user_to_gql(row)
+batch_type.set_field("createdBy", resolve_creator)
+batch_type.set_field("user", resolve_creator)
 
 
 @batch_type.field("project")

@@ -17,7 +17,7 @@ from ariadne import MutationType, ObjectType, QueryType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, Conflict, NotFound
-from aiolabel.emulator.resolvers.base import org_to_gql, user_to_gql
+from aiolabel.emulator.resolvers.base import bind_owner_relations
 from aiolabel.emulator.resolvers.catalog import (
     Column,
     InvalidGlobalKey,
@@ -217,24 +217,7 @@ def resolve_dataset(data_row: dict[str, Any], info: Info) -> Any:
     return None if row is None else dataset_to_gql(row)
 
 
-@data_row_type.field("createdBy")
-def resolve_created_by(data_row: dict[str, Any], info: Info) -> Any:
-    row = (
-        ctx(info)
-        .conn.execute("SELECT * FROM users WHERE id = ?", (data_row["_created_by"],))
-        .fetchone()
-    )
-    return None if row is None else user_to_gql(row)
-
-
-@data_row_type.field("organization")
-def resolve_organization(data_row: dict[str, Any], info: Info) -> Any:
-    row = (
-        ctx(info)
-        .conn.execute("SELECT * FROM organizations WHERE id = ?", (data_row["_org_id"],))
-        .fetchone()
-    )
-    return org_to_gql(row)
+bind_owner_relations(data_row_type)
 
 
 @data_row_type.field("mediaAttributes")

@@ -10,7 +10,7 @@ from ariadne import MutationType, ObjectType, QueryType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
-from aiolabel.emulator.resolvers.base import org_to_gql, user_to_gql
+from aiolabel.emulator.resolvers.base import bind_owner_relations
 from aiolabel.emulator.resolvers.catalog import Column, compile_where, dataset_to_gql
 from aiolabel.emulator.store import now_iso
 
@@ -137,24 +137,7 @@ def resolve_row_count(dataset: dict[str, Any], info: Info) -> int:
     return int(row[0])
 
 
-@dataset_type.field("createdBy")
-def resolve_created_by(dataset: dict[str, Any], info: Info) -> Any:
-    row = (
-        ctx(info)
-        .conn.execute("SELECT * FROM users WHERE id = ?", (dataset["_created_by"],))
-        .fetchone()
-    )
-    return None if row is None else user_to_gql(row)
-
-
-@dataset_type.field("organization")
-def resolve_organization(dataset: dict[str, Any], info: Info) -> Any:
-    row = (
-        ctx(info)
-        .conn.execute("SELECT * FROM organizations WHERE id = ?", (dataset["_org_id"],))
-        .fetchone()
-    )
-    return org_to_gql(row)
+bind_owner_relations(dataset_type)
 
 
 def seed(conn: sqlite3.Connection, org_id: str, user_id: str) -> None:

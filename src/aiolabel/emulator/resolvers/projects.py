@@ -20,7 +20,7 @@ from ariadne import MutationType, ObjectType, QueryType
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
 from aiolabel.emulator.jobs import Job, Outcome, Work
-from aiolabel.emulator.resolvers.base import org_to_gql, user_to_gql
+from aiolabel.emulator.resolvers.base import bind_owner_relations, user_to_gql
 from aiolabel.emulator.resolvers.catalog import (
     chunked,
     global_key_norm,
@@ -561,24 +561,7 @@ def resolve_label_count(project: dict[str, Any], info: Info) -> int:
     return label_count(ctx(info).conn, project["id"])
 
 
-@project_type.field("createdBy")
-def resolve_created_by(project: dict[str, Any], info: Info) -> Any:
-    row = (
-        ctx(info)
-        .conn.execute("SELECT * FROM users WHERE id = ?", (project["_created_by"],))
-        .fetchone()
-    )
-    return None if row is None else user_to_gql(row)
-
-
-@project_type.field("organization")
-def resolve_project_org(project: dict[str, Any], info: Info) -> Any:
-    row = (
-        ctx(info)
-        .conn.execute("SELECT * FROM organizations WHERE id = ?", (project["_org_id"],))
-        .fetchone()
-    )
-    return org_to_gql(row)
+bind_owner_relations(project_type)
 
 
 @project_type.field("members")
