@@ -79,7 +79,7 @@ def test_creator_and_organization_relations(lb_client: labelbox.Client) -> None:
     task.wait_till_done()
     row = lb_client.get_data_row(task.result[0]["id"])
     batch = project.create_batch("owned", [row.uid])
-    for owned in (dataset, project, row, task):
+    for owned in (dataset, project, row):
         assert owned.created_by().uid == user.uid
         assert owned.organization().uid == org.uid
     assert batch.user().uid == user.uid
