@@ -122,7 +122,7 @@ async def _parse_request(
     else:
         try:
             payload = json.loads(request._body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return _malformed("Request body is not valid JSON")
     if not isinstance(payload, dict):
         return _malformed("Request body must be a JSON object")
