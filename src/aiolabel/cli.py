@@ -84,6 +84,9 @@ def serve(
     ] = None,
     task_delay_ms: Annotated[int, typer.Option(help="Time tasks stay IN_PROGRESS.")] = 0,
     seed: Annotated[int | None, typer.Option(help="Seed of the fault decisions.")] = None,
+    rate_limited_rate: Annotated[
+        float, typer.Option(help="Share of requests answered 429 with Retry-After.")
+    ] = 0.0,
     drop_rate: Annotated[float, typer.Option(help="Share of connections dropped.")] = 0.0,
     applied_then_failed_rate: Annotated[
         float, typer.Option(help="Share of requests applied, then answered 502.")
@@ -108,6 +111,7 @@ def serve(
                 latency_ms=latency_ms,
                 error_rate=error_rate,
                 rate_limit=rate_limit,
+                rate_limited_rate=rate_limited_rate,
                 drop_rate=drop_rate,
                 applied_then_failed_rate=applied_then_failed_rate,
             ),
@@ -174,12 +178,15 @@ async def _embedded(db: Path, max_concurrency: int) -> AsyncIterator[AsyncClient
 
 @contextlib.asynccontextmanager
 async def _remote(
-    endpoint: str | None, api_key: str, max_concurrency: int
+    endpoint: str | None, api_key: str, max_concurrency: int, allow_insecure_http: bool = False
 ) -> AsyncIterator[AsyncClient]:
     from aiolabel.client import AsyncClient
 
     async with AsyncClient(
-        api_key=api_key, endpoint=endpoint, max_concurrency=max_concurrency
+        api_key=api_key,
+        endpoint=endpoint,
+        max_concurrency=max_concurrency,
+        allow_insecure_http=allow_insecure_http,
     ) as client:
         yield client
 
@@ -273,6 +280,8 @@ def _summary_table(result: IngestResult) -> Any:
         numbers.add_row("  already batched", f"{s.rows_already_batched:,}", "")
         numbers.add_row("Priorities set", f"{s.priorities_set:,}", "")
     numbers.add_row("Time", f"{s.seconds:,.1f} s", f"{s.rows_per_second:,.0f} rows/s")
+    if s.retries or s.reconciled:
+        numbers.add_row("Retries", f"{s.retries:,}", f"{s.reconciled:,} lost answers reconciled")
     return table, numbers
 
 
@@ -303,6 +312,7 @@ def _open_client(
     err: Console,
     *,
     db_name: str = "emulator.sqlite3",
+    allow_insecure_http: bool = False,
 ) -> contextlib.AbstractAsyncContextManager[AsyncClient]:
     """The client ingest talks through: the embedded emulator (no endpoint and no key
     configured), or the service at ``endpoint``."""
@@ -319,7 +329,7 @@ def _open_client(
             "an endpoint needs an API key: pass --api-key or set LABELBOX_API_KEY",
             param_hint="--api-key",
         )
-    return _remote(endpoint, api_key, max_concurrency)
+    return _remote(endpoint, api_key, max_concurrency, allow_insecure_http)
 
 
 def _fail_usage(err: Console, command: str, text: str) -> typer.Exit:
@@ -469,6 +479,14 @@ def ingest_command(
             show_default=False,
         ),
     ] = None,
+    allow_insecure_http: Annotated[
+        bool,
+        typer.Option(
+            "--allow-insecure-http",
+            help="Send the API key over plain http to a host other than this machine "
+            "(refused otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Ingest a manifest: create or reuse the dataset and project, upload the rows whose
     global key does not exist yet, put every row in its batch, set per-row priorities, and
@@ -494,6 +512,7 @@ def ingest_command(
         endpoint=endpoint,
         api_key=api_key,
         directory=data_directory,
+        allow_insecure_http=allow_insecure_http,
     )
     raise typer.Exit(code)
 
@@ -515,10 +534,11 @@ def _ingest(
     endpoint: str | None,
     api_key: str | None,
     directory: Path | None,
+    allow_insecure_http: bool = False,
 ) -> int:
     import anyio
 
-    from aiolabel.errors import AuthenticationError, AuthorizationError, LabelboxError
+    from aiolabel.errors import AuthenticationError, AuthorizationError, InputError, LabelboxError
     from aiolabel.ingest import IngestError, IngestOptions, ingest
 
     out, err, interactive = _consoles(json_output)
@@ -547,7 +567,9 @@ def _ingest(
 
         if parse_media_type(media_type) is None:
             raise _fail_usage(err, "ingest", f"--media-type {media_type!r} is not a media type")
-    opener = _open_client(endpoint, api_key, directory, max_concurrency, err)
+    opener = _open_client(
+        endpoint, api_key, directory, max_concurrency, err, allow_insecure_http=allow_insecure_http
+    )
 
     async def run() -> IngestResult:
         with _Bars(out, interactive) as bars:
@@ -574,6 +596,9 @@ def _ingest(
         return EXIT_INTERRUPTED
     except (AuthenticationError, AuthorizationError) as exc:
         raise _fail_usage(err, "ingest", f"{exc} (check --api-key and --endpoint)") from None
+    except InputError as exc:  # the endpoint or key refused before anything was sent
+        hint = " (or pass --allow-insecure-http)" if "plain http" in str(exc) else ""
+        raise _fail_usage(err, "ingest", f"{exc}{hint}") from None
     except (LabelboxError, OSError) as exc:
         _say(
             err,

@@ -45,7 +45,7 @@ import contextlib
 import re
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -205,6 +205,11 @@ class IngestSummary:
     rows_per_second: float
     stopped: str | None = None
     """Why the run stopped before the end of the manifest (then rerun it), or None."""
+    retries: int = 0
+    """Requests sent again after a transient failure (timeouts, dropped connections, 5xx,
+    429s), over the whole run."""
+    reconciled: int = 0
+    """Lost answers recovered by a lookup instead of a resend (see the README, Reliability)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -396,6 +401,8 @@ class _Run:
 
     async def run(self) -> IngestSummary:
         started = time.monotonic()
+        stats = self.client.retry_stats
+        retries_before, reconciled_before = stats.retries, stats.reconciled
         await self._targets()
         await self._read_and_upload()
         if not self.options.dry_run:
@@ -432,6 +439,8 @@ class _Run:
             if seconds > 0
             else 0.0,
             stopped=self.stopped,
+            retries=stats.retries - retries_before,
+            reconciled=stats.reconciled - reconciled_before,
         )
 
     # -- dataset and project -----------------------------------------------------------------
@@ -455,23 +464,19 @@ class _Run:
         if self.options.dry_run:
             return
         if self.dataset is None:
-            try:
-                self.dataset = await self.client.create_dataset(
-                    self.dataset_name, iam_integration=None
-                )
-            except LabelboxError:  # applied, but the answer was lost?
-                self.dataset = await self._find_dataset(self.dataset_name)
-                if self.dataset is None:
-                    raise
+            name = self.dataset_name
+            self.dataset = await _create_once(
+                lambda: self.client.create_dataset(name, iam_integration=None),
+                lambda: self._find_dataset(name),
+            )
             self.dataset_created = True
             self.say(f"created dataset {self.dataset_name!r} ({self.dataset.uid})")
         if self.project is None:
-            try:
-                self.project = await self.client.create_project(self.project_name, self.media)
-            except LabelboxError:
-                self.project = await self._find_project(self.project_name)
-                if self.project is None:
-                    raise
+            name, media = self.project_name, self.media
+            self.project = await _create_once(
+                lambda: self.client.create_project(name, media),
+                lambda: self._find_project(name),
+            )
             self.project_created = True
             self.say(f"created project {self.project_name!r} ({self.project.uid})")
 
@@ -1001,6 +1006,32 @@ class _Run:
                 await self._bisect(part, lines, cause)
             except LabelboxError as exc:
                 await self._bisect(part, lines, exc)
+
+
+CREATE_ATTEMPTS = 3
+"""Creations of the dataset (or project) tried when the answers are lost and a lookup by name
+shows the earlier tries were not applied."""
+
+
+async def _create_once(
+    create: Callable[[], Awaitable[_N]], find: Callable[[], Awaitable[_N | None]]
+) -> _N:
+    """Create a dataset or project by name, exactly once.
+
+    The SDK does not resend a creation whose answer was lost (``maybe_applied``): names are not
+    unique, so it cannot tell. Here the name is the identity: look it up, and create again
+    only if the lost creation was not applied.
+    """
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            return await create()
+        except LabelboxError as exc:
+            found = await find()
+            if found is not None:
+                return found
+            if not exc.maybe_applied or attempt == CREATE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 _TRANSIENT = (NetworkError, InternalServerError, ApiLimitError, TimeoutError)

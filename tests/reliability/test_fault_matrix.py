@@ -21,7 +21,6 @@ import pytest
 
 from aiolabel import AsyncClient
 from aiolabel.emulator import Emulator
-from aiolabel.enums import MediaType
 from aiolabel.ingest import IngestOptions, ingest
 from aiolabel.models.dataset import Dataset
 from aiolabel.models.project import Project
@@ -118,11 +117,6 @@ async def run_matrix(tmp_path: Path, n: int, seed: int) -> Outcome:
         fast(client).retry_policy.max_backoff = 0.5
         for task_type in SLOW_TASKS:  # each task is seen IN_PROGRESS by its first two polls
             emu.set_transition(task_type, {"mode": "polls", "n": 2})
-        # The dataset and project exist before the faults start: their creations are never
-        # resent after an ambiguous failure (names are not unique), and the pipeline's lookup
-        # by name does not yet create again when the lost creation turns out not applied.
-        await client.create_dataset("fm", iam_integration=None)
-        await client.create_project("fm", MediaType.Image)
         emu.set_faults(**FAULTS)
         started = time.monotonic()
         result = await ingest(client, manifest, IngestOptions(dataset="fm", project="fm"))
@@ -136,10 +130,15 @@ async def run_matrix(tmp_path: Path, n: int, seed: int) -> Outcome:
         assert s.rows_created + s.rows_already_present == n
         assert s.rows_batched + s.rows_already_batched == n
         assert s.priorities_set == n
+        assert (s.retries, s.reconciled) == (retry["retries"], retry["reconciled"])
+        assert (s.dataset_created, s.project_created) == (True, True)
 
         emu.set_faults(**{k: 0 for k in FAULTS if k != "retry_after_s"})
         assert s.project_id is not None
         assert s.dataset_id is not None
+        with emu.state.store.reading() as conn:  # created once each, whatever was lost
+            for table in ("datasets", "projects"):
+                assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 1
         project = await client.get_project(s.project_id)
         dataset = await client.get_dataset(s.dataset_id)
         await verify(client, project, dataset, n)

@@ -5,6 +5,8 @@ reconcile step found the first attempt (no resend) or not (one resend)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from aiolabel._upsert import UpsertPartialFailure
 from aiolabel.emulator import Emulator
 from aiolabel.enums import MediaType
 from aiolabel.errors import LabelboxError
+from aiolabel.ingest import ingest
 from aiolabel.models.dataset import Dataset
 from aiolabel.models.project import Project
 
@@ -305,3 +308,31 @@ def test_the_policy_table_covers_every_mutation_and_agrees_with_its_declaration(
     for op in ops:
         assert op.name in AMBIGUOUS_FAILURE, op.name
         assert (AMBIGUOUS_FAILURE[op.name].kind == "resend") == op.retry_safe, op.name
+
+
+@pytest.mark.parametrize(
+    ("operation", "fault"),
+    [
+        ("CreateDatasetPyApi", "drop"),
+        ("CreateDatasetPyApi", "applied_then_failed"),
+        ("CreateProjectPyApi", "drop"),
+        ("CreateProjectPyApi", "applied_then_failed"),
+    ],
+)
+async def test_ingest_creates_its_dataset_and_project_exactly_once(
+    emu: Emulator, shot: OneShot, client: AsyncClient, tmp_path: Path, operation: str, fault: str
+) -> None:
+    manifest = tmp_path / "once.ndjson"
+    manifest.write_text(
+        "".join(
+            json.dumps({"row_data": f"https://x.test/{i}.jpg", "global_key": f"o-{i}"}) + "\n"
+            for i in range(5)
+        )
+    )
+    shot.arm(operation, fault)
+    result = await ingest(client, manifest)
+    assert result.ok, result.failures
+    assert (result.summary.dataset_created, result.summary.project_created) == (True, True)
+    assert len(rows_of(emu, "SELECT id FROM datasets WHERE name = 'once'")) == 1
+    assert len(rows_of(emu, "SELECT id FROM projects WHERE name = 'once'")) == 1
+    assert sent(emu, operation) == (2 if fault == "drop" else 1)
