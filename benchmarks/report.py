@@ -529,9 +529,13 @@ def write_chart(path: Path, document: dict[str, Any]) -> None:
         ax.set_xticklabels(names, fontsize=8)
         ax.grid(axis="y", alpha=0.3)
 
+    from matplotlib.ticker import FormatStrFormatter
+
     ax = axes[0][0]
     bars(ax, lambda r: r["wall_s"], timed)
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.yaxis.set_minor_formatter(FormatStrFormatter("%g"))
     ax.set_ylabel("wall time, s (log)")
     ax.set_title("Wall time (lower is better)")
     ax.legend(fontsize=8)
