@@ -425,7 +425,7 @@ def render_markdown(document: dict[str, Any], analysis: str = "") -> str:
         "Each client runs in its own fresh process; client CPU time (user + system, all"
         " threads) and peak RSS (`ru_maxrss`) are that process's alone. Requests are counted by"
         " the emulator (`/_emulator/stats`) during the measured phase. Load: the 1-minute load"
-        " average when the client started, and the machine's CPU use in the 2 s before (the"
+        " average when the client started, and the machine's CPU use just before (the"
         " machine is shared with other work). Ideal = requests /"
         " concurrency x latency (concurrency 1 for the official SDK and for sequential cursor"
         " pages, 16 with threads, max_concurrency for aiolabel); speed-up = the official SDK's"

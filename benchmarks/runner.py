@@ -509,10 +509,12 @@ def wait_for_quiet(threshold: float | None, limit: float = 600.0) -> float:
     ``limit`` seconds of waiting; without a threshold, just the current figure."""
     import psutil
 
+    if threshold is None:
+        return float(psutil.cpu_percent(interval=0.25))
     deadline = time.monotonic() + limit
     while True:
         busy = float(psutil.cpu_percent(interval=2.0))
-        if threshold is None or busy < threshold or time.monotonic() > deadline:
+        if busy < threshold or time.monotonic() > deadline:
             return busy
         log(f"    machine busy ({busy:.0f}% CPU), waiting for it to drop under {threshold:g}%")
         time.sleep(8.0)

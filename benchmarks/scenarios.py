@@ -282,7 +282,7 @@ class Overhead(Scenario):
 
 
 FULL_NOTICE_DELAYS_MS = (700, 1300, 1900, 2600, 3400, 4100, 5300, 6200, 7700)
-QUICK_NOTICE_DELAYS_MS = (600, 1500, 3000)
+QUICK_NOTICE_DELAYS_MS = (500, 1000, 1700)
 
 
 def notice_delays(count: int) -> list[int]:
@@ -402,7 +402,7 @@ SCENARIOS: dict[str, Scenario] = {
             "iterate_data_rows", "iterating N data rows of a dataset", 100_000, 10_000, "rows",
             clients=("official", "aiolabel-httpx", "aiolabel-aiohttp"), sequential=True,
         ),
-        GetDataRow("get_data_row", "N independent get_data_row calls", 1_000, 200, "calls"),
+        GetDataRow("get_data_row", "N independent get_data_row calls", 1_000, 100, "calls"),
         Overhead(
             "overhead", "client overhead at zero latency: N get_user calls", 2_000, 300, "calls",
             zero_latency=True,
