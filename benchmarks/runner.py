@@ -175,43 +175,48 @@ def run_client(
         "profile": None if profile is None else str(profile.resolve()),
     }
     child = Child(spec)
-    first = child.expect(("ready", "unavailable"), READY_TIMEOUT)
-    if first["event"] != "ready":
-        child.kill()
-        record["status"] = "not available" if first["event"] == "unavailable" else "error"
-        record["reason"] = first.get("reason") or first.get("message")
-        return record
-    record["rss_ready_mib"] = first["rss_mib"]
-    wall = cpu_user = cpu_sys = server_cpu = 0.0
-    requests = 0
-    by_operation: dict[str, int] = {}
-    rounds: list[dict[str, Any]] = []
-    extras: list[dict[str, Any]] = []
-    for index in range(scenario.rounds(size, quick=False)):
-        args = scenario.before_round(server, params, index)
-        server.latency(latency)
-        stats_before = server.stats()
-        cpu_before = server.cpu_seconds()
-        child.send({"cmd": "go", "args": args})
-        result = child.expect(("result",), ROUND_TIMEOUT)
-        cpu_after = server.cpu_seconds()
-        stats_after = server.stats()
-        server.latency(0)
-        if result["event"] != "result":
+    try:
+        first = child.expect(("ready", "unavailable"), READY_TIMEOUT)
+        if first["event"] != "ready":
             child.kill()
-            record["status"] = "error"
-            record["reason"] = result.get("message")
+            record["status"] = "not available" if first["event"] == "unavailable" else "error"
+            record["reason"] = first.get("reason") or first.get("message")
             return record
-        wall += result["wall_s"]
-        cpu_user += result["cpu_user_s"]
-        cpu_sys += result["cpu_sys_s"]
-        server_cpu += cpu_after - cpu_before
-        requests += stats_after["requests"] - stats_before["requests"]
-        for key, value in _diff(stats_after["by_operation"], stats_before["by_operation"]).items():
-            by_operation[key] = by_operation.get(key, 0) + value
-        extras.append(result["extra"])
-        after = scenario.after_round(server, params, args, result["extra"])
-        rounds.append({"wall_s": result["wall_s"], **result["extra"], **after})
+        record["rss_ready_mib"] = first["rss_mib"]
+        wall = cpu_user = cpu_sys = server_cpu = 0.0
+        requests = 0
+        by_operation: dict[str, int] = {}
+        rounds: list[dict[str, Any]] = []
+        extras: list[dict[str, Any]] = []
+        for index in range(scenario.rounds(size, quick=False)):
+            args = scenario.before_round(server, params, index)
+            server.latency(latency)
+            stats_before = server.stats()
+            cpu_before = server.cpu_seconds()
+            child.send({"cmd": "go", "args": args})
+            result = child.expect(("result",), ROUND_TIMEOUT)
+            cpu_after = server.cpu_seconds()
+            stats_after = server.stats()
+            server.latency(0)
+            if result["event"] != "result":
+                child.kill()
+                record["status"] = "error"
+                record["reason"] = result.get("message")
+                return record
+            wall += result["wall_s"]
+            cpu_user += result["cpu_user_s"]
+            cpu_sys += result["cpu_sys_s"]
+            server_cpu += cpu_after - cpu_before
+            requests += stats_after["requests"] - stats_before["requests"]
+            sent = _diff(stats_after["by_operation"], stats_before["by_operation"])
+            for key, value in sent.items():
+                by_operation[key] = by_operation.get(key, 0) + value
+            extras.append(result["extra"])
+            after = scenario.after_round(server, params, args, result["extra"])
+            rounds.append({"wall_s": result["wall_s"], **result["extra"], **after})
+    except BaseException:
+        child.kill()
+        raise
     final = child.finish()
     if final["event"] != "final":
         record["status"] = "error"
