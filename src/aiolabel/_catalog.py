@@ -1,12 +1,14 @@
 """Shared pieces of the catalog methods: argument checks, the global-key job poller, where dicts.
 
 Global-key jobs (wire doc §3.7) are not tasks: a job id is polled through its own result query.
-:func:`poll_job` polls on the task poller's schedule (:func:`aiolabel.models.task.poll_delays`,
-0.1 s growing to 3 s with jitter) instead of the official fixed 2 s.
+:func:`poll_job` polls on the task poller's schedule (:func:`aiolabel.models.task.poll_delay`,
+0.1 s growing to the client's ``task_poll_interval`` with jitter) instead of the official fixed
+2 s.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
@@ -27,7 +29,7 @@ from aiolabel.errors import (
     TimeoutError,
 )
 from aiolabel.identifiers import GlobalKeys, Identifiables, UniqueIds
-from aiolabel.models.task import Task, poll_delays
+from aiolabel.models.task import Task, poll_delay
 from aiolabel.pagination import dig
 
 if TYPE_CHECKING:
@@ -127,8 +129,9 @@ async def poll_job(
     ``FAILED`` raises :class:`LabelboxError`, running out of time :class:`TimeoutError` (as the
     official SDK). Asks at once, then backs off like the task poller.
     """
-    deadline = time.monotonic() + timeout_seconds
-    delays = poll_delays()
+    started = time.monotonic()
+    deadline = started + timeout_seconds
+    attempt = 0
     while True:
         data = await client._execute_operation(op, {"jobId": job_id}, sdk_method=sdk_method)
         result = dig(data, (root,))
@@ -143,7 +146,14 @@ async def poll_job(
         left = deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError(f"Timed out waiting for {what} job to complete.")
-        await sleep(min(next(delays), left))
+        delay = poll_delay(
+            attempt,
+            interval=client.task_poll_interval,
+            elapsed=time.monotonic() - started,
+            jitter=random.random(),
+        )
+        attempt += 1
+        await sleep(min(delay, left))
 
 
 def collection_status(results: Iterable[object], errors: list[Any]) -> str:

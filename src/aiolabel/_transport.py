@@ -8,13 +8,17 @@ Downloads of signed URLs take no limiter slot and no rate-limit token (they are 
 a caller may make API calls while consuming a download); the connection pool has headroom for them.
 
 Any httpx transport can be plugged in (``transport=httpx.MockTransport(...)``, an ASGI transport,
-respx). ``transport="aiohttp"`` uses httpx-aiohttp (the ``aiolabel[aiohttp]`` extra).
+respx). ``transport="aiohttp"`` uses httpx-aiohttp (the ``aiolabel[aiohttp]`` extra), ``"httpx"``
+httpx's own. The default (``None``) is ``"aiohttp"`` when httpx-aiohttp is installed, else
+``"httpx"`` (see :func:`default_transport`): on httpx's own pool every request costs several
+times the CPU (encode/httpx#3215).
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import json
 import logging
 import mimetypes
@@ -50,6 +54,7 @@ __all__ = [
     "Transport",
     "TransportOption",
     "UploadContent",
+    "default_transport",
     "encode_variables",
     "experimental_endpoint",
     "python_version_info",
@@ -79,6 +84,16 @@ UPLOAD_BYTES_PER_SECOND = 256 * 1024
 
 _STREAM_CHUNK = 64 * 1024
 _SPOOL_IN_MEMORY = 8 * 1024 * 1024
+
+
+@functools.cache
+def default_transport() -> Literal["httpx", "aiohttp"]:
+    """What ``transport=None`` means: ``"aiohttp"`` when httpx-aiohttp can be imported."""
+    try:
+        import httpx_aiohttp  # noqa: F401
+    except ImportError:
+        return "httpx"
+    return "aiohttp"
 
 
 def python_version_info() -> str:
@@ -302,12 +317,15 @@ class Transport:
         self._closed = False
 
     def __repr__(self) -> str:
-        kind = (
-            self._transport_option
-            if isinstance(self._transport_option, str | None)
-            else type(self._transport_option).__name__
-        )
-        return f"Transport(endpoint={self.endpoint!r}, transport={kind or 'httpx'!r})"
+        return f"Transport(endpoint={self.endpoint!r}, transport={self.kind!r})"
+
+    @property
+    def kind(self) -> str:
+        """``"httpx"``, ``"aiohttp"``, or the class name of a transport given as an object."""
+        option = self._transport_option
+        if option is None:
+            return default_transport()
+        return option if isinstance(option, str) else type(option).__name__
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -327,8 +345,10 @@ class Transport:
             max_keepalive_connections=self._max_connections,
         )
         option = self._transport_option
+        if option is None:
+            option = default_transport()
         transport: httpx.AsyncBaseTransport | None
-        if option is None or option == "httpx":
+        if option == "httpx":
             transport = None
         elif option == "aiohttp":
             try:

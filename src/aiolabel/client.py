@@ -52,7 +52,7 @@ from aiolabel.errors import (
     LabelboxError,
     ResourceNotFoundError,
 )
-from aiolabel.models.task import Task, TaskPoller, refresh_tasks
+from aiolabel.models.task import POLL_INTERVAL, Task, TaskPoller, refresh_tasks
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
 
@@ -159,8 +159,13 @@ class AsyncClient(CatalogMethods, ProjectMethods):
     * ``max_concurrency``: requests in flight at once, across everything this client does; the
       connection pool is sized from it;
     * ``requests_per_minute``: optional client-side rate limit (token bucket);
+    * ``task_poll_interval``: the longest pause between two polls of a task while few tasks are
+      awaited (0.3 s; a wait starts at 0.1 s, and many tasks or a long wait lengthen the pause,
+      see :func:`aiolabel.models.task.poll_cap`);
     * ``transport``: an ``httpx.AsyncBaseTransport`` (tests, ASGI apps; it brings its own pool),
-      ``"httpx"`` (default) or ``"aiohttp"`` (httpx-aiohttp, the ``aiolabel[aiohttp]`` extra);
+      ``"aiohttp"`` (httpx-aiohttp, the ``aiolabel[aiohttp]`` extra) or ``"httpx"`` (httpx's own
+      pool). ``None`` (default) picks ``"aiohttp"`` when httpx-aiohttp is installed, else
+      ``"httpx"`` (``client.transport_kind`` says which);
     * ``allow_insecure_http``: the key is refused over plain ``http://`` to any host but this
       machine (127.0.0.0/8, ::1, localhost, ``*.localhost``) unless this is True. TLS
       certificates are always verified. An emulator key (``lbemu_...``) is never sent to
@@ -181,6 +186,7 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         transport: TransportOption = None,
         retry_deadline: float = 120.0,
         allow_insecure_http: bool = False,
+        task_poll_interval: float = POLL_INTERVAL,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV)
@@ -199,6 +205,9 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         self.app_url = _url("app_url", app_url)
         self.timeout = _number("timeout", timeout, low=0, high=3600)
         self.max_concurrency = _integer("max_concurrency", max_concurrency, low=1, high=10_000)
+        self.task_poll_interval = _number(
+            "task_poll_interval", task_poll_interval, low=0, high=3600
+        )
         if not (transport is None or transport in ("httpx", "aiohttp") or _is_transport(transport)):
             raise InputTypeError(
                 "transport must be an httpx.AsyncBaseTransport, 'httpx' or 'aiohttp'"
@@ -230,7 +239,7 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         self._org_id: str | None = None
         self._id_lock: anyio.Lock | None = None
         self._cancelable_types: list[str] | None = None
-        self._poller = TaskPoller(self._refresh_same_tasks)
+        self._poller = TaskPoller(self._refresh_same_tasks, interval=self.task_poll_interval)
         self._task_ledger = TaskLedger()
 
     def __repr__(self) -> str:
@@ -261,6 +270,11 @@ class AsyncClient(CatalogMethods, ProjectMethods):
     @property
     def closed(self) -> bool:
         return self._transport.closed
+
+    @property
+    def transport_kind(self) -> str:
+        """``"aiohttp"``, ``"httpx"``, or the class name of the transport object given."""
+        return self._transport.kind
 
     @property
     def limiter(self) -> anyio.CapacityLimiter:
@@ -608,7 +622,8 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         """Wait until every task is done; raise :class:`TaskTimeout` naming those that are not.
 
         All waits of a client share one polling loop; each task is refreshed on its own
-        exponential, jittered schedule (0.1 s growing to 3 s), one request per task id per tick.
+        exponential, jittered schedule (0.1 s growing to ``task_poll_interval``, longer with many
+        tasks or a long wait: see :class:`TaskPoller`), one request per task id per tick.
         """
         if isinstance(tasks, Task) or not isinstance(tasks, Iterable):
             raise InputTypeError("tasks must be an iterable of Task")

@@ -103,10 +103,15 @@ def fake_time() -> FakeTime:
 
 @pytest.fixture
 async def make_client(fake_time: FakeTime) -> AsyncIterator[Callable[..., AsyncClient]]:
-    """Build clients on the test endpoint with fake time; they are closed after the test."""
+    """Build clients on the test endpoint with fake time; they are closed after the test.
+
+    The transport is httpx's own unless a test says otherwise: respx mocks that one (the
+    default is the aiohttp-backed transport when httpx-aiohttp is installed).
+    """
     made: list[AsyncClient] = []
 
     def make(**kw: Any) -> AsyncClient:
+        kw.setdefault("transport", "httpx")
         kw.setdefault("api_key", API_KEY)
         kw.setdefault("endpoint", ENDPOINT)
         client = bind_time(AsyncClient(**kw), fake_time)

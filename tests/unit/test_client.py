@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 from unittest import mock
 
@@ -73,7 +74,8 @@ def test_repr_shows_configuration_not_the_key() -> None:
 
 
 async def test_async_with_opens_and_closes_one_shared_client() -> None:
-    async with AsyncClient(api_key="k", endpoint=ENDPOINT, max_concurrency=8) as client:
+    options: dict[str, Any] = {"endpoint": ENDPOINT, "max_concurrency": 8, "transport": "httpx"}
+    async with AsyncClient(api_key="k", **options) as client:
         http = client._transport.http
         assert client._transport.http is http  # shared
         pool = http._transport._pool  # type: ignore[attr-defined]
@@ -84,6 +86,46 @@ async def test_async_with_opens_and_closes_one_shared_client() -> None:
     with pytest.raises(LabelboxError, match="closed"):
         await client.execute("query Q { a }")
     await client.aclose()  # idempotent
+
+
+async def test_the_aiohttp_pool_is_sized_like_httpx_s() -> None:
+    from httpx_aiohttp import AiohttpTransport
+
+    async with AsyncClient(
+        api_key="k", endpoint=ENDPOINT, max_concurrency=8, transport="aiohttp"
+    ) as client:
+        transport = client._transport.http._transport
+        assert isinstance(transport, AiohttpTransport)
+        assert transport.limits.max_connections == 16
+        assert client.transport_kind == "aiohttp"
+
+
+def test_the_default_transport_is_aiohttp_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from httpx_aiohttp import AiohttpTransport
+
+    from aiolabel import _transport
+
+    def built(**kw: Any) -> tuple[str, type]:
+        client = AsyncClient(api_key="k", endpoint=ENDPOINT, **kw)
+        kind, transport = client.transport_kind, type(client._transport._build_http()._transport)
+        assert kind in repr(client._transport)
+        return kind, transport
+
+    _transport.default_transport.cache_clear()
+    try:
+        assert built() == ("aiohttp", AiohttpTransport)
+        assert built(transport="httpx") == ("httpx", httpx.AsyncHTTPTransport)
+        assert built(transport="aiohttp") == ("aiohttp", AiohttpTransport)
+        mock = httpx.MockTransport(lambda r: data({}))
+        assert built(transport=mock) == ("MockTransport", httpx.MockTransport)
+        # without the extra, the default is plain httpx and "aiohttp" is refused up front
+        monkeypatch.setitem(sys.modules, "httpx_aiohttp", None)
+        _transport.default_transport.cache_clear()
+        assert built() == ("httpx", httpx.AsyncHTTPTransport)
+        with pytest.raises(InputError, match=r"aiolabel\[aiohttp\]"):
+            AsyncClient(api_key="k", endpoint=ENDPOINT, transport="aiohttp")
+    finally:
+        _transport.default_transport.cache_clear()
 
 
 async def test_aclose_without_use_and_lazy_open() -> None:

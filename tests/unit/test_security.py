@@ -61,7 +61,10 @@ async def test_the_key_is_nowhere(debug_log: io.StringIO, fake_time: FakeTime) -
         httpx.ConnectError(f"refused {API_KEY}"),
         httpx.ReadTimeout("slow"),
     ]
-    client = bind_time(AsyncClient(api_key=API_KEY, endpoint=ENDPOINT, max_retries=1), fake_time)
+    client = bind_time(
+        AsyncClient(api_key=API_KEY, endpoint=ENDPOINT, max_retries=1, transport="httpx"),
+        fake_time,
+    )
     outputs += [repr(client), str(client), repr(client._transport), repr(client._retry)]
     async with client:
         # a successful call, then every failure kind

@@ -23,7 +23,7 @@ from aiolabel.errors import (
     TaskFailedError,
     TaskTimeout,
 )
-from aiolabel.models.task import poll_delays
+from aiolabel.models.task import POLL_MAX_INTERVAL, poll_cap, poll_delay, poll_delays
 
 from .conftest import ENDPOINT, USER, FakeTime, gql_body, op_name, task_wire
 
@@ -122,11 +122,38 @@ async def test_refresh_updates_in_place_and_the_task_stays_frozen(
 # -- polling ------------------------------------------------------------------------------------
 
 
-def test_poll_schedule_starts_under_a_second_and_is_capped() -> None:
+def test_fixed_cap_schedule_starts_small_and_is_capped() -> None:
     top = poll_delays(random=lambda: 1.0)
     assert [round(next(top), 3) for _ in range(8)] == [0.1, 0.2, 0.4, 0.8, 1.6, 3.0, 3.0, 3.0]
     low = poll_delays(random=lambda: 0.0)
     assert [round(next(low), 3) for _ in range(3)] == [0.05, 0.1, 0.2]
+
+
+def schedule(count: int, **kw: Any) -> list[float]:
+    return [round(poll_delay(n, **kw), 3) for n in range(count)]
+
+
+def test_task_poll_schedule_reaches_its_interval_fast() -> None:
+    assert schedule(6) == [0.1, 0.2, 0.3, 0.3, 0.3, 0.3]
+    assert schedule(3, jitter=0.0) == [0.05, 0.1, 0.15]  # jitter: 50 % to 100 %
+    assert schedule(4, interval=1.0) == [0.1, 0.2, 0.4, 0.8]
+    assert schedule(3, interval=0.05) == [0.05, 0.05, 0.05]  # never above the interval
+    assert schedule(3, interval=60.0)[-1] == 0.4  # a long interval still starts at 0.1 s
+    assert poll_delay(10_000) == pytest.approx(0.3)  # no overflow on long waits
+
+
+def test_task_poll_schedule_stays_in_budget_with_many_tasks_and_long_waits() -> None:
+    # three tasks fit the budget at the interval; more stretch the cap to interval * tasks / 3
+    assert poll_cap(0.3, tasks=3) == pytest.approx(0.3)
+    assert poll_cap(0.3, tasks=40) == pytest.approx(4.0)
+    assert poll_cap(0.05, tasks=6) == pytest.approx(0.1)
+    assert schedule(8, tasks=40) == [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 4.0, 4.0]
+    assert poll_cap(0.3, tasks=10_000) == POLL_MAX_INTERVAL
+    # a long wait stretches it to elapsed / 60 (18 s in: still the interval)
+    assert poll_cap(0.3, elapsed=18.0) == pytest.approx(0.3)
+    assert poll_cap(0.3, elapsed=120.0) == pytest.approx(2.0)
+    assert poll_cap(0.3, elapsed=86_400.0) == POLL_MAX_INTERVAL
+    assert poll_cap(30.0, tasks=10_000, elapsed=86_400.0) == 30.0  # the caller's interval rules
 
 
 async def test_wait_till_done_backs_off(
@@ -138,8 +165,78 @@ async def test_wait_till_done_backs_off(
     task = await client.get_task_by_id("t1")
     assert await task.wait_till_done() is task
     assert task.status == "COMPLETE"
-    assert fake_time.sleeps == pytest.approx([0.1, 0.2, 0.4, 0.8])
+    assert fake_time.sleeps == pytest.approx([0.1, 0.2, 0.3, 0.3])
     assert api.calls["GetUserCreatedTasksPyApi"] == 5
+
+
+async def test_the_poll_interval_is_a_client_option(
+    api: FakeApi, make_client: Any, fake_time: FakeTime
+) -> None:
+    api.task_states("t1", *["IN_PROGRESS"] * 5, "COMPLETE")
+    client = make_client(task_poll_interval=2.0)
+    client._poller.random = lambda: 1.0
+    task = await client.get_task_by_id("t1")
+    await task.wait_till_done()
+    assert fake_time.sleeps == pytest.approx([0.1, 0.2, 0.4, 0.8, 1.6])
+    for bad in (0, -1.0, "1", True, float("nan")):
+        with pytest.raises((InputError, InputTypeError)):
+            make_client(task_poll_interval=bad)
+
+
+def refresh_times(api: FakeApi, fake_time: FakeTime) -> dict[str, list[float]]:
+    """Record the fake time of every task refresh, by task id."""
+    times: dict[str, list[float]] = {}
+    lookup = api.handlers["GetUserCreatedTasksPyApi"]
+
+    def timed(variables: dict[str, Any]) -> Any:
+        times.setdefault(variables["taskId"], []).append(fake_time.now)
+        return lookup(variables)
+
+    api.handlers["GetUserCreatedTasksPyApi"] = timed
+    return times
+
+
+async def test_many_tasks_awaited_at_once_share_a_request_budget(
+    api: FakeApi, make_client: Any, fake_time: FakeTime
+) -> None:
+    ids = [f"t{i}" for i in range(40)]
+    for uid in ids:
+        api.task_states(uid, "IN_PROGRESS")
+    client = make_client()
+    client._poller.random = lambda: 1.0
+    tasks = [await client.get_task_by_id(uid) for uid in ids]
+    times = refresh_times(api, fake_time)
+    start = fake_time.now
+    with pytest.raises(TaskTimeout):
+        await client.wait_for_tasks(tasks, timeout_seconds=60)
+    assert sorted(times) == sorted(ids)
+    # every task ramps up 0.1, 0.2, ... then is polled every 0.3 * 40 / 3 = 4 s, not 0.3 s
+    gaps = [b - a for a, b in zip(times["t0"], times["t0"][1:], strict=False)]
+    assert times["t0"][0] - start == pytest.approx(0.1)
+    assert gaps[:5] == pytest.approx([0.2, 0.4, 0.8, 1.6, 3.2])
+    assert gaps[-3:] == pytest.approx([4.0] * 3)
+    late = [t for ts in times.values() for t in ts if t >= start + 20]
+    assert len(late) <= 10 * 40 + len(ids)  # ~10 polls a second from 20 s to 60 s
+
+
+async def test_a_long_wait_slows_down(api: FakeApi, make_client: Any, fake_time: FakeTime) -> None:
+    api.task_states("t1", "IN_PROGRESS")
+    client = make_client()
+    client._poller.random = lambda: 1.0
+    task = await client.get_task_by_id("t1")
+    times = refresh_times(api, fake_time)
+    start = fake_time.now
+    with pytest.raises(TaskTimeout):
+        await task.wait_till_done(timeout_seconds=600)
+    gaps = {round(a - start): b - a for a, b in zip(times["t1"], times["t1"][1:], strict=False)}
+    assert all(gap == pytest.approx(0.3) for at, gap in gaps.items() if 1 <= at < 18)
+    assert all(
+        gap == pytest.approx(max(0.3, at / 60), rel=0.05)
+        for at, gap in gaps.items()
+        if 30 <= at < 290
+    )
+    assert max(gaps.values()) == pytest.approx(POLL_MAX_INTERVAL)
+    assert len(times["t1"]) < 300  # 0.3 s polls throughout would be 2,000
 
 
 async def test_wait_times_out_loudly(api: FakeApi, make_client: Any, fake_time: FakeTime) -> None:
@@ -225,7 +322,7 @@ async def test_a_new_wait_is_checked_soon_and_old_schedules_keep_their_pace(
 ) -> None:
     api.task_states("old", "IN_PROGRESS")
     api.task_states("new", "IN_PROGRESS", "COMPLETE")
-    client = make_client()
+    client = make_client(task_poll_interval=3.0)  # a slow pace the new wait must not change
     virtual = VirtualTime()
     poller = client._poller
     poller.sleep, poller.clock, poller.random = virtual.sleep, virtual.clock, lambda: 1.0

@@ -3,8 +3,9 @@
 Unlike other models a Task changes: :meth:`Task.refresh` and :meth:`Task.wait_till_done` update
 it in place (it stays frozen against assignment). Waits share one loop per client
 (:class:`TaskPoller`): however many tasks are awaited at once, one loop refreshes them, each
-task on its own schedule growing exponentially with jitter from 0.1 s to 3 s, and tasks due
-together are refreshed in the same tick.
+task on its own schedule growing exponentially with jitter from 0.1 s to ``task_poll_interval``
+(0.3 s; longer when many tasks are awaited or the wait is long, see :func:`poll_cap`), and tasks
+due together are refreshed in the same tick.
 
 Results and errors come as async iterators of ``dict`` in one shape whatever the task type
 (see :meth:`Task.result` and :meth:`Task.errors`), streamed, never materialised.
@@ -49,7 +50,7 @@ from aiolabel.pagination import dig
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
 
-__all__ = ["DataUpsertTask", "Task", "TaskPoller", "poll_delays"]
+__all__ = ["DataUpsertTask", "Task", "TaskPoller", "poll_cap", "poll_delay", "poll_delays"]
 
 logger = logging.getLogger("aiolabel.task")
 
@@ -392,6 +393,19 @@ def _with_message(item: Any) -> dict[str, Any]:
 
 # -- the shared poller ---------------------------------------------------------------------
 
+POLL_INTERVAL = 0.3
+"""The default longest pause between two polls of a task (``AsyncClient(task_poll_interval=)``)
+while few tasks are awaited and the wait is young."""
+POLL_FIRST = 0.1
+"""The first pause of a new wait (or ``task_poll_interval`` if that is shorter)."""
+POLL_FULL_PACE_TASKS = 3
+"""The request budget of many waits: up to this many tasks are polled at ``task_poll_interval``;
+with more, each pause grows in proportion, so the client polls as often as for this many."""
+POLL_SLOWDOWN = 60.0
+"""A long wait slows down: each pause may grow to ``elapsed / POLL_SLOWDOWN`` seconds."""
+POLL_MAX_INTERVAL = 5.0
+"""The budget and slowdown terms stop growing here (``task_poll_interval`` may be longer)."""
+
 
 def poll_delays(
     *,
@@ -400,11 +414,51 @@ def poll_delays(
     cap: float = 3.0,
     random: Callable[[], float] = random.random,
 ) -> Iterator[float]:
-    """The poll intervals: ``min(cap, initial * factor**n)`` with jitter in [50 %, 100 %]."""
+    """Fixed-cap intervals: ``min(cap, initial * factor**n)`` with jitter in [50 %, 100 %]."""
     n = 0
     while True:
-        yield min(cap, initial * factor**n) * (0.5 + 0.5 * random())
+        yield min(cap, initial * factor ** min(n, 64)) * (0.5 + 0.5 * random())
         n += 1
+
+
+def poll_cap(interval: float, tasks: int = 1, elapsed: float = 0.0) -> float:
+    """The longest pause between two polls of one task.
+
+    ``interval`` (0.3 s by default) while at most :data:`POLL_FULL_PACE_TASKS` (3) tasks are
+    awaited and the wait is younger than ``interval * POLL_SLOWDOWN`` seconds (18 s). With more
+    tasks it grows to ``interval * tasks / 3``, so however many tasks are awaited the client
+    polls as often as for three (about 13 polls a second at 0.3 s: jitter averages 75 % of the
+    cap); a long wait grows it to ``elapsed / POLL_SLOWDOWN``, so completion is noticed within
+    ~2 % of the time already waited. Both terms stop at :data:`POLL_MAX_INTERVAL` (5 s; past 50
+    tasks at 0.3 s the rate grows again, at about half of what the official SDK's fixed 2 s per
+    task costs).
+    """
+    shared = interval * tasks / POLL_FULL_PACE_TASKS
+    return max(interval, min(POLL_MAX_INTERVAL, max(shared, elapsed / POLL_SLOWDOWN)))
+
+
+def poll_delay(
+    attempt: int,
+    *,
+    interval: float = POLL_INTERVAL,
+    tasks: int = 1,
+    elapsed: float = 0.0,
+    jitter: float = 1.0,
+) -> float:
+    """The pause before poll ``attempt + 1`` of a task: ``min(POLL_FIRST, interval)`` doubling
+    up to :func:`poll_cap`, times ``0.5 + 0.5 * jitter`` (``jitter`` in [0, 1])."""
+    first = min(POLL_FIRST, interval)
+    grown = first * 2.0 ** min(attempt, 64)
+    return min(poll_cap(interval, tasks, elapsed), grown) * (0.5 + 0.5 * jitter)
+
+
+@dataclass(slots=True)
+class _Schedule:
+    """When a task is next due, how many polls it had, and when its first wait began."""
+
+    due: float
+    attempt: int
+    started: float
 
 
 @dataclass(eq=False)
@@ -419,13 +473,16 @@ class _Waiter:
 class TaskPoller:
     """One polling loop per client, shared by every wait.
 
-    Every task being waited on has its own schedule (:func:`poll_delays`, from the moment its
-    first wait began). The loop sleeps until the earliest task is due (or a waiter's deadline),
-    then refreshes, concurrently under the client's limiter, every task due within a small
-    window, one request per distinct task id however many waiters share it. It wakes the waiters
-    whose tasks are all done and fails those past their deadline with :class:`TaskTimeout`.
-    A new wait interrupts the sleep so its tasks are first checked ``initial`` seconds later.
-    The loop ends when nobody waits.
+    Every task being waited on has its own schedule (:func:`poll_delay`): from the moment its
+    first wait began, pauses of 0.1 s doubling to ``interval`` (0.3 s), so a task finishing
+    early is noticed within a few tenths of a second, then growing with the number of tasks
+    awaited and with the time waited (:func:`poll_cap`), so a large job or a long wait keeps a
+    bounded request rate. The loop sleeps until the earliest task is due (or a waiter's
+    deadline), then refreshes, concurrently under the client's limiter, every task due within a
+    small window, one request per distinct task id however many waiters share it. It wakes the
+    waiters whose tasks are all done and fails those past their deadline with
+    :class:`TaskTimeout`. A new wait interrupts the sleep so its tasks are first checked
+    ``initial`` seconds later. The loop ends when nobody waits.
     """
 
     COALESCE = 0.05
@@ -435,22 +492,34 @@ class TaskPoller:
         self,
         refresh: Callable[[Sequence[Task]], Awaitable[None]],
         *,
-        initial: float = 0.1,
-        factor: float = 2.0,
-        cap: float = 3.0,
+        interval: float = POLL_INTERVAL,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         clock: Callable[[], float] = time.monotonic,
         random: Callable[[], float] = random.random,
     ) -> None:
         self._refresh = refresh
-        self.initial, self.factor, self.cap = initial, factor, cap
+        self.interval = interval
         self.sleep, self.clock, self.random = sleep, clock, random
         self._waiters: set[_Waiter] = set()
-        self._schedule: dict[str, tuple[float, Iterator[float]]] = {}
+        self._schedule: dict[str, _Schedule] = {}
         self._loop: asyncio.Task[None] | None = None
         self._wake: anyio.Event | None = None
         self.ticks = 0
         """Ticks run so far (a tick refreshes every due task once)."""
+
+    @property
+    def initial(self) -> float:
+        """The first pause of a new wait (before jitter)."""
+        return min(POLL_FIRST, self.interval)
+
+    def _delay(self, entry: _Schedule, now: float) -> float:
+        return poll_delay(
+            entry.attempt,
+            interval=self.interval,
+            tasks=len(self._schedule),
+            elapsed=now - entry.started,
+            jitter=self.random(),
+        )
 
     async def wait(self, tasks: Sequence[Task], timeout_seconds: float) -> None:
         timeout = _check_timeout(timeout_seconds)
@@ -461,10 +530,8 @@ class TaskPoller:
         waiter = _Waiter(pending, now + timeout, timeout)
         for task in pending:
             if task.uid not in self._schedule:
-                delays = poll_delays(
-                    initial=self.initial, factor=self.factor, cap=self.cap, random=self.random
-                )
-                self._schedule[task.uid] = (now + next(delays), delays)
+                entry = self._schedule[task.uid] = _Schedule(now, 0, now)
+                entry.due = now + self._delay(entry, now)
         self._waiters.add(waiter)
         if self._wake is not None:
             self._wake.set()
@@ -502,7 +569,7 @@ class TaskPoller:
                 for uid in list(self._schedule):
                     if uid not in wanted:
                         del self._schedule[uid]
-                next_due = min((due for due, _ in self._schedule.values()), default=now)
+                next_due = min((e.due for e in self._schedule.values()), default=now)
                 nearest = min([next_due, *(w.deadline for w in self._waiters)])
                 if nearest > now:
                     await self._nap(nearest - now)
@@ -522,7 +589,7 @@ class TaskPoller:
         for w in waiters:
             for t in w.tasks:
                 entry = self._schedule.get(t.uid)
-                if not t.done and entry is not None and entry[0] <= now + self.COALESCE:
+                if not t.done and entry is not None and entry.due <= now + self.COALESCE:
                     due.setdefault(t.uid, []).append(t)
         failed: dict[str, BaseException] = {}
         if due:
@@ -541,7 +608,8 @@ class TaskPoller:
             for uid in due:
                 entry = self._schedule.get(uid)
                 if entry is not None:
-                    self._schedule[uid] = (now + next(entry[1]), entry[1])
+                    entry.attempt += 1
+                    entry.due = now + self._delay(entry, now)
         for w in waiters:
             errors = [failed[t.uid] for t in w.tasks if t.uid in failed]
             if errors:
