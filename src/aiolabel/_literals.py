@@ -1,34 +1,37 @@
-"""The one function that renders values as GraphQL literal text.
+"""The one module that renders values as GraphQL literal text.
 
 Values travel as variables everywhere except where the real schema's input type name is unknown,
 so a variable cannot be declared: the LPO list of wire §5.5 (``setLabelingParameterOverrides``).
-There, and only there, :func:`graphql_literal` renders the values. Every string is escaped so that
-graphql-core's parser reads back exactly the original text (a hypothesis test proves it).
+There, and only there, :func:`lpo_list` (its one shape, fast) or :func:`graphql_literal` (any
+value) renders the values. Every string is escaped so that graphql-core's parser reads back
+exactly the original text (hypothesis tests prove it).
+
+Strings are escaped as JSON does (``json.dumps(s, ensure_ascii=False)``, in C). Every escape
+JSON writes is a GraphQL escape with the same meaning (``\\"``, ``\\\\``, ``\\b``, ``\\f``,
+``\\n``, ``\\r``, ``\\t``, and ``\\u00XX`` for the other control characters), and every
+character it leaves as is (U+0020 and above but ``"`` and ``\\``) is a GraphQL string character
+(GraphQL spec, October 2021 edition, *String Value*; the June 2018 edition too, for the Basic
+Multilingual Plane). A string holding a lone surrogate has no UTF-8 form and is refused.
 """
 
 from __future__ import annotations
 
 import enum
+import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from aiolabel.errors import InputError, InputTypeError
 
-__all__ = ["EnumLiteral", "graphql_literal", "graphql_string"]
+__all__ = ["EnumLiteral", "graphql_literal", "graphql_string", "lpo_list"]
 
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*\Z")
 _RESERVED_ENUM_NAMES = frozenset({"true", "false", "null"})
-_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\b": "\\b",
-    "\f": "\\f",
-}
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(s, ensure_ascii=False)`` for a str, without building an encoder per call."""
+_LPO_ITEM = "{{dataRowIdentifier: {{id: {}, idType: {}}}, priority: {}}}"
+"""One LPO item; its slots take an escaped string, an enum name and an int."""
 
 
 class EnumLiteral(str):
@@ -44,19 +47,38 @@ class EnumLiteral(str):
         return super().__new__(cls, name)
 
 
-def _escape_char(match: re.Match[str]) -> str:
-    ch = match.group()
-    return _ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
-
-
 def graphql_string(value: str) -> str:
     """A quoted GraphQL string literal whose parsed value is exactly ``value``."""
     if not isinstance(value, str):
         raise InputTypeError(f"expected str, got {type(value).__name__}")
-    for ch in value:
-        if 0xD800 <= ord(ch) <= 0xDFFF:
-            raise InputError("a string holding a lone surrogate cannot be sent as GraphQL text")
-    return '"' + _NEEDS_ESCAPE.sub(_escape_char, value) + '"'  # graphql-literal: escaped
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(
+                "a string holding a lone surrogate cannot be sent as GraphQL text"
+            ) from None
+    return _JSON_STRING(value)  # graphql-literal: escaped
+
+
+def lpo_list(items: Iterable[tuple[str, str, int]]) -> str:
+    """``[{dataRowIdentifier: {id: "…", idType: ID}, priority: N}, …]`` from ``(key,
+    id_type, priority)`` triples: what :func:`graphql_literal` renders for that shape, in a
+    fraction of its time. ``id_type`` must be an enum value name, ``priority`` an int."""
+    names: dict[str, str] = {}
+    parts: list[str] = []
+    for key, id_type, priority in items:
+        name = names.get(id_type)
+        if name is None:
+            name = names[id_type] = str.__str__(EnumLiteral(id_type))
+        if type(priority) is not int:  # bool and int subclasses render differently
+            if isinstance(priority, bool) or not isinstance(priority, int):
+                raise InputTypeError(f"a priority is an int, got {type(priority).__name__}")
+            priority = int(priority)
+        parts.append(
+            _LPO_ITEM.format(graphql_string(key), name, priority)  # graphql-literal: escaped
+        )
+    return "[" + ", ".join(parts) + "]"  # graphql-literal: escaped
 
 
 def graphql_literal(value: object) -> str:

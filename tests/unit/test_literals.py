@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aiolabel import IdType
-from aiolabel._literals import EnumLiteral, graphql_literal, graphql_string
+from aiolabel._literals import EnumLiteral, graphql_literal, graphql_string, lpo_list
 from aiolabel.errors import InputError, InputTypeError
 
 text = st.text(st.characters(exclude_categories=("Cs",)))
@@ -39,9 +39,55 @@ def test_lpo_shaped_lists_round_trip(rows: list[dict[str, Any]]) -> None:
     assert parsed_argument(graphql_literal(rows)) == rows
 
 
+@given(st.lists(st.tuples(text, st.sampled_from(["ID", "GKEY"]), st.integers(-(2**31), 2**31 - 1))))
+def test_the_lpo_fast_path_round_trips_and_matches_the_generic_renderer(
+    items: list[tuple[str, str, int]],
+) -> None:
+    rows = [
+        {"dataRowIdentifier": {"id": key, "idType": EnumLiteral(kind)}, "priority": priority}
+        for key, kind, priority in items
+    ]
+    rendered = lpo_list(items)
+    assert rendered == graphql_literal(rows)
+    assert parsed_argument(rendered) == [
+        {"dataRowIdentifier": {"id": key, "idType": kind}, "priority": priority}
+        for key, kind, priority in items
+    ]
+
+
+def test_the_lpo_fast_path_refuses_what_it_cannot_render() -> None:
+    with pytest.raises(InputTypeError):
+        lpo_list([("k", "ID", True)])
+    with pytest.raises(InputTypeError):
+        lpo_list([("k", "ID", 1.0)])  # type: ignore[list-item]
+    with pytest.raises(InputError):
+        lpo_list([("k", "not-a-name", 1)])
+    with pytest.raises(InputError):
+        lpo_list([("\ud83d\ude00", "ID", 1)])  # a pair of lone surrogates, not an emoji
+    with pytest.raises(InputTypeError):
+        lpo_list([(b"k", "ID", 1)])  # type: ignore[list-item]
+
+    class Rank(enum.IntEnum):
+        TOP = 1
+
+    assert lpo_list([("k", "GKEY", Rank.TOP)]) == (
+        '[{dataRowIdentifier: {id: "k", idType: GKEY}, priority: 1}]'
+    )
+
+
 @pytest.mark.parametrize(
     "value",
-    ['"', "\\", '\\"', "\n\r\t\b\f", "\x00\x01\x1f\x7f", "😀 é \u2028", '"}) { injected }', ""],
+    [
+        '"',
+        "\\",
+        '\\"',
+        "\n\r\t\b\f",
+        "\x00\x01\x1f\x7f\x80\x9f",
+        "😀 é \u2028\u2029 \ufeff",
+        '"}) { injected }',
+        "\\u0041 \\n",
+        "",
+    ],
 )
 def test_hostile_strings_stay_one_string(value: str) -> None:
     literal = graphql_string(value)

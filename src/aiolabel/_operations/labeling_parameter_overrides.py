@@ -2,16 +2,15 @@
 
 ``setLabelingParameterOverrides`` is the one document that carries literal values: the real
 schema's name for the list's input type is unknown, so no variable can be declared for it. The list
-is rendered by :func:`aiolabel._literals.graphql_literal`, the one escaping function, between
+is rendered by :func:`aiolabel._literals.lpo_list`, of the one escaping module, between
 the constants :data:`SET_LABELING_PARAMETER_OVERRIDES_HEAD` and ``…_TAIL``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from aiolabel._literals import EnumLiteral, graphql_literal
+from aiolabel._literals import lpo_list
 from aiolabel._operations import Operation
 from aiolabel._operations._builder import Built
 from aiolabel.errors import InputError, InputTypeError
@@ -56,8 +55,8 @@ def set_labeling_parameter_overrides(
         raise InputTypeError("overrides must be a sequence of (identifier, priority) pairs")
     if not overrides:
         raise InputError("overrides must not be empty")
-    items: list[dict[str, Any]] = []
-    seen: set[Identifiable] = set()
+    items: list[tuple[str, str, int]] = []
+    seen: set[tuple[str, str]] = set()
     for index, pair in enumerate(overrides):
         if not isinstance(pair, tuple) or len(pair) < 2:
             raise InputTypeError(f"overrides[{index}] must be an (identifier, priority) tuple")
@@ -67,23 +66,18 @@ def set_labeling_parameter_overrides(
                 f"overrides[{index}]: the identifier must be a UniqueId or a GlobalKey, "
                 f"got {type(identifier).__name__}"
             )
-        if isinstance(priority, bool) or not isinstance(priority, int):
+        if type(priority) is not int and (
+            isinstance(priority, bool) or not isinstance(priority, int)
+        ):
             raise InputTypeError(f"overrides[{index}]: priority must be an int")
         if not -_INT32 <= priority < _INT32:
             raise InputError(f"overrides[{index}]: priority must fit a signed 32-bit integer")
-        if identifier in seen:
+        item = (identifier.key, identifier.id_type.value, priority)
+        seen.add(item[:2])
+        if len(seen) <= index:
             raise InputError(f"overrides[{index}]: {identifier!r} appears more than once")
-        seen.add(identifier)
-        items.append(
-            {
-                "dataRowIdentifier": {
-                    "id": identifier.key,
-                    "idType": EnumLiteral(identifier.id_type.value),
-                },
-                "priority": priority,
-            }
-        )
-    literal = graphql_literal(items)
+        items.append(item)
+    literal = lpo_list(items)
     head, tail = SET_LABELING_PARAMETER_OVERRIDES_HEAD, SET_LABELING_PARAMETER_OVERRIDES_TAIL
     document = head + literal + tail  # graphql-literal: escaped
     operation = Operation(SET_LABELING_PARAMETER_OVERRIDES_NAME, document, idempotent=True)
