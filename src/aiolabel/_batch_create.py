@@ -381,7 +381,7 @@ async def create_batches(
         first = checked[:peek]
         stream: AsyncIterator[str] = _iterate(checked[peek:])
     else:
-        stream = stream_items(source, kind)
+        stream = stream_items(source, kind, window=MAX_BATCH_ROWS)
         first = []
         async for key in stream:
             first.append(key)

@@ -3,7 +3,8 @@
 Every error is an :class:`InputError` (a bad value) or :class:`InputTypeError` (a bad type) whose
 message starts with the argument's name. Sequences (lists, tuples, ``UniqueIds``) are checked
 whole before the first request; other iterables are checked item by item as they are read, so a
-bad item midway stops the job like an input that raises (see :mod:`aiolabel._concurrency`).
+bad item midway stops the job like an input that raises (see :mod:`aiolabel._concurrency`), and
+for duplicates within each chunk the server takes as a whole, so that memory stays flat.
 """
 
 from __future__ import annotations
@@ -127,14 +128,22 @@ def _no_duplicates(keys: Sequence[str], kind: str) -> None:
 
 
 async def stream_items(
-    source: Iterable[Any] | AsyncIterable[Any], kind: RowKind
+    source: Iterable[Any] | AsyncIterable[Any], kind: RowKind, *, window: int | None = None
 ) -> AsyncIterator[str]:
-    """The keys of any (async) iterable, checked one by one as they are read; a duplicate
-    raises when it is reached (the keys seen so far are kept to notice it)."""
+    """The keys of any (async) iterable, checked one by one as they are read.
+
+    A key repeated within the same ``window`` of consecutive keys (counted from the first: the
+    batch the caller will send them in, which the server refuses as a whole) raises when it is
+    reached; only that window's keys are kept, so memory stays flat however long the input. A
+    repeat in another window is left to the server, which reports it per item. ``window=None``
+    checks (and keeps) every key.
+    """
     seen: set[str] = set()
     index = 0
     if isinstance(source, AsyncIterable):
         async for item in source:
+            if window is not None and index % window == 0:
+                seen = set()
             key = _row_key(item, kind, index)
             if key in seen:
                 raise InputError(f"{kind}[{index}]: {key!r} appears more than once")
@@ -143,6 +152,8 @@ async def stream_items(
             yield key
     else:
         for item in source:
+            if window is not None and index % window == 0:
+                seen = set()
             key = _row_key(item, kind, index)
             if key in seen:
                 raise InputError(f"{kind}[{index}]: {key!r} appears more than once")

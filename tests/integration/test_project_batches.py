@@ -277,6 +277,31 @@ async def test_create_batches_many_from_async_iterable(
     ]
 
 
+async def test_create_batches_checks_a_stream_for_repeats_batch_by_batch(
+    project: Project, rows: list[str], emu: Emulator, small_batches: int
+) -> None:
+    # a row repeated within a batch stops the stream before that batch is sent
+    with pytest.raises(PartialFailureError) as caught:
+        await project.create_batches("dup", iter([*rows[:1_500], rows[1_200]]))
+    error = caught.value
+    assert isinstance(error.input_error, InputError)
+    assert "data_rows[1500]" in str(error.input_error)
+    assert [s.index for s in error.succeeded] == [0]
+    assert error.not_started == [rows[1_000:1_500]]
+    assert stored_batches(emu, project.uid) == [("dup0000", 1_000)]
+    # a row repeated in another batch is left to the server: that batch's task refuses it
+    task = await project.create_batches("rep", iter([*rows[2_000:3_000], rows[2_000]]))
+    await task.wait_till_done()
+    made = await task.result()
+    assert [(b.name, b.size) for b in made] == [("rep0000", 1_000), ("rep0001", 0)]
+    assert made[1].failed_data_row_ids == [rows[2_000]]
+    # a list is checked whole, across batches, before anything is sent
+    before = emu.stats()["requests"]
+    with pytest.raises(InputError, match=r"data_rows\[1000\]"):
+        await project.create_batches("list", [*rows[:1_000], rows[0]])
+    assert emu.stats()["requests"] == before
+
+
 async def test_create_batches_refuses_a_taken_name_before_creating_anything(
     project: Project, rows: list[str], emu: Emulator, small_batches: int
 ) -> None:

@@ -136,6 +136,25 @@ async def test_overrides_stream_with_a_bad_item_midway(
     assert {stored[r] for r in rows[2_000:2_500]} == {None}
 
 
+async def test_overrides_stream_is_checked_for_repeats_request_by_request(
+    project: Project, rows: list[str], emu: Emulator
+) -> None:
+    await project.create_batch("queued", rows[:2_500])
+    # an identifier repeated within one request's 1,000 pairs stops the stream there
+    repeated = [*((UniqueId(r), 3) for r in rows[:1_500]), (UniqueId(rows[1_100]), 4)]
+    with pytest.raises(PartialFailureError) as caught:
+        await project.set_labeling_parameter_overrides(iter(repeated), max_concurrency=1)
+    assert isinstance(caught.value.input_error, InputError)
+    assert "data[1500]" in str(caught.value.input_error)
+    assert [s.index for s in caught.value.succeeded] == [0]
+    # one repeated in a later request is sent again: the later priority stays
+    later = [*((GlobalKey(f"gk-{i}"), 5) for i in range(1_200)), (GlobalKey("gk-7"), 1)]
+    await project.set_labeling_parameter_overrides(iter(later), max_concurrency=1)
+    stored = priorities(emu, project.uid)
+    assert stored[rows[7]] == 1
+    assert {stored[r] for r in rows[:1_200] if r != rows[7]} == {5}
+
+
 @pytest.mark.parametrize(
     ("data", "error", "match"),
     [

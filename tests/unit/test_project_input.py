@@ -125,6 +125,18 @@ async def test_stream_items_sync_and_async() -> None:
         await drain(["c", 2])
 
 
+async def test_stream_items_keeps_only_the_current_window() -> None:
+    async def drain(items: list[str], window: int | None) -> list[str]:
+        return [key async for key in stream_items(iter(items), "global_keys", window=window)]
+
+    # windows of 3 keys from the first: a repeat in another window passes, one within raises
+    assert await drain(["a", "b", "c", "a", "b", "c"], 3) == ["a", "b", "c"] * 2
+    with pytest.raises(InputError, match=r"global_keys\[5\]: 'd'"):
+        await drain(["a", "b", "c", "d", "e", "d"], 3)
+    with pytest.raises(InputError, match=r"global_keys\[3\]"):
+        await drain(["a", "b", "c", "a"], None)
+
+
 def test_check_identifiers() -> None:
     assert check_identifiers(UniqueIds(["a", "b"]), "data_rows") == (IdType.DataRowId, ["a", "b"])
     assert check_identifiers(GlobalKeys(["k"]), "x") == (IdType.GlobalKey, ["k"])

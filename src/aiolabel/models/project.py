@@ -31,7 +31,7 @@ from aiolabel._project_input import (
     check_sequence,
     pick_rows,
 )
-from aiolabel.enums import IdType, MediaType
+from aiolabel.enums import MediaType
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 from aiolabel.identifiers import GlobalKeys, Identifiable, UniqueIds
 from aiolabel.models.base import DateTime, Model
@@ -327,11 +327,13 @@ class Project(Model):
         ``<name_prefix>0001``... (as the server names them), from any number of rows.
 
         ``data_rows`` (ids or DataRow objects) or ``global_keys``: a list, an iterable or an
-        async iterable, read as it is sent. If any of the names is already taken nothing is
-        created (:class:`ResourceConflict`). Batches are created concurrently (at most
-        ``max_concurrency`` at once, default 4, capped by the client's); ``progress(rows_sent,
-        total_or_None)`` is called as each batch is created. Returns one
-        :class:`CreateBatchesTask`: ``await task.wait_till_done()``, then ``await
+        async iterable, read as it is sent. A list is checked whole for repeated rows before
+        the first request; a stream within each batch as it is read (memory stays flat; a row
+        repeated in another batch is reported per item by the batch's task). If any of the
+        names is already taken nothing is created (:class:`ResourceConflict`). Batches are
+        created concurrently (at most ``max_concurrency`` at once, default 4, capped by the
+        client's); ``progress(rows_sent, total_or_None)`` is called as each batch is created.
+        Returns one :class:`CreateBatchesTask`: ``await task.wait_till_done()``, then ``await
         task.result()`` (the batches) and ``await task.errors()``. If some batches could not be
         created, or the input raised midway, :class:`PartialFailureError` says which (see
         :func:`aiolabel._batch_create.create_batches`).
@@ -417,8 +419,11 @@ class Project(Model):
         Any number of pairs (a list, an iterable or an async iterable), sent in requests of at
         most 1,000, several at once (``max_concurrency``, capped by the client's);
         ``progress(pairs_done, total_or_None)`` after each request. A priority is any signed
-        32-bit integer, lower first. Returns True; if some requests failed,
-        :class:`PartialFailureError` lists exactly the pairs not applied (``failed_items``).
+        32-bit integer, lower first. A repeated identifier raises :class:`InputError`: a list is
+        checked whole before the first request, a stream within each request's 1,000 pairs as it
+        is read (memory stays flat; a repeat in a later request sets the priority again). Returns
+        True; if some requests failed, :class:`PartialFailureError` lists exactly the pairs not
+        applied (``failed_items``).
         """
         if isinstance(data, str | bytes) or not isinstance(data, Iterable | AsyncIterable):
             raise InputTypeError("data must be a list or an (async) iterable of pairs")
@@ -663,16 +668,19 @@ def _no_duplicate_identifiers(pairs: Sequence[tuple[Identifiable, int]]) -> None
 async def _checked_overrides(
     source: Iterable[Any] | AsyncIterable[Any],
 ) -> AsyncIterator[tuple[Identifiable, int]]:
-    """Pairs of a stream, checked as they are read (a duplicate raises when reached)."""
-    seen: dict[IdType, set[str]] = {IdType.DataRowId: set(), IdType.GlobalKey: set()}
+    """Pairs of a stream, checked as they are read; an identifier repeated within one request's
+    pairs raises when reached (only that request's identifiers are kept)."""
+    seen: set[Identifiable] = set()
     index = 0
 
     def check(pair: object) -> tuple[Identifiable, int]:
+        nonlocal seen
+        if index % LPO_CHUNK_SIZE == 0:
+            seen = set()
         identifier, priority = check_override(pair, index)
-        keys = seen[identifier.id_type]
-        if identifier.key in keys:
+        if identifier in seen:
             raise InputError(f"data[{index}]: {identifier!r} appears more than once")
-        keys.add(identifier.key)
+        seen.add(identifier)
         return identifier, priority
 
     if isinstance(source, AsyncIterable):
