@@ -9,9 +9,12 @@ How aiolabel runs it:
 
 * every item is checked before it is sent (a list: all of them before the first request; an
   iterable: each as it is read, and a bad one stops the job like a failing iterator);
-* each spec is serialised once, appended to the current descriptor buffer, and the buffer is
+* each spec is serialised once, appended to the current descriptor file, and the file is
   closed when the next spec would pass the byte bound (:class:`DescriptorChunker`): one pass,
   input order kept, deterministic;
+* descriptor files are written to a temporary directory (removed when the call ends), not
+  held in memory, and each is deleted once uploaded: memory stays the same whatever the input
+  size and however many files are in flight;
 * descriptor files are uploaded concurrently through the client's chunk runner;
 * inputs above :data:`ITEMS_PER_TASK` items are split into several upsert tasks (one manifest
   each), submitted while the next task's files upload; the caller gets one
@@ -25,9 +28,10 @@ import json
 import os
 import pathlib
 import re
+import tempfile
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import anyio
 
@@ -69,7 +73,7 @@ ITEMS_PER_TASK = 100_000
 splits larger inputs so each server task (and its manifest) stays bounded, the same bound as
 rows per batch."""
 UPLOAD_CONCURRENCY = 4
-"""Descriptor files uploaded at once by default (each may hold 10 MB in memory)."""
+"""Descriptor files uploaded at once by default."""
 FILE_UPLOAD_CONCURRENCY = 20
 """Local files uploaded at once by default (the official ``FILE_UPLOAD_THREAD_COUNT``)."""
 WINDOW = 256
@@ -287,7 +291,8 @@ def _has_metadata(raw: object) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class DescriptorChunk:
-    """One descriptor file: items ``start .. start+count-1`` of task ``task``."""
+    """One descriptor file: items ``start .. start+count-1`` of task ``task``; its bytes are
+    ``body``, or the file at ``path`` when the chunker spools (``body`` is then empty)."""
 
     index: int
     task: int
@@ -295,6 +300,23 @@ class DescriptorChunk:
     count: int
     body: bytes
     last_in_task: bool
+    path: str | None = None
+
+    def content(self) -> bytes | pathlib.Path:
+        """What to upload: the bytes, or the spooled file."""
+        return self.body if self.path is None else pathlib.Path(self.path)
+
+    def read(self) -> bytes:
+        if self.path is None:
+            return self.body
+        with open(self.path, "rb") as f:
+            return f.read()
+
+    def discard(self) -> None:
+        """Delete the spooled file (once uploaded or given up)."""
+        if self.path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
 
 
 class DescriptorChunker:
@@ -302,17 +324,26 @@ class DescriptorChunker:
 
     ``add`` returns the chunks it closed; ``close`` returns the last one (or None). A spec larger
     than ``max_bytes`` makes a chunk of its own. A chunk never spans two tasks of
-    ``items_per_task`` items.
+    ``items_per_task`` items. With ``spool_dir`` each list is written to a file there as it
+    grows, so neither the chunk being filled nor those in flight are held in memory.
     """
 
     def __init__(
-        self, max_bytes: int = UPSERT_CHUNK_SIZE_BYTES, items_per_task: int = ITEMS_PER_TASK
+        self,
+        max_bytes: int = UPSERT_CHUNK_SIZE_BYTES,
+        items_per_task: int = ITEMS_PER_TASK,
+        *,
+        spool_dir: str | None = None,
     ) -> None:
         if max_bytes < 2 or items_per_task < 1:
             raise InputError("max_bytes must be at least 2 and items_per_task at least 1")
         self.max_bytes = max_bytes
         self.items_per_task = items_per_task
+        self.spool_dir = spool_dir
         self._buf = bytearray(b"[")
+        self._file: BinaryIO | None = None
+        self._size = 1
+        """Bytes of the list being filled, its opening bracket included."""
         self._count = 0
         self._start = 0
         self._task = 0
@@ -324,15 +355,35 @@ class DescriptorChunker:
         """(start, count) of the items held but not yet in a chunk."""
         return self._start, self._count
 
+    def _path(self) -> str:
+        assert self.spool_dir is not None
+        return os.path.join(self.spool_dir, f"descriptor-{self._index:06d}.json")
+
+    def _write(self, data: bytes) -> None:
+        self._size += len(data)
+        if self.spool_dir is None:
+            self._buf += data
+            return
+        if self._file is None:
+            self._file = open(self._path(), "wb")  # noqa: SIM115 - closed by _close/discard
+            self._file.write(b"[")
+        self._file.write(data)
+
     def _close(self, last: bool) -> DescriptorChunk:
-        self._buf += b"]"
-        chunk = DescriptorChunk(
-            self._index, self._task, self._start, self._count, bytes(self._buf), last
-        )
+        path = None
+        if self._file is not None:
+            self._file.write(b"]")
+            self._file.close()
+            self._file, path, body = None, self._path(), b""
+        else:
+            self._buf += b"]"
+            body = bytes(self._buf)
+        chunk = DescriptorChunk(self._index, self._task, self._start, self._count, body, last, path)
         self._index += 1
         self._start += self._count
         self._count = 0
         self._buf = bytearray(b"[")
+        self._size = 1
         if last:
             self._task += 1
             self._in_task = 0
@@ -342,11 +393,11 @@ class DescriptorChunker:
         """Append one spec; return the chunks this closed (none, one, or two when the spec
         both overflowed the buffer and ended a task)."""
         closed: tuple[DescriptorChunk, ...] = ()
-        if self._count and len(self._buf) + len(_SEP) + len(spec) + 1 > self.max_bytes:
+        if self._count and self._size + len(_SEP) + len(spec) + 1 > self.max_bytes:
             closed = (self._close(last=False),)
         if self._count:
-            self._buf += _SEP
-        self._buf += spec
+            self._write(_SEP)
+        self._write(spec)
         self._count += 1
         self._in_task += 1
         if self._in_task >= self.items_per_task:
@@ -355,6 +406,12 @@ class DescriptorChunker:
 
     def close(self) -> DescriptorChunk | None:
         return self._close(last=True) if self._count else None
+
+    def discard(self) -> None:
+        """Close the file of a list left unfinished (a job stopped midway)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 # -- the task handle -----------------------------------------------------------------------------
@@ -603,12 +660,15 @@ class _Upsert:
     async def _upload_chunk(self, batch: list[DescriptorChunk]) -> str:
         [chunk] = batch
         self.sent_any = True
-        url = await self.client._transport.upload(
-            chunk.body,
-            filename="json_import.json",
-            content_type="application/json",
-            sdk_method=self.sdk_method,
-        )
+        try:
+            url = await self.client._transport.upload(
+                chunk.content(),
+                filename="json_import.json",
+                content_type="application/json",
+                sdk_method=self.sdk_method,
+            )
+        finally:
+            chunk.discard()
         self.uploaded += chunk.count
         await _report(self.progress, self.uploaded, self.total)
         return url
@@ -664,6 +724,14 @@ class _Upsert:
             raise InputTypeError(
                 f"items must be a list or an (async) iterable of dicts, got {type(items).__name__}"
             )
+        with tempfile.TemporaryDirectory(prefix="aiolabel-descriptors-") as spool:
+            self.chunker.spool_dir = spool
+            try:
+                return await self._run(items)
+            finally:
+                self.chunker.discard()
+
+    async def _run(self, items: Iterable[Any] | AsyncIterable[Any]) -> DataUpsertTaskGroup:
         source: AsyncIterator[Prepared | bytes]
         if isinstance(items, Sized) and isinstance(items, Iterable):
             checked = await self.check_all(items)

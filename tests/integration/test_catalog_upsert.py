@@ -6,6 +6,7 @@ Each test checks what the server stored, not only what the call returned.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -253,6 +254,42 @@ async def test_an_iterator_raising_midway_stops_cleanly(
     assert not error.failures
     assert stored + unsent == list(range(1_500))
     assert error.task.item_count == len(stored) >= 1_000
+
+
+async def test_descriptor_files_are_spooled_to_disk_and_removed(
+    client: AsyncClient,
+    emu: Emulator,
+    dataset: Dataset,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    on_disk: list[int] = []
+
+    def spools() -> list[Path]:
+        return list(tmp_path.glob("aiolabel-descriptors-*"))
+
+    def progress(done: int, total: int | None) -> None:
+        [spool] = spools()
+        on_disk.append(len(list(spool.iterdir())))
+
+    task = await dataset.create_data_rows(
+        (_item(i) for i in range(2_000)), progress=progress, _max_chunk_bytes=5_000
+    )
+    await task.wait_till_done()
+    assert len(live_rows(emu, dataset.uid)) == 2_000
+    # 2,000 items in ~50 files: only those in flight (4) and being filled exist at once
+    assert len(on_disk) >= 40
+    assert max(on_disk) <= 6
+    assert spools() == []
+
+    def broken() -> Iterator[dict[str, Any]]:
+        yield from (_item(i) for i in range(2_000, 2_300))
+        raise RuntimeError("source broke")
+
+    with pytest.raises(UpsertPartialFailure):
+        await dataset.create_data_rows(broken(), _max_chunk_bytes=5_000)
+    assert spools() == []
 
 
 async def test_create_data_row_waits_and_returns_the_row(

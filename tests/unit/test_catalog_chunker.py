@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 
 import pytest
 from hypothesis import given, settings
@@ -21,12 +23,34 @@ def _specs(sizes: list[int]) -> list[bytes]:
 
 
 def _run(specs: list[bytes], max_bytes: int, per_task: int) -> list[DescriptorChunk]:
+    """The chunks of ``specs``, in memory; the same chunks spooled to files are checked to hold
+    the same bytes (and to hold nothing in memory)."""
     chunker = DescriptorChunker(max_bytes, per_task)
     chunks = [c for s in specs for c in chunker.add(s)]
     last = chunker.close()
     if last is not None:
         chunks.append(last)
     assert chunker.pending == (len(specs), 0)
+    with tempfile.TemporaryDirectory() as spool:
+        spooler = DescriptorChunker(max_bytes, per_task, spool_dir=spool)
+        spooled = [c for s in specs for c in spooler.add(s)]
+        last = spooler.close()
+        if last is not None:
+            spooled.append(last)
+        assert len(os.listdir(spool)) == len(spooled)
+        for memory, file in zip(chunks, spooled, strict=True):
+            assert file.body == b""
+            assert file.path is not None
+            assert file.read() == memory.read() == memory.body
+            assert (file.index, file.task, file.start, file.count, file.last_in_task) == (
+                memory.index,
+                memory.task,
+                memory.start,
+                memory.count,
+                memory.last_in_task,
+            )
+            file.discard()
+        assert os.listdir(spool) == []
     return chunks
 
 
