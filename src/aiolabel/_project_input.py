@@ -128,38 +128,20 @@ def _no_duplicates(keys: Sequence[str], kind: str) -> None:
 
 
 async def stream_items(
-    source: Iterable[Any] | AsyncIterable[Any], kind: RowKind, *, window: int | None = None
+    source: Iterable[Any] | AsyncIterable[Any], kind: RowKind
 ) -> AsyncIterator[str]:
-    """The keys of any (async) iterable, checked one by one as they are read.
-
-    A key repeated within the same ``window`` of consecutive keys (counted from the first: the
-    batch the caller will send them in, which the server refuses as a whole) raises when it is
-    reached; only that window's keys are kept, so memory stays flat however long the input. A
-    repeat in another window is left to the server, which reports it per item. ``window=None``
-    checks (and keeps) every key.
-    """
-    seen: set[str] = set()
+    """The keys of any (async) iterable, checked one by one as they are read (types,
+    emptiness). Repeats are the caller's to find, batch by batch, so that no key needs to be
+    kept (see :class:`aiolabel._batch_create.KeyBatch`)."""
     index = 0
     if isinstance(source, AsyncIterable):
         async for item in source:
-            if window is not None and index % window == 0:
-                seen = set()
-            key = _row_key(item, kind, index)
-            if key in seen:
-                raise InputError(f"{kind}[{index}]: {key!r} appears more than once")
-            seen.add(key)
+            yield _row_key(item, kind, index)
             index += 1
-            yield key
     else:
         for item in source:
-            if window is not None and index % window == 0:
-                seen = set()
-            key = _row_key(item, kind, index)
-            if key in seen:
-                raise InputError(f"{kind}[{index}]: {key!r} appears more than once")
-            seen.add(key)
+            yield _row_key(item, kind, index)
             index += 1
-            yield key
 
 
 def check_identifiers(values: object, argument: str) -> tuple[IdType, list[str]]:

@@ -287,14 +287,21 @@ async def test_create_batches_checks_a_stream_for_repeats_batch_by_batch(
     assert isinstance(error.input_error, InputError)
     assert "data_rows[1500]" in str(error.input_error)
     assert [s.index for s in error.succeeded] == [0]
-    assert error.not_started == [rows[1_000:1_500]]
+    assert error.not_started == [[*rows[1_000:1_500], rows[1_200]]]  # read, not sent
     assert stored_batches(emu, project.uid) == [("dup0000", 1_000)]
-    # a row repeated in another batch is left to the server: that batch's task refuses it
+    # ... and one in the first batch before any request
+    before = emu.stats()["requests"]
+    with pytest.raises(InputError, match=r"data_rows\[999\]"):
+        await project.create_batches("first", iter([*rows[:999], rows[5], *rows[1_000:1_500]]))
+    assert emu.stats()["requests"] == before
+    # a row repeated in another batch is left to the server: the task that adds it second
+    # (whichever runs later) refuses it
     task = await project.create_batches("rep", iter([*rows[2_000:3_000], rows[2_000]]))
     await task.wait_till_done()
     made = await task.result()
-    assert [(b.name, b.size) for b in made] == [("rep0000", 1_000), ("rep0001", 0)]
-    assert made[1].failed_data_row_ids == [rows[2_000]]
+    assert [b.name for b in made] == ["rep0000", "rep0001"]
+    assert sum(b.size for b in made) == 1_000
+    assert [r for b in made for r in b.failed_data_row_ids] == [rows[2_000]]
     # a list is checked whole, across batches, before anything is sent
     before = emu.stats()["requests"]
     with pytest.raises(InputError, match=r"data_rows\[1000\]"):

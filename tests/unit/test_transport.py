@@ -15,7 +15,13 @@ import respx
 
 from aiolabel import MediaType, __version__
 from aiolabel._operations import Operation
-from aiolabel._transport import UPLOAD_FILE_DOCUMENT, experimental_endpoint, split_lines
+from aiolabel._transport import (
+    UPLOAD_FILE_DOCUMENT,
+    RawJSON,
+    encode_variables,
+    experimental_endpoint,
+    split_lines,
+)
 from aiolabel.errors import InputError, InputTypeError, InternalServerError, LabelboxError
 
 from .conftest import API_KEY, ENDPOINT, FakeTime, data, gql_body
@@ -93,6 +99,29 @@ async def test_variables_convert_datetimes_enums_and_tuples(make_client: Any) ->
         "m": "IMAGE",
         "t": [1, 2],
     }
+
+
+def test_raw_json_values_are_spliced_in_as_they_are() -> None:
+    from aiolabel._batch_create import KeyBatch
+
+    keys = ['a"b', "c\\d", "é😀", "\n", "x" * 50, '","', "\x00aiolabel-raw-json-"]
+    batch = KeyBatch(0)
+    for key in keys:
+        batch.add(key)
+    raw = batch.close("global_keys")
+    body = encode_variables(
+        "query Q { a }", {"k": raw, "nested": [{"k": RawJSON(b"[1, 2]")}], "s": "plain"}
+    )
+    assert json.loads(body)["variables"] == {"k": keys, "nested": [{"k": [1, 2]}], "s": "plain"}
+    assert batch.keys() == keys
+    repeated = KeyBatch(10)
+    for key in ("a", "b", "a"):
+        repeated.add(key)
+    with pytest.raises(InputError, match=r"global_keys\[12\]: 'a' appears more than once"):
+        repeated.close("global_keys")
+    assert repeated.keys() == ["a", "b", "a"]  # still readable, to report them unsent
+    with pytest.raises(InputTypeError):
+        RawJSON("[]")  # type: ignore[arg-type]
 
 
 @respx.mock
