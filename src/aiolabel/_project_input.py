@@ -160,6 +160,14 @@ def check_identifiers(values: object, argument: str) -> tuple[IdType, list[str]]
 def check_override(pair: object, index: int, argument: str = "data") -> tuple[Identifiable, int]:
     """One ``(UniqueId | GlobalKey, priority)`` pair (extra tuple elements are ignored, as in the
     official SDK)."""
+    if type(pair) is tuple and len(pair) == 2:  # the usual case, checked without a call
+        identifier, priority = pair
+        if (
+            isinstance(identifier, Identifiable)
+            and type(priority) is int
+            and INT32_MIN <= priority <= INT32_MAX
+        ):
+            return pair
     where = f"{argument}[{index}]"
     if not isinstance(pair, tuple | list) or len(pair) < 2:
         raise InputTypeError(f"{where} must be an (identifier, priority) tuple")

@@ -57,6 +57,7 @@ def set_labeling_parameter_overrides(
         raise InputError("overrides must not be empty")
     items: list[tuple[str, str, int]] = []
     seen: set[tuple[str, str]] = set()
+    kinds: dict[type, str] = {}  # identifier class -> idType name, looked up once per class
     for index, pair in enumerate(overrides):
         if not isinstance(pair, tuple) or len(pair) < 2:
             raise InputTypeError(f"overrides[{index}] must be an (identifier, priority) tuple")
@@ -72,7 +73,10 @@ def set_labeling_parameter_overrides(
             raise InputTypeError(f"overrides[{index}]: priority must be an int")
         if not -_INT32 <= priority < _INT32:
             raise InputError(f"overrides[{index}]: priority must fit a signed 32-bit integer")
-        item = (identifier.key, identifier.id_type.value, priority)
+        kind = kinds.get(type(identifier))
+        if kind is None:
+            kind = kinds[type(identifier)] = identifier.id_type.value
+        item = (identifier.key, kind, priority)
         seen.add(item[:2])
         if len(seen) <= index:
             raise InputError(f"overrides[{index}]: {identifier!r} appears more than once")
