@@ -72,8 +72,10 @@ MAX_BATCH_ROWS = 100_000
 """Rows one batch holds at most (and keys one processing check carries)."""
 MAX_BATCHES_PER_PREFIX = 10_000
 """A 4-digit suffix names at most this many batches."""
-DEFAULT_BATCH_CONCURRENCY = 4
-"""Batches created at once by default: each holds up to 100,000 ids in memory while it is sent."""
+DEFAULT_BATCH_CONCURRENCY = 2
+"""Batches created at once by default. Each holds its keys (~1.5 MB per 100,000) while it is
+sent; the server runs the batches' tasks after the requests that start them, so more at once
+mostly buys request latency."""
 PROCESSING_FIRST_DELAY = 1.0
 """Seconds before the processing check is asked again; doubles up to the cap below."""
 PROCESSING_CAP_DELAY = 30.0

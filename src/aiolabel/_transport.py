@@ -542,10 +542,15 @@ class Transport:
 
         total = self._total(http_timeout)
 
+        if len(body) > _STREAM_CHUNK:
+            # httpx keeps each request in a reference cycle with its response, so a body given
+            # as bytes lives until the garbage collector runs; a stream is released as sent.
+            headers["Content-Length"] = str(len(body))
+
         async def attempt() -> dict[str, Any]:
             response, raw = await self._post(
                 url,
-                content=body,
+                content=_bytes_once(body) if len(body) > _STREAM_CHUNK else body,
                 headers=headers,
                 http_timeout=http_timeout,
                 what=what,

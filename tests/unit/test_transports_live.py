@@ -190,6 +190,29 @@ async def test_graphql_post(live: tuple[str, State], client_for: Any, transport:
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_a_large_graphql_body_is_streamed_with_its_length(
+    live: tuple[str, State], client_for: Any, transport: str
+) -> None:
+    from aiolabel._batch_create import KeyBatch
+
+    _, state = live
+    keys = [f"key-{i:06d}-é" for i in range(20_000)]  # ~300 kB of variables
+    batch = KeyBatch(0)
+    for key in keys:
+        batch.add(key)
+    async with client_for(transport) as client:
+        out = await client._execute_operation(
+            Operation("EchoPyApi", "query EchoPyApi($k: [String!]) { echo }"),
+            {"k": batch.close("global_keys"), "plain": keys[:2]},
+            sdk_method="Client:echo",
+        )
+    assert out["echo"] == {"k": keys, "plain": keys[:2]}
+    seen = state.requests[-1]
+    assert int(seen["headers"]["content-length"]) > 300_000
+    assert "transfer-encoding" not in seen["headers"]
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_error_mapping_and_retries(
     live: tuple[str, State], client_for: Any, transport: str, fake_time: FakeTime
 ) -> None:

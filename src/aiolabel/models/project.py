@@ -331,7 +331,7 @@ class Project(Model):
         the first request; a stream within each batch as it is read (memory stays flat; a row
         repeated in another batch is reported per item by the batch's task). If any of the
         names is already taken nothing is created (:class:`ResourceConflict`). Batches are
-        created concurrently (at most ``max_concurrency`` at once, default 4, capped by the
+        created concurrently (at most ``max_concurrency`` at once, default 2, capped by the
         client's); ``progress(rows_sent, total_or_None)`` is called as each batch is created.
         Returns one :class:`CreateBatchesTask`: ``await task.wait_till_done()``, then ``await
         task.result()`` (the batches) and ``await task.errors()``. If some batches could not be
