@@ -85,6 +85,9 @@ class IdFactory:
         return "c" + stamp + self._b36(count, 4) + rand
 
 
+PAGE_SIZE = 16_384
+
+
 class Store:
     """The emulator's state: a SQLite database (a file, or in memory)."""
 
@@ -95,6 +98,9 @@ class Store:
         self._savepoints = 0
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
+        # before anything is written (a no-op for an existing file): bulk writes and the
+        # queue-order index touch far fewer pages than with the default 4 KiB
+        self._conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
         if path != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -177,6 +183,10 @@ class Store:
         )
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
-    """Compact JSON for stored payloads."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON for stored payloads (``json.dumps`` with these settings, without building
+    an encoder per call)."""
+    return _ENCODER.encode(value)
