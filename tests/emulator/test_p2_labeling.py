@@ -209,3 +209,77 @@ async def test_move_rows_to_a_queue_and_to_done(emu: Emulator, gql: Gql) -> None
     assert error["extensions"]["code"] == "RESOURCE_NOT_FOUND"
     queue = [r["data_row_id"] for r in emu.control("labeling_queue", project_id=project_id)]
     assert queue == ids[3:]
+
+
+DELETE_ROWS = (
+    "mutation deleteDataRowsPyApi($dataRowIds: [ID!]!){deleteDataRows("
+    "where: {dataRowIds: $dataRowIds}){id}}"
+)
+
+
+def _override(key: str, priority: int, kind: str = "ID", **extra: int) -> dict[str, object]:
+    return {"dataRowIdentifier": {"id": key, "idType": kind}, "priority": priority, **extra}
+
+
+async def test_a_row_named_twice_takes_the_later_values(emu: Emulator, gql: Gql) -> None:
+    project_id = await new_project(gql)
+    ids = rows(emu, 3, global_key_prefix="t-")
+    await create_batch(gql, project_id, "b", ids)
+    data = [
+        _override(ids[0], 1, numberOfLabels=3),
+        _override("T-0", 2, "GKEY"),  # the same row by its key (keys match case-insensitively)
+        _override(ids[1], 4),
+        _override(ids[1], 3, numberOfLabels=2),
+        _override(ids[1], 6),
+    ]
+    await gql.data(SET_BY_VARIABLE, {"projectId": project_id, "data": data})
+    overrides = await lpos(gql, project_id)
+    assert {o["dataRow"]["id"]: (o["priority"], o["numberOfLabels"]) for o in overrides} == {
+        ids[0]: (2, 3),
+        ids[1]: (6, 2),
+        ids[2]: (5, 1),
+    }
+
+
+async def test_a_deleted_row_refuses_the_whole_list(emu: Emulator, gql: Gql) -> None:
+    project_id = await new_project(gql)
+    ids = rows(emu, 3)
+    await create_batch(gql, project_id, "b", ids)
+    await gql.data(DELETE_ROWS, {"dataRowIds": [ids[2]]})
+    before = await priorities(gql, project_id)
+    document = lpo_document([(ids[0], "ID", 1), (ids[2], "ID", 3), (ids[1], "ID", 2)])
+    error = error_of(await gql(document, {"projectId": project_id}))
+    assert status_of(error) == 400
+    assert error["message"] == f"Data rows not found: {ids[2]}"
+    assert await priorities(gql, project_id) == before
+
+
+async def test_the_first_reason_of_a_refusal_is_reported(emu: Emulator, gql: Gql) -> None:
+    project_id = await new_project(gql)
+    ids = rows(emu, 2)
+    outside = rows(emu, 1)
+    await create_batch(gql, project_id, "b", ids)
+    cases = [
+        ([_override(ids[0], 1, numberOfLabels=-2), _override("nope", 1)], "not found: nope"),
+        ([_override(outside[0], 1), _override("nope", 1)], "not found: nope"),
+        ([_override(ids[0], 1, numberOfLabels=-2), _override(outside[0], 1)], "not in this"),
+        ([_override(ids[0], 1), _override(ids[1], 1, numberOfLabels=-2)], ">= 1"),
+        ([_override(ids[0], 1), _override(ids[0], 2, numberOfLabels=-2)], ">= 1"),
+    ]
+    for data, reason in cases:
+        body = await gql(SET_BY_VARIABLE, {"projectId": project_id, "data": data})
+        assert reason in error_of(body)["message"], (data, body)
+    assert set((await priorities(gql, project_id)).values()) == {5}
+
+
+async def test_keys_holding_a_nul_are_matched_exactly(emu: Emulator, gql: Gql) -> None:
+    project_id = await new_project(gql)
+    ids = rows(emu, 2, global_key_prefix="n\x00")
+    await create_batch(gql, project_id, "b", ids)
+    data = [_override("N\x000", 3, "GKEY"), _override(ids[1], 4)]
+    await gql.data(SET_BY_VARIABLE, {"projectId": project_id, "data": data})
+    assert await priorities(gql, project_id) == {ids[0]: 3, ids[1]: 4}
+    cut = [_override(ids[0] + "\x00x", 1), _override("n\x000\x00", 1, "GKEY")]
+    body = await gql(SET_BY_VARIABLE, {"projectId": project_id, "data": cut})
+    assert error_of(body)["message"] == f"Data rows not found: {ids[0]}\x00x, n\x000\x00"
+    assert await priorities(gql, project_id) == {ids[0]: 3, ids[1]: 4}

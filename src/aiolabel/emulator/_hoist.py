@@ -1,131 +1,210 @@
-"""Hoisting of large literal lists into variables, before parsing.
+"""Hoisting of the LPO literal list out of the document text, read and coerced at C speed.
 
-The official SDK pastes ``set_labeling_parameter_overrides`` lists of up to 1,000 items into the
-document text. graphql-core's lexer is pure Python, so parsing such a document costs a quarter of
-a second, and every such document is new. Here the list literal is read with a regex tokenizer
-(C speed), replaced by a variable, and the remaining text, which repeats from call to call, goes
-through the ordinary cached parse and validation. Anything unexpected (block strings, variables
-inside the list, escapes JSON does not know) leaves the document untouched, so the slow path still
-gives the exact GraphQL answer.
+The official SDK (and aiolabel) paste ``setLabelingParameterOverrides`` lists of up to 1,000
+items into the document text. graphql-core's lexer and its input coercion are pure Python, so a
+pasted 1,000-item list costs tens of milliseconds to parse, validate and coerce, and every such
+document is new. Here the list is turned into JSON text by plain replacements (strings masked
+while the rest is rewritten), read by ``json.loads`` and checked against the input type by a
+dedicated coercer; the list is replaced by a variable, and the remaining text, which repeats from
+call to call, goes through the ordinary cached parse and validation. The coerced value is handed
+to execution as that variable's value.
+
+Only what is certainly valid, and certainly read as graphql-core reads it, is hoisted: anything
+unusual (comments, block strings, variables, floats, escapes of surrogates, duplicate fields, a
+string where an enum belongs, a value out of range...) leaves the document untouched, so the slow
+path gives the exact GraphQL answer, errors included.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
-HOISTABLE: dict[str, tuple[str, str, str]] = {
+HOISTED_NAME = "aiolabelHoisted0"
+
+MIN_CHARS = 4_096
+"""Shorter documents are cheap to parse as they are."""
+
+HOISTABLE = {
     "SetLabelingParameterOverridesPyApi": (
         "setLabelingParameterOverrides",
         "dataWithDataRowIdentifiers",
         "[LabelingParameterOverrideInput!]",
     ),
 }
-"""operation name → (field, argument, the argument's input type): literal lists to hoist."""
+"""operation name → (field, argument, the argument's input type): the one list hoisted."""
 
-MIN_CHARS = 4_096
-"""Shorter documents are cheap to parse as they are."""
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_ID_TYPES = frozenset({"ID", "GKEY"})
+"""``IdType``'s values (coerced, each is its name)."""
 
-HOISTED_NAME = "aiolabelHoisted0"
-
-_TOKEN = re.compile(
-    r"""(?P<skip>[\s,\ufeff]+|\#[^\n\r]*)
-      |(?P<punct>[\[\]{}:])
-      |(?P<string>"(?:[^"\\\n\r]|\\.)*")
-      |(?P<number>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?(?![_0-9A-Za-z.]))
-      |(?P<name>[_A-Za-z][_0-9A-Za-z]*)""",
-    re.VERBOSE,
-)
+_IGNORED = "[\t \n\r,\ufeff]"
+"""GraphQL's ignored characters, comments aside (``\\s`` would take more)."""
 _START = {
-    name: re.compile(rf"\b{field}\s*\(\s*{argument}\s*:\s*\[")
+    name: re.compile(rf"\b{field}{_IGNORED}*\({_IGNORED}*{argument}{_IGNORED}*:{_IGNORED}*\[")
     for name, (field, argument, _type) in HOISTABLE.items()
 }
 _OPERATION = re.compile(r"^\s*mutation\s+([_A-Za-z][_0-9A-Za-z]*)\s*")
+_STRING = re.compile(r'("[^"\\\n\r]*(?:\\.[^"\\\n\r]*)*")')
+"""A string literal (captured, so ``split`` keeps it); block strings are caught afterwards."""
+_SKELETON_CHARS = re.compile("[\\]\\[{}:,\t \n\r\ufeff\x00_0-9A-Za-z-]*")
+"""All a list may hold outside its strings to be hoisted (no comments, variables, floats...)."""
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPES = re.compile(r"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]")
+"""graphql-core refuses lone surrogates, which JSON accepts."""
 
 
 class _Bail(Exception):
     pass
 
 
-def _read_value(text: str, pos: int) -> tuple[Any, int]:
-    """One GraphQL input value at ``pos`` (after any ignored tokens); returns it and the end."""
-    kind, token, pos = _next(text, pos)
-    if kind == "punct":
-        if token == "[":
-            items: list[Any] = []
-            while True:
-                kind, token, after = _next(text, pos)
-                if (kind, token) == ("punct", "]"):
-                    return items, after
-                value, pos = _read_value(text, pos)
-                items.append(value)
-        if token == "{":
-            fields: dict[str, Any] = {}
-            while True:
-                kind, token, pos = _next(text, pos)
-                if (kind, token) == ("punct", "}"):
-                    return fields, pos
-                if kind != "name" or token in fields:
-                    raise _Bail
-                colon_kind, colon, pos = _next(text, pos)
-                if (colon_kind, colon) != ("punct", ":"):
-                    raise _Bail
-                fields[token], pos = _read_value(text, pos)
-        raise _Bail
-    if kind == "string":
-        try:
-            return json.loads(token), pos
-        except ValueError:
-            raise _Bail from None
-    if kind == "number":
-        return (float(token) if any(c in token for c in ".eE") else int(token)), pos
-    if kind == "name":
-        return {"true": True, "false": False, "null": None}.get(token, token), pos
-    raise _Bail
+def _constant(name: str) -> Any:
+    raise _Bail  # NaN / Infinity: JSON reads them, GraphQL does not
 
 
-def _next(text: str, pos: int) -> tuple[str, str, int]:
-    while True:
-        match = _TOKEN.match(text, pos)
-        if match is None:
-            raise _Bail
-        kind = match.lastgroup
-        assert kind is not None
-        if kind != "skip":
-            if kind == "string" and text.startswith('"""', match.start()):
-                raise _Bail
-            return kind, match.group(), match.end()
-        pos = match.end()
+def _coerce_overrides(value: Any, fields: int) -> list[dict[str, Any]] | None:
+    """``value`` if it is a ``[LabelingParameterOverrideInput!]`` as graphql-core coerces one,
+    else ``None``. JSON gives the same dicts (the enum's values are its names).
 
-
-def hoist(query: str, variables: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None]:
-    """The query with one large literal list made a variable, and the variables with its value.
-
-    Returns the inputs unchanged when there is nothing to hoist or anything looks unusual.
+    ``fields`` is the number of object fields the literal wrote: JSON keeps only the last of
+    repeated ones, which GraphQL refuses.
     """
-    if len(query) < MIN_CHARS or (variables is not None and HOISTED_NAME in variables):
-        return query, variables
+    if type(value) is not list:
+        return None
+    seen = 0
+    for item in value:
+        if type(item) is not dict:
+            return None
+        identifier = item.get("dataRowIdentifier")
+        priority = item.get("priority")
+        if type(identifier) is not dict or len(identifier) != 2:
+            return None
+        if type(priority) is not int or not _INT_MIN <= priority <= _INT_MAX:
+            return None
+        kind = identifier.get("idType")
+        if type(identifier.get("id")) is not str or type(kind) is not str or kind not in _ID_TYPES:
+            return None
+        size = len(item)
+        if size == 3:
+            labels = item.get("numberOfLabels", False)
+            if labels is not None and (
+                type(labels) is not int or not _INT_MIN <= labels <= _INT_MAX
+            ):
+                return None
+        elif size != 2:
+            return None
+        seen += size + 2
+    return value if seen == fields else None
+
+
+_OVERRIDE_KEYS = ("dataRowIdentifier", "id", "idType", "priority", "numberOfLabels")
+_QUOTES = [
+    (f"{before}{key}:", f'{before}"{key}":') for key in _OVERRIDE_KEYS for before in "{,"
+] + [
+    (f'"idType":{kind}{after}', f'"idType":"{kind}"{after}') for kind in _ID_TYPES for after in ",}"
+]
+"""Field names and enum values made JSON, each only where it is a whole token (between
+delimiters); any other name stays bare and JSON refuses it."""
+_TIDY = ((":,", ":"), ("{,", "{"), ("[,", "["), (",}", "}"), (",]", "]"), (",:", ":"))
+_TO_COMMAS = str.maketrans(dict.fromkeys("\t \n\r\ufeff", ","))
+
+
+def _read_overrides(text: str, start: int) -> tuple[Any, int] | None:
+    """The coerced LPO list at ``text[start] == "["`` and the offset after its ``]``, or ``None``
+    when the list is unusual or does not fit ``[LabelingParameterOverrideInput!]``.
+
+    Strings are cut out (``\x00`` marks each), the rest is made JSON by plain replacements,
+    the strings go back verbatim (GraphQL's string escapes are JSON's) and ``json.loads``
+    reads it all.
+    """
+    rest = text[start:]
+    if "\x00" in rest:
+        return None
+    parts = _STRING.split(rest)
+    skeleton = "\x00".join(parts[0::2])
+    close = skeleton.find(")")
+    end = skeleton.rfind("]", 0, close) if close > 0 else -1
+    if end < 0:
+        return None
+    body = skeleton[: end + 1]
+    strings = body.count("\x00")
+    if "\x00\x00" in body or not _SKELETON_CHARS.fullmatch(body):
+        return None
+    list_end = sum(map(len, parts[: 2 * strings])) + end - body.rfind("\x00") + start
+    literals = parts[1 : 2 * strings : 2]
+    if not text.isascii() and _SURROGATES.search(text, start, list_end):
+        return None
+    if "\\u" in rest and _SURROGATE_ESCAPES.search(text, start, list_end):
+        return None
+    body = body.translate(_TO_COMMAS)
+    while ",," in body:
+        body = body.replace(",,", ",")
+    for old, new in _TIDY:
+        body = body.replace(old, new)
+    for old, new in _QUOTES:
+        body = body.replace(old, new)
+    body = body.replace("}{", "},{")
+    if body.count('"id":\x00') != strings:  # a string literal where no string belongs
+        return None
+    pieces = body.split("\x00")
+    joined: list[str] = [""] * (2 * len(pieces) - 1)
+    joined[0::2] = pieces
+    joined[1::2] = literals
+    try:
+        value = json.loads("".join(joined), strict=False, parse_constant=_constant)
+    except (ValueError, RecursionError, _Bail):
+        return None
+    coerced = _coerce_overrides(value, body.count('":'))
+    if coerced is None:
+        return None
+    return coerced, list_end
+
+
+@dataclass(frozen=True)
+class Hoisted:
+    """A document whose literal list became the variable ``HOISTED_NAME``."""
+
+    query: str
+    value: Any
+    """The list, coerced to the variable's type: execution takes it as it is."""
+
+
+def hoistable(query: str) -> bool:
+    """Whether ``query`` may have a list to hoist (a cheap test before ``hoist``)."""
+    if len(query) < MIN_CHARS:
+        return False
     operation = _OPERATION.match(query)
-    if operation is None or operation.group(1) not in HOISTABLE:
-        return query, variables
+    return operation is not None and operation.group(1) in HOISTABLE
+
+
+def hoist(query: str, variables: dict[str, Any] | None) -> Hoisted | None:
+    """The query with its literal list made a variable, with the list's coerced value; ``None``
+    when there is nothing to hoist or anything looks unusual."""
+    if not hoistable(query) or HOISTED_NAME in query:
+        return None
+    if variables is not None and HOISTED_NAME in variables:
+        return None
+    operation = _OPERATION.match(query)
+    assert operation is not None
     name = operation.group(1)
     found = _START[name].search(query, operation.end())
-    if found is not None:
-        list_start = found.end() - 1
-        try:
-            value, list_end = _read_value(query, list_start)
-        except _Bail:
-            return query, variables
-        type_name = HOISTABLE[name][2]
-        declaration = f"${HOISTED_NAME}: {type_name}"
-        head = query[: operation.end()]
-        if query.startswith("(", operation.end()):
-            head += "(" + declaration + ", "
-            middle = query[operation.end() + 1 : list_start]
-        else:
-            head += "(" + declaration + ")"
-            middle = query[operation.end() : list_start]
-        rewritten = head + middle + "$" + HOISTED_NAME + query[list_end:]
-        return rewritten, {**(variables or {}), HOISTED_NAME: value}
-    return query, variables
+    if found is None:
+        return None
+    list_start = found.end() - 1
+    head = query[:list_start]
+    if '"' in head or "#" in head:  # strings or comments before the list: let the parser read it
+        return None
+    read = _read_overrides(query, list_start)
+    if read is None:
+        return None
+    value, list_end = read
+    declaration = f"${HOISTED_NAME}: {HOISTABLE[name][2]}"
+    if query.startswith("(", operation.end()):
+        head = query[: operation.end()] + "(" + declaration + ", "
+        middle = query[operation.end() + 1 : list_start]
+    else:
+        head = query[: operation.end()] + "(" + declaration + ")"
+        middle = query[operation.end() : list_start]
+    return Hoisted(head + middle + "$" + HOISTED_NAME + query[list_end:], value)

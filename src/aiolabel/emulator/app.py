@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from aiolabel.emulator._hoist import hoist
+from aiolabel.emulator._hoist import hoistable
 from aiolabel.emulator.context import Context
 from aiolabel.emulator.errors import Malformed
 from aiolabel.emulator.executor import Prepared
@@ -140,8 +140,13 @@ def make_graphql_endpoint(state: EmulatorState, endpoint: str) -> Any:
         parsed = await _parse_request(state, request)
         prepared: Prepared | None = None
         if isinstance(parsed, tuple):
-            parsed = hoist(*parsed)
-            prepared = state.executor.prepare(parsed[0])
+            if hoistable(parsed[0]):  # a pasted LPO list: read off the event loop
+                prepared, variables = await anyio.to_thread.run_sync(
+                    state.executor.prepare_request, *parsed
+                )
+                parsed = (parsed[0], variables)
+            else:
+                prepared = state.executor.prepare(parsed[0])
         operation = prepared.operation_name if prepared else None
         state.count(f"{endpoint}:{operation or '?'}")
         faults = state.faults

@@ -20,7 +20,11 @@ from graphql import (
     parse,
     validate,
 )
+from graphql.execution.get_variable_signature import get_variable_signature
+from graphql.execution.incremental.incremental_executor import IncrementalExecutor
+from graphql.execution.values import VariableValueSource
 
+from aiolabel.emulator._hoist import HOISTED_NAME, hoist
 from aiolabel.emulator.context import Context
 from aiolabel.emulator.errors import EmulatorError, Malformed
 from aiolabel.emulator.resolvers import domains
@@ -92,6 +96,45 @@ MAX_CACHED_QUERY_CHARS = 32_768
 parsed 1,000-item list holds megabytes."""
 
 
+class _Precoerced:
+    """A variable value already coerced to its declared type (the hoisted LPO list)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _PrecoercedExecutor(IncrementalExecutor):
+    """graphql-core's executor, taking ``_Precoerced`` variable values as they are."""
+
+    @classmethod
+    def build(
+        cls,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        root_value: Any = None,
+        context_value: Any = None,
+        raw_variable_values: dict[str, Any] | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        raw = raw_variable_values or {}
+        ready = {k: v.value for k, v in raw.items() if isinstance(v, _Precoerced)}
+        others = {k: v for k, v in raw.items() if k not in ready}
+        built = super().build(schema, document, root_value, context_value, others, *args, **kwargs)
+        if isinstance(built, list) or not ready:
+            return built
+        for definition in built.operation.variable_definitions or ():
+            name = definition.variable.name.value
+            if name in ready:
+                signature = get_variable_signature(schema, definition)
+                assert not isinstance(signature, GraphQLError)
+                built.variable_values.sources[name] = VariableValueSource(signature, ready[name])
+                built.variable_values.coerced[name] = ready[name]
+        return built
+
+
 class _Rollback(Exception):
     def __init__(self, body: dict[str, Any]) -> None:
         self.body = body
@@ -125,6 +168,19 @@ class Executor:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return prepared
+
+    def prepare_request(
+        self, query: str, variables: dict[str, Any] | None
+    ) -> tuple[Prepared, dict[str, Any] | None]:
+        """``prepare`` after hoisting a pasted LPO list into a variable (see ``_hoist``); the
+        variables to execute with (the hoisted one already coerced)."""
+        hoisted = hoist(query, variables)
+        if hoisted is None:
+            return self.prepare(query), variables
+        return self.prepare(hoisted.query), {
+            **(variables or {}),
+            HOISTED_NAME: _Precoerced(hoisted.value),
+        }
 
     def _prepare(self, query: str) -> Prepared:
         try:
@@ -164,6 +220,9 @@ class Executor:
                     prepared.document,
                     context_value=context,
                     variable_values=variables,
+                    executor_class=_PrecoercedExecutor
+                    if variables and HOISTED_NAME in variables
+                    else None,
                 )
                 body: dict[str, Any] = {"data": result.data}
                 if result.errors:

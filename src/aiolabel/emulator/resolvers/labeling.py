@@ -16,7 +16,7 @@ from ariadne import ObjectType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput
-from aiolabel.emulator.resolvers.catalog import data_row_to_gql, live_row
+from aiolabel.emulator.resolvers.catalog import data_row_to_gql, json_strings, live_row
 from aiolabel.emulator.resolvers.projects import (
     load_project,
     lookup_data_rows,
@@ -25,7 +25,7 @@ from aiolabel.emulator.resolvers.projects import (
     touch_project,
     update_rows_work,
 )
-from aiolabel.emulator.store import now_iso
+from aiolabel.emulator.store import dumps, now_iso
 
 if TYPE_CHECKING:
     from aiolabel.emulator.state import EmulatorState
@@ -85,13 +85,102 @@ def _describe(keys: Sequence[str]) -> str:
     return ", ".join(keys[:20]) + (f" and {len(keys) - 20} more" if len(keys) > 20 else "")
 
 
+_RESOLVE_OVERRIDES = """
+SELECT COALESCE(di.id, dg.id), p.data_row_id IS NOT NULL
+FROM json_each(?1) j
+LEFT JOIN data_rows di ON substr(j.value, 1, 1) = 'I' AND di.id = substr(j.value, 2)
+    AND di.org_id = ?2 AND di.deleted = 0
+LEFT JOIN data_rows dg ON substr(j.value, 1, 1) = 'G'
+    AND lower(dg.global_key) = lower(substr(j.value, 2))
+    AND dg.org_id = ?2 AND dg.global_key IS NOT NULL AND dg.deleted = 0
+LEFT JOIN project_data_rows p ON p.project_id = ?3 AND p.data_row_id = COALESCE(di.id, dg.id)
+ORDER BY j.key
+"""
+"""Per item (``"I" + id`` or ``"G" + global key``, in order): the live data row it names (global
+keys match case-insensitively, as the catalog stores them) and whether it is in the project."""
+
+_APPLY_OVERRIDES = """
+UPDATE project_data_rows SET lpo_priority = u.value->>1,
+    number_of_labels = COALESCE(u.value->>2, number_of_labels), updated_at = ?1
+FROM json_each(?2) u WHERE +project_id = ?3 AND data_row_id = u.value->>0
+"""
+"""Set ``[data row id, priority, numberOfLabels]`` triples (ids distinct, all in the project)."""
+
+_APPLY_LIVE_OVERRIDES = (
+    _APPLY_OVERRIDES
+    + """ AND EXISTS (SELECT 1 FROM data_rows d
+    WHERE d.id = u.value->>0 AND d.org_id = ?4 AND d.deleted = 0)"""
+)
+"""The same for triples whose ids are not checked yet: only live rows of the organisation."""
+
+
+def _resolve(
+    conn: sqlite3.Connection, org_id: str, project_id: str, items: list[dict[str, Any]]
+) -> list[tuple[str | None, bool]]:
+    """Per item: the live data row it names, and whether that row is in the project."""
+    identifiers = json_strings(
+        [
+            ("I" if i["dataRowIdentifier"]["idType"] == "ID" else "G")
+            + i["dataRowIdentifier"]["id"]
+            for i in items
+        ]
+    )
+    if identifiers is not None:
+        rows = conn.execute(_RESOLVE_OVERRIDES, (identifiers, org_id, project_id)).fetchall()
+        return [(row[0], bool(row[1])) for row in rows]
+    keys: dict[str, list[str]] = {
+        "ID": [],
+        "GKEY": [],
+    }  # a key holding a NUL: look the rows up one by one
+    for item in items:
+        keys[item["dataRowIdentifier"]["idType"]].append(item["dataRowIdentifier"]["id"])
+    found = {
+        (kind, key): row["id"]
+        for kind in keys
+        for key, row in lookup_data_rows(
+            conn, org_id, keys[kind], by_global_key=kind == "GKEY"
+        ).items()
+    }
+    present = project_rows(conn, project_id, list(found.values()))
+    out: list[tuple[str | None, bool]] = []
+    for item in items:
+        row_id = found.get((item["dataRowIdentifier"]["idType"], item["dataRowIdentifier"]["id"]))
+        out.append((row_id, row_id in present))
+    return out
+
+
+def _refusal(items: list[dict[str, Any]], resolved: list[Any]) -> BadInput | None:
+    """Why the list is refused (the first of unknown rows, rows outside the project, bad
+    numberOfLabels), or ``None``."""
+    unknown = [
+        i["dataRowIdentifier"]["id"]
+        for i, row in zip(items, resolved, strict=True)
+        if row[0] is None
+    ]
+    if unknown:
+        return BadInput(f"Data rows not found: {_describe(unknown)}")
+    outside = [
+        i["dataRowIdentifier"]["id"] for i, row in zip(items, resolved, strict=True) if not row[1]
+    ]
+    if outside:
+        return BadInput(f"Data rows are not in this project: {_describe(outside)}")
+    if any((i.get("numberOfLabels") or 1) < 1 for i in items):
+        return BadInput("numberOfLabels must be >= 1")
+    return None
+
+
 @mutations_type.field("setLabelingParameterOverrides")
 def resolve_set_overrides(
     project: dict[str, Any],
     info: Info,
     dataWithDataRowIdentifiers: list[dict[str, Any]] | None = None,
 ) -> Any:
-    """All or nothing: an unknown row, or one not in the project, refuses the whole list."""
+    """All or nothing: an unknown row, or one not in the project, refuses the whole list.
+
+    Distinct data-row ids with valid numberOfLabels (what clients send) are applied in one
+    statement that touches only live rows of the project; if it touched fewer rows than given,
+    the list is refused (the request rolls back) and the rows are looked up for the reason.
+    """
     c = ctx(info)
     items = dataWithDataRowIdentifiers or []
     if len(items) > MAX_OVERRIDES_PER_CALL:
@@ -99,59 +188,42 @@ def resolve_set_overrides(
             f"Cannot set labeling parameter overrides for more than {MAX_OVERRIDES_PER_CALL:,}"
             f" data rows at once ({len(items):,} given); use createQueuePriorityUpdateTask"
         )
-    by_type: dict[str, list[str]] = {"ID": [], "GKEY": []}
-    for item in items:
-        identifier = item["dataRowIdentifier"]
-        by_type[identifier["idType"]].append(identifier["id"])
-    resolved = {
-        ("ID", key): row["id"]
-        for key, row in lookup_data_rows(
-            c.conn, c.org_id, by_type["ID"], by_global_key=False
-        ).items()
-    }
-    resolved.update(
-        {
-            ("GKEY", key): row["id"]
-            for key, row in lookup_data_rows(
-                c.conn, c.org_id, by_type["GKEY"], by_global_key=True
-            ).items()
-        }
-    )
-    unknown = [
-        i["dataRowIdentifier"]["id"]
-        for i in items
-        if (i["dataRowIdentifier"]["idType"], i["dataRowIdentifier"]["id"]) not in resolved
-    ]
-    if unknown:
-        raise BadInput(f"Data rows not found: {_describe(unknown)}")
-    present = project_rows(c.conn, project["id"], list(resolved.values()))
-    outside = [
-        i["dataRowIdentifier"]["id"]
-        for i in items
-        if resolved[(i["dataRowIdentifier"]["idType"], i["dataRowIdentifier"]["id"])] not in present
-    ]
-    if outside:
-        raise BadInput(f"Data rows are not in this project: {_describe(outside)}")
-    if any((i.get("numberOfLabels") or 1) < 1 for i in items):
-        raise BadInput("numberOfLabels must be >= 1")
+    if not items:
+        return {"success": True}
     stamp = now_iso()
-    c.conn.executemany(
-        "UPDATE project_data_rows SET lpo_priority = ?,"
-        " number_of_labels = COALESCE(?, number_of_labels), updated_at = ?"
-        " WHERE project_id = ? AND data_row_id = ?",
-        [
-            (
-                item["priority"],
-                item.get("numberOfLabels"),
-                stamp,
-                project["id"],
-                resolved[(item["dataRowIdentifier"]["idType"], item["dataRowIdentifier"]["id"])],
-            )
-            for item in items
-        ],
-    )
-    if items:
-        touch_project(c.conn, project["id"])
+    by_id = [
+        i["dataRowIdentifier"]["id"] for i in items if i["dataRowIdentifier"]["idType"] == "ID"
+    ]
+    if (
+        len(by_id) == len(items)
+        and len(set(by_id)) == len(by_id)
+        and all((i.get("numberOfLabels") or 1) >= 1 for i in items)
+        and json_strings(by_id) is not None
+    ):
+        updates = dumps(
+            [
+                [key, i["priority"], i.get("numberOfLabels")]
+                for key, i in zip(by_id, items, strict=True)
+            ]
+        )
+        applied = c.conn.execute(_APPLY_LIVE_OVERRIDES, (stamp, updates, project["id"], c.org_id))
+        if applied.rowcount == len(items):
+            touch_project(c.conn, project["id"])
+            return {"success": True}
+    resolved = _resolve(c.conn, c.org_id, project["id"], items)
+    refusal = _refusal(items, resolved)
+    if refusal is not None:
+        raise refusal
+    merged: dict[str | None, list[Any]] = {}
+    for (row_id, _present), item in zip(resolved, items, strict=True):
+        # a row named twice: the later item wins, as if applied one after the other
+        labels = item.get("numberOfLabels")
+        entry = merged.setdefault(row_id, [row_id, None, None])
+        entry[1] = item["priority"]
+        if labels is not None:
+            entry[2] = labels
+    c.conn.execute(_APPLY_OVERRIDES, (stamp, dumps(list(merged.values())), project["id"]))
+    touch_project(c.conn, project["id"])
     return {"success": True}
 
 
