@@ -406,3 +406,30 @@ async def test_deleted_data_rows_leave_counts_and_listings(emu: Emulator, gql: G
     assert deleted["deleteDataRows"] == [{"id": ids[0]}]
     assert [b["size"] for b in await batches(gql, project_id)] == [2]
     assert [o["dataRow"]["id"] for o in await lpos(gql, project_id)] == ids[1:]
+
+
+async def test_each_failed_row_says_why_in_the_order_given(emu: Emulator, gql: Gql) -> None:
+    project_id = await new_project(gql)
+    images = rows(emu, 4)
+    videos = rows(emu, 1, media_type="VIDEO")
+    await create_batch(gql, project_id, "first", images[:1])
+    batch_id = await empty_batch(gql, project_id, "second")
+    given = [videos[0], images[2], images[3] + "\x00", "nope", images[0], images[1], images[2]]
+    body = await add_async(gql, project_id, batch_id, dataRowIds=given)
+    found = await task(gql, body["data"]["project"]["addDataRowsToBatchAsync"]["taskId"])
+    assert found["status"] == "COMPLETE"
+    assert json.loads(found["result"]) == [
+        {
+            "dataRowId": videos[0],
+            "error": "Data row media type VIDEO does not match the project media type IMAGE",
+        },
+        {"dataRowId": images[3] + "\x00", "error": "Data row not found"},
+        {"dataRowId": "nope", "error": "Data row not found"},
+        {"dataRowId": images[0], "error": "Data row is already in batch 'first' of this project"},
+    ]
+    queue = emu.control("labeling_queue", project_id=project_id)
+    assert [(r["data_row_id"], r["batch_name"]) for r in queue] == [
+        (images[0], "first"),
+        (images[2], "second"),
+        (images[1], "second"),
+    ]

@@ -24,13 +24,12 @@ from aiolabel.emulator.context import Context, Info, ctx
 from aiolabel.emulator.errors import BadInput, Conflict, NotAllowed, NotFound
 from aiolabel.emulator.jobs import Job, Outcome, Work, inline_failure
 from aiolabel.emulator.resolvers.base import resolve_creator
-from aiolabel.emulator.resolvers.catalog import chunked
+from aiolabel.emulator.resolvers.catalog import chunked, json_strings
 from aiolabel.emulator.resolvers.projects import (
     WORK_CHUNK_ROWS,
     initial_queue_id,
     load_project,
     lookup_data_rows,
-    project_rows,
     project_to_gql,
     rows_outcome,
     touch_project,
@@ -174,6 +173,29 @@ def create_batch_row(
     return batch_id
 
 
+_QUEUE_ROWS = """
+INSERT INTO project_data_rows (project_id, data_row_id, batch_id, queue_id, batch_priority,
+    number_of_labels, added_at, updated_at)
+SELECT ?1, d.id, ?2, ?3, ?4, ?5, ?6, ?6
+FROM json_each(?7) j JOIN data_rows d ON d.id = j.value AND d.org_id = ?8 AND d.deleted = 0
+WHERE (?9 = '' OR upper(d.media_type) = ?9)
+    AND NOT EXISTS (SELECT 1 FROM project_data_rows p WHERE p.project_id = ?1
+        AND p.data_row_id = d.id)
+ORDER BY j.key
+"""
+"""Queue the live rows of the organisation that match the project's media type and are not in
+the project yet, in the order given."""
+
+_WHY_NOT_QUEUED = """
+SELECT j.value, d.id IS NULL, d.media_type, b.name
+FROM json_each(?1) j
+LEFT JOIN data_rows d ON d.id = j.value AND d.org_id = ?2 AND d.deleted = 0
+LEFT JOIN project_data_rows p ON p.project_id = ?3 AND p.data_row_id = j.value
+LEFT JOIN batches b ON b.id = p.batch_id
+ORDER BY j.key
+"""
+
+
 def add_rows(
     conn: sqlite3.Connection,
     org_id: str,
@@ -181,51 +203,68 @@ def add_rows(
     batch: sqlite3.Row,
     data_row_ids: Sequence[str],
 ) -> tuple[list[dict[str, str]], int]:
-    """Queue these rows in the project through the batch: (failures, rows added)."""
-    found = lookup_data_rows(conn, org_id, data_row_ids, by_global_key=False)
-    present = project_rows(conn, project["id"], data_row_ids)
+    """Queue these rows in the project through the batch: (failures, rows added).
+
+    One statement queues every row that can be; only when some could not are they looked up
+    again, to say why (unknown, another media type, already in a batch of the project).
+    """
+    ids = list(dict.fromkeys(data_row_ids))
+    listed = json_strings(ids)
+    if listed is None:  # ids holding a NUL: no data row has one (SQLite's JSON cuts them)
+        listed = dumps([i for i in ids if "\x00" not in i])
     media_type = (project["media_type"] or "").upper()
     settings = batch["consensus_settings"]
     labels = 1 if settings is None else int(json.loads(settings)["numberOfLabels"])
     queue_id = initial_queue_id(conn, project["id"])
-    failures: list[dict[str, str]] = []
-    accepted: list[str] = []
-    for data_row_id in dict.fromkeys(data_row_ids):
-        row = found.get(data_row_id)
-        if row is None:
-            failures.append({"dataRowId": data_row_id, "error": "Data row not found"})
-        elif media_type and (row["media_type"] or "").upper() != media_type:
-            failures.append(
-                {
-                    "dataRowId": data_row_id,
-                    "error": f"Data row media type {row['media_type']} does not match the"
-                    f" project media type {project['media_type']}",
-                }
-            )
-        elif data_row_id in present:
-            failures.append(
-                {
-                    "dataRowId": data_row_id,
-                    "error": "Data row is already in batch"
-                    f" {present[data_row_id]['batch_name']!r} of this project",
-                }
-            )
-        else:
-            accepted.append(data_row_id)
     stamp = now_iso()
-    conn.executemany(
-        "INSERT INTO project_data_rows (project_id, data_row_id, batch_id, queue_id,"
-        " batch_priority, number_of_labels, added_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (project["id"], dr, batch["id"], queue_id, batch["priority"], labels, stamp, stamp)
-            for dr in accepted
-        ],
-    )
-    if accepted:
+    last_seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM project_data_rows").fetchone()[0]
+    added = conn.execute(
+        _QUEUE_ROWS,
+        (
+            project["id"],
+            batch["id"],
+            queue_id,
+            batch["priority"],
+            labels,
+            stamp,
+            listed,
+            org_id,
+            media_type,
+        ),
+    ).rowcount
+    failures: list[dict[str, str]] = []
+    if added < len(ids):
+        queued = {
+            row[0]
+            for row in conn.execute(
+                "SELECT data_row_id FROM project_data_rows WHERE batch_id = ? AND seq > ?",
+                (batch["id"], last_seq),
+            )
+        }
+        missed = [data_row_id for data_row_id in ids if data_row_id not in queued]
+        reasons = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                _WHY_NOT_QUEUED,
+                (dumps([i for i in missed if "\x00" not in i]), org_id, project["id"]),
+            )
+        }
+        for data_row_id in missed:
+            unknown, row_media_type, batch_name = reasons.get(data_row_id, (True, None, None))
+            if unknown:
+                error = "Data row not found"
+            elif media_type and (row_media_type or "").upper() != media_type:
+                error = (
+                    f"Data row media type {row_media_type} does not match the"
+                    f" project media type {project['media_type']}"
+                )
+            else:
+                error = f"Data row is already in batch {batch_name!r} of this project"
+            failures.append({"dataRowId": data_row_id, "error": error})
+    if added:
         conn.execute("UPDATE batches SET updated_at = ? WHERE id = ?", (stamp, batch["id"]))
         touch_project(conn, project["id"])
-    return failures, len(accepted)
+    return failures, added
 
 
 def add_rows_work(org_id: str, project_id: str, batch_id: str, data_row_ids: Sequence[str]) -> Work:
