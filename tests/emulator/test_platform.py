@@ -13,7 +13,7 @@ import pytest
 
 from aiolabel.emulator import Emulator, EmulatorConfig, EmulatorServer, FaultConfig
 from aiolabel.emulator.jobs import Job, Jobs, Outcome, TransitionRule, inline_failure
-from aiolabel.emulator.store import Store, now_iso
+from aiolabel.emulator.store import Store, dumps, now_iso
 
 from .conftest import Gql
 
@@ -442,3 +442,29 @@ async def test_restart_on_the_same_file_keeps_state(tmp_path: Path) -> None:
         task = (await gql.data('query { task(where: {id: "t1"}) { status errors } }'))["task"]
         assert task["status"] == "FAILED"  # its work could not survive the restart
         assert "restart" in task["errors"]
+
+
+@pytest.mark.parametrize(
+    "payloads",
+    [
+        [{"id": "c1", "rowData": 'é😀"\\\n\t\u2028\x00\x7f', "n": None, "t": True}],
+        [{"a": 1e-7, "b": -0.0, "c": 2**70, "d": [], "e": {}}, {"f": [{"g": 1.5}]}],
+        [{"nan": float("nan")}, {"inf": float("inf")}],
+        ["plain", 1, None, {"mixed": 1}],
+        [],
+    ],
+)
+def test_task_items_hold_each_payload_as_its_compact_json(payloads: list[Any]) -> None:
+    store = Store()
+    job = Job(store, "t1")
+    with store.transaction() as conn:
+        job.add_items(conn, "ok", [{"first": 1}])
+        job.add_items(conn, "ok", payloads)
+        job.add_items(conn, "error", payloads)
+        stored = conn.execute(
+            "SELECT kind, seq, payload FROM task_items ORDER BY kind, seq"
+        ).fetchall()
+    expected = [("error", i, dumps(p)) for i, p in enumerate(payloads)]
+    expected += [("ok", 0, '{"first":1}')]
+    expected += [("ok", 1 + i, dumps(p)) for i, p in enumerate(payloads)]
+    assert [tuple(row) for row in stored] == expected

@@ -76,13 +76,27 @@ class Job:
     _seq: dict[str, int] = field(default_factory=dict)
 
     def add_items(self, conn: sqlite3.Connection, kind: str, payloads: list[Any]) -> None:
-        """Append result items (``kind`` e.g. 'ok' / 'error') in order, for cursor pagination."""
+        """Append result items (``kind`` e.g. 'ok' / 'error') in order, for cursor pagination.
+
+        Objects go in as one JSON list that SQLite splits (it keeps each element's compact
+        text as written); anything else, or text SQLite's parser refuses (NaN), one by one.
+        """
         start = self._seq.get(kind, 0)
+        self._seq[kind] = start + len(payloads)
+        if payloads and all(type(p) is dict for p in payloads):
+            try:
+                conn.execute(
+                    "INSERT INTO task_items (task_id, kind, seq, payload)"
+                    " SELECT ?, ?, ? + key, value FROM json_each(?)",
+                    (self.task_id, kind, start, dumps(payloads)),
+                )
+                return
+            except sqlite3.OperationalError:
+                pass
         conn.executemany(
             "INSERT INTO task_items (task_id, kind, seq, payload) VALUES (?, ?, ?, ?)",
             [(self.task_id, kind, start + i, dumps(p)) for i, p in enumerate(payloads)],
         )
-        self._seq[kind] = start + len(payloads)
 
     def progress(self, conn: sqlite3.Connection, fraction: float) -> None:
         conn.execute(

@@ -231,7 +231,7 @@ def sanitize_global_key(key: object) -> str:
 
 def global_key_norm(key: str) -> str:
     """The form uniqueness is checked on (SQLite's ``lower``: ASCII only, like the keys)."""
-    return key.translate(_ASCII_LOWER)
+    return key.lower() if key.isascii() else key.translate(_ASCII_LOWER)
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

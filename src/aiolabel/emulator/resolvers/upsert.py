@@ -63,6 +63,7 @@ _KNOWN_KEYS = frozenset(
         "tileLayerUrl",
     }
 )
+_AUTO_KEY = {"type": "AUTO", "value": ""}
 _EMPTY_SPEC: dict[str, Any] = {
     "externalId": None,
     "globalKey": None,
@@ -173,7 +174,7 @@ def run_upsert(job: Job, org_id: str, user_id: str, file_ids: list[str], count: 
 # -- one batch ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Spec:
     """A spec that passed validation, with what it sets."""
 
@@ -186,21 +187,25 @@ class Spec:
     attachments: list[tuple[str, str, str | None]] | None = None
 
 
+def _is_mapping(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)  # JSON gives dicts: skip the ABC
+
+
 def _parse(raw: Any, ontology: Ontology) -> Spec:
-    if not isinstance(raw, Mapping):
+    if not _is_mapping(raw):
         raise SpecError("A data row spec must be an object")
-    key = raw.get("id") or {"type": "AUTO", "value": ""}
+    key = raw.get("id") or _AUTO_KEY
     payload = raw.get("payload")
-    if not isinstance(key, Mapping) or key.get("type") not in ("AUTO", "ID", "GKEY"):
+    if not _is_mapping(key) or key.get("type") not in ("AUTO", "ID", "GKEY"):
         raise SpecError(f"Invalid key {key!r}: type must be AUTO, ID or GKEY")
     key_value = key.get("value") or ""
     if key["type"] != "AUTO" and (not isinstance(key_value, str) or not key_value):
         raise SpecError(f"A {key['type']} key needs a value")
-    if not isinstance(payload, Mapping):
+    if not _is_mapping(payload):
         raise SpecError("A data row spec needs a payload object")
     tiled = "tileLayerUrl" in payload
-    unknown = sorted(set(payload) - _KNOWN_KEYS)
-    if unknown and not tiled:
+    if not tiled and not _KNOWN_KEYS.issuperset(payload):
+        unknown = sorted(set(payload) - _KNOWN_KEYS)
         raise SpecError(f"Unknown data row fields: {', '.join(unknown)}")
     dataset_id = payload.get("dataset_id")
     if not isinstance(dataset_id, str) or not dataset_id:
@@ -348,7 +353,8 @@ def apply_specs(
     state: dict[str, dict[str, Any]] = {i: dict(r) for i, r in fetched.items()}
     holder = {global_key_norm(r["global_key"]): i for i, r in state.items() if r["global_key"]}
     original_keys = {i: r["global_key"] for i, r in state.items()}
-    created: list[str] = []
+    created: dict[str, None] = {}
+    """Rows this batch creates, in order (a dict: membership is tested for every spec)."""
     updated: set[str] = set()
     metadata: dict[str, dict[str, str]] = {}
     attachments: dict[str, list[tuple[str, str, str | None]]] = {}
@@ -438,7 +444,7 @@ def _apply_one(
     state: dict[str, dict[str, Any]],
     holder: dict[str, str],
     datasets: set[str],
-    created: list[str],
+    created: dict[str, None],
     new_id: Callable[[], str],
 ) -> str:
     """Apply one valid spec to the in-memory state; returns the row id, or ``SpecError``."""
@@ -483,7 +489,7 @@ def _apply_one(
             "media_attributes": None,
         }
         state[row_id] = target
-        created.append(row_id)
+        created[row_id] = None
     assert row_id is not None
     old_key = target["global_key"]
     target.update(sets)
