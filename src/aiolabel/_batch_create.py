@@ -23,8 +23,10 @@ from __future__ import annotations
 import json
 import re
 import time
+from array import array
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sized
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -103,13 +105,15 @@ class KeyBatch:
     About 15 bytes a key instead of ~70 for a list of ``str`` (whose objects would also scatter
     over the heap), so batches being filled or sent cost little memory, and the keys are encoded
     once for both requests that carry them. Repeats are looked for when the batch is complete
-    (:meth:`close`), before it is sent.
+    (:meth:`close`), before it is sent, by the keys' hashes (8 bytes a key while filling); only
+    when two hashes match are the keys decoded to say which key repeats.
     """
 
-    __slots__ = ("_text", "count", "start")
+    __slots__ = ("_hashes", "_text", "count", "start")
 
     def __init__(self, start: int) -> None:
         self._text: bytearray | bytes = bytearray(b"[")
+        self._hashes: array[int] | None = array("q")
         self.count = 0
         self.start = start
         """The input position of the first key."""
@@ -119,6 +123,8 @@ class KeyBatch:
         if self.count:
             self._text += b","
         self._text += _JSON_STRING(key).encode()
+        if self._hashes is not None:
+            self._hashes.append(hash(key))
         self.count += 1
 
     def keys(self) -> list[str]:
@@ -128,21 +134,28 @@ class KeyBatch:
 
     def close(self, kind: RowKind, *, check: bool = True) -> RawJSON:
         """End the batch; with ``check`` :class:`InputError` names the first key repeated in it
-        (the keys are decoded for that moment only)."""
-        if check:
+        (the keys are decoded only if two of their hashes are equal)."""
+        hashes, self._hashes = self._hashes, None
+        if check and hashes is not None and _has_equal(hashes):
+            del hashes
             keys = self.keys()
-            if len(set(keys)) != len(keys):
-                seen: set[str] = set()
-                for i, key in enumerate(keys):
-                    if key in seen:
-                        where = f"{kind}[{self.start + i}]"
-                        raise InputError(f"{where}: {key!r} appears more than once")
-                    seen.add(key)
-            del keys
+            seen: set[str] = set()
+            for i, key in enumerate(keys):
+                if key in seen:
+                    where = f"{kind}[{self.start + i}]"
+                    raise InputError(f"{where}: {key!r} appears more than once")
+                seen.add(key)
+            del keys, seen  # equal hashes of different keys: no repeat
         if not self._text.endswith(b"]"):
             self._text += b"]"
         text = self._text = bytes(self._text)  # one copy, not two
         return RawJSON(text)
+
+
+def _has_equal(values: array[int]) -> bool:
+    """Whether two of ``values`` are equal (sorted: ~40 bytes a value, no hash table)."""
+    ordered = sorted(values)
+    return any(a == b for a, b in pairwise(ordered))
 
 
 @dataclass(frozen=True, slots=True)

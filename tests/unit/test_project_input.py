@@ -3,12 +3,14 @@ before anything is sent."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aiolabel import (
@@ -274,3 +276,34 @@ def test_models_parse_the_official_selections() -> None:
 def test_project_where_dsl() -> None:
     clause = (Project.name == "x") & (Project.media_type != MediaType.Video)
     assert clause == And(Comparison("name", Op.EQ, "x"), Comparison("media_type", Op.NE, "VIDEO"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=6), max_size=40), st.integers(0, 1_000))
+def test_a_batch_refuses_exactly_its_first_repeated_key(keys: list[str], start: int) -> None:
+    from aiolabel._batch_create import KeyBatch
+
+    batch = KeyBatch(start)
+    for key in keys:
+        batch.add(key)
+    first_repeat = next((i for i, k in enumerate(keys) if k in keys[:i]), None)
+    if first_repeat is None:
+        assert json.loads(batch.close("global_keys").text) == keys
+    else:
+        with pytest.raises(InputError, match=re.escape(f"global_keys[{start + first_repeat}]")):
+            batch.close("global_keys")
+
+
+def test_equal_hashes_of_different_keys_are_not_a_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    import aiolabel._batch_create as batch_create
+
+    monkeypatch.setattr(batch_create, "hash", lambda key: 7, raising=False)  # every key collides
+    batch = batch_create.KeyBatch(0)
+    for key in ("a", "b", "c"):
+        batch.add(key)
+    assert json.loads(batch.close("data_rows").text) == ["a", "b", "c"]
+    repeated = batch_create.KeyBatch(5)
+    for key in ("a", "b", "c", "b"):
+        repeated.add(key)
+    with pytest.raises(InputError, match=r"data_rows\[8\]: 'b' appears more than once"):
+        repeated.close("data_rows")
