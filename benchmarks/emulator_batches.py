@@ -13,13 +13,7 @@ Run: ``.venv/bin/python benchmarks/emulator_batches.py [--rows 300000] [--lpo-ro
 [--sdk]``.
 The documents are the official SDK's; tasks are polled every 50 ms (the SDK polls every 2 s).
 
-Measured (2 cores, in-memory SQLite, other test runs sharing the machine), ``--sdk``:
-300,000 ids in one createBatches request answered in 0.5 s, three batches of 100,000
-COMPLETE after 3.0 s (~99,000 rows/s); 100 LPO calls of 1,000 rows in 21-31 s (210-315 ms a
-call, most of it parsing and validating each unique 1,000-item document); a 100,000-row
-priority task in 1.2-1.4 s; a 300,000-row export (58 MB NDJSON) written and streamed back in
-4.8-5.1 s; peak RSS of client and server together 480-650 MiB. The official SDK: create_batches
-of 300,000 ids 7.4-7.9 s, 100 set_labeling_parameter_overrides calls 32 s.
+Measured figures: ``benchmarks/README.md``, *The emulator's own scale*.
 """
 
 from __future__ import annotations

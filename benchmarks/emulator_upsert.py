@@ -14,6 +14,7 @@ own. Two drivers:
 
 Run from the repository root:
 ``.venv/bin/python -m benchmarks.emulator_upsert --rows 200000 [--client sdk] [--db PATH]``.
+Measured figures: ``benchmarks/README.md``, *The emulator's own scale*.
 """
 
 from __future__ import annotations
