@@ -4,6 +4,7 @@ controls and persistence."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -468,3 +469,19 @@ def test_task_items_hold_each_payload_as_its_compact_json(payloads: list[Any]) -
     expected += [("ok", 0, '{"first":1}')]
     expected += [("ok", 1 + i, dumps(p)) for i, p in enumerate(payloads)]
     assert [tuple(row) for row in stored] == expected
+
+
+@pytest.mark.parametrize("payloads", [[{"n": 1}, {"n": 2}], ["text", 3]])
+def test_task_items_refused_by_the_store_leave_no_gap(payloads: list[Any]) -> None:
+    store = Store()
+    job = Job(store, "t1")
+    with store.transaction() as conn:
+        conn.execute(  # a row already in the place of the next item: the insert fails
+            "INSERT INTO task_items (task_id, kind, seq, payload) VALUES ('t1', 'ok', 0, '0')"
+        )
+        with pytest.raises(sqlite3.IntegrityError):
+            job.add_items(conn, "ok", payloads)
+        conn.execute("DELETE FROM task_items")
+        job.add_items(conn, "ok", payloads)
+        seqs = [row[0] for row in conn.execute("SELECT seq FROM task_items ORDER BY seq")]
+    assert seqs == list(range(len(payloads)))

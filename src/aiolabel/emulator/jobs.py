@@ -82,21 +82,28 @@ class Job:
         text as written); anything else, or text SQLite's parser refuses (NaN), one by one.
         """
         start = self._seq.get(kind, 0)
-        self._seq[kind] = start + len(payloads)
-        if payloads and all(type(p) is dict for p in payloads):
-            try:
-                conn.execute(
-                    "INSERT INTO task_items (task_id, kind, seq, payload)"
-                    " SELECT ?, ?, ? + key, value FROM json_each(?)",
-                    (self.task_id, kind, start, dumps(payloads)),
-                )
-                return
-            except sqlite3.OperationalError:
-                pass
-        conn.executemany(
-            "INSERT INTO task_items (task_id, kind, seq, payload) VALUES (?, ?, ?, ?)",
-            [(self.task_id, kind, start + i, dumps(p)) for i, p in enumerate(payloads)],
-        )
+        if not self._insert_objects(conn, kind, start, payloads):
+            conn.executemany(
+                "INSERT INTO task_items (task_id, kind, seq, payload) VALUES (?, ?, ?, ?)",
+                [(self.task_id, kind, start + i, dumps(p)) for i, p in enumerate(payloads)],
+            )
+        self._seq[kind] = start + len(payloads)  # only once stored: a failed insert leaves no gap
+
+    def _insert_objects(
+        self, conn: sqlite3.Connection, kind: str, start: int, payloads: list[Any]
+    ) -> bool:
+        """Store a list of objects in one statement; ``False`` if it is not one SQLite reads."""
+        if not payloads or not all(type(p) is dict for p in payloads):
+            return False
+        try:
+            conn.execute(
+                "INSERT INTO task_items (task_id, kind, seq, payload)"
+                " SELECT ?, ?, ? + key, value FROM json_each(?)",
+                (self.task_id, kind, start, dumps(payloads)),
+            )
+        except sqlite3.OperationalError:  # e.g. NaN, which JSON text may not hold
+            return False
+        return True
 
     def progress(self, conn: sqlite3.Connection, fraction: float) -> None:
         conn.execute(
