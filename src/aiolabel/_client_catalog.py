@@ -240,7 +240,8 @@ class CatalogMethods:
 
         ``results`` lists an id per key in input order (``""`` where none was found);
         ``errors`` lists ``{"global_key", "error"}``; ``status`` is ``SUCCESS``,
-        ``PARTIAL SUCCESS`` or ``FAILURE``. The job is polled with backoff (0.1 s to 3 s).
+        ``PARTIAL SUCCESS`` or ``FAILURE``. The job is polled on the task poller's schedule
+        (0.1 s growing to ``task_poll_interval``).
         """
         client = cast("AsyncClient", self)
         keys = check_ids("global_keys", global_keys, allow=GlobalKeys)

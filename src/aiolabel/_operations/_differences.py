@@ -131,8 +131,8 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "Client.get_data_row_ids_for_global_keys / assign_global_keys_to_data_rows / "
         "clear_global_keys / get_data_row_by_global_key",
         "the result query at once, then every 2 s",
-        "the result query at once, then after 0.1 s growing to 3 s with jitter (the task "
-        "poller's schedule)",
+        "the result query at once, then after 0.1 s growing to task_poll_interval (0.3 s) "
+        "with jitter (the task poller's schedule)",
         "Completion noticed sooner; the number of result queries differs with timing only.",
     ),
     CallDifference(
@@ -200,8 +200,8 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "other; wait_till_done waits on each task in turn (2 s polls); result() calls "
         "getProjectBatchPyApi per batch, one after the other",
         "no request at construction (the tasks are known by id); wait_till_done refreshes "
-        "every task in the client's one polling loop (backoff 0.1 s to 3 s); result() sends "
-        "the same getProjectBatchPyApi per batch, concurrently",
+        "every task in the client's one polling loop (0.1 s growing to task_poll_interval, "
+        "0.3 s); result() sends the same getProjectBatchPyApi per batch, concurrently",
         "Wire doc §11.2 items 4 and 6: sequential fetches and fixed polling.",
     ),
     CallDifference(
