@@ -1,9 +1,9 @@
 """Shared pieces of the catalog methods: argument checks, the global-key job poller, where dicts.
 
 Global-key jobs (wire doc §3.7) are not tasks: a job id is polled through its own result query.
-:func:`poll_job` polls on the task poller's schedule (:func:`aiolabel.models.task.poll_delay`,
-0.1 s growing to the client's ``task_poll_interval`` with jitter) instead of the official fixed
-2 s.
+:func:`run_job` starts one and polls it on the task poller's schedule
+(:func:`aiolabel.models.task.poll_delay`, 0.1 s growing to the client's ``task_poll_interval``
+with jitter) instead of the official fixed 2 s.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ __all__ = [
     "check_str",
     "check_timeout",
     "collection_status",
-    "poll_job",
+    "run_job",
     "start_export",
     "where_as_dict",
 ]
@@ -113,10 +113,11 @@ def check_timeout(timeout_seconds: object) -> float:
     return float(timeout_seconds)
 
 
-async def poll_job(
+async def run_job(
     client: AsyncClient,
-    op: Operation,
-    job_id: str,
+    start: Operation,
+    variables: dict[str, Any],
+    result: Operation,
     root: str,
     *,
     timeout_seconds: float,
@@ -124,20 +125,25 @@ async def poll_job(
     what: str,
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
 ) -> dict[str, Any]:
-    """Poll a global-key job's result query until ``COMPLETE``; return its ``data``.
+    """Start a global-key job (``start``, answering ``{root: {jobId}}``), then poll ``result``
+    (answering ``{root + "Result": {jobStatus, data}}``) until ``COMPLETE``; return its ``data``.
 
     ``FAILED`` raises :class:`LabelboxError`, running out of time :class:`TimeoutError` (as the
     official SDK). Asks at once, then backs off like the task poller.
     """
     started = time.monotonic()
+    answer = await client._execute_operation(start, variables, sdk_method=sdk_method)
+    job_id = dig(answer, (root, "jobId"))
+    if not isinstance(job_id, str) or not job_id:
+        raise LabelboxError(f"{root} returned no job id")
     deadline = started + timeout_seconds
     attempt = 0
     while True:
-        data = await client._execute_operation(op, {"jobId": job_id}, sdk_method=sdk_method)
-        result = dig(data, (root,))
-        status = result.get("jobStatus") if isinstance(result, Mapping) else None
+        data = await client._execute_operation(result, {"jobId": job_id}, sdk_method=sdk_method)
+        job = dig(data, (root + "Result",))
+        status = job.get("jobStatus") if isinstance(job, Mapping) else None
         if status == "COMPLETE":
-            body = result.get("data") if isinstance(result, Mapping) else None
+            body = job.get("data") if isinstance(job, Mapping) else None
             if not isinstance(body, Mapping):
                 raise LabelboxError(f"job {what} completed without data")
             return dict(body)

@@ -17,7 +17,7 @@ from aiolabel._catalog import (
     check_str,
     check_timeout,
     collection_status,
-    poll_job,
+    run_job,
 )
 from aiolabel._concurrency import Progress
 from aiolabel._operations import data_rows as data_row_ops
@@ -247,14 +247,12 @@ class CatalogMethods:
         keys = check_ids("global_keys", global_keys, allow=GlobalKeys)
         timeout = check_timeout(timeout_seconds)
         sdk = "Client:get_data_row_ids_for_global_keys"
-        data = await client._execute_operation(
-            gk_ops.GET_DATA_ROWS_FOR_GLOBAL_KEYS, {"globalKeys": keys}, sdk_method=sdk
-        )
-        body = await poll_job(
+        body = await run_job(
             client,
+            gk_ops.GET_DATA_ROWS_FOR_GLOBAL_KEYS,
+            {"globalKeys": keys},
             gk_ops.GET_DATA_ROWS_FOR_GLOBAL_KEYS_RESULT,
-            _job_id(data, "dataRowsForGlobalKeys"),
-            "dataRowsForGlobalKeysResult",
+            "dataRowsForGlobalKeys",
             timeout_seconds=timeout,
             sdk_method=sdk,
             what="dataRowsForGlobalKeys",
@@ -310,14 +308,12 @@ class CatalogMethods:
             links.append({"dataRowId": row, "globalKey": key})
         timeout = check_timeout(timeout_seconds)
         sdk = "Client:assign_global_keys_to_data_rows"
-        data = await client._execute_operation(
-            gk_ops.ASSIGN_GLOBAL_KEYS_TO_DATA_ROWS, {"globalKeyDataRowLinks": links}, sdk_method=sdk
-        )
-        body = await poll_job(
+        body = await run_job(
             client,
+            gk_ops.ASSIGN_GLOBAL_KEYS_TO_DATA_ROWS,
+            {"globalKeyDataRowLinks": links},
             gk_ops.ASSIGN_GLOBAL_KEYS_TO_DATA_ROWS_RESULT,
-            _job_id(data, "assignGlobalKeysToDataRows"),
-            "assignGlobalKeysToDataRowsResult",
+            "assignGlobalKeysToDataRows",
             timeout_seconds=timeout,
             sdk_method=sdk,
             what="assign_global_keys_to_data_rows",
@@ -357,14 +353,12 @@ class CatalogMethods:
         keys = check_ids("global_keys", global_keys, allow=GlobalKeys)
         timeout = check_timeout(timeout_seconds)
         sdk = "Client:clear_global_keys"
-        data = await client._execute_operation(
-            gk_ops.CLEAR_GLOBAL_KEYS, {"globalKeys": keys}, sdk_method=sdk
-        )
-        body = await poll_job(
+        body = await run_job(
             client,
+            gk_ops.CLEAR_GLOBAL_KEYS,
+            {"globalKeys": keys},
             gk_ops.CLEAR_GLOBAL_KEYS_RESULT,
-            _job_id(data, "clearGlobalKeys"),
-            "clearGlobalKeysResult",
+            "clearGlobalKeys",
             timeout_seconds=timeout,
             sdk_method=sdk,
             what="clear_global_keys",
@@ -399,13 +393,6 @@ class CatalogMethods:
                 )
                 client.__dict__[_ONTOLOGY_ATTR] = cached
         return cached
-
-
-def _job_id(data: Mapping[str, Any], root: str) -> str:
-    job_id = dig(data, (root, "jobId"))
-    if not isinstance(job_id, str) or not job_id:
-        raise LabelboxError(f"{root} returned no job id")
-    return job_id
 
 
 def _job_result(results: list[Any], errors: list[dict[str, Any]]) -> dict[str, Any]:
