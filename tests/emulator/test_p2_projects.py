@@ -227,3 +227,29 @@ async def test_faults_apply_to_project_operations(emu: Emulator, gql: Gql) -> No
     assert response.status_code in (502, 503)
     emu.set_faults(error_rate=0.0, operations=None)
     assert await names(gql, "", "{}", {}) == []
+
+
+async def test_org_users_are_filtered_before_they_are_paged(emu: Emulator, gql: Gql) -> None:
+    with emu.state.store.transaction() as conn:
+        org_id = conn.execute("SELECT org_id FROM users").fetchone()[0]
+        for i in range(4):  # created after the seeded user, so listed after it
+            conn.execute(
+                "INSERT INTO users (id, org_id, email, name, nickname, timezone, created_at,"
+                " updated_at) VALUES (?, ?, ?, 'U', 'u', NULL, '2999-01-01', '2999-01-01')",
+                (f"u{i}", org_id, "twin@example.com" if i % 2 else f"u{i}@example.com"),
+            )
+    users = (
+        "query U($where: UserWhereInput, $skip: Int, $first: Int)"
+        " { organization { users(where: $where, skip: $skip, first: $first) { id } } }"
+    )
+
+    async def ids(**variables: Any) -> list[str]:
+        found = (await gql.data(users, variables))["organization"]["users"]
+        return [u["id"] for u in found]
+
+    assert (await ids())[1:] == ["u0", "u1", "u2", "u3"]
+    assert await ids(where={"email": "twin@example.com"}, first=1) == ["u1"]
+    assert await ids(where={"email": "twin@example.com"}, skip=1) == ["u3"]
+    project_id = await new_project(gql)
+    members = (await gql.data(MEMBERS, {"projectId": project_id}))["project"]["members"]
+    assert [m["id"] for m in members][1:] == ["u0", "u1", "u2", "u3"]

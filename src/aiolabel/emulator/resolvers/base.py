@@ -119,7 +119,8 @@ def load_task(info: Info, task_id: str) -> dict[str, Any] | None:
     return c.state.jobs.observe(c.conn, row)
 
 
-def _page(skip: int | None, first: int | None) -> tuple[int, int]:
+def page(skip: int | None, first: int | None) -> tuple[int, int]:
+    """``(offset, limit)`` of an offset page: 100 rows by default, at most 10,000."""
     skip = skip or 0
     first = 100 if first is None else first
     if skip < 0 or first < 0:
@@ -221,7 +222,7 @@ def _tasks(
     order_by: str | None = None,
 ) -> Any:
     c = ctx(info)
-    offset, limit = _page(skip, first)
+    offset, limit = page(skip, first)
     sql, params = _task_filter(where)
     order = "created_at DESC, id DESC"
     if order_by:
@@ -265,19 +266,27 @@ def resolve_org_users(
     skip: int | None = None,
     first: int | None = None,
 ) -> Any:
-    offset, limit = _page(skip, first)
+    return [user_to_gql(row) for row in org_users(info, org["id"], skip, first, where)]
+
+
+def org_users(
+    info: Info,
+    org_id: str,
+    skip: int | None,
+    first: int | None,
+    where: dict[str, Any] | None = None,
+) -> list[sqlite3.Row]:
+    """One offset page of an organisation's users, oldest first, those matching ``where``
+    (field equality on the GraphQL shape) only."""
+    offset, limit = page(skip, first)
     rows = (
         ctx(info)
-        .conn.execute(
-            "SELECT * FROM users WHERE org_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?",
-            (org["id"], limit, offset),
-        )
+        .conn.execute("SELECT * FROM users WHERE org_id = ? ORDER BY created_at, id", (org_id,))
         .fetchall()
     )
-    users = [user_to_gql(r) for r in rows]
-    for key, value in (where or {}).items():
-        users = [u for u in users if u.get(key) == value]
-    return users
+    if where:
+        rows = [r for r in rows if all(user_to_gql(r).get(k) == v for k, v in where.items())]
+    return rows[offset : offset + limit]
 
 
 def resolve_creator(owned: dict[str, Any], info: Info) -> Any:

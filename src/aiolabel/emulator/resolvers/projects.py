@@ -20,7 +20,7 @@ from ariadne import MutationType, ObjectType, QueryType
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
 from aiolabel.emulator.jobs import Job, Outcome, Work
-from aiolabel.emulator.resolvers.base import bind_owner_relations, user_to_gql
+from aiolabel.emulator.resolvers.base import bind_owner_relations, org_users, page, user_to_gql
 from aiolabel.emulator.resolvers.catalog import (
     chunked,
     global_key_norm,
@@ -476,14 +476,6 @@ def matches_where(item: dict[str, Any], where: dict[str, Any] | None) -> bool:
     return True
 
 
-def _page(skip: int | None, first: int | None) -> tuple[int, int]:
-    skip = skip or 0
-    first = 100 if first is None else first
-    if skip < 0 or first < 0:
-        raise BadInput("skip and first must be >= 0")
-    return skip, min(first, 10_000)
-
-
 def _mentions_deleted(where: dict[str, Any] | None) -> bool:
     """Whether a where clause filters on ``deleted`` (otherwise deleted projects are hidden)."""
     for key, value in (where or {}).items():
@@ -503,7 +495,7 @@ def list_projects(
     created_by: str | None = None,
 ) -> list[dict[str, Any]]:
     c = ctx(info)
-    offset, limit = _page(skip, first)
+    offset, limit = page(skip, first)
     sql = "SELECT * FROM projects WHERE org_id = ?"
     params: list[Any] = [c.org_id]
     if created_by is not None:
@@ -569,15 +561,6 @@ def resolve_members(
     project: dict[str, Any], info: Info, skip: int | None = None, first: int | None = None
 ) -> Any:
     """Every user of the organisation, with access through the organisation role."""
-    offset, limit = _page(skip, first)
-    rows = (
-        ctx(info)
-        .conn.execute(
-            "SELECT * FROM users WHERE org_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?",
-            (project["_org_id"], limit, offset),
-        )
-        .fetchall()
-    )
     return [
         {
             "id": row["id"],
@@ -585,7 +568,7 @@ def resolve_members(
             "role": {"id": "admin", "name": "Admin"},
             "accessFrom": "ORGANIZATION",
         }
-        for row in rows
+        for row in org_users(info, project["_org_id"], skip, first)
     ]
 
 
