@@ -361,6 +361,23 @@ _INGEST_EPILOG = (
 )
 
 
+MaxConcurrencyOption = Annotated[
+    int, typer.Option(min=1, max=256, metavar="N", help="Requests in flight at once.")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON summary.")]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar=DATA_DIR_ENV,
+        metavar="DIR",
+        help="Local data directory of the embedded emulator. [default: ./.aiolabel]",
+        show_default=False,
+    ),
+]
+"""Options shared by ``ingest`` and ``demo``."""
+
+
 @app.command("ingest", epilog=_INGEST_EPILOG)
 def ingest_command(
     manifest: Annotated[
@@ -413,9 +430,7 @@ def ingest_command(
             min=1, max=5, metavar="1-5", help="Priority of new batches, 1 (highest) to 5."
         ),
     ] = 5,
-    max_concurrency: Annotated[
-        int, typer.Option(min=1, max=256, metavar="N", help="Requests in flight at once.")
-    ] = 8,
+    max_concurrency: MaxConcurrencyOption = 8,
     report: Annotated[
         Path | None,
         typer.Option(
@@ -431,9 +446,7 @@ def ingest_command(
             "--dry-run", help="Check the manifest and look up existing rows; create nothing."
         ),
     ] = False,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print a machine-readable JSON summary.")
-    ] = False,
+    json_output: JsonOption = False,
     allow_missing_global_keys: Annotated[
         bool,
         typer.Option(
@@ -469,16 +482,7 @@ def ingest_command(
             show_default=False,
         ),
     ] = None,
-    data_directory: Annotated[
-        Path | None,
-        typer.Option(
-            "--data-dir",
-            envvar=DATA_DIR_ENV,
-            metavar="DIR",
-            help="Local data directory of the embedded emulator. [default: ./.aiolabel]",
-            show_default=False,
-        ),
-    ] = None,
+    data_directory: DataDirOption = None,
     allow_insecure_http: Annotated[
         bool,
         typer.Option(
@@ -661,22 +665,9 @@ def demo_command(
         int,
         typer.Option(min=1, max=10_000_000, metavar="N", help="Rows in the generated manifest."),
     ] = 10_000,
-    max_concurrency: Annotated[
-        int, typer.Option(min=1, max=256, metavar="N", help="Requests in flight at once.")
-    ] = 8,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print a machine-readable JSON summary.")
-    ] = False,
-    data_directory: Annotated[
-        Path | None,
-        typer.Option(
-            "--data-dir",
-            envvar=DATA_DIR_ENV,
-            metavar="DIR",
-            help="Local data directory. [default: ./.aiolabel]",
-            show_default=False,
-        ),
-    ] = None,
+    max_concurrency: MaxConcurrencyOption = 8,
+    json_output: JsonOption = False,
+    data_directory: DataDirOption = None,
 ) -> None:
     """Run the main job offline: generate a realistic manifest (image URLs, global keys,
     metadata, attachments, priorities, batch groups), ingest it into the embedded emulator,
