@@ -106,14 +106,15 @@ class KeyBatch:
     over the heap), so batches being filled or sent cost little memory, and the keys are encoded
     once for both requests that carry them. Repeats are looked for when the batch is complete
     (:meth:`close`), before it is sent, by the keys' hashes (8 bytes a key while filling); only
-    when two hashes match are the keys decoded to say which key repeats.
+    when two hashes match are the keys decoded to say which key repeats. ``check=False`` (keys
+    of a list already checked whole) keeps no hashes.
     """
 
     __slots__ = ("_hashes", "_text", "count", "start")
 
-    def __init__(self, start: int) -> None:
+    def __init__(self, start: int, *, check: bool = True) -> None:
         self._text: bytearray | bytes = bytearray(b"[")
-        self._hashes: array[int] | None = array("q")
+        self._hashes: array[int] | None = array("q") if check else None
         self.count = 0
         self.start = start
         """The input position of the first key."""
@@ -132,11 +133,11 @@ class KeyBatch:
         keys: list[str] = json.loads(text)
         return keys
 
-    def close(self, kind: RowKind, *, check: bool = True) -> RawJSON:
-        """End the batch; with ``check`` :class:`InputError` names the first key repeated in it
+    def close(self, kind: RowKind) -> RawJSON:
+        """End the batch; if it checks, :class:`InputError` names the first key repeated in it
         (the keys are decoded only if two of their hashes are equal)."""
         hashes, self._hashes = self._hashes, None
-        if check and hashes is not None and _has_equal(hashes):
+        if hashes is not None and _has_equal(hashes):
             del hashes
             keys = self.keys()
             seen: set[str] = set()
@@ -426,7 +427,7 @@ class _Chunks:
         check: bool,
     ) -> None:
         self._first: _Filled | None = first
-        self.pending: KeyBatch | None = KeyBatch(first.count)
+        self.pending: KeyBatch | None = KeyBatch(first.count, check=check)
         self.pending.add(extra)
         self._rest, self._size, self._kind, self._check = rest, size, kind, check
 
@@ -446,9 +447,9 @@ class _Chunks:
                         break
             if not batch.count:
                 break
-            keys = batch.close(self._kind, check=self._check)
+            keys = batch.close(self._kind)
             full = batch.count == self._size
-            self.pending = KeyBatch(batch.start + batch.count) if full else None
+            self.pending = KeyBatch(batch.start + batch.count, check=self._check) if full else None
             yield _Filled(index, batch.start, batch.count, keys)
             index += 1
         self.pending = None
@@ -488,7 +489,7 @@ async def create_batches(
         if isinstance(source, list | tuple)
         else stream_items(source, kind)
     )
-    first = KeyBatch(0)
+    first = KeyBatch(0, check=not sized)
     extra: str | None = None  # the first key past one batch
     async for key in stream:
         if first.count == MAX_BATCH_ROWS:
@@ -497,7 +498,7 @@ async def create_batches(
         first.add(key)
     if not first.count:
         raise InputError(f"{kind} must not be empty")
-    first_keys = first.close(kind, check=not sized)  # a repeat in it: nothing is sent
+    first_keys = first.close(kind)  # a repeat in it: nothing is sent
     if extra is None:
         return await _one_request(
             client,

@@ -307,3 +307,13 @@ def test_equal_hashes_of_different_keys_are_not_a_repeat(monkeypatch: pytest.Mon
         repeated.add(key)
     with pytest.raises(InputError, match=r"data_rows\[8\]: 'b' appears more than once"):
         repeated.close("data_rows")
+
+
+def test_an_unchecked_batch_keeps_no_hashes_and_refuses_nothing() -> None:
+    from aiolabel._batch_create import KeyBatch
+
+    batch = KeyBatch(0, check=False)  # a list's batch: the list was checked whole
+    for key in ("a", "b", "a"):
+        batch.add(key)
+    assert batch._hashes is None
+    assert json.loads(batch.close("global_keys").text) == ["a", "b", "a"]
