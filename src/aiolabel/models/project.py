@@ -13,6 +13,7 @@ from aiolabel import _batch_create
 from aiolabel._catalog import check_timeout
 from aiolabel._concurrency import Progress
 from aiolabel._exports import ExportFilters, ExportParams, needs_timezone, project_export_input
+from aiolabel._operations import Operation
 from aiolabel._operations import _builder as builder
 from aiolabel._operations import batches as batch_ops
 from aiolabel._operations import exports as export_ops
@@ -31,7 +32,7 @@ from aiolabel._project_input import (
     check_sequence,
     pick_rows,
 )
-from aiolabel.enums import MediaType
+from aiolabel.enums import IdType, MediaType
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 from aiolabel.identifiers import GlobalKeys, Identifiable, UniqueIds
 from aiolabel.models.base import DateTime, Model
@@ -509,22 +510,16 @@ class Project(Model):
         id_type, keys = check_identifiers(data_rows, "data_rows")
         priority = check_int32_priority(priority)
         _check_task_options(wait, max_concurrency, timeout_seconds)
-        sdk = self._sdk("update_data_row_labeling_priority")
-
-        async def start(chunk: list[str]) -> Task:
-            answer = await self.client._execute_operation(
-                lpo_ops.CREATE_QUEUE_PRIORITY_UPDATE_TASK,
-                {
-                    "priority": priority,
-                    "projectId": self.uid,
-                    "dataRowIdentifiers": {"ids": chunk, "idType": id_type.value},
-                },
-                sdk_method=sdk,
-                expect_one=True,
-            )
-            return _started(self.client, answer, "createQueuePriorityUpdateTask")
-
-        tasks = await self._start_tasks(keys, start, PRIORITY_UPDATE_CHUNK_SIZE, max_concurrency)
+        tasks = await self._row_tasks(
+            lpo_ops.CREATE_QUEUE_PRIORITY_UPDATE_TASK,
+            {"priority": priority, "projectId": self.uid},
+            "createQueuePriorityUpdateTask",
+            id_type,
+            keys,
+            chunk_size=PRIORITY_UPDATE_CHUNK_SIZE,
+            sdk_method=self._sdk("update_data_row_labeling_priority"),
+            max_concurrency=max_concurrency,
+        )
         if not wait:
             return tasks
         await self._finish(tasks, "Priority was not updated successfully: ", timeout_seconds)
@@ -584,22 +579,16 @@ class Project(Model):
         id_type, keys = check_identifiers(data_row_ids, "data_row_ids")
         queue_id = check_optional_str(task_queue_id, "task_queue_id")
         _check_task_options(wait, max_concurrency, timeout_seconds)
-        sdk = self._sdk("move_data_rows_to_task_queue")
-
-        async def start(chunk: list[str]) -> Task:
-            answer = await self.client._execute_operation(
-                queue_ops.ADD_DATA_ROWS_TO_TASK_QUEUE_ASYNC,
-                {
-                    "projectId": self.uid,
-                    "queueId": queue_id,
-                    "dataRowIdentifiers": {"ids": chunk, "idType": id_type.value},
-                },
-                sdk_method=sdk,
-                expect_one=True,
-            )
-            return _started(self.client, answer, "createBulkAddRowsToQueueTask")
-
-        tasks = await self._start_tasks(keys, start, QUEUE_MOVE_CHUNK_SIZE, max_concurrency)
+        tasks = await self._row_tasks(
+            queue_ops.ADD_DATA_ROWS_TO_TASK_QUEUE_ASYNC,
+            {"projectId": self.uid, "queueId": queue_id},
+            "createBulkAddRowsToQueueTask",
+            id_type,
+            keys,
+            chunk_size=QUEUE_MOVE_CHUNK_SIZE,
+            sdk_method=self._sdk("move_data_rows_to_task_queue"),
+            max_concurrency=max_concurrency,
+        )
         if not wait:
             return tasks
         await self._finish(tasks, "Data rows were not moved successfully: ", timeout_seconds)
@@ -607,15 +596,34 @@ class Project(Model):
 
     # -- shared ------------------------------------------------------------------------------
 
-    async def _start_tasks(
+    async def _row_tasks(
         self,
+        op: Operation,
+        variables: dict[str, Any],
+        root: str,
+        id_type: IdType,
         keys: list[str],
-        start: Any,
+        *,
         chunk_size: int,
+        sdk_method: str,
         max_concurrency: int | None,
     ) -> list[Task]:
+        """Start one task per ``chunk_size`` rows: ``op`` with ``variables`` and the chunk as
+        ``dataRowIdentifiers``, answering ``{project: {root: {taskId}}}``; chunks run
+        concurrently through the chunk runner."""
         if max_concurrency is not None:
             max_concurrency = _positive_int(max_concurrency, "max_concurrency")
+
+        async def start(chunk: list[str]) -> Task:
+            identifiers = {"ids": chunk, "idType": id_type.value}
+            answer = await self.client._execute_operation(
+                op,
+                {**variables, "dataRowIdentifiers": identifiers},
+                sdk_method=sdk_method,
+                expect_one=True,
+            )
+            return _started(self.client, answer, root)
+
         if len(keys) <= chunk_size:  # one request: its own error, not a one-chunk report
             return [await start(keys)]
         tasks: list[Task] = await self.client._run_chunks(
