@@ -253,3 +253,31 @@ async def test_org_users_are_filtered_before_they_are_paged(emu: Emulator, gql: 
     project_id = await new_project(gql)
     members = (await gql.data(MEMBERS, {"projectId": project_id}))["project"]["members"]
     assert [m["id"] for m in members][1:] == ["u0", "u1", "u2", "u3"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query Q($skip: Int, $first: Int) { datasets(skip: $skip, first: $first) { id } }",
+        "query Q($skip: Int, $first: Int) { organization {"
+        " users(skip: $skip, first: $first) { id } } }",
+        "query Q($p: ID!, $skip: Int, $first: Int) { project(where: {id: $p}) {"
+        " labelingParameterOverrides(skip: $skip, first: $first) { id } } }",
+        "query Q($p: ID!, $skip: Int, $first: Int) { project(where: {id: $p}) {"
+        " members(skip: $skip, first: $first) { id } } }",
+        "query Q($d: ID!, $skip: Int, $first: Int) { dataRow(where: {id: $d}) {"
+        " attachments(skip: $skip, first: $first) { id } } }",
+    ],
+)
+@pytest.mark.parametrize("page", [{"skip": -1}, {"first": -5}])
+async def test_offset_pages_refuse_negative_bounds(
+    emu: Emulator, gql: Gql, query: str, page: dict[str, int]
+) -> None:
+    ids = {
+        "p": await new_project(gql),
+        "d": emu.control("bulk_create_data_rows", count=1)["ids"][0],
+    }
+    body = await gql(query, {**{k: v for k, v in ids.items() if f"${k}" in query}, **page})
+    [error] = body["errors"]
+    assert error["message"] == "skip and first must be >= 0"
+    assert error["extensions"]["exception"]["status"] == 400  # the SDK's InvalidQueryError

@@ -14,6 +14,7 @@ from ariadne import MutationType, ObjectType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
+from aiolabel.emulator.resolvers.base import page
 from aiolabel.emulator.resolvers.catalog import live_row
 from aiolabel.emulator.store import now_iso
 
@@ -120,15 +121,13 @@ def resolve_delete(_: Any, info: Info, where: dict[str, Any]) -> Any:
 def resolve_attachments(
     data_row: dict[str, Any], info: Info, skip: int | None = None, first: int | None = None
 ) -> Any:
-    offset, limit = skip or 0, 100 if first is None else first
-    if offset < 0 or limit < 0:
-        raise BadInput("skip and first must be >= 0")
+    offset, limit = page(skip, first)
     rows = (
         ctx(info)
         .conn.execute(
             "SELECT * FROM attachments WHERE data_row_id = ? ORDER BY created_at, rowid"
             " LIMIT ? OFFSET ?",
-            (data_row["id"], min(limit, 10_000), offset),
+            (data_row["id"], limit, offset),
         )
         .fetchall()
     )

@@ -10,7 +10,7 @@ from ariadne import MutationType, ObjectType, QueryType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
-from aiolabel.emulator.resolvers.base import bind_owner_relations
+from aiolabel.emulator.resolvers.base import bind_owner_relations, page
 from aiolabel.emulator.resolvers.catalog import Column, compile_where, dataset_to_gql
 from aiolabel.emulator.store import now_iso
 
@@ -71,16 +71,14 @@ def resolve_datasets(
     first: int | None = None,
 ) -> Any:
     c = ctx(info)
-    offset, limit = skip or 0, 100 if first is None else first
-    if offset < 0 or limit < 0:
-        raise BadInput("skip and first must be >= 0")
+    offset, limit = page(skip, first)
     sql, params, mentioned = compile_where(where, _COLUMNS)
     if "deleted" not in mentioned:
         sql += " AND d.deleted = 0"
     rows = c.conn.execute(
         f"SELECT d.* FROM datasets d WHERE d.org_id = ? AND ({sql}) ORDER BY d.rowid"
         " LIMIT ? OFFSET ?",
-        (c.org_id, *params, min(limit, 10_000), offset),
+        (c.org_id, *params, limit, offset),
     ).fetchall()
     return [dataset_to_gql(r) for r in rows]
 

@@ -16,6 +16,7 @@ from ariadne import ObjectType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput
+from aiolabel.emulator.resolvers.base import page
 from aiolabel.emulator.resolvers.catalog import data_row_to_gql, json_strings, live_row
 from aiolabel.emulator.resolvers.projects import (
     load_project,
@@ -59,15 +60,13 @@ def lpo_to_gql(row: sqlite3.Row) -> dict[str, Any]:
 def resolve_overrides(
     project: dict[str, Any], info: Info, skip: int | None = None, first: int | None = None
 ) -> Any:
-    offset, limit = skip or 0, 100 if first is None else first
-    if offset < 0 or limit < 0:
-        raise BadInput("skip and first must be >= 0")
+    offset, limit = page(skip, first)
     rows = (
         ctx(info)
         .conn.execute(
             "SELECT p.* FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
             f" WHERE p.project_id = ? AND d.deleted = 0 ORDER BY {QUEUE_ORDER} LIMIT ? OFFSET ?",
-            (project["id"], min(limit, 10_000), offset),
+            (project["id"], limit, offset),
         )
         .fetchall()
     )
