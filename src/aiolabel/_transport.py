@@ -97,6 +97,18 @@ def default_transport() -> Literal["httpx", "aiohttp"]:
     return "aiohttp"
 
 
+def check_transport_option(option: object) -> TransportOption:
+    """``option`` if it names a usable transport: ``None`` (the default), ``"httpx"``,
+    ``"aiohttp"`` (needs the ``aiolabel[aiohttp]`` extra) or an ``httpx.AsyncBaseTransport``."""
+    if isinstance(option, httpx.AsyncBaseTransport) or option is None or option == "httpx":
+        return option
+    if option == "aiohttp":
+        if default_transport() != "aiohttp":
+            raise InputError('transport="aiohttp" needs the extra: pip install "aiolabel[aiohttp]"')
+        return "aiohttp"
+    raise InputTypeError("transport must be an httpx.AsyncBaseTransport, 'httpx' or 'aiohttp'")
+
+
 def python_version_info() -> str:
     """``3.11.7-final``, the official ``X-Python-Version`` value."""
     v = sys.version_info
@@ -353,7 +365,7 @@ class Transport:
         self.retry = retry
         self.limiter = limiter
         self.rate_limiter = rate_limiter
-        self._transport_option = transport
+        self._transport_option = check_transport_option(transport)
         self._max_connections = max_connections
         self._http: httpx.AsyncClient | None = None
         self._closed = False
@@ -386,26 +398,16 @@ class Transport:
             max_connections=self._max_connections * 2,
             max_keepalive_connections=self._max_connections,
         )
-        option = self._transport_option
-        if option is None:
-            option = default_transport()
+        option = self._transport_option or default_transport()
         transport: httpx.AsyncBaseTransport | None
         if option == "httpx":
             transport = None
         elif option == "aiohttp":
-            try:
-                from httpx_aiohttp import AiohttpTransport
-            except ImportError:  # pragma: no cover - depends on the extra
-                raise InputError(
-                    'transport="aiohttp" needs the extra: pip install "aiolabel[aiohttp]"'
-                ) from None
+            from httpx_aiohttp import AiohttpTransport  # checked by check_transport_option
+
             transport = AiohttpTransport(limits=limits)
-        elif isinstance(option, httpx.AsyncBaseTransport):
-            transport = option
         else:
-            raise InputTypeError(
-                "transport must be an httpx.AsyncBaseTransport, 'httpx' or 'aiohttp'"
-            )
+            transport = option
         return httpx.AsyncClient(
             transport=transport,
             limits=limits,

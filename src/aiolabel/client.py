@@ -44,7 +44,13 @@ from aiolabel._operations import users as user_ops
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._reconcile import TaskLedger
 from aiolabel._retry import Reconcile, RetryPolicy, RetryStats
-from aiolabel._transport import Transport, TransportOption, UploadContent, guess_content_type
+from aiolabel._transport import (
+    Transport,
+    TransportOption,
+    UploadContent,
+    check_transport_option,
+    guess_content_type,
+)
 from aiolabel.errors import (
     AuthenticationError,
     InputError,
@@ -208,18 +214,8 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         self.task_poll_interval = _number(
             "task_poll_interval", task_poll_interval, low=0, high=3600
         )
-        if not (transport is None or transport in ("httpx", "aiohttp") or _is_transport(transport)):
-            raise InputTypeError(
-                "transport must be an httpx.AsyncBaseTransport, 'httpx' or 'aiohttp'"
-            )
+        transport = check_transport_option(transport)
         _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
-        if transport == "aiohttp":
-            try:
-                import httpx_aiohttp  # noqa: F401
-            except ImportError:  # pragma: no cover - depends on the extra
-                raise InputError(
-                    'transport="aiohttp" needs the extra: pip install "aiolabel[aiohttp]"'
-                ) from None
         self._retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
         self._rate_limiter = (
             None if requests_per_minute is None else RateLimiter(requests_per_minute)
@@ -667,9 +663,3 @@ class AsyncClient(CatalogMethods, ProjectMethods):
 def _kebab(value: str) -> str:
     parts = re.findall(r"[A-Z][a-z0-9]*|[a-z][a-z0-9]*", value)
     return "-".join(p.lower() for p in parts)
-
-
-def _is_transport(value: object) -> bool:
-    import httpx
-
-    return isinstance(value, httpx.AsyncBaseTransport)
