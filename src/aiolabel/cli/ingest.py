@@ -104,7 +104,9 @@ def ingest_command(
         typer.Option(
             metavar="FILE",
             help="Write every failed line with its reason (CSV if FILE ends in .csv, else "
-            "NDJSON); a run with no failure removes an older report at FILE.",
+            "NDJSON); a run with no failure removes an older report at FILE. Only a report "
+            "aiolabel wrote is ever replaced or removed: FILE must not be the manifest or "
+            "another existing file.",
             show_default=False,
         ),
     ] = None,
@@ -220,8 +222,13 @@ def _ingest(
     if not manifest.is_file():
         what = "is a directory" if manifest.is_dir() else "does not exist"
         raise fail_usage(err, "ingest", f"{manifest}: the manifest {what}")
-    if report is not None and report.is_dir():
-        raise fail_usage(err, "ingest", f"--report {report}: is a directory, not a file")
+    if report is not None:
+        from aiolabel.ingest._report import check_report_path
+
+        try:
+            check_report_path(report, [manifest])
+        except IngestError as exc:
+            raise fail_usage(err, "ingest", str(exc)) from None
     endpoint, api_key = endpoint or None, api_key or None  # set but empty: not set
     options = IngestOptions(
         dataset=dataset,

@@ -64,7 +64,7 @@ from aiolabel.errors import (
 )
 from aiolabel.ingest._batches import BatchStage
 from aiolabel.ingest._manifest import LineError, Manifest, ManifestError, ManifestRow
-from aiolabel.ingest._report import finish_report
+from aiolabel.ingest._report import check_report_path, finish_report
 from aiolabel.ingest._scratch import Batched, FailedRow, Scratch, State, norm_key
 from aiolabel.ingest._types import (
     LOOKUP_CHUNK,
@@ -118,11 +118,14 @@ async def ingest(
     """Ingest a manifest (see the module docstring); returns the summary and failures.
 
     ``report``: a file to write every failure to (written only when there are failures; an
-    old report at that path is removed otherwise). Raises :class:`IngestError` for problems
-    that stop the run; a row that fails does not stop it.
+    old report at that path is removed otherwise). A report path that names the manifest, or
+    an existing file that is not a report, is refused before anything is sent. Raises
+    :class:`IngestError` for problems that stop the run; a row that fails does not stop it.
     """
     options = options or IngestOptions()
     path = Path(manifest)
+    if report is not None:
+        check_report_path(Path(report), [path])
     try:
         opened = Manifest(
             path,
