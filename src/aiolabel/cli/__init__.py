@@ -25,6 +25,7 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -33,6 +34,7 @@ emulator_app = typer.Typer(
     epilog="Example:\n\n\b\n  aiolabel emulator serve --port 8765 --db emulator.sqlite3",
     no_args_is_help=True,
     rich_markup_mode=None,
+    pretty_exceptions_show_locals=False,
 )
 app.add_typer(emulator_app, name="emulator")
 
