@@ -11,14 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from aiolabel._catalog import (
-    InvalidItemAttribute,
-    check_ids,
-    check_str,
-    check_timeout,
-    collection_status,
-    run_job,
-)
+from aiolabel._catalog import collection_status, run_job
 from aiolabel._concurrency import Progress
 from aiolabel._operations import data_rows as data_row_ops
 from aiolabel._operations import datasets as dataset_ops
@@ -26,6 +19,7 @@ from aiolabel._operations import global_keys as gk_ops
 from aiolabel._operations import iam as iam_ops
 from aiolabel._operations._builder import create, get_all
 from aiolabel._operations._entities import DATASET
+from aiolabel._validation import InvalidItemAttribute, check_ids, check_str, check_timeout
 from aiolabel.errors import InputError, InputTypeError, LabelboxError, ResourceNotFoundError
 from aiolabel.identifiers import GlobalKeys
 from aiolabel.models.base import WhereArg, as_where

@@ -66,15 +66,12 @@ from aiolabel._manifest import (
 from aiolabel._upsert import UpsertPartialFailure, prepare_item
 from aiolabel.enums import MediaType
 from aiolabel.errors import (
-    ApiLimitError,
     InputError,
     InputTypeError,
-    InternalServerError,
     LabelboxError,
-    NetworkError,
     PartialFailureError,
     ResourceNotFoundError,
-    TimeoutError,
+    is_transient,
 )
 from aiolabel.identifiers import GlobalKey, Identifiable, UniqueId
 from aiolabel.models.batch import Batch
@@ -990,7 +987,7 @@ class _Run:
         assert self.project is not None
         if not pairs:
             return
-        if isinstance(error, _TRANSIENT) or len(pairs) == 1:
+        if is_transient(error) or len(pairs) == 1:
             self.scratch.fail(
                 FailedRow(*lines[ident], "priority", "priority", _short(error))
                 for ident, _ in pairs
@@ -1032,10 +1029,6 @@ async def _create_once(
             if not exc.maybe_applied or attempt == CREATE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-_TRANSIENT = (NetworkError, InternalServerError, ApiLimitError, TimeoutError)
-"""Failures that say nothing about the rows sent."""
 
 
 def _member(row: BatchRow, members: set[str]) -> bool:

@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
-from aiolabel._catalog import InvalidItemAttribute, check_ids, check_str, start_export
+from aiolabel._base_client import BaseClient
+from aiolabel._catalog import start_export
 from aiolabel._concurrency import Progress
 from aiolabel._exports import ExportParams, data_rows_export_input
 from aiolabel._operations import attachments as attachment_ops
 from aiolabel._operations import data_rows as ops
 from aiolabel._operations._builder import relationship, update
 from aiolabel._operations._entities import DATA_ROW
+from aiolabel._validation import InvalidItemAttribute, check_ids, check_str
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 from aiolabel.identifiers import GlobalKeys, UniqueIds
 from aiolabel.models.attachment import (
@@ -219,7 +221,7 @@ class DataRow(Model):
         ):
             raise InputTypeError("data_rows must be a list of DataRow objects or ids, or UniqueIds")
         rows = list(data_rows) if not isinstance(data_rows, UniqueIds) else data_rows
-        if client is not None and not isinstance(client, _client_type()):
+        if client is not None and not isinstance(client, BaseClient):
             raise InputTypeError(f"client must be an AsyncClient, got {type(client).__name__}")
         if client is None:
             client = next((r.client for r in rows if isinstance(r, DataRow)), None)
@@ -256,9 +258,7 @@ class DataRow(Model):
     ) -> Task:
         """Start an export of the given data rows (or global keys; exactly one of the two, at
         most 2,000); the returned Task's ``result()`` streams the NDJSON lines."""
-        from aiolabel.client import AsyncClient
-
-        if not isinstance(client, AsyncClient):
+        if not isinstance(client, BaseClient):
             raise InputTypeError("client must be an AsyncClient")
         if (data_rows is None) == (global_keys is None):
             raise InputError("give exactly one of data_rows and global_keys")
@@ -297,9 +297,3 @@ def _export_params(params: ExportParams | Mapping[str, Any] | None) -> ExportPar
         return ExportParams(**params)
     except ValidationError as exc:
         raise InputError(f"params: {exc}") from exc
-
-
-def _client_type() -> type:
-    from aiolabel.client import AsyncClient
-
-    return AsyncClient

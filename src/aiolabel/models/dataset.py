@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError
 
-from aiolabel._catalog import InvalidItemAttribute, check_str, start_export, where_as_dict
+from aiolabel._catalog import start_export, where_as_dict
 from aiolabel._concurrency import Progress
 from aiolabel._exports import ExportFilters, dataset_export_input, needs_timezone
 from aiolabel._operations import datasets as ops
@@ -23,6 +23,7 @@ from aiolabel._upsert import (
     UpsertPartialFailure,
     upsert,
 )
+from aiolabel._validation import InvalidItemAttribute, check_str
 from aiolabel.errors import (
     InputError,
     InputTypeError,

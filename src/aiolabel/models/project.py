@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 from pydantic import BaseModel, Field, ValidationError
 
 from aiolabel import _batch_create
-from aiolabel._catalog import check_timeout
 from aiolabel._concurrency import Progress
 from aiolabel._exports import ExportFilters, ExportParams, needs_timezone, project_export_input
 from aiolabel._operations import Operation
@@ -22,15 +21,17 @@ from aiolabel._operations import projects as ops
 from aiolabel._operations import task_queues as queue_ops
 from aiolabel._operations import users as user_ops
 from aiolabel._operations._entities import PROJECT
-from aiolabel._project_input import (
+from aiolabel._project_input import check_sequence, pick_rows
+from aiolabel._validation import (
     check_batch_priority,
     check_identifiers,
     check_int32_priority,
+    check_media_type,
     check_optional_str,
     check_override,
-    check_row_key,
-    check_sequence,
-    pick_rows,
+    check_positive_int,
+    check_str,
+    check_timeout,
 )
 from aiolabel.enums import IdType, MediaType
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
@@ -151,7 +152,7 @@ class Project(Model):
                 settable = sorted(f.name for f in PROJECT.fields if f.name not in _READ_ONLY)
                 raise InputError(f"{key}: not a Project field update accepts ({settable})")
             if key == "media_type":
-                value = _media_type(value)
+                value = check_media_type(value)
             _check_field_value(key, spec.type, value)
             if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
                 raise InputError(f"{key}: a datetime needs a time zone")
@@ -208,7 +209,7 @@ class Project(Model):
         ``metadata_fields``, ``label_details``... (the official keys). The user's time zone is
         fetched only when a date filter needs it.
         """
-        task_name = check_optional_str(task_name, "task_name")
+        task_name = check_optional_str("task_name", task_name)
         chosen = _coerce(ExportFilters, filters, "filters")
         options = _coerce(ExportParams, params, "params")
         sdk = self._sdk("export")
@@ -291,7 +292,7 @@ class Project(Model):
         server refused; with ``wait=False`` returns at once a :class:`CreateBatchesTask` for
         that batch.
         """
-        name = check_row_key(name, "name")
+        name = check_str("name", name)
         priority = check_batch_priority(priority)
         consensus = _consensus(consensus_settings)
         if not isinstance(wait, bool):
@@ -339,11 +340,11 @@ class Project(Model):
         created, or the input raised midway, :class:`PartialFailureError` says which (see
         :func:`aiolabel._batch_create.create_batches`).
         """
-        prefix = check_row_key(name_prefix, "name_prefix")
+        prefix = check_str("name_prefix", name_prefix)
         priority = check_batch_priority(priority)
         consensus = _consensus(consensus_settings)
         if max_concurrency is not None:
-            max_concurrency = _positive_int(max_concurrency, "max_concurrency")
+            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
         kind, source = pick_rows(data_rows, global_keys)
         self._check_batchable()
         return await _batch_create.create_batches(
@@ -368,8 +369,8 @@ class Project(Model):
     ) -> CreateBatchesTask:
         """Create batches (``<name_prefix>0000``...) from every row of a dataset not yet in the
         project; returns the :class:`CreateBatchesTask` (no processing wait, as officially)."""
-        prefix = check_row_key(name_prefix, "name_prefix")
-        dataset_id = check_row_key(dataset_id, "dataset_id")
+        prefix = check_str("name_prefix", name_prefix)
+        dataset_id = check_str("dataset_id", dataset_id)
         priority = check_batch_priority(priority)
         consensus = _consensus(consensus_settings)
         sdk = self._sdk("create_batches_from_dataset")
@@ -429,7 +430,7 @@ class Project(Model):
         if isinstance(data, str | bytes) or not isinstance(data, Iterable | AsyncIterable):
             raise InputTypeError("data must be a list or an (async) iterable of pairs")
         if max_concurrency is not None:
-            max_concurrency = _positive_int(max_concurrency, "max_concurrency")
+            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
         if isinstance(data, Sequence):
             if not data:
                 raise InputError("data must not be empty")
@@ -577,7 +578,7 @@ class Project(Model):
         returns the tasks at once.
         """
         id_type, keys = check_identifiers(data_row_ids, "data_row_ids")
-        queue_id = check_optional_str(task_queue_id, "task_queue_id")
+        queue_id = check_optional_str("task_queue_id", task_queue_id)
         _check_task_options(wait, max_concurrency, timeout_seconds)
         tasks = await self._row_tasks(
             queue_ops.ADD_DATA_ROWS_TO_TASK_QUEUE_ASYNC,
@@ -612,7 +613,7 @@ class Project(Model):
         ``dataRowIdentifiers``, answering ``{project: {root: {taskId}}}``; chunks run
         concurrently through the chunk runner."""
         if max_concurrency is not None:
-            max_concurrency = _positive_int(max_concurrency, "max_concurrency")
+            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
 
         async def start(chunk: list[str]) -> Task:
             identifiers = {"ids": chunk, "idType": id_type.value}
@@ -643,26 +644,6 @@ def _started(client: AsyncClient, answer: Mapping[str, Any], root: str) -> Task:
     if not isinstance(task_id, str):
         raise LabelboxError(f"{root} answered no task id")
     return Task.from_wire(client, {"id": task_id, "status": "IN_PROGRESS"})
-
-
-def _media_type(value: object) -> MediaType:
-    media = value if isinstance(value, MediaType) else None
-    if media is None and isinstance(value, str):
-        media = MediaType(value)
-    if media is None or not MediaType.is_supported(media):
-        raise InputError(
-            f"media_type: {value!r} is not a supported media type; use one of "
-            f"{[m.name for m in MediaType.supported()]}"
-        )
-    return media
-
-
-def _positive_int(value: object, argument: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputTypeError(f"{argument} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise InputError(f"{argument} must be at least 1, got {value}")
-    return value
 
 
 def _no_duplicate_identifiers(pairs: Sequence[tuple[Identifiable, int]]) -> None:
@@ -721,7 +702,7 @@ def _check_task_options(wait: object, max_concurrency: object, timeout_seconds: 
     if not isinstance(wait, bool):
         raise InputTypeError("wait must be a bool")
     if max_concurrency is not None:
-        _positive_int(max_concurrency, "max_concurrency")
+        check_positive_int("max_concurrency", max_concurrency)
     check_timeout(timeout_seconds)
 
 
