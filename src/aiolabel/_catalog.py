@@ -9,23 +9,15 @@ with jitter) instead of the official fixed 2 s.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiolabel._operations import Operation
-from aiolabel._operations import exports as export_ops
-from aiolabel._operations._builder import Comparison, Where
-from aiolabel._operations._entities import Entity
 from aiolabel._polling import poll_delay
-from aiolabel._validation import InvalidItemAttribute
 from aiolabel.enums import CollectionJobStatus
 from aiolabel.errors import (
-    InputError,
-    InputTypeError,
     LabelboxError,
     TimeoutError,
 )
-from aiolabel.models.task import Task
 from aiolabel.pagination import dig
 
 if TYPE_CHECKING:
@@ -34,8 +26,6 @@ if TYPE_CHECKING:
 __all__ = [
     "collection_status",
     "run_job",
-    "start_export",
-    "where_as_dict",
 ]
 
 
@@ -97,36 +87,3 @@ def collection_status(results: Iterable[object], errors: list[Any]) -> str:
     if any(r != "" for r in results):
         return CollectionJobStatus.PARTIAL_SUCCESS.value
     return CollectionJobStatus.FAILURE.value
-
-
-def where_as_dict(entity: Entity, where: object) -> dict[str, Any] | None:
-    """One comparison as the flat dict of ``datasetDataRows(where:)``: ``{"externalId": x}``,
-    ``{"externalId_not": x}`` (wire doc §4.3)."""
-    if where is None:
-        return None
-    if not isinstance(where, Comparison):
-        what = "an AND of comparisons" if isinstance(where, Where) else type(where).__name__
-        raise InputTypeError(
-            f"where must be a single comparison such as DataRow.external_id == 'x', got {what}"
-        )
-    spec = entity.field(where.field)
-    if spec is None or spec.subfields:
-        raise InvalidItemAttribute(entity.name, where.field, "where")
-    value = where.value
-    if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
-        raise InputError("where: datetimes must carry a time zone")
-    return {spec.graphql + where.op.value: value}
-
-
-async def start_export(client: AsyncClient, variables: dict[str, Any], *, sdk_method: str) -> Task:
-    """``exportDataRowsInCatalog``, then the task it started (wire doc §4.5)."""
-    data = await client._execute_operation(
-        export_ops.EXPORT_DATA_ROWS_IN_CATALOG,
-        variables,
-        sdk_method=sdk_method,
-        error_log_key="errors",
-    )
-    task_id = dig(data, ("exportDataRowsInCatalog", "taskId"))
-    if not isinstance(task_id, str) or not task_id:
-        raise LabelboxError("the export task id is missing from the response")
-    return await client._fetch_task(task_id, sdk_method=sdk_method)

@@ -8,8 +8,11 @@ writes ``name = check_str("name", name)``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
+from aiolabel._operations._builder import Comparison, Where
+from aiolabel._operations._entities import Entity
 from aiolabel.enums import IdType, MediaType
 from aiolabel.errors import InputError, InputTypeError, InvalidAttributeError, LabelboxError
 from aiolabel.identifiers import GlobalKeys, Identifiable, Identifiables, UniqueIds
@@ -35,6 +38,7 @@ __all__ = [
     "check_timeout",
     "check_url",
     "no_duplicates",
+    "where_as_dict",
 ]
 
 BATCH_PRIORITIES = range(1, 6)
@@ -246,3 +250,22 @@ def check_override(pair: object, index: int, argument: str = "data") -> tuple[Id
             f"got {type(identifier).__name__}"
         )
     return identifier, check_int32_priority(priority, f"{where} priority")
+
+
+def where_as_dict(entity: Entity, where: object) -> dict[str, Any] | None:
+    """One comparison as the flat dict of ``datasetDataRows(where:)``: ``{"externalId": x}``,
+    ``{"externalId_not": x}`` (wire doc §4.3)."""
+    if where is None:
+        return None
+    if not isinstance(where, Comparison):
+        what = "an AND of comparisons" if isinstance(where, Where) else type(where).__name__
+        raise InputTypeError(
+            f"where must be a single comparison such as DataRow.external_id == 'x', got {what}"
+        )
+    spec = entity.field(where.field)
+    if spec is None or spec.subfields:
+        raise InvalidItemAttribute(entity.name, where.field, "where")
+    value = where.value
+    if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
+        raise InputError("where: datetimes must carry a time zone")
+    return {spec.graphql + where.op.value: value}

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from aiolabel._exports import ExportParams
 from aiolabel._operations import batches as ops
 from aiolabel._validation import check_timeout
 from aiolabel.enums import DeleteBatchLabelsType
 from aiolabel.errors import InputError, InputTypeError, ResourceNotFoundError
 from aiolabel.models.base import DateTime, Model
 from aiolabel.pagination import dig
+from aiolabel.types import ExportParams
 
 if TYPE_CHECKING:
     from aiolabel.models.project import Project

@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field, field_validator
 
 from aiolabel._base_client import BaseClient
-from aiolabel._catalog import start_export
 from aiolabel._concurrency import Progress
-from aiolabel._exports import ExportParams, data_rows_export_input
 from aiolabel._operations import attachments as attachment_ops
 from aiolabel._operations import data_rows as ops
 from aiolabel._operations._builder import relationship, update
 from aiolabel._operations._entities import DATA_ROW
-from aiolabel._validation import InvalidItemAttribute, check_ids, check_str
+from aiolabel._validation import InvalidItemAttribute, check_ids
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 from aiolabel.identifiers import GlobalKeys, UniqueIds
 from aiolabel.models.attachment import (
@@ -29,6 +27,7 @@ from aiolabel.models.metadata import DataRowMetadataField
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import OffsetPaginator, dig
+from aiolabel.types import ExportParams
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
@@ -260,40 +259,4 @@ class DataRow(Model):
         most 2,000); the returned Task's ``result()`` streams the NDJSON lines."""
         if not isinstance(client, BaseClient):
             raise InputTypeError("client must be an AsyncClient")
-        if (data_rows is None) == (global_keys is None):
-            raise InputError("give exactly one of data_rows and global_keys")
-        ids = keys = None
-        if data_rows is not None:
-            ids = check_ids(
-                "data_rows",
-                data_rows,
-                allow=UniqueIds,
-                convert=lambda r: r.uid if isinstance(r, DataRow) else r,
-            )
-        else:
-            keys = check_ids("global_keys", global_keys, allow=GlobalKeys)
-        if task_name is not None:
-            check_str("task_name", task_name)
-        checked = _export_params(params)
-        try:
-            body = data_rows_export_input(
-                data_row_ids=ids, global_keys=keys, task_name=task_name, params=checked
-            )
-        except ValueError as exc:
-            raise InputError(str(exc)) from exc
-        return await start_export(client, {"input": body}, sdk_method="DataRow:export")
-
-
-def _export_params(params: ExportParams | Mapping[str, Any] | None) -> ExportParams:
-    from pydantic import ValidationError
-
-    if params is None:
-        return ExportParams()
-    if isinstance(params, ExportParams):
-        return params
-    if not isinstance(params, Mapping):
-        raise InputTypeError("params must be an ExportParams or a dict")
-    try:
-        return ExportParams(**params)
-    except ValidationError as exc:
-        raise InputError(f"params: {exc}") from exc
+        return await client._exports.data_rows(data_rows, global_keys, task_name, params)

@@ -7,19 +7,16 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Seq
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from aiolabel import _batch_create
 from aiolabel._concurrency import Progress
-from aiolabel._exports import ExportFilters, ExportParams, needs_timezone, project_export_input
 from aiolabel._operations import Operation
 from aiolabel._operations import _builder as builder
 from aiolabel._operations import batches as batch_ops
-from aiolabel._operations import exports as export_ops
 from aiolabel._operations import labeling_parameter_overrides as lpo_ops
 from aiolabel._operations import projects as ops
 from aiolabel._operations import task_queues as queue_ops
-from aiolabel._operations import users as user_ops
 from aiolabel._operations._entities import PROJECT
 from aiolabel._project_input import check_sequence, pick_rows
 from aiolabel._validation import (
@@ -44,6 +41,7 @@ from aiolabel.models.member import ProjectMember
 from aiolabel.models.task import Task
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
+from aiolabel.types import ExportFilters, ExportParams
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
@@ -64,23 +62,6 @@ _M = TypeVar("_M", bound=BaseModel)
 
 _READ_ONLY = frozenset({"uid", "created_at", "updated_at", "data_row_count", "last_activity_time"})
 """Project fields ``update`` refuses (the server sets them)."""
-
-
-def _coerce(model: type[_M], value: object, argument: str) -> _M:
-    """An export filters/params model from itself, a mapping or None; errors name the argument."""
-    if value is None:
-        return model()
-    if isinstance(value, model):
-        return value
-    if not isinstance(value, Mapping):
-        raise InputTypeError(f"{argument} must be a dict, got {type(value).__name__}")
-    try:
-        return model.model_validate(dict(value))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
-        )
-        raise InputError(f"{argument}: {problems}") from None
 
 
 def _consensus(value: object) -> dict[str, Any] | None:
@@ -209,37 +190,7 @@ class Project(Model):
         ``metadata_fields``, ``label_details``... (the official keys). The user's time zone is
         fetched only when a date filter needs it.
         """
-        task_name = check_optional_str("task_name", task_name)
-        chosen = _coerce(ExportFilters, filters, "filters")
-        options = _coerce(ExportParams, params, "params")
-        sdk = self._sdk("export")
-
-        def render(timezone: str | None) -> dict[str, Any]:
-            try:
-                return project_export_input(
-                    self.uid, task_name=task_name, filters=chosen, params=options, timezone=timezone
-                )
-            except ValueError as exc:
-                raise InputError(f"filters: {exc}") from None
-
-        export_input = render("UTC")  # checks the filters before any request
-        if needs_timezone(chosen):
-            data = await self.client._execute_operation(
-                user_ops.CURRENT_USER_TIMEZONE, None, sdk_method=sdk
-            )
-            found = dig(data, ("user", "timezone"))
-            export_input = render(found if isinstance(found, str) and found else "UTC")
-        data = await self.client._execute_operation(
-            export_ops.EXPORT_DATA_ROWS_IN_PROJECT,
-            {"input": export_input},
-            sdk_method=sdk,
-            error_log_key="errors",
-            expect_one=True,
-        )
-        task_id = dig(data, ("exportDataRowsInProject", "taskId"))
-        if not isinstance(task_id, str):
-            raise LabelboxError("exportDataRowsInProject answered no task id")
-        return await self.client._fetch_task(task_id, sdk_method=sdk)
+        return await self.client._exports.project(self, task_name, filters, params)
 
     # -- batches -----------------------------------------------------------------------------
 
