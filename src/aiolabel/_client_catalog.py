@@ -7,18 +7,14 @@ the client's internal entry points.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from aiolabel._catalog import collection_status, run_job
-from aiolabel._concurrency import Progress
-from aiolabel._operations import data_rows as data_row_ops
 from aiolabel._operations import global_keys as gk_ops
 from aiolabel._validation import InvalidItemAttribute, check_ids, check_str, check_timeout
-from aiolabel.errors import InputError, InputTypeError, ResourceNotFoundError
+from aiolabel.errors import InputError, InputTypeError
 from aiolabel.identifiers import GlobalKeys
-from aiolabel.models.data_row import DataRow
 from aiolabel.models.metadata import DataRowMetadataOntology
 
 if TYPE_CHECKING:
@@ -55,62 +51,6 @@ class CatalogMethods:
     # -- datasets ----------------------------------------------------------------------------
 
     # -- data rows ---------------------------------------------------------------------------
-
-    async def get_data_row(self, data_row_id: str) -> DataRow:
-        """A data row by id (ResourceNotFoundError if there is none)."""
-        client = cast("AsyncClient", self)
-
-        return await client._get_one(
-            data_row_ops.GET_DATA_ROW,
-            {"param_0": check_str("data_row_id", data_row_id)},
-            ("dataRow",),
-            lambda raw: DataRow.from_wire(client, raw),
-            sdk_method="Client:get_data_row",
-            what=DataRow,
-        )
-
-    async def get_data_row_by_global_key(self, global_key: str) -> DataRow:
-        """A data row by global key (ResourceNotFoundError if the lookup is not a SUCCESS)."""
-        client = cast("AsyncClient", self)
-
-        res = await client.get_data_row_ids_for_global_keys([check_str("global_key", global_key)])
-        if res["status"] != "SUCCESS":
-            raise ResourceNotFoundError(DataRow, {"global_key": global_key})
-        return await client.get_data_row(res["results"][0])
-
-    async def get_data_row_ids_for_external_ids(
-        self,
-        external_ids: Sequence[str],
-        *,
-        max_concurrency: int | None = None,
-        progress: Progress | None = None,
-    ) -> dict[str, list[str]]:
-        """``{external_id: [data row ids]}`` for the given external ids (ids without a row are
-        absent). Requests of 100 ids, as the official SDK, run concurrently."""
-        client = cast("AsyncClient", self)
-        ids = check_ids("external_ids", external_ids, allow=())
-
-        async def lookup(chunk: list[str]) -> list[Any]:
-            data = await client._execute_operation(
-                data_row_ops.EXTERNAL_IDS_TO_DATA_ROW_IDS,
-                {"externalId_in": chunk},
-                sdk_method="Client:get_data_row_ids_for_external_ids",
-            )
-            rows = data.get("externalIdsToDataRowIds")
-            return rows if isinstance(rows, list) else []
-
-        pages = await client._run_chunks(
-            ids,
-            lookup,
-            chunk_size=data_row_ops.EXTERNAL_IDS_CHUNK_SIZE,
-            max_concurrency=max_concurrency,
-            progress=progress,
-        )
-        result: defaultdict[str, list[str]] = defaultdict(list)
-        for page in pages:
-            for row in page:
-                result[row["externalId"]].append(row["dataRowId"])
-        return result
 
     # -- global keys -------------------------------------------------------------------------
 

@@ -45,7 +45,11 @@ from aiolabel._concurrency import (
 )
 from aiolabel._operations import data_rows as ops
 from aiolabel._operations._builder import FieldRef
-from aiolabel._validation import InvalidItemAttribute
+from aiolabel._validation import (
+    InvalidItemAttribute,
+    check_attachment_type,
+    check_attachment_value,
+)
 from aiolabel.enums import MediaType
 from aiolabel.errors import (
     InputError,
@@ -54,7 +58,6 @@ from aiolabel.errors import (
     PartialFailureError,
 )
 from aiolabel.identifiers import GlobalKey, UniqueId
-from aiolabel.models.attachment import check_attachment_type, check_attachment_value
 from aiolabel.models.task import UPSERT_TASK_TYPE, Task
 
 if TYPE_CHECKING:

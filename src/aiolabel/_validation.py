@@ -13,7 +13,7 @@ from typing import Any
 
 from aiolabel._operations._builder import Comparison, Where
 from aiolabel._operations._entities import Entity
-from aiolabel.enums import IdType, MediaType
+from aiolabel.enums import AttachmentType, IdType, MediaType
 from aiolabel.errors import InputError, InputTypeError, InvalidAttributeError, LabelboxError
 from aiolabel.identifiers import GlobalKeys, Identifiable, Identifiables, UniqueIds
 
@@ -22,6 +22,8 @@ __all__ = [
     "INT32_MAX",
     "INT32_MIN",
     "InvalidItemAttribute",
+    "check_attachment_type",
+    "check_attachment_value",
     "check_batch_priority",
     "check_id",
     "check_identifiers",
@@ -163,6 +165,27 @@ def check_media_type(value: object) -> MediaType:
             f"{[m.name for m in MediaType.supported()]}"
         )
     return media
+
+
+def check_attachment_type(value: object, where: str = "attachment_type") -> str:
+    """An ``AttachmentType`` member or its name, as the wire string."""
+    if isinstance(value, AttachmentType):
+        return value.value
+    if not isinstance(value, str):
+        raise InputTypeError(f"{where} must be an AttachmentType, got {type(value).__name__}")
+    if value not in AttachmentType.__members__:
+        raise InputError(
+            f"{where} must be one of {sorted(AttachmentType.__members__)}, not {value!r}"
+        )
+    return value
+
+
+def check_attachment_value(value: object, where: str = "attachment_value") -> str:
+    if not isinstance(value, str):
+        raise InputTypeError(f"{where} must be a str, got {type(value).__name__}")
+    if value == "":
+        raise InputError(f"{where} must not be empty")
+    return value
 
 
 # -- lists of ids --------------------------------------------------------------------------------

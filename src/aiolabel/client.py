@@ -9,10 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-from collections.abc import (
-    Iterable,
-    Mapping,
-)
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar
@@ -22,12 +19,15 @@ import anyio
 from aiolabel._base_client import BaseClient
 from aiolabel._client_catalog import CatalogMethods
 from aiolabel._client_projects import ProjectMethods
+from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._reconcile import TaskLedger
+from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
 from aiolabel._resources.exports import Exports
 from aiolabel._retry import RetryPolicy, RetryStats
@@ -45,6 +45,7 @@ from aiolabel.errors import (
     ResourceNotFoundError,
 )
 from aiolabel.models.base import WhereArg
+from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset, IAMIntegration
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
@@ -209,6 +210,14 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
     def _exports(self) -> Exports:
         return Exports(self)
 
+    @cached_property
+    def _data_rows(self) -> DataRows:
+        return DataRows(self)
+
+    @cached_property
+    def _attachments(self) -> Attachments:
+        return Attachments(self)
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def __aenter__(self) -> AsyncClient:
@@ -313,6 +322,29 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
     def get_datasets(self, where: WhereArg | None = None) -> OffsetPaginator[Dataset]:
         """The datasets the user can see (``async for``), e.g. ``where=Dataset.name == "x"``."""
         return self._datasets.get_all(where)
+
+    # -- data rows ---------------------------------------------------------------------------------
+
+    async def get_data_row(self, data_row_id: str) -> DataRow:
+        """A data row by id (ResourceNotFoundError if there is none)."""
+        return await self._data_rows.get(data_row_id)
+
+    async def get_data_row_by_global_key(self, global_key: str) -> DataRow:
+        """A data row by global key (ResourceNotFoundError if the lookup is not a SUCCESS)."""
+        return await self._data_rows.get_by_global_key(global_key)
+
+    async def get_data_row_ids_for_external_ids(
+        self,
+        external_ids: Sequence[str],
+        *,
+        max_concurrency: int | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, list[str]]:
+        """``{external_id: [data row ids]}`` for the given external ids (ids without a row are
+        absent). Requests of 100 ids, as the official SDK, run concurrently."""
+        return await self._data_rows.ids_for_external_ids(
+            external_ids, max_concurrency=max_concurrency, progress=progress
+        )
 
     # -- user and organization ---------------------------------------------------------------
 
