@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from aiolabel.ingest import MAX_BATCH_ROWS, batch_name
+from aiolabel.ingest._types import MAX_BATCH_ROWS, batch_name
 
 __all__ = [
     "BATCH_PREFIX",

@@ -4,9 +4,9 @@ per-row priorities out.
 ``await ingest(client, "assets.ndjson", IngestOptions(...))`` runs four stages, each driven by
 the SDK:
 
-1. **read and upload** — the manifest is streamed (see :mod:`aiolabel._manifest`); each line is
-   checked (fields, media type, the SDK's own item check), duplicates within the manifest are
-   refused, the global keys of each chunk of 1,000 are looked up
+1. **read and upload** — the manifest is streamed (see :mod:`aiolabel.ingest._manifest`);
+   each line is checked (fields, media type, the SDK's own item check), duplicates within
+   the manifest are refused, the global keys of each chunk of 1,000 are looked up
    (``client.get_data_row_ids_for_global_keys``) and only rows whose key does not exist yet
    are streamed into ``Dataset.create_data_rows``; then every upsert task is waited for and
    its results and errors are read back.
@@ -46,39 +46,43 @@ import re
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import anyio
 from anyio.abc import ObjectSendStream
 
-from aiolabel import _batch_create
-from aiolabel._ingest_scratch import Batched, BatchRow, FailedRow, Scratch, State, norm_key
-from aiolabel._manifest import (
-    LineError,
-    Manifest,
-    ManifestError,
-    ManifestFormat,
-    ManifestRow,
-)
 from aiolabel._upsert import UpsertPartialFailure, prepare_item
 from aiolabel.enums import MediaType
 from aiolabel.errors import (
-    ApiLimitError,
     InputError,
     InputTypeError,
-    InternalServerError,
     LabelboxError,
-    NetworkError,
     PartialFailureError,
     ResourceNotFoundError,
-    TimeoutError,
 )
-from aiolabel.identifiers import GlobalKey, Identifiable, UniqueId
-from aiolabel.models.batch import Batch
-from aiolabel.models.create_batches_task import inline_failures
+from aiolabel.ingest._batches import BatchStage
+from aiolabel.ingest._manifest import LineError, Manifest, ManifestError, ManifestRow
+from aiolabel.ingest._report import check_report_path, finish_report
+from aiolabel.ingest._scratch import Batched, FailedRow, Scratch, State, norm_key
+from aiolabel.ingest._types import (
+    LOOKUP_CHUNK,
+    LOOKUP_CONCURRENCY,
+    MAX_BATCH_ROWS,
+    READ_REPORT_EVERY,
+    UPLOAD_CONCURRENCY,
+    IngestError,
+    IngestOptions,
+    IngestResult,
+    IngestSummary,
+    MessageCallback,
+    ProgressCallback,
+    Stage,
+    batch_name,
+    manifest_stem,
+    short,
+)
 from aiolabel.models.dataset import Dataset
 from aiolabel.models.project import Project
 
@@ -87,47 +91,8 @@ if TYPE_CHECKING:
     from aiolabel.models.metadata import DataRowMetadataOntology
     from aiolabel.models.task import Task
 
-__all__ = [
-    "MAX_BATCH_ROWS",
-    "STAGES",
-    "FailedRow",
-    "IngestError",
-    "IngestOptions",
-    "IngestResult",
-    "IngestSummary",
-    "Stage",
-    "batch_name",
-    "ingest",
-    "manifest_stem",
-    "write_report",
-]
-
-Stage = Literal["read", "upload", "tasks", "batches", "priorities"]
-STAGES: tuple[Stage, ...] = ("read", "upload", "tasks", "batches", "priorities")
-
-MAX_BATCH_ROWS = 100_000
-"""Rows one batch holds at most."""
-LOOKUP_CHUNK = 1_000
-"""Global keys per lookup (the service resolves up to 1,000 in one quick job)."""
-LOOKUP_CONCURRENCY = 4
-BATCH_CONCURRENCY = 4
-"""Batches created or completed at once (each may hold 100,000 keys in memory)."""
-UPLOAD_CONCURRENCY = 4
-"""Descriptor files uploaded at once at most (each holds up to 10 MB)."""
-PRIORITY_WINDOW = 20_000
-"""Overrides handed to the SDK per call (bounded memory; 20 requests of 1,000 each)."""
-TASK_TIMEOUT = 7_200.0
-"""Seconds any one server task may take."""
-READ_REPORT_EVERY = 1_000
-
 _CUID = re.compile(r"c[a-z0-9]{24}")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ALREADY_BATCHED = re.compile(r"already in (a )?batch", re.IGNORECASE)
-
-ProgressCallback = Callable[[Stage, int, int | None], Any]
-"""``progress(stage, done, total_or_None)``: ``read`` counts bytes, the others rows (``tasks``
-counts tasks)."""
-MessageCallback = Callable[[str], Any]
 
 
 class _Named(Protocol):
@@ -138,134 +103,6 @@ class _Named(Protocol):
 
 
 _N = TypeVar("_N", bound=_Named)
-
-
-class IngestError(Exception):
-    """The run cannot start or go on (bad options, an unreadable manifest, a dataset or
-    project that does not fit): nothing more is sent. A usage error for the CLI."""
-
-
-@dataclass(frozen=True)
-class IngestOptions:
-    """What to ingest into, and how (defaults: names from the manifest's file name)."""
-
-    dataset: str | None = None
-    """Dataset name or id; created if no dataset has that name (default: the file's stem)."""
-    project: str | None = None
-    """Project name or id; created if missing (default: the file's stem)."""
-    media_type: MediaType | str | None = None
-    """Media type of a new project, and of every row (default: the project's, else IMAGE)."""
-    batch_prefix: str | None = None
-    """Prefix of the batches of rows without a ``batch`` field (default: ``<stem>-``)."""
-    batch_priority: int = 5
-    """Priority of the batches created, 1 (highest) to 5."""
-    max_concurrency: int | None = None
-    """Requests in flight per stage (default: the client's ``max_concurrency``)."""
-    dry_run: bool = False
-    """Check the manifest and look keys up; create nothing."""
-    allow_missing_global_keys: bool = False
-    """Ingest rows without a global key (they are created again by every run)."""
-    format: ManifestFormat | None = None
-    """``"ndjson"`` or ``"csv"`` (default: from the file name)."""
-    task_timeout: float = TASK_TIMEOUT
-
-
-@dataclass(frozen=True)
-class IngestSummary:
-    """What one run did (the JSON summary of ``aiolabel ingest --json``)."""
-
-    manifest: str
-    dry_run: bool
-    dataset_id: str | None
-    dataset_name: str
-    dataset_created: bool
-    project_id: str | None
-    project_name: str
-    project_created: bool
-    media_type: str
-    rows_read: int
-    """Non-blank manifest lines."""
-    rows_invalid: int
-    """Lines refused before anything was sent (bad fields, duplicates)."""
-    rows_created: int
-    """Data rows created by this run (in a dry run: that would be)."""
-    rows_already_present: int
-    """Rows whose global key existed already."""
-    rows_failed: int
-    """Lines that did not fully land, invalid ones included (each is in the failure report)."""
-    rows_batched: int
-    """Rows added to a batch by this run."""
-    rows_already_batched: int
-    """Rows already in a batch of the project."""
-    batches: int
-    """Batches the manifest's rows go to."""
-    batches_created: int
-    priorities_set: int
-    seconds: float
-    rows_per_second: float
-    stopped: str | None = None
-    """Why the run stopped before the end of the manifest (then rerun it), or None."""
-    retries: int = 0
-    """Requests sent again after a transient failure (timeouts, dropped connections, 5xx,
-    429s), over the whole run."""
-    reconciled: int = 0
-    """Lost answers recovered by a lookup instead of a resend (see the README, Reliability)."""
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class IngestResult:
-    """The summary, and the failures (the first ``failures_kept`` of them, by line)."""
-
-    summary: IngestSummary
-    failures: list[FailedRow] = field(default_factory=list)
-    failures_total: int = 0
-    report_path: Path | None = None
-
-    @property
-    def ok(self) -> bool:
-        """Every line landed: no failure, and the whole manifest was read."""
-        return self.summary.rows_failed == 0 and self.summary.stopped is None
-
-
-def batch_name(group: str | None, part: int, prefix: str) -> str:
-    """The batch of the ``part``-th 100,000 rows of a group (``None``: rows with no ``batch``)."""
-    if group is None:
-        return f"{prefix}{part:04d}"
-    return group if part == 0 else f"{group}-{part:04d}"
-
-
-def manifest_stem(path: Path) -> str:
-    """The manifest's name without its format suffixes: the default dataset, project and batch
-    prefix (``assets.v2.ndjson.gz`` → ``assets.v2``)."""
-    name = path.name
-    for suffix in (".gz", ".ndjson", ".jsonl", ".ldjson", ".json", ".csv"):
-        if name.lower().endswith(suffix):
-            name = name[: -len(suffix)]
-    return name or "manifest"
-
-
-def write_report(path: Path, failures: Iterator[FailedRow] | Sequence[FailedRow]) -> int:
-    """Write failures to ``path``: CSV for a ``.csv`` name, NDJSON otherwise. Returns the count."""
-    import csv
-    import json
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        if path.suffix.lower() == ".csv":
-            writer = csv.writer(out)
-            writer.writerow(["line", "global_key", "stage", "field", "reason"])
-            for f in failures:
-                writer.writerow([f.line, f.global_key or "", f.stage, f.field or "", f.reason])
-                count += 1
-        else:
-            for f in failures:
-                out.write(json.dumps(asdict(f), ensure_ascii=False) + "\n")
-                count += 1
-    return count
 
 
 async def ingest(
@@ -281,11 +118,14 @@ async def ingest(
     """Ingest a manifest (see the module docstring); returns the summary and failures.
 
     ``report``: a file to write every failure to (written only when there are failures; an
-    old report at that path is removed otherwise). Raises :class:`IngestError` for problems
-    that stop the run; a row that fails does not stop it.
+    old report at that path is removed otherwise). A report path that names the manifest, or
+    an existing file that is not a report, is refused before anything is sent. Raises
+    :class:`IngestError` for problems that stop the run; a row that fails does not stop it.
     """
     options = options or IngestOptions()
     path = Path(manifest)
+    if report is not None:
+        check_report_path(Path(report), [path])
     try:
         opened = Manifest(
             path,
@@ -301,20 +141,10 @@ async def ingest(
             summary = await run.run()
             failures_total = scratch.failed_lines()
             kept = list(scratch.failures(failures_kept))
-            written = _finish_report(report, scratch) if report is not None else None
+            written = finish_report(report, scratch) if report is not None else None
             return IngestResult(summary, kept, failures_total, written)
         finally:
             scratch.close()
-
-
-def _finish_report(report: Path, scratch: Scratch) -> Path | None:
-    """Write the failures to ``report``, or remove an old report when there are none."""
-    if scratch.failed_lines():
-        write_report(report, scratch.failures())
-        return report
-    with contextlib.suppress(FileNotFoundError):
-        report.unlink()
-    return None
 
 
 def _check_options(options: IngestOptions, stem: str) -> tuple[MediaType | None, str, str, str]:
@@ -367,6 +197,7 @@ class _Run:
         self.media, self.dataset_name, self.project_name, self.prefix = _check_options(
             options, stem
         )
+        self.max_batch_rows = MAX_BATCH_ROWS
         self.concurrency = min(options.max_concurrency or client.max_concurrency, 64)
         self.dataset: Dataset | None = None
         self.project: Project | None = None
@@ -406,8 +237,9 @@ class _Run:
         await self._targets()
         await self._read_and_upload()
         if not self.options.dry_run:
-            await self._batches()
-            await self._priorities()
+            stage = BatchStage(self)
+            await stage.batches()
+            await stage.priorities()
         self.scratch.commit()
         seconds = time.monotonic() - started
         s = self.scratch
@@ -543,7 +375,7 @@ class _Run:
     def _group_batch(self, row: ManifestRow) -> str:
         seen = self.groups.get(row.batch, 0)
         self.groups[row.batch] = seen + 1
-        return batch_name(row.batch, seen // MAX_BATCH_ROWS, self.prefix)
+        return batch_name(row.batch, seen // self.max_batch_rows, self.prefix)
 
     def _read_chunks(self) -> Iterator[list[ManifestRow]]:
         """Checked, de-duplicated rows recorded in the scratch table, by chunks of 1,000."""
@@ -679,12 +511,12 @@ class _Run:
                         group.cancel_scope.cancel()
         if upload_error is not None and not self.sent_all:
             self.stopped = (
-                f"the upload stopped after line {self.manifest.line}: {_short(upload_error)}; "
+                f"the upload stopped after line {self.manifest.line}: {short(upload_error)}; "
                 "run again to resume"
             )
             self.say(self.stopped)
         elif upload_error is not None:
-            self.say(f"the upload reported {_short(upload_error)}; checking each row")
+            self.say(f"the upload reported {short(upload_error)}; checking each row")
         self.scratch.commit()
         self.progress("upload", self.sent, self.sent)
         if self.options.dry_run:
@@ -697,7 +529,7 @@ class _Run:
     async def _harvest(self, handle: Any) -> None:
         """Wait for the upsert tasks, then record what they created and refused."""
         tasks: list[Task] = list(handle.tasks)
-        await self._wait(tasks)
+        await self.wait(tasks)
         page: list[tuple[str | None, str | None, str | None, str | None]] = []
         async with contextlib.aclosing(handle.result()) as results:
             try:
@@ -734,7 +566,7 @@ class _Run:
         by an earlier, interrupted one) or record them failed."""
         fallback = (
             "not confirmed: the upload failed "
-            f"({_short(upload_error)}); the server may still create it: run again"
+            f"({short(upload_error)}); the server may still create it: run again"
             if upload_error is not None
             else "not created"
         )
@@ -757,255 +589,12 @@ class _Run:
             self.scratch.fail(failed)
             self.scratch.set_state((f.line for f in failed), State.FAILED)
 
-    async def _wait(self, tasks: Sequence[Task]) -> None:
+    async def wait(self, tasks: Sequence[Task]) -> None:
         self.tasks_total += len(tasks)
         self.progress("tasks", self.tasks_done, self.tasks_total)
         await self.client.wait_for_tasks(list(tasks), timeout_seconds=self.options.task_timeout)
         self.tasks_done += len(tasks)
         self.progress("tasks", self.tasks_done, self.tasks_total)
-
-    # -- stage 2: batches --------------------------------------------------------------------
-
-    async def _batches(self) -> None:
-        assert self.project is not None
-        names = self.scratch.batch_names()
-        self.batch_count = len(names)
-        if not names:
-            return
-        self.batch_rows_total = self.scratch.landed_count()
-        self.progress("batches", 0, self.batch_rows_total)
-        existing = {b.name: b async for b in self.project.batches() if b.name is not None}
-        slots = anyio.Semaphore(BATCH_CONCURRENCY)
-
-        async def one(name: str, rows: list[BatchRow]) -> None:
-            try:
-                try:
-                    await self._batch(name, rows, existing.get(name))
-                except LabelboxError:
-                    # reconcile: the request may have been applied, or half (an empty batch)
-                    again = await self._find_batch(name)
-                    if again is None:
-                        raise
-                    await self._batch(name, rows, again, diff=True)
-            except LabelboxError as exc:
-                self._batch_failed(rows, f"batch {name!r}: {_short(exc)}")
-            finally:
-                self.batch_rows_done += len(rows)
-                self.progress("batches", self.batch_rows_done, self.batch_rows_total)
-                slots.release()
-
-        async with anyio.create_task_group() as group:
-            for name in names:
-                await slots.acquire()
-                group.start_soon(one, name, self.scratch.batch_rows(name))
-        self.scratch.commit()
-        now = {b.name async for b in self.project.batches()}
-        self.batches_created = sum(1 for n in names if n in now and n not in existing)
-
-    async def _batch(
-        self, name: str, rows: list[BatchRow], batch: Batch | None, *, diff: bool = False
-    ) -> None:
-        """Create the batch with these rows, or complete it with those it lacks (read by export
-        when it is not empty, or always with ``diff``)."""
-        assert self.project is not None
-        if batch is not None and (diff or (batch.size or 0) > 0):
-            members = await self._members(batch)
-            inside = [r for r in rows if _member(r, members)]
-            self.scratch.set_batched((r.line for r in inside), Batched.ALREADY)
-            rows = [r for r in rows if not _member(r, members)]
-            room = MAX_BATCH_ROWS - len(members)
-            if len(rows) > room:
-                over, rows = rows[room:], rows[:room]
-                self._batch_failed(over, f"batch {name!r} is full ({MAX_BATCH_ROWS:,} rows)")
-        if not rows:
-            return
-        keyed = [r for r in rows if r.global_key is not None]
-        by_id = [r for r in rows if r.global_key is None and r.data_row_id is not None]
-        refused: list[str] = []
-        if batch is None:
-            first = keyed or by_id
-            created = await self.project.create_batch(
-                name,
-                data_rows=None if keyed else [r.data_row_id or "" for r in by_id],
-                global_keys=[r.global_key or "" for r in keyed] if keyed else None,
-                priority=self.options.batch_priority,
-            )
-            batch = created
-            refused = list(created.failed_data_row_ids)
-            done = {id(r) for r in first}
-            rest = [r for r in rows if id(r) not in done]
-        else:
-            rest = rows
-        reasons: dict[str, str] = {}
-        if refused:  # createBatchV2 gives no reasons: ask again, the task names them
-            reasons.update(await self._add(batch, keys=[], ids=refused))
-        keys = [r.global_key for r in rest if r.global_key is not None]
-        ids = [r.data_row_id for r in rest if r.global_key is None and r.data_row_id is not None]
-        if keys:
-            reasons.update(await self._add(batch, keys=keys, ids=[]))
-        if ids:
-            reasons.update(await self._add(batch, keys=[], ids=ids))
-        await self._settle(rows, reasons)
-
-    async def _add(self, batch: Batch, *, keys: list[str], ids: list[str]) -> dict[str, str]:
-        """Add rows to an existing batch; the refused ``{data row id: reason}``."""
-        assert self.project is not None
-        kind: Literal["global_keys", "data_rows"] = "global_keys" if keys else "data_rows"
-        values = keys or ids
-        sdk = "Project:create_batch"
-        await _batch_create.wait_until_processed(
-            self.client, kind, values, timeout=self.options.task_timeout, sdk_method=sdk
-        )
-        task = await _batch_create._add_rows(
-            self.client,
-            self.project.uid,
-            batch.uid,
-            kind,
-            values,
-            self.options.batch_priority,
-            sdk_method=sdk,
-        )
-        await self._wait([task])
-        reasons: dict[str, str] = {}
-        for item in inline_failures(task):
-            if isinstance(item, dict) and isinstance(item.get("dataRowId"), str):
-                reasons[item["dataRowId"]] = str(item.get("error") or "refused by the batch")
-        if task.status == "FAILED" and not reasons:
-            raise LabelboxError(f"adding rows to batch {batch.name!r} failed")
-        return reasons
-
-    async def _settle(self, rows: list[BatchRow], reasons: dict[str, str]) -> None:
-        """Record the outcome of a batch's rows given the refusals by data-row id."""
-        if not reasons:
-            self.scratch.set_batched((r.line for r in rows), Batched.ADDED)
-            return
-        ids = {r.data_row_id: r for r in rows if r.data_row_id is not None}
-        missing = [r.global_key for r in rows if r.data_row_id is None and r.global_key]
-        by_key = {norm_key(r.global_key): r for r in rows if r.global_key}
-        for start in range(0, len(missing), LOOKUP_CHUNK):
-            part = [k for k in missing[start : start + LOOKUP_CHUNK] if k is not None]
-            answer = await self.client.get_data_row_ids_for_global_keys(part)
-            for key, found in zip(part, answer.get("results") or [], strict=False):
-                if found:
-                    ids[found] = by_key[norm_key(key)]
-        already: list[int] = []
-        failed: list[BatchRow] = []
-        failed_reason: dict[int, str] = {}
-        refused_lines: set[int] = set()
-        for data_row_id, reason in reasons.items():
-            row = ids.get(data_row_id)
-            if row is None:
-                continue
-            refused_lines.add(row.line)
-            if _ALREADY_BATCHED.search(reason):
-                already.append(row.line)
-            else:
-                failed.append(row)
-                failed_reason[row.line] = reason
-        self.scratch.set_batched(already, Batched.ALREADY)
-        self.scratch.set_batched(
-            (r.line for r in rows if r.line not in refused_lines), Batched.ADDED
-        )
-        for row in failed:
-            self._batch_failed([row], failed_reason[row.line])
-
-    def _batch_failed(self, rows: Sequence[BatchRow], reason: str) -> None:
-        self.scratch.fail(FailedRow(r.line, r.global_key, "batch", "batch", reason) for r in rows)
-        self.scratch.set_batched((r.line for r in rows), Batched.FAILED)
-
-    async def _find_batch(self, name: str) -> Batch | None:
-        assert self.project is not None
-        async for batch in self.project.batches():
-            if batch.name == name:
-                return batch
-        return None
-
-    async def _members(self, batch: Batch) -> set[str]:
-        """Normalised global keys and ids of the rows in a batch (read by export)."""
-        members: set[str] = set()
-        task = await batch.export()
-        await self._wait([task])
-        async with contextlib.aclosing(task.result()) as rows:
-            async for line in rows:
-                row = line.get("data_row") or {}
-                if isinstance(row.get("global_key"), str):
-                    members.add("k:" + norm_key(row["global_key"]))
-                if isinstance(row.get("id"), str):
-                    members.add("i:" + row["id"])
-        return members
-
-    # -- stage 3: priorities -----------------------------------------------------------------
-
-    async def _priorities(self) -> None:
-        assert self.project is not None
-        total = self.scratch.priority_count()
-        if not total:
-            return
-        self.progress("priorities", 0, total)
-        after = 0
-        while True:
-            window = self.scratch.priorities(after, PRIORITY_WINDOW)
-            if not window:
-                break
-            after = window[-1][0]
-            pairs: list[tuple[Identifiable, int]] = []
-            lines: dict[Identifiable, tuple[int, str | None]] = {}
-            for line, key, data_row_id, priority in window:
-                ident: Identifiable = (
-                    GlobalKey(key) if key is not None else UniqueId(data_row_id or "")
-                )
-                if key is None and not data_row_id:
-                    continue
-                pairs.append((ident, priority))
-                lines[ident] = (line, key)
-            base = self.priorities_done
-
-            def step(done: int, _total: int | None, base: int = base) -> None:
-                self.progress("priorities", base + done, total)
-
-            try:
-                await self.project.set_labeling_parameter_overrides(
-                    pairs, max_concurrency=self.concurrency, progress=step
-                )
-                self.priorities_set += len(pairs)
-            except PartialFailureError as exc:
-                self.priorities_set += sum(s.size for s in exc.succeeded)
-                for failure in exc.failures:
-                    await self._bisect(list(failure.items), lines, failure.error)
-                for chunk in exc.not_started:
-                    await self._bisect(list(chunk), lines, exc)
-            self.priorities_done += len(window)
-            self.progress("priorities", self.priorities_done, total)
-            self.scratch.commit()
-
-    async def _bisect(
-        self,
-        pairs: list[tuple[Identifiable, int]],
-        lines: dict[Identifiable, tuple[int, str | None]],
-        error: BaseException,
-    ) -> None:
-        """A refused request's overrides: the service refuses a whole request for one bad row,
-        so a request refused for its content is retried in halves down to the rows at fault;
-        one that failed for another reason (network, server) fails all its rows."""
-        assert self.project is not None
-        if not pairs:
-            return
-        if isinstance(error, _TRANSIENT) or len(pairs) == 1:
-            self.scratch.fail(
-                FailedRow(*lines[ident], "priority", "priority", _short(error))
-                for ident, _ in pairs
-            )
-            return
-        half = len(pairs) // 2
-        for part in (pairs[:half], pairs[half:]):
-            try:
-                await self.project.set_labeling_parameter_overrides(part, max_concurrency=1)
-                self.priorities_set += len(part)
-            except PartialFailureError as exc:
-                cause = exc.failures[0].error if exc.failures else exc
-                await self._bisect(part, lines, cause)
-            except LabelboxError as exc:
-                await self._bisect(part, lines, exc)
 
 
 CREATE_ATTEMPTS = 3
@@ -1032,19 +621,3 @@ async def _create_once(
             if not exc.maybe_applied or attempt == CREATE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-_TRANSIENT = (NetworkError, InternalServerError, ApiLimitError, TimeoutError)
-"""Failures that say nothing about the rows sent."""
-
-
-def _member(row: BatchRow, members: set[str]) -> bool:
-    if row.global_key is not None and "k:" + norm_key(row.global_key) in members:
-        return True
-    return row.data_row_id is not None and "i:" + row.data_row_id in members
-
-
-def _short(error: BaseException | None, limit: int = 500) -> str:
-    text = str(error) if error is not None else ""
-    text = text or type(error).__name__
-    return text if len(text) <= limit else text[: limit - 1] + "…"
