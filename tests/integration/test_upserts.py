@@ -20,7 +20,7 @@ from aiolabel.errors import ResourceCreationError
 from aiolabel.identifiers import GlobalKey, UniqueId
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset
-from tests.integration.test_catalog_support import live_rows, metadata_of, query, requests
+from tests.integration._support import live_rows, metadata_of, query, requests
 
 TAG = "cko8s9r5v0001h2dk9elqdidh"
 

@@ -1,4 +1,4 @@
-"""The official SDK's data-row workflows against the emulator over HTTP (issue 3, item 9)."""
+"""The official SDK's data-row workflows against the emulator over HTTP."""
 
 from __future__ import annotations
 
@@ -13,36 +13,16 @@ from labelbox.schema.identifiable import GlobalKey, UniqueId
 from lbox import exceptions as lbx
 
 from aiolabel.emulator import EmulatorServer
+from tests.compat._support import created_rows, new_dataset
 
 pytestmark = pytest.mark.compat
-
-
-def _dataset(client: labelbox.Client, name: str = "compat") -> labelbox.Dataset:
-    return client.create_dataset(name=name, iam_integration=None)
-
-
-def _rows(dataset: labelbox.Dataset, count: int, prefix: str = "r") -> list[dict[str, Any]]:
-    task = dataset.create_data_rows(
-        [
-            {
-                "row_data": f"https://x/{prefix}{i}.jpg",
-                "global_key": f"{prefix}{i}",
-                "external_id": f"{prefix}-ext-{i}",
-            }
-            for i in range(count)
-        ]
-    )
-    task.wait_till_done()
-    assert task.status == "COMPLETE"
-    result: list[dict[str, Any]] = task.result
-    return result
 
 
 def test_create_data_rows_with_keys_metadata_attachments_and_failures(
     lb_client: labelbox.Client,
 ) -> None:
-    dataset = _dataset(lb_client)
-    _rows(dataset, 1, prefix="taken")
+    dataset = new_dataset(lb_client)
+    created_rows(dataset, 1, prefix="taken")
     mdo = lb_client.get_data_row_metadata_ontology()
     score = mdo.create_schema("score", DataRowMetadataKind.number)
     captured = dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC)
@@ -97,7 +77,7 @@ def test_create_data_rows_with_keys_metadata_attachments_and_failures(
 
 
 def test_create_data_row_and_its_failure(lb_client: labelbox.Client) -> None:
-    dataset = _dataset(lb_client)
+    dataset = new_dataset(lb_client)
     row = dataset.create_data_row(row_data="https://x/one.png", global_key="one")
     assert isinstance(row, DataRow)
     assert row.global_key == "one"
@@ -109,8 +89,8 @@ def test_create_data_row_and_its_failure(lb_client: labelbox.Client) -> None:
 def test_iterate_data_rows_and_external_id_lookups(
     emulator: EmulatorServer, lb_client: labelbox.Client
 ) -> None:
-    dataset = _dataset(lb_client)
-    created = _rows(dataset, 620)
+    dataset = new_dataset(lb_client)
+    created = created_rows(dataset, 620)
     before = emulator.stats()["by_operation"].get("graphql:DatasetDataRowsPyApi", 0)
     rows = list(dataset.data_rows())
     pages = emulator.stats()["by_operation"]["graphql:DatasetDataRowsPyApi"] - before
@@ -138,8 +118,8 @@ def found_id(created: list[dict[str, Any]], global_key: str) -> str:
 
 
 def test_get_data_row_by_id_and_by_global_key(lb_client: labelbox.Client) -> None:
-    dataset = _dataset(lb_client)
-    created = _rows(dataset, 3)
+    dataset = new_dataset(lb_client)
+    created = created_rows(dataset, 3)
     row = lb_client.get_data_row(found_id(created, "r1"))
     assert row.global_key == "r1"
     by_key = lb_client.get_data_row_by_global_key("r2")
@@ -157,8 +137,8 @@ def test_get_data_row_by_id_and_by_global_key(lb_client: labelbox.Client) -> Non
 
 
 def test_assign_and_clear_global_keys_with_partial_success(lb_client: labelbox.Client) -> None:
-    dataset = _dataset(lb_client)
-    created = _rows(dataset, 3)
+    dataset = new_dataset(lb_client)
+    created = created_rows(dataset, 3)
     first, second = found_id(created, "r0"), found_id(created, "r1")
     result = lb_client.assign_global_keys_to_data_rows(
         [
@@ -192,8 +172,8 @@ def test_assign_and_clear_global_keys_with_partial_success(lb_client: labelbox.C
 
 
 def test_data_row_update_attachments_delete_and_bulk_delete(lb_client: labelbox.Client) -> None:
-    dataset = _dataset(lb_client)
-    created = _rows(dataset, 4)
+    dataset = new_dataset(lb_client)
+    created = created_rows(dataset, 4)
     row = lb_client.get_data_row(found_id(created, "r0"))
     row.update(external_id="new-ext", global_key="new-key")
     assert (row.external_id, row.global_key) == ("new-ext", "new-key")
@@ -222,8 +202,8 @@ def test_data_row_update_attachments_delete_and_bulk_delete(lb_client: labelbox.
 
 
 def test_upsert_data_rows_by_unique_id_and_global_key(lb_client: labelbox.Client) -> None:
-    dataset = _dataset(lb_client)
-    created = _rows(dataset, 2)
+    dataset = new_dataset(lb_client)
+    created = created_rows(dataset, 2)
     task = dataset.upsert_data_rows(
         [
             {"key": UniqueId(found_id(created, "r0")), "external_id": "by-id"},

@@ -11,7 +11,7 @@ from labelbox import MediaType
 from lbox import exceptions as lbx
 
 from aiolabel.emulator import EmulatorServer
-from tests.compat.test_p2_common import bulk_ids, sdk_rows
+from tests.compat._support import bulk_ids, sdk_rows
 
 pytestmark = pytest.mark.compat
 

@@ -10,10 +10,8 @@ from aiolabel import InputError, InputTypeError, UniqueIds
 from aiolabel.emulator import Emulator
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
-from tests.integration.test_project_support import (
-    project_fixture,  # noqa: F401 - fixture 'project'
+from tests.integration._support import (
     requests,
-    rows_fixture,  # noqa: F401 - fixture 'rows'
     sql,
 )
 

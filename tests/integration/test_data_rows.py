@@ -11,7 +11,7 @@ from aiolabel.errors import LabelboxError, ResourceNotFoundError, TimeoutError
 from aiolabel.identifiers import GlobalKeys, UniqueIds
 from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.data_row import DataRow
-from tests.integration.test_catalog_support import query, requests
+from tests.integration._support import query, requests
 
 
 def _stored(emu: Emulator, data_row_id: str) -> dict[str, object]:

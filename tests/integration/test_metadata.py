@@ -18,7 +18,7 @@ from aiolabel.models.metadata import (
     DataRowMetadataOntology,
     DeleteDataRowMetadata,
 )
-from tests.integration.test_catalog_support import metadata_of, query, requests
+from tests.integration._support import metadata_of, query, requests
 
 TAG = "cko8s9r5v0001h2dk9elqdidh"
 

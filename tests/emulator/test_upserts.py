@@ -9,9 +9,7 @@ import httpx
 import pytest
 
 from aiolabel.emulator import Emulator
-
-from .conftest import Gql
-from .p1_support import (
+from tests.emulator._support import (
     SPLIT,
     TAG,
     TRAIN,
@@ -26,6 +24,8 @@ from .p1_support import (
     upload,
     upsert,
 )
+
+from .conftest import Gql
 
 
 async def test_small_upsert_is_complete_at_once_and_pages_results(gql: Gql) -> None:

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from aiolabel.emulator import Emulator
-from tests.emulator.conftest import Gql
-from tests.emulator.test_p2_common import (
+from tests.emulator._support import (
     CREATE_PROJECT,
     LABEL_COUNT,
     PROJECT_FIELDS,
@@ -21,6 +20,7 @@ from tests.emulator.test_p2_common import (
     rows,
     status_of,
 )
+from tests.emulator.conftest import Gql
 
 MEDIA_TYPES = [
     "AUDIO",

@@ -18,11 +18,9 @@ from aiolabel import (
 )
 from aiolabel.emulator import Emulator
 from aiolabel.models.project import Project
-from tests.integration.test_project_support import (
+from tests.integration._support import (
     one,
-    project_fixture,  # noqa: F401 - fixture 'project'
     requests,
-    rows_fixture,  # noqa: F401 - fixture 'rows'
     sql,
 )
 

@@ -23,10 +23,8 @@ from aiolabel.emulator import Emulator
 from aiolabel.models import project as project_module
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
-from tests.integration.test_project_support import (
-    project_fixture,  # noqa: F401 - fixture 'project'
+from tests.integration._support import (
     requests,
-    rows_fixture,  # noqa: F401 - fixture 'rows'
     sql,
 )
 

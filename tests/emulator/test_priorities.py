@@ -9,8 +9,7 @@ import pytest
 
 from aiolabel.emulator import Emulator
 from aiolabel.emulator.resolvers import labeling as labeling_module
-from tests.emulator.conftest import Gql
-from tests.emulator.test_p2_common import (
+from tests.emulator._support import (
     MOVE_TO_QUEUE,
     PRIORITY_TASK,
     TASK_QUEUES,
@@ -23,6 +22,7 @@ from tests.emulator.test_p2_common import (
     status_of,
     task,
 )
+from tests.emulator.conftest import Gql
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 SET_BY_VARIABLE = (

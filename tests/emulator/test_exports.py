@@ -10,8 +10,7 @@ import httpx
 import pytest
 
 from aiolabel.emulator import Emulator
-from tests.emulator.conftest import Gql
-from tests.emulator.test_p2_common import (
+from tests.emulator._support import (
     EXPORT_CATALOG,
     EXPORT_CHUNK,
     EXPORT_HEADER,
@@ -23,6 +22,7 @@ from tests.emulator.test_p2_common import (
     rows,
     task,
 )
+from tests.emulator.conftest import Gql
 
 ALL_PARAMS = {
     "mediaTypeOverride": None,

@@ -11,8 +11,7 @@ import pytest
 
 from aiolabel.emulator import Emulator
 from aiolabel.emulator.resolvers import batches as batches_module
-from tests.emulator.conftest import Gql
-from tests.emulator.test_p2_common import (
+from tests.emulator._support import (
     ADD_ROWS_ASYNC,
     CREATE_BATCH_V2,
     CREATE_BATCHES,
@@ -34,6 +33,7 @@ from tests.emulator.test_p2_common import (
     status_of,
     task,
 )
+from tests.emulator.conftest import Gql
 
 
 async def batch_input(gql: Gql, project_id: str, **fields: Any) -> dict[str, Any]:

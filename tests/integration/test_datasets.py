@@ -12,7 +12,7 @@ from aiolabel.emulator import Emulator
 from aiolabel.errors import InputError, ResourceNotFoundError
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset, IAMIntegration
-from tests.integration.test_catalog_support import live_rows, query, requests
+from tests.integration._support import live_rows, query, requests
 
 
 def _dataset_row(emu: Emulator, dataset_id: str) -> dict[str, Any]:

@@ -16,9 +16,7 @@ import httpx
 import pytest
 
 from aiolabel.emulator import Emulator, EmulatorServer
-
-from .conftest import Gql
-from .p1_support import (
+from tests.emulator._support import (
     CREATE_DATASET,
     DATASET_ROWS,
     UPSERT,
@@ -30,6 +28,8 @@ from .p1_support import (
     upload_manifest,
     upsert,
 )
+
+from .conftest import Gql
 
 
 async def _row_count(gql: Gql, ds: str) -> int:

@@ -24,12 +24,10 @@ from aiolabel.models.batch import Batch
 from aiolabel.models.create_batches_task import CreateBatchesTask
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.project import Project
-from tests.integration.test_project_support import (
+from tests.integration._support import (
     batch_rows,
     one,
-    project_fixture,  # noqa: F401 - fixture 'project'
     requests,
-    rows_fixture,  # noqa: F401 - fixture 'rows'
     sql,
 )
 
