@@ -9,9 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from aiolabel.emulator import Emulator
-from tests.emulator.conftest import Gql
-from tests.emulator.p1_support import DATASET_ROWS
-from tests.emulator.test_p2_common import (
+from tests.emulator._support import (
+    DATASET_ROWS,
     LPOS,
     PROJECT_BATCHES,
     create_batch,
@@ -19,6 +18,7 @@ from tests.emulator.test_p2_common import (
     new_project,
     rows,
 )
+from tests.emulator.conftest import Gql
 
 TABLES = ("project_data_rows", "data_rows", "batches")
 
