@@ -9,13 +9,15 @@ mutation's server cost, over real HTTP on 127.0.0.1 (the emulator in its own pro
    so N / 100 requests); wall time, the emulator's CPU, and the first and last page times.
 4. The official SDK lists the project's batches and (with ``--data-rows``) the dataset's rows.
 
-Run: ``.venv/bin/python -m benchmarks.emulator_listing [--rows 100000] [--data-rows]``.
+Run: ``.venv/bin/python -m benchmarks.emulator_listing [--rows 100000] [--data-rows]
+[--output FILE]`` (``make bench`` writes ``benchmarks/listing.json``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -113,10 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.emulator_listing")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--data-rows", action="store_true", help="also list the dataset's rows")
+    parser.add_argument("--output", type=Path, default=None, help="also write the JSON here")
     args = parser.parse_args(argv)
-    result = measure(args.rows, data_rows=args.data_rows)
-    json.dump(result, sys.stdout, indent=2)
-    print()
+    started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    result = {"started_at": started, "loadavg_before": os.getloadavg()}
+    result.update(measure(args.rows, data_rows=args.data_rows))
+    result["loadavg_after"] = os.getloadavg()
+    text = json.dumps(result, indent=2) + "\n"
+    sys.stdout.write(text)
+    if args.output is not None:
+        args.output.write_text(text)
     return 0
 
 
