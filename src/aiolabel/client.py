@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 import anyio
 
 from aiolabel._base_client import BaseClient
-from aiolabel._client_catalog import CatalogMethods
 from aiolabel._client_projects import ProjectMethods
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
@@ -30,6 +29,8 @@ from aiolabel._resources.attachments import Attachments
 from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
 from aiolabel._resources.exports import Exports
+from aiolabel._resources.global_keys import GlobalKeyJobs
+from aiolabel._resources.metadata import Metadata
 from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._transport import (
     Transport,
@@ -44,9 +45,11 @@ from aiolabel.errors import (
     LabelboxError,
     ResourceNotFoundError,
 )
+from aiolabel.identifiers import GlobalKeys
 from aiolabel.models.base import WhereArg
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset, IAMIntegration
+from aiolabel.models.metadata import DataRowMetadataOntology
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import OffsetPaginator, dig
@@ -107,7 +110,7 @@ def _check_key_destination(
         )
 
 
-class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
+class AsyncClient(ProjectMethods, BaseClient):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -217,6 +220,14 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
     @cached_property
     def _attachments(self) -> Attachments:
         return Attachments(self)
+
+    @cached_property
+    def _global_keys(self) -> GlobalKeyJobs:
+        return GlobalKeyJobs(self)
+
+    @cached_property
+    def _metadata(self) -> Metadata:
+        return Metadata(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -345,6 +356,52 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
         return await self._data_rows.ids_for_external_ids(
             external_ids, max_concurrency=max_concurrency, progress=progress
         )
+
+    # -- global keys -------------------------------------------------------------------------------
+
+    async def get_data_row_ids_for_global_keys(
+        self,
+        global_keys: Sequence[str] | GlobalKeys,
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Data row ids for global keys: ``{"status", "results", "errors"}``.
+
+        ``results`` lists an id per key in input order (``""`` where none was found);
+        ``errors`` lists ``{"global_key", "error"}``; ``status`` is ``SUCCESS``,
+        ``PARTIAL SUCCESS`` or ``FAILURE``. The job is polled on the task poller's schedule
+        (0.1 s growing to ``task_poll_interval``).
+        """
+        return await self._global_keys.ids_for_global_keys(global_keys, timeout_seconds)
+
+    async def assign_global_keys_to_data_rows(
+        self,
+        global_key_to_data_row_inputs: Sequence[Mapping[str, str]],
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Assign global keys: ``[{"data_row_id", "global_key"}]`` in, ``{"status", "results",
+        "errors"}`` out.
+
+        ``results``: ``{"data_row_id", "global_key", "sanitized"}`` (sanitised keys first, then
+        unchanged ones); ``errors``: ``{"data_row_id", "global_key", "error"}``. A data row or a
+        key may appear once per call.
+        """
+        return await self._global_keys.assign(global_key_to_data_row_inputs, timeout_seconds)
+
+    async def clear_global_keys(
+        self,
+        global_keys: Sequence[str] | GlobalKeys,
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Remove global keys from their data rows: ``{"status", "results": [cleared keys],
+        "errors": [{"global_key", "error"}]}``."""
+        return await self._global_keys.clear(global_keys, timeout_seconds)
+
+    # -- metadata ----------------------------------------------------------------------------------
+
+    async def get_data_row_metadata_ontology(self) -> DataRowMetadataOntology:
+        """The organisation's metadata schemas, fetched once per client (``await
+        ontology.refresh_ontology()`` to fetch them again)."""
+        return await self._metadata.ontology()
 
     # -- user and organization ---------------------------------------------------------------
 
