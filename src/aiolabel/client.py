@@ -31,6 +31,7 @@ from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _Def
 from aiolabel._resources.exports import Exports
 from aiolabel._resources.global_keys import GlobalKeyJobs
 from aiolabel._resources.metadata import Metadata
+from aiolabel._resources.upserts import Upserts
 from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._transport import (
     Transport,
@@ -228,6 +229,10 @@ class AsyncClient(ProjectMethods, BaseClient):
     @cached_property
     def _metadata(self) -> Metadata:
         return Metadata(self)
+
+    @cached_property
+    def _upserts(self) -> Upserts:
+        return Upserts(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 

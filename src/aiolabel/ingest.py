@@ -55,6 +55,7 @@ import anyio
 from anyio.abc import ObjectSendStream
 
 from aiolabel import _batch_create
+from aiolabel._bulk.specs import prepare_item
 from aiolabel._ingest_scratch import Batched, BatchRow, FailedRow, Scratch, State, norm_key
 from aiolabel._manifest import (
     LineError,
@@ -63,7 +64,6 @@ from aiolabel._manifest import (
     ManifestFormat,
     ManifestRow,
 )
-from aiolabel._upsert import UpsertPartialFailure, prepare_item
 from aiolabel.enums import MediaType
 from aiolabel.errors import (
     InputError,
@@ -78,6 +78,7 @@ from aiolabel.models.batch import Batch
 from aiolabel.models.create_batches_task import inline_failures
 from aiolabel.models.dataset import Dataset
 from aiolabel.models.project import Project
+from aiolabel.models.task import UpsertPartialFailure
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from aiolabel import AsyncClient
+from aiolabel._bulk.specs import prepare_item
 from aiolabel._operations._entities import DATA_ROW
-from aiolabel._upsert import prepare_item
 from aiolabel._validation import InvalidItemAttribute, check_ids, where_as_dict
 from aiolabel.errors import InputError, InputTypeError, InvalidAttributeError
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds

@@ -8,22 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError
 
-from aiolabel._concurrency import Progress
-from aiolabel._upsert import (
+from aiolabel._bulk.descriptors import (
     FILE_UPLOAD_CONCURRENCY,
     ITEMS_PER_TASK,
     UPSERT_CHUNK_SIZE_BYTES,
-    DataUpsertTaskGroup,
-    UpsertPartialFailure,
-    upsert,
 )
+from aiolabel._concurrency import Progress
 from aiolabel.errors import (
     InputError,
     InputTypeError,
 )
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.data_row import DataRow
-from aiolabel.models.task import Task
+from aiolabel.models.task import DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator
 from aiolabel.types import ExportFilters, ExportParams
@@ -137,8 +134,7 @@ class Dataset(Model):
         and :class:`UpsertPartialFailure` (a :class:`PartialFailureError` with input positions
         and ``.task``) when some items could not be submitted.
         """
-        return await upsert(
-            self.client,
+        return await self.client._upserts.run(
             self.uid,
             items,
             upsert=False,
@@ -163,8 +159,7 @@ class Dataset(Model):
         """Create or update data rows: an item with ``"key": UniqueId(id)`` or
         ``GlobalKey(key)`` updates that row (a global key not found creates one), an item
         without a key creates a row. Otherwise as :meth:`create_data_rows`."""
-        return await upsert(
-            self.client,
+        return await self.client._upserts.run(
             self.uid,
             items,
             upsert=True,
