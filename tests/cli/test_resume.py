@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,9 @@ import anyio
 import pytest
 
 from aiolabel import AsyncClient
-from aiolabel import ingest as ingest_module
 from aiolabel.emulator import Emulator
 from aiolabel.ingest import IngestOptions, ingest
+from aiolabel.ingest import _pipeline as ingest_module
 
 from .conftest import Cli, ServerState, expected_placements, rows, write_ndjson
 
@@ -38,17 +37,23 @@ def manifest_items() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-async def emu(tmp_path: Path) -> AsyncIterator[Emulator]:
-    async with Emulator(db=str(tmp_path / "emulator.sqlite3")) as emulator:
-        yield emulator
+def labelbox_emulator_settings(tmp_path: Path) -> dict[str, Any]:
+    return {"db": str(tmp_path / "emulator.sqlite3")}
 
 
 @pytest.fixture
-async def client(emu: Emulator) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        api_key=emu.api_key, endpoint=emu.endpoint, transport=emu.transport, max_retries=1
-    ) as aio:
-        yield aio
+def labelbox_client_settings() -> dict[str, Any]:
+    return {"max_retries": 1}
+
+
+@pytest.fixture
+def emu(labelbox_emulator: Emulator) -> Emulator:
+    return labelbox_emulator
+
+
+@pytest.fixture
+def client(labelbox_client: AsyncClient) -> AsyncClient:
+    return labelbox_client
 
 
 def check_landed(db: Path, items: list[dict[str, Any]], project: str = "m") -> None:
