@@ -17,20 +17,21 @@ from typing import Any, TypeVar
 import anyio
 
 from aiolabel._base_client import BaseClient
-from aiolabel._client_projects import ProjectMethods
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
-from aiolabel._reconcile import TaskLedger
 from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.batches import Batches
 from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
 from aiolabel._resources.exports import Exports
 from aiolabel._resources.global_keys import GlobalKeyJobs
 from aiolabel._resources.metadata import Metadata
+from aiolabel._resources.priorities import Priorities
+from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
 from aiolabel._resources.upserts import Upserts
 from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
@@ -39,7 +40,8 @@ from aiolabel._transport import (
     TransportOption,
     check_transport_option,
 )
-from aiolabel._validation import check_integer, check_number, check_url
+from aiolabel._validation import check_integer, check_number, check_str, check_url
+from aiolabel.enums import MediaType, QualityMode
 from aiolabel.errors import (
     AuthenticationError,
     InputError,
@@ -49,9 +51,11 @@ from aiolabel.errors import (
 )
 from aiolabel.identifiers import GlobalKeys
 from aiolabel.models.base import WhereArg
+from aiolabel.models.batch import Batch
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset, IAMIntegration
 from aiolabel.models.metadata import DataRowMetadataOntology
+from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import OffsetPaginator, dig
@@ -114,7 +118,7 @@ def _check_key_destination(
         )
 
 
-class AsyncClient(ProjectMethods, BaseClient):
+class AsyncClient(BaseClient):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -199,7 +203,6 @@ class AsyncClient(ProjectMethods, BaseClient):
             task_poll_interval=task_poll_interval,
         )
         self._cancelable_types: list[str] | None = None
-        self._task_ledger = TaskLedger()
 
     def __repr__(self) -> str:
         return (
@@ -236,6 +239,18 @@ class AsyncClient(ProjectMethods, BaseClient):
     @cached_property
     def _upserts(self) -> Upserts:
         return Upserts(self)
+
+    @cached_property
+    def _projects(self) -> Projects:
+        return Projects(self)
+
+    @cached_property
+    def _batches(self) -> Batches:
+        return Batches(self)
+
+    @cached_property
+    def _priorities(self) -> Priorities:
+        return Priorities(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -410,6 +425,45 @@ class AsyncClient(ProjectMethods, BaseClient):
         """The organisation's metadata schemas, fetched once per client (``await
         ontology.refresh_ontology()`` to fetch them again)."""
         return await self._metadata.ontology()
+
+    # -- projects and batches ----------------------------------------------------------------------
+
+    async def create_project(
+        self,
+        name: str,
+        media_type: MediaType | str,
+        description: str | None = None,
+        quality_modes: Iterable[QualityMode] | None = _DEFAULT_QUALITY,
+        is_benchmark_enabled: bool | None = None,
+        is_consensus_enabled: bool | None = None,
+    ) -> Project:
+        """Create a project.
+
+        ``quality_modes`` (default: benchmark and consensus) sets the auto-audit fields and
+        overrides ``is_benchmark_enabled`` / ``is_consensus_enabled``; pass ``None`` or an empty
+        set to send those two as given.
+        """
+        return await self._projects.create(
+            name, media_type, description, quality_modes, is_benchmark_enabled, is_consensus_enabled
+        )
+
+    async def get_project(self, project_id: str) -> Project:
+        """A project by id (:class:`ResourceNotFoundError` if there is none)."""
+        return await self._projects.get(project_id)
+
+    def get_projects(self, where: WhereArg | None = None) -> OffsetPaginator[Project]:
+        """The projects the user can see, optionally filtered:
+        ``self.get_all(where=(Project.name == "x") & (Project.description == "y"))``."""
+        return self._projects.get_all(where)
+
+    async def get_batch(self, project_id: str, batch_id: str) -> Batch:
+        """One batch of a project (:class:`ResourceNotFoundError` if there is none; the official
+        SDK raises IndexError)."""
+        return await self._batches.get_batch(
+            check_str("project_id", project_id),
+            check_str("batch_id", batch_id),
+            sdk_method="Client:get_batch",
+        )
 
     # -- user and organization ---------------------------------------------------------------
 
