@@ -19,8 +19,6 @@ import anyio
 from aiolabel._base_client import BaseClient
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
-from aiolabel._operations import tasks as task_ops
-from aiolabel._operations import users as user_ops
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._resources.attachments import Attachments
@@ -32,7 +30,9 @@ from aiolabel._resources.global_keys import GlobalKeyJobs
 from aiolabel._resources.metadata import Metadata
 from aiolabel._resources.priorities import Priorities
 from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
+from aiolabel._resources.tasks import Tasks
 from aiolabel._resources.upserts import Upserts
+from aiolabel._resources.users import Users
 from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
 from aiolabel._transport import (
@@ -46,8 +46,6 @@ from aiolabel.errors import (
     AuthenticationError,
     InputError,
     InputTypeError,
-    LabelboxError,
-    ResourceNotFoundError,
 )
 from aiolabel.identifiers import GlobalKeys
 from aiolabel.models.base import WhereArg
@@ -58,7 +56,7 @@ from aiolabel.models.metadata import DataRowMetadataOntology
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
-from aiolabel.pagination import OffsetPaginator, dig
+from aiolabel.pagination import OffsetPaginator
 
 __all__ = ["DEFAULT_APP_URL", "DEFAULT_ENDPOINT", "DEFAULT_REST_ENDPOINT", "AsyncClient"]
 
@@ -202,7 +200,6 @@ class AsyncClient(BaseClient):
             max_concurrency=max_concurrency,
             task_poll_interval=task_poll_interval,
         )
-        self._cancelable_types: list[str] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -251,6 +248,14 @@ class AsyncClient(BaseClient):
     @cached_property
     def _priorities(self) -> Priorities:
         return Priorities(self)
+
+    @cached_property
+    def _tasks(self) -> Tasks:
+        return Tasks(self)
+
+    @cached_property
+    def _users(self) -> Users:
+        return Users(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -469,25 +474,11 @@ class AsyncClient(BaseClient):
 
     async def get_user(self) -> User:
         """The API key's user (and cache its id for task lookups)."""
-        data = await self._execute_operation(
-            user_ops.GET_USER, {}, sdk_method="Client:get_user", expect_one=True
-        )
-        if not isinstance(data.get("user"), dict):
-            raise ResourceNotFoundError(User, {})
-        user = User.from_wire(self, data["user"])
-        self._user_id = user.uid
-        return user
+        return await self._users.get_user()
 
     async def get_organization(self) -> Organization:
         """The user's organization (and cache its id)."""
-        data = await self._execute_operation(
-            user_ops.GET_ORGANIZATION, {}, sdk_method="Client:get_organization", expect_one=True
-        )
-        if not isinstance(data.get("organization"), dict):
-            raise ResourceNotFoundError(Organization, {})
-        org = Organization.from_wire(self, data["organization"])
-        self._org_id = org.uid
-        return org
+        return await self._users.get_organization()
 
     # -- tasks -------------------------------------------------------------------------------
 
@@ -497,7 +488,7 @@ class AsyncClient(BaseClient):
     async def get_task_by_id(self, task_id: str) -> Task:
         """A task by id (``DataUpsertTask`` for upserts). Only tasks created by the key's user
         are visible, as in the official SDK."""
-        return await self._fetch_task(task_id, sdk_method="Client:get_task_by_id")
+        return await self._tasks.get(task_id)
 
     async def wait_for_tasks(
         self, tasks: Iterable[Task], *, timeout_seconds: float = 300.0
@@ -508,45 +499,8 @@ class AsyncClient(BaseClient):
         exponential, jittered schedule (0.1 s growing to ``task_poll_interval``, longer with many
         tasks or a long wait: see :class:`TaskPoller`), one request per task id per tick.
         """
-        if isinstance(tasks, Task) or not isinstance(tasks, Iterable):
-            raise InputTypeError("tasks must be an iterable of Task")
-        listed = list(tasks)
-        for task in listed:
-            if not isinstance(task, Task):
-                raise InputTypeError(f"tasks must hold Task objects, got {type(task).__name__}")
-            if task._client is not self:
-                task._client = self
-        await self._poller.wait(listed, timeout_seconds)
-        return listed
-
-    async def _cancelable_task_types(self) -> list[str]:
-        if self._cancelable_types is None:
-            data = await self._execute_operation(
-                task_ops.GET_CANCELABLE_TASK_TYPES, None, sdk_method="Client:cancel_task"
-            )
-            raw = data.get("cancelableTaskTypes") or []
-            self._cancelable_types = [_kebab(t) for t in raw if isinstance(t, str)]
-        return self._cancelable_types
+        return await self._tasks.wait(tasks, timeout_seconds)
 
     async def cancel_task(self, task_id: str) -> bool:
         """Cancel an in-progress task of a cancelable type; True when the server agreed."""
-        task = await self._fetch_task(task_id, sdk_method="Client:cancel_task")
-        cancelable = await self._cancelable_task_types()
-        if task.type not in cancelable:
-            raise LabelboxError(
-                f"Task type '{task.type}' cannot be cancelled. Cancelable types are: {cancelable}"
-            )
-        if task.status != "IN_PROGRESS":
-            raise LabelboxError(
-                "Task cannot be cancelled because it is not in progress. "
-                f"Current status: {task.status}"
-            )
-        data = await self._execute_operation(
-            task_ops.CANCEL_TASK, {"id": task.uid}, sdk_method="Client:cancel_task"
-        )
-        return bool(dig(data, ("cancelBulkOperationJob", "success")))
-
-
-def _kebab(value: str) -> str:
-    parts = re.findall(r"[A-Z][a-z0-9]*|[a-z][a-z0-9]*", value)
-    return "-".join(p.lower() for p in parts)
+        return await self._tasks.cancel(task_id)

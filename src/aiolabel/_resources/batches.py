@@ -24,7 +24,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence, Sized
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Iterable,
+    Mapping,
+    Sequence,
+    Sized,
+)
 from typing import Any
 
 from aiolabel import _concurrency
@@ -41,7 +49,13 @@ from aiolabel._resources._rows import (
     pick_rows,
     stream_items,
 )
-from aiolabel._validation import check_batch_priority, check_positive_int, check_str
+from aiolabel._validation import (
+    check_batch_priority,
+    check_positive_int,
+    check_str,
+    check_timeout,
+)
+from aiolabel.enums import DeleteBatchLabelsType
 from aiolabel.errors import (
     InputError,
     InputTypeError,
@@ -62,6 +76,7 @@ from aiolabel.models.create_batches_task import (
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from aiolabel.pagination import CursorPaginator, dig
+from aiolabel.types import ExportParams
 
 __all__ = [
     "DEFAULT_BATCH_CONCURRENCY",
@@ -222,6 +237,26 @@ class Batches(Resource):
         if not isinstance(nodes, list) or not nodes or not isinstance(nodes[0], dict):
             raise ResourceNotFoundError(Batch, {"projectId": project_id, "batchId": batch_id})
         return Batch._parse(self._client, project_id, nodes[0])
+
+    async def fetch_created(
+        self, project_id: str, batch_ids: list[str], refused: dict[int, list[str]]
+    ) -> list[Batch]:
+        """The batches a :class:`CreateBatchesTask` made, fetched concurrently, each with the
+        rows its task refused (``refused`` by batch index)."""
+
+        async def fetch(chunk: list[tuple[int, str]]) -> Batch:
+            index, batch_id = chunk[0]
+            data = await self._client._execute_operation(
+                ops.GET_PROJECT_BATCH,
+                {"projectId": project_id, "batchId": batch_id},
+                sdk_method="CreateBatchesTask:result",
+            )
+            nodes = batch_nodes(data)
+            if not isinstance(nodes, list) or not nodes or not isinstance(nodes[0], dict):
+                raise ResourceNotFoundError(Batch, {"projectId": project_id, "batchId": batch_id})
+            return Batch._parse(self._client, project_id, nodes[0], refused.get(index) or [])
+
+        return await self._client._run_chunks(list(enumerate(batch_ids)), fetch, chunk_size=1)
 
     async def batch_names(self, project_id: str, *, sdk_method: str) -> dict[str, str]:
         """Name → id of every batch of the project (the official cursor listing)."""
@@ -684,3 +719,71 @@ class Batches(Resource):
             parse=lambda node: Batch._parse(self._client, project.uid, node),
             sdk_method=project._sdk("batches"),
         )
+
+    # -- one batch ---------------------------------------------------------------------------
+
+    async def project_of(self, batch: Batch) -> Project:
+        data = await self._client._execute_operation(
+            ops.GET_BATCH_PROJECT,
+            {"projectId": batch.project_id},
+            sdk_method=batch._sdk("project"),
+            expect_one=True,
+        )
+        found = data.get("project")
+        if not isinstance(found, dict):
+            raise ResourceNotFoundError(Project, {"projectId": batch.project_id})
+        return Project.from_wire(self._client, found)
+
+    async def remove_queued_data_rows(self, batch: Batch) -> None:
+        await self._client._execute_operation(
+            ops.REMOVE_QUEUED_DATA_ROWS_FROM_BATCH,
+            batch._ids(),
+            sdk_method=batch._sdk("remove_queued_data_rows"),
+        )
+
+    async def delete_labels(
+        self, batch: Batch, set_labels_as_template: bool = False
+    ) -> dict[str, Any]:
+        if not isinstance(set_labels_as_template, bool):
+            raise InputTypeError("set_labels_as_template must be a bool")
+        kind = (
+            DeleteBatchLabelsType.RequeueDataWithLabelAsTemplate
+            if set_labels_as_template
+            else DeleteBatchLabelsType.RequeueData
+        )
+        return await self._client._execute_operation(
+            ops.DELETE_BATCH_LABELS,
+            {**batch._ids(), "type": kind.value},
+            sdk_method=batch._sdk("delete_labels"),
+        )
+
+    async def delete(self, batch: Batch) -> None:
+        await self._client._execute_operation(
+            ops.DELETE_BATCH, batch._ids(), sdk_method=batch._sdk("delete")
+        )
+
+    async def export(
+        self,
+        batch: Batch,
+        task_name: str | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        project = await self._project_handle(batch)
+        return await project.export(task_name, filters={"batch_ids": [batch.uid]}, params=params)
+
+    async def export_data_rows(
+        self,
+        batch: Batch,
+        task_name: str | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+        *,
+        timeout_seconds: float = 7200.0,
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        check_timeout(timeout_seconds)
+        task = await self.export(batch, task_name, params)
+        await task.wait_till_done(timeout_seconds=timeout_seconds)
+        async for row in task.result():
+            yield row
+
+    async def _project_handle(self, batch: Batch) -> Project:
+        return Project.from_wire(self._client, {"id": batch.project_id})
