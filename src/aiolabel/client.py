@@ -22,6 +22,7 @@ from aiolabel._operations import Operation
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.batch_creation import BatchCreation
 from aiolabel._resources.batches import Batches
 from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
@@ -256,6 +257,10 @@ class AsyncClient(BaseClient):
     @cached_property
     def _users(self) -> Users:
         return Users(self)
+
+    @cached_property
+    def _batch_creation(self) -> BatchCreation:
+        return BatchCreation(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
