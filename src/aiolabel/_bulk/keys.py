@@ -10,7 +10,7 @@ from itertools import pairwise
 from typing import Literal, TypeVar
 
 from aiolabel._concurrency import ChunkFailure, ChunkSuccess, FailureLedger
-from aiolabel._transport import RawJSON
+from aiolabel._content import RawJSON
 from aiolabel.errors import InputError, PartialFailureError
 
 __all__ = [

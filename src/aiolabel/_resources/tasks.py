@@ -8,9 +8,9 @@ import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+from aiolabel._content import split_lines
 from aiolabel._operations import tasks as ops
 from aiolabel._resources._base import Resource
-from aiolabel._transport import split_lines
 from aiolabel.enums import StreamType
 from aiolabel.errors import InputTypeError, LabelboxError, TaskFailedError
 from aiolabel.models.task import (
