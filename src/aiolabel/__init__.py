@@ -41,12 +41,7 @@ from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
 from aiolabel.models.data_row import DataRow
-from aiolabel.models.dataset import (
-    Dataset,
-    DataUpsertTaskGroup,
-    IAMIntegration,
-    UpsertPartialFailure,
-)
+from aiolabel.models.dataset import Dataset, IAMIntegration
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember, Role
 from aiolabel.models.metadata import (
@@ -58,10 +53,11 @@ from aiolabel.models.metadata import (
     DeleteDataRowMetadata,
 )
 from aiolabel.models.project import Project
-from aiolabel.models.task import DataUpsertTask, Task
+from aiolabel.models.task import DataUpsertTask, DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import Paginator
+from aiolabel.types import ExportFilters, ExportParams
 
 __all__ = [
     "ApiLimitError",
@@ -86,6 +82,8 @@ __all__ = [
     "Dataset",
     "DeleteBatchLabelsType",
     "DeleteDataRowMetadata",
+    "ExportFilters",
+    "ExportParams",
     "GlobalKey",
     "GlobalKeys",
     "IAMIntegration",
