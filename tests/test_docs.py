@@ -20,6 +20,23 @@ def _docs_script() -> ModuleType:
     return module
 
 
+def test_every_public_method_is_in_the_api_map() -> None:
+    script = _docs_script()
+    api_map = script._api_map_module()
+    page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `(\w+\.\w+)` \|", page, re.M))
+    public = {
+        f"{klass.__name__}.{name}"
+        for klass in api_map.public_classes()
+        for name, _ in api_map._public_methods(klass)
+    }
+    assert "AsyncClient.create_dataset" in public
+    missing = sorted(public - listed)
+    assert not missing, (
+        f"public methods missing from docs/api.md (python scripts/docs.py): {missing}"
+    )
+
+
 def test_generated_pages_are_current() -> None:
     script = _docs_script()
     for name, render in script.PAGES.items():
