@@ -1,4 +1,5 @@
-"""Catalog input checks: bad input raises a typed error naming the argument, before any request."""
+"""Data-row items and catalog arguments: bad input raises a typed error naming the argument, before
+any request; good items become the official specs."""
 
 from __future__ import annotations
 
