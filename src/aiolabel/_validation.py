@@ -91,6 +91,8 @@ def check_url(name: str, value: object) -> str:
         raise InputTypeError(f"{name} must be a str, got {type(value).__name__}")
     if not value.startswith(("http://", "https://")) or len(value) < 9:
         raise InputError(f"{name} must be an http(s) URL")
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        raise InputError(f"{name} {value!r} is not a valid URL: it contains white space")
     return value.rstrip("/") if name != "endpoint" else value
 
 

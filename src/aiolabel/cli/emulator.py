@@ -44,6 +44,12 @@ def serve(
     ``LABELBOX_ENDPOINT=…`` and ``LABELBOX_API_KEY=…``: export the last two and
     ``aiolabel ingest`` (or any aiolabel or labelbox client) talks to this emulator.
     """
+    from aiolabel.cli._options import emulator_missing
+
+    missing = emulator_missing()
+    if missing is not None:
+        typer.echo(f"aiolabel emulator: {missing}", err=True)
+        raise typer.Exit(2)
     from aiolabel.emulator import EmulatorConfig, EmulatorServer, FaultConfig
     from aiolabel.emulator.config import new_api_key
 
