@@ -37,6 +37,7 @@ import anyio
 
 from aiolabel import _concurrency
 from aiolabel._client_catalog import CatalogMethods
+from aiolabel._client_ontologies import OntologyMethods
 from aiolabel._client_projects import ProjectMethods
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
@@ -129,6 +130,17 @@ def _check_key_destination(
         )
 
 
+def _rest_endpoint_for(endpoint: str) -> str:
+    """The REST base beside a GraphQL endpoint: the official default for the official
+    endpoint, else ``{scheme}://{host}/api/v1`` (where the emulator serves it)."""
+    if endpoint == DEFAULT_ENDPOINT:
+        return DEFAULT_REST_ENDPOINT
+    import httpx
+
+    url = httpx.URL(endpoint)
+    return str(url.copy_with(path="/api/v1", query=None, fragment=None))
+
+
 def _number(name: str, value: object, *, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputTypeError(f"{name} must be a number, got {type(value).__name__}")
@@ -155,7 +167,7 @@ def _id(name: str, value: object) -> str:
     return value
 
 
-class AsyncClient(CatalogMethods, ProjectMethods):
+class AsyncClient(CatalogMethods, ProjectMethods, OntologyMethods):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -186,7 +198,7 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         api_key: str | None = None,
         endpoint: str | None = None,
         *,
-        rest_endpoint: str = DEFAULT_REST_ENDPOINT,
+        rest_endpoint: str | None = None,
         app_url: str = DEFAULT_APP_URL,
         timeout: float = 60.0,
         max_retries: int = 5,
@@ -210,6 +222,8 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         self.endpoint = _url("endpoint", endpoint)
         if not isinstance(allow_insecure_http, bool):
             raise InputTypeError("allow_insecure_http must be a bool")
+        if rest_endpoint is None:  # beside a non-default endpoint (the emulator): that host's
+            rest_endpoint = _rest_endpoint_for(self.endpoint)
         self.rest_endpoint = _url("rest_endpoint", rest_endpoint)
         self.app_url = _url("app_url", app_url)
         self.timeout = _number("timeout", timeout, low=0, high=3600)
@@ -219,6 +233,7 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         )
         transport = check_transport_option(transport)
         _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
+        _check_key_destination(api_key, self.rest_endpoint, transport, allow_insecure_http)
         self._retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
         self._rate_limiter = (
             None if requests_per_minute is None else RateLimiter(requests_per_minute)
@@ -367,6 +382,28 @@ class AsyncClient(CatalogMethods, ProjectMethods):
             reconcile=reconcile,
             error_log_key=error_log_key,
             name=op.name,
+        )
+
+    async def _rest(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        expected: int,
+        sdk_method: str,
+        retry_safe: bool,
+    ) -> Any:
+        """One REST call under ``rest_endpoint`` (``path`` starts with ``/``): the parsed JSON
+        answer when the status is ``expected``, else a typed error. Same limiter, retry policy,
+        auth header and redaction as GraphQL; ``retry_safe`` as for an operation."""
+        return await self._transport.rest(
+            method,
+            self.rest_endpoint + path,
+            json_body=json_body,
+            expected=expected,
+            sdk_method=sdk_method,
+            retry_safe=retry_safe,
         )
 
     async def _get_one(
