@@ -369,6 +369,7 @@ def _snippet(text: str, redact: Callable[[str], str] | None) -> str:
 
 
 _REST_ERRORS: dict[int, type[LabelboxError]] = {
+    400: InvalidQueryError,
     401: AuthenticationError,
     403: AuthorizationError,
     409: ResourceConflict,

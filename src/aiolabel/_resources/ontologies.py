@@ -121,7 +121,10 @@ class Ontologies(Resource):
         if editor_task_type:
             data["editorTaskType"] = editor_task_type
         answer = await self._client._execute_operation(
-            ops.UPSERT_ONTOLOGY, {"data": data}, sdk_method="Client:create_ontology"
+            ops.UPSERT_ONTOLOGY,
+            {"data": data},
+            sdk_method="Client:create_ontology",
+            expect_one=True,  # a featureSchemaId the organisation does not have
         )
         return self._ontology(answer.get("upsertOntology"), "upsertOntology")
 
@@ -215,6 +218,7 @@ class Ontologies(Resource):
             ops.UPSERT_FEATURE_SCHEMA,
             {"data": {"normalized": json.dumps(sent)}},
             sdk_method="Client:create_feature_schema",
+            expect_one=True,
         )
         return self._feature(answer.get("upsertRootSchemaNode"), "upsertRootSchemaNode")
 

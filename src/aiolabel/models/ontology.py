@@ -80,13 +80,16 @@ class FeatureSchema(Model):
     @classmethod
     def from_node(cls, client: Any, node: dict[str, Any]) -> FeatureSchema:
         """From a root schema node (its ``id`` is the schema node's; the feature schema id is in
-        ``normalized``)."""
+        ``normalized``). ``color`` is read from ``normalized``: the official selection asks for
+        no colour (its ``color`` field is declared with the GraphQL name ``name``)."""
         normalized = node.get("normalized")
         if isinstance(normalized, str):
             normalized = json.loads(normalized)
         feature_id = normalized.get("featureSchemaId") if isinstance(normalized, dict) else None
+        color = normalized.get("color") if isinstance(normalized, dict) else None
         return cls.from_wire(
-            client, {**node, "normalized": normalized, "id": feature_id or node.get("id")}
+            client,
+            {**node, "normalized": normalized, "id": feature_id or node.get("id"), "color": color},
         )
 
 
