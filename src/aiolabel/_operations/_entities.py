@@ -151,13 +151,13 @@ PROJECT = Entity(
             filter_deleted=False,
         ),
         _rel("organization", "organization", "Organization", to_many=False, filter_deleted=False),
-        _rel("ontology", "ontology", "Ontology", to_many=False, filter_deleted=False),
+        _rel("ontology", "ontology", "Ontology", to_many=False, filter_deleted=True),
         _rel(
             "labeling_frontend",
             "labelingFrontend",
             "LabelingFrontend",
             to_many=False,
-            filter_deleted=False,
+            filter_deleted=True,
         ),
         _rel(
             "labeling_frontend_options",
@@ -374,15 +374,15 @@ LABELING_FRONTEND_OPTIONS = Entity(
         _f("uid", "id", "ID"),
     ),
     (
-        _rel("project", "project", "Project", to_many=False, filter_deleted=False),
+        _rel("project", "project", "Project", to_many=False, filter_deleted=True),
         _rel(
             "labeling_frontend",
             "labelingFrontend",
             "LabelingFrontend",
             to_many=False,
-            filter_deleted=False,
+            filter_deleted=True,
         ),
-        _rel("organization", "organization", "Organization", to_many=False, filter_deleted=False),
+        _rel("organization", "organization", "Organization", to_many=False, filter_deleted=True),
     ),
 )
 
