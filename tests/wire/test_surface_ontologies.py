@@ -19,11 +19,11 @@ from lbox import exceptions as lbx
 
 import aiolabel as al
 from aiolabel import AsyncClient, MediaType, OntologyKind
-from aiolabel._operations._differences import CALL_DIFFERENCES
 from aiolabel.models.ontology import Ontology
 from aiolabel.models.project import Project
 from tests.wire import canned
 from tests.wire.compare import assert_same_calls
+from tests.wire.differences import CALL_DIFFERENCES
 from tests.wire.recorder import API_KEY, ENDPOINT, Recorder, Reply, recording_client
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
