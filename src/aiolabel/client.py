@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import anyio
 
 from aiolabel._base_client import BaseClient
+from aiolabel._client_ontologies import OntologyMethods
 from aiolabel._client_projects import ProjectMethods
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
@@ -117,7 +118,18 @@ def _check_key_destination(
         )
 
 
-class AsyncClient(ProjectMethods, BaseClient):
+def _rest_endpoint_for(endpoint: str) -> str:
+    """The REST base beside a GraphQL endpoint: the official default for the official
+    endpoint, else ``{scheme}://{host}/api/v1`` (where the emulator serves it)."""
+    if endpoint == DEFAULT_ENDPOINT:
+        return DEFAULT_REST_ENDPOINT
+    import httpx
+
+    url = httpx.URL(endpoint)
+    return str(url.copy_with(path="/api/v1", query=None, fragment=None))
+
+
+class AsyncClient(ProjectMethods, OntologyMethods, BaseClient):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -148,7 +160,7 @@ class AsyncClient(ProjectMethods, BaseClient):
         api_key: str | None = None,
         endpoint: str | None = None,
         *,
-        rest_endpoint: str = DEFAULT_REST_ENDPOINT,
+        rest_endpoint: str | None = None,
         app_url: str = DEFAULT_APP_URL,
         timeout: float = 60.0,
         max_retries: int = 5,
@@ -172,6 +184,8 @@ class AsyncClient(ProjectMethods, BaseClient):
         self.endpoint = check_url("endpoint", endpoint)
         if not isinstance(allow_insecure_http, bool):
             raise InputTypeError("allow_insecure_http must be a bool")
+        if rest_endpoint is None:  # beside a non-default endpoint (the emulator): that host's
+            rest_endpoint = _rest_endpoint_for(self.endpoint)
         self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
         self.app_url = check_url("app_url", app_url)
         self.timeout = check_number("timeout", timeout, low=0, high=3600)
@@ -181,6 +195,7 @@ class AsyncClient(ProjectMethods, BaseClient):
         )
         transport = check_transport_option(transport)
         _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
+        _check_key_destination(api_key, self.rest_endpoint, transport, allow_insecure_http)
         retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
         rate_limiter = None if requests_per_minute is None else RateLimiter(requests_per_minute)
         limiter = anyio.CapacityLimiter(max_concurrency)

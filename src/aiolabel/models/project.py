@@ -45,6 +45,7 @@ from aiolabel.types import ExportFilters, ExportParams
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
+    from aiolabel.models.ontology import LabelingFrontend, LabelingFrontendOptions, Ontology
 
 __all__ = ["LabelingParameterOverrideInput", "Project"]
 
@@ -107,6 +108,26 @@ class Project(Model):
 
     def _sdk(self, method: str) -> str:
         return f"Project:{method}"
+
+    # -- ontology and editor (aiolabel._resources.ontologies) --
+
+    async def ontology(self) -> Ontology | None:
+        """The connected ontology, or ``None``."""
+        return await self.client._ontologies.project_ontology(self.uid)
+
+    async def connect_ontology(self, ontology: Ontology) -> None:
+        """Make ``ontology`` this project's (connecting the default editor when there is none)."""
+        await self.client._ontologies.connect_ontology(self, ontology)
+
+    async def setup_editor(self, ontology: Ontology) -> Project:
+        """Connect the default editor and ``ontology``; the updated project (setup complete)."""
+        return await self.client._ontologies.setup_editor(self, ontology)
+
+    async def labeling_frontend(self) -> LabelingFrontend | None:
+        return await self.client._ontologies.project_labeling_frontend(self.uid)
+
+    def labeling_frontend_options(self) -> OffsetPaginator[LabelingFrontendOptions]:
+        return self.client._ontologies.project_labeling_frontend_options(self.uid)
 
     def is_chat_evaluation(self) -> bool:
         return (
