@@ -11,14 +11,13 @@ from typing import TYPE_CHECKING, Literal
 import anyio
 
 from aiolabel import _batch_create
-from aiolabel.errors import LabelboxError, PartialFailureError
+from aiolabel.errors import LabelboxError, PartialFailureError, is_transient
 from aiolabel.identifiers import GlobalKey, Identifiable, UniqueId
 from aiolabel.ingest._scratch import Batched, BatchRow, FailedRow, norm_key
 from aiolabel.ingest._types import (
     BATCH_CONCURRENCY,
     LOOKUP_CHUNK,
     PRIORITY_WINDOW,
-    TRANSIENT,
     short,
 )
 from aiolabel.models.create_batches_task import inline_failures
@@ -269,7 +268,7 @@ class BatchStage:
         assert self.run.project is not None
         if not pairs:
             return
-        if isinstance(error, TRANSIENT) or len(pairs) == 1:
+        if is_transient(error) or len(pairs) == 1:
             self.run.scratch.fail(
                 FailedRow(*lines[ident], "priority", "priority", short(error)) for ident, _ in pairs
             )

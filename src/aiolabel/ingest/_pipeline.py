@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from anyio.abc import ObjectSendStream
 
-from aiolabel._upsert import UpsertPartialFailure, prepare_item
+from aiolabel._bulk.specs import prepare_item
 from aiolabel.enums import MediaType
 from aiolabel.errors import (
     InputError,
@@ -84,6 +84,7 @@ from aiolabel.ingest._types import (
 )
 from aiolabel.models.dataset import Dataset
 from aiolabel.models.project import Project
+from aiolabel.models.task import UpsertPartialFailure
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient

@@ -1,5 +1,5 @@
-"""Argument checks of the project surface: every bad input is refused, naming the argument,
-before anything is sent."""
+"""Argument checks (priorities, identifiers, sequences, consensus settings, project input, key
+batches): every bad input is refused, naming the argument, before anything is sent."""
 
 from __future__ import annotations
 
@@ -25,16 +25,14 @@ from aiolabel import (
 )
 from aiolabel._client_projects import _ProjectInput
 from aiolabel._operations._builder import And, Comparison, Op
-from aiolabel._project_input import (
+from aiolabel._project_input import check_sequence, pick_rows, stream_items
+from aiolabel._validation import (
     INT32_MAX,
     INT32_MIN,
     check_batch_priority,
     check_identifiers,
     check_int32_priority,
     check_override,
-    check_sequence,
-    pick_rows,
-    stream_items,
 )
 from aiolabel.enums import IdType
 from aiolabel.models.batch import Batch, ConsensusSettings
