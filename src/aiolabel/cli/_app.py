@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Annotated
 
 import typer
 
@@ -43,6 +44,31 @@ emulator_app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(emulator_app, name="emulator")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from aiolabel._version import __version__
+
+        typer.echo(f"aiolabel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Options of the ``aiolabel`` command itself."""
+
 
 app.command("ingest", epilog=ingest.EPILOG)(ingest.ingest_command)
 app.command("demo", epilog=demo.EPILOG)(demo.demo_command)
