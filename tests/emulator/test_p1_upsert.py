@@ -221,7 +221,7 @@ async def test_metadata_and_attachments_are_stored_and_replaced_on_update(gql: G
         ({"row_data": {"tileLayerUrl": "https://t/{z}/{x}/{y}.png", "bounds": []}}, "TMS_GEO"),
         ({"tileLayerUrl": "https://t/{z}/{x}/{y}.png", "minZoom": 1}, "TMS_GEO"),
         ({"row_data": "https://x/no-extension"}, "IMAGE"),
-        ({"row_data": "https://x/v.mp4", "media_type": "text"}, "TEXT"),
+        ({"row_data": "https://x/notes", "media_type": "text"}, "TEXT"),
     ],
 )
 async def test_media_type_is_explicit_or_inferred(

@@ -27,16 +27,25 @@ from aiolabel.emulator.jobs import Job, Outcome
 from aiolabel.emulator.resolvers.attachments import check_attachment
 from aiolabel.emulator.resolvers.base import task_to_gql
 from aiolabel.emulator.resolvers.catalog import (
+    ContentMismatch,
     InvalidGlobalKey,
+    check_content,
     chunked,
+    content_mime,
+    default_mime,
+    document_url,
     global_key_norm,
+    is_document,
     marks,
+    media_attributes_for,
     media_type_for,
+    media_type_of_mime,
     new_ids,
     parse_media_type,
     rows_by_global_key,
     rows_by_id,
     sanitize_global_key,
+    upload_types,
 )
 from aiolabel.emulator.resolvers.metadata import MetadataError, Ontology, normalize_fields
 from aiolabel.emulator.store import dumps, now_iso
@@ -191,7 +200,7 @@ def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)  # JSON gives dicts: skip the ABC
 
 
-def _parse(raw: Any, ontology: Ontology) -> Spec:
+def _parse(raw: Any, ontology: Ontology, upload_type: Callable[[str], str | None]) -> Spec:
     if not _is_mapping(raw):
         raise SpecError("A data row spec must be an object")
     key = raw.get("id") or _AUTO_KEY
@@ -212,24 +221,40 @@ def _parse(raw: Any, ontology: Ontology) -> Spec:
         raise SpecError("dataset_id is required")
     spec = Spec(key["type"], str(key_value), dataset_id)
     sets = spec.sets
+    content: Any = None
     if tiled and "row_data" not in payload:
         tile = {k: v for k, v in payload.items() if k not in _KNOWN_KEYS or k == "tileLayerUrl"}
-        sets["row_data"] = dumps(tile)
+        sets["row_data"] = content = dumps(tile)
     elif "row_data" in payload:
-        row_data = payload["row_data"]
-        if isinstance(row_data, dict) and row_data:
-            sets["row_data"] = dumps(row_data)
-        elif isinstance(row_data, str) and row_data.strip():
-            sets["row_data"] = row_data
+        content = payload["row_data"]
+        if is_document(content):
+            url = document_url(content)
+            if url is None:
+                raise SpecError("Document row data needs a pdf_url")
+            sets["row_data"] = url
+        elif isinstance(content, dict) and content:
+            sets["row_data"] = dumps(content)
+        elif isinstance(content, str) and content.strip():
+            sets["row_data"] = content
         else:
             raise SpecError("row_data must be a non-empty string or object")
+    mime: str | None = None
     if "row_data" in sets:
-        sets["media_type"] = media_type_for(sets["row_data"])
+        mime = content_mime(content, upload_type)
+        inferred = media_type_of_mime(mime) if mime is not None else None
+        if inferred is None or isinstance(content, dict) or content[:1] == "{":
+            inferred = media_type_for(content)
+        sets["media_type"] = inferred
     if payload.get("media_type") is not None:
         try:
             sets["media_type"] = parse_media_type(payload["media_type"])
         except ValueError as exc:
             raise SpecError(str(exc)) from None
+        if "row_data" in sets:
+            try:
+                check_content(sets["media_type"], mime)
+            except ContentMismatch as exc:
+                raise SpecError(str(exc)) from None
     for name in ("external_id", "externalId"):
         if name in payload:
             if payload[name] is not None and not isinstance(payload[name], str):
@@ -244,7 +269,14 @@ def _parse(raw: Any, ontology: Ontology) -> Spec:
     if payload.get("media_attributes") is not None:
         if not isinstance(payload["media_attributes"], dict):
             raise SpecError("media_attributes must be an object")
-        sets["media_attributes"] = dumps(payload["media_attributes"])
+        given = dict(payload["media_attributes"])
+        if "row_data" in sets:
+            given.setdefault("mimeType", mime or default_mime(sets["media_type"]))
+        sets["media_attributes"] = dumps(given)
+    elif "row_data" in sets:
+        sets["media_attributes"] = dumps(
+            media_attributes_for(sets["media_type"], sets["row_data"], mime)
+        )
     fields = payload.get("metadata_fields", payload.get("metadata"))
     if fields is not None:
         if not isinstance(fields, list):
@@ -335,10 +367,11 @@ def apply_specs(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Apply a batch of specs in order; returns the success and error items."""
     ontology = Ontology(conn, org_id)
+    upload_type = upload_types(conn)
     parsed: list[Spec | SpecError] = []
     for raw in raws:
         try:
-            parsed.append(_parse(raw, ontology))
+            parsed.append(_parse(raw, ontology, upload_type))
         except SpecError as exc:
             parsed.append(exc)
     specs = [p for p in parsed if isinstance(p, Spec)]
@@ -473,7 +506,7 @@ def _apply_one(
     if new_key is not None:
         owner = holder.get(global_key_norm(new_key))
         if owner is not None and owner != row_id:
-            raise SpecError(f"Duplicate global key: {new_key}")
+            raise SpecError(f"Duplicate global key: '{new_key}'")
     if target is None:
         if "row_data" not in sets:
             raise SpecError("row_data is required to create a data row")
