@@ -23,7 +23,7 @@ from labelbox.schema.identifiable import UniqueId
 from lbox import exceptions as lbx
 
 from aiolabel.emulator import EmulatorServer
-from tests.compat.test_p2_common import sdk_rows
+from tests.compat._support import sdk_rows
 
 pytestmark = pytest.mark.compat
 

@@ -15,7 +15,7 @@ from aiolabel.errors import InputTypeError, MalformedQueryException
 from aiolabel.identifiers import UniqueId
 from aiolabel.models.dataset import Dataset
 from aiolabel.models.metadata import DeleteDataRowMetadata
-from tests.integration.test_catalog_support import metadata_of, query
+from tests.integration._support import metadata_of, query
 
 
 @pytest.fixture
