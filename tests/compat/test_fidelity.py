@@ -4,6 +4,7 @@ validation errors. Each refusal is checked to leave the state as it was."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -20,10 +21,12 @@ from labelbox.schema.data_row_metadata import (
 )
 from labelbox.schema.export_task import StreamType
 from labelbox.schema.identifiable import UniqueId
+from labelbox.schema.task import Task
+from labelbox.schema.taskstatus import TaskStatus
 from lbox import exceptions as lbx
 
 from aiolabel.emulator import EmulatorServer
-from tests.compat._support import sdk_rows
+from tests.compat._support import bulk_ids, sdk_rows
 
 pytestmark = pytest.mark.compat
 
@@ -275,3 +278,101 @@ def test_badly_spaced_keys_fail_per_key_and_duplicates_quote_the_key(
     task = rows.dataset.create_data_rows([{"row_data": "https://x/d.jpg", "global_key": "G-0"}])
     task.wait_till_done()
     assert [e["message"] for e in task.errors] == ["Duplicate global key: 'G-0'"]
+
+
+# -- 5. queries and tasks -----------------------------------------------------------------------
+
+DATASET_ROWS = (
+    "query DatasetDataRowsPyApi($id: ID!, $from: ID, $first: Int) {"
+    " datasetDataRows(id: $id, from: $from, first: $first) {"
+    " nodes { id } pageInfo { hasNextPage startCursor } } }"
+)
+
+
+def test_pages_start_after_the_cursor_row(
+    lb_client: labelbox.Client, emulator: EmulatorServer
+) -> None:
+    dataset_id, ids = bulk_ids(emulator, 1_201)
+    dataset = lb_client.get_dataset(dataset_id)
+    listed = [row.uid for row in dataset.data_rows()]  # pages of 500, newest first
+    assert listed == ids[::-1]
+    page = lb_client.execute(DATASET_ROWS, {"id": dataset_id, "first": 2})["datasetDataRows"]
+    assert [n["id"] for n in page["nodes"]] == ids[::-1][:2]
+    assert page["pageInfo"]["startCursor"] == ids[-2]
+    after = lb_client.execute(DATASET_ROWS, {"id": dataset_id, "from": ids[-2], "first": 2})
+    assert [n["id"] for n in after["datasetDataRows"]["nodes"]] == ids[::-1][2:4]
+
+
+def test_tasks_read_as_the_sdk_parses_them(
+    lb_client: labelbox.Client, emulator: EmulatorServer
+) -> None:
+    dataset = _dataset(lb_client)
+    assert dataset.description == ""
+    assert lb_client.get_dataset(dataset.uid).description == ""
+    upsert = dataset.create_data_rows(
+        [
+            {"row_data": "https://x/a.jpg", "global_key": "a"},
+            {"row_data": "https://x/b.jpg", "global_key": "a"},
+        ]
+    )
+    upsert.wait_till_done()
+    task = Task.get_task(lb_client, upsert.uid)  # the plain Task: everything from result_url
+    assert task.result_url is not None
+    assert task.result_url.startswith(emulator.base_url)
+    assert [r["global_key"] for r in task.result] == ["a"]
+    assert task.has_errors()
+    assert [e["message"] for e in task.errors] == ["Duplicate global key: 'a'"]
+    for value in (task.created_at, task.updated_at):
+        assert isinstance(value, dt.datetime)
+    assert (task.name, task.type, task.completion_percentage) == (
+        "Upsert data rows",
+        "adv-upsert-data-rows",
+        1.0,
+    )
+    assert task.metadata == {}
+
+    user = lb_client.get_user()
+    done = list(user.created_tasks(where=Task.status_as_enum == TaskStatus.Complete))
+    assert [t.uid for t in done] == [upsert.uid]
+    assert list(user.created_tasks(where=Task.status_as_enum == TaskStatus.Failed)) == []
+
+    emulator.set_transition("adv-upsert-data-rows", {"mode": "polls", "n": 50})
+    pending = dataset.create_data_rows([{"row_data": "https://x/c.jpg"}])
+    assert lb_client.cancel_task(pending.uid) is True
+    emulator.wait_for_jobs()
+    canceling = list(user.created_tasks(where=Task.status_as_enum == TaskStatus.Canceling))
+    assert [(t.uid, t.status) for t in canceling] == [(pending.uid, "CANCELING")]
+    assert lb_client.get_task_by_id(pending.uid).status == "CANCELED"
+
+
+def test_setup_complete_and_every_datetime_parse(lb_client: labelbox.Client) -> None:
+    project = lb_client.create_project(name="p", media_type=MediaType.Image)
+    when = dt.datetime(2024, 5, 1, 12, 30, 15, tzinfo=dt.UTC)
+    project.update(setup_complete=when)
+    again = lb_client.get_project(project.uid)
+    assert again.setup_complete == when
+    for value in (again.created_at, again.updated_at, again.last_activity_time):
+        assert isinstance(value, dt.datetime)
+
+
+# -- 6. validation errors -----------------------------------------------------------------------
+
+
+def test_validation_failures_are_masked_with_the_same_code(
+    lb_client: labelbox.Client, emulator: EmulatorServer
+) -> None:
+    project = lb_client.create_project(name="p", description="kept", media_type=MediaType.Image)
+    with pytest.raises(lbx.InvalidQueryError) as unknown_field:
+        lb_client.execute("query UnknownPyApi { user { id notAField } }")
+    assert str(unknown_field.value) == "GraphQL validation error"
+    with pytest.raises(lbx.InvalidQueryError, match=r"^GraphQL validation error$"):
+        lb_client.execute(
+            "query BadVariablePyApi($id: ID!) { task(where: {id: $id}) { id } }",
+            {"id": {"not": "an id"}},
+        )
+    with pytest.raises(lbx.InvalidQueryError, match=r"^GraphQL validation error$"):
+        project.update(description=None)  # the SDK declares String! and sends null
+    assert lb_client.get_project(project.uid).description == "kept"
+    with pytest.raises(lbx.InvalidQueryError) as syntax:
+        lb_client.execute("query Broken { user { ")
+    assert "Syntax Error" in str(syntax.value)  # parse failures keep their words

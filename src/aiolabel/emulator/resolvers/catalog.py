@@ -123,7 +123,7 @@ def dataset_to_gql(row: RowLike) -> dict[str, Any]:
     return {
         "id": row["id"],
         "name": row["name"],
-        "description": row["description"],
+        "description": "" if row["description"] is None else row["description"],
         "createdAt": row["created_at"],
         "updatedAt": row["updated_at"],
         "_org_id": row["org_id"],

@@ -3,8 +3,9 @@
 §4.3, §8.1).
 
 ``datasetDataRows`` pages newest first (the SDK's documented order); the cursor the SDK reads is
-``pageInfo.startCursor``: the id of the first row of the next page, passed back as ``from``
-(inclusive), ``null`` after the last page. Deleted rows never appear.
+``pageInfo.startCursor``: the id of the last row of this page, passed back as ``from`` (the next
+page starts after it, as the service's does), ``null`` after the last page. Deleted rows never
+appear.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ def resolve_dataset_data_rows(
         ).fetchone()
         if found is None:
             raise BadInput(f"Unknown cursor {cursor!r} for dataset {id}")
-        start = " AND seq <= ?"
+        start = " AND seq < ?"
         params = [found["seq"], *params]
     rows = c.conn.execute(
         "SELECT * FROM data_rows WHERE dataset_id = ? AND org_id = ? AND deleted = 0"
@@ -122,7 +123,7 @@ def resolve_dataset_data_rows(
         "nodes": nodes,
         "pageInfo": {
             "hasNextPage": more,
-            "startCursor": rows[size]["id"] if more else None,
+            "startCursor": nodes[-1]["id"] if more else None,
             "endCursor": nodes[-1]["id"] if nodes else None,
         },
     }

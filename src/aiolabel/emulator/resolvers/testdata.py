@@ -65,7 +65,7 @@ def bulk_create_data_rows(
                     state.org_id,
                     state.user_id,
                     dataset_name or f"bulk dataset {dataset_id}",
-                    None,
+                    "",
                     stamp,
                     stamp,
                 ),

@@ -125,35 +125,81 @@ def _manifest(conn: sqlite3.Connection, uri: str) -> tuple[list[str], int]:
 def resolve_upsert(_: Any, info: Info, data: dict[str, Any]) -> Any:
     c = ctx(info)
     file_ids, count = _manifest(c.conn, data["manifestUri"])
-    org_id, user_id = c.org_id, c.user_id
+    org_id, user_id, base_url = c.org_id, c.user_id, c.base_url
 
     def work(job: Job) -> Outcome:
-        return run_upsert(job, org_id, user_id, file_ids, count)
+        run_upsert(job, org_id, user_id, file_ids, count)
+        return Outcome(result=_result_file(job, base_url))
+
+    def forced_failure(job: Job, errors: list[Any]) -> Outcome:
+        with job.store.transaction() as conn:
+            job.add_items(
+                conn,
+                "error",
+                [
+                    {"message": e if isinstance(e, str) else dumps(e), "spec": _EMPTY_SPEC}
+                    for e in errors
+                ],
+            )
+        url = _result_file(job, base_url, error=dumps(errors))
+        return Outcome(status="FAILED", result=url, errors=dumps(errors))
 
     task = c.create_task(
         type=TASK_TYPE,
         name="Upsert data rows",
         work=work,
-        on_forced_failure=_forced_failure,
+        on_forced_failure=forced_failure,
         size=count,
     )
     return task_to_gql(task)
 
 
-def _forced_failure(job: Job, errors: list[Any]) -> Outcome:
+_RESULT_JSON = """
+SELECT json_object(
+    'createdDataRows', (SELECT json_group_array(json(payload)) FROM (
+        SELECT payload FROM task_items WHERE task_id = ?1 AND kind = 'ok' ORDER BY seq)),
+    'errors', (SELECT json_group_array(json_object(
+        'message', json_extract(payload, '$.message'),
+        'failedDataRows', json_array(json(json_extract(payload, '$.spec'))))) FROM (
+        SELECT payload FROM task_items WHERE task_id = ?1 AND kind = 'error' ORDER BY seq))
+)
+"""
+
+
+def _result_file(job: Job, base_url: str, error: str | None = None) -> str:
+    """The task's ``result`` URL: a JSON file of ``createdDataRows`` and ``errors`` (and, for a
+    failed task, ``error``), what the official SDK's ``Task.result`` / ``errors`` download for a
+    creation task."""
     with job.store.transaction() as conn:
-        job.add_items(
-            conn,
-            "error",
-            [
-                {"message": e if isinstance(e, str) else dumps(e), "spec": _EMPTY_SPEC}
-                for e in errors
-            ],
+        try:
+            text = str(conn.execute(_RESULT_JSON, (job.task_id,)).fetchone()[0])
+        except sqlite3.OperationalError:  # an item SQLite's JSON cannot read (NaN)
+            items = conn.execute(
+                "SELECT kind, payload FROM task_items WHERE task_id = ? ORDER BY kind, seq",
+                (job.task_id,),
+            ).fetchall()
+            text = dumps(
+                {
+                    "createdDataRows": [json.loads(r[1]) for r in items if r[0] == "ok"],
+                    "errors": [
+                        {"message": p["message"], "failedDataRows": [p["spec"]]}
+                        for p in (json.loads(r[1]) for r in items if r[0] == "error")
+                    ],
+                }
+            )
+        if error is not None:
+            text = text[:-1] + ',"error":' + dumps(error) + "}"
+        file_id = job.store.new_id()
+        data = text.encode("utf-8", "surrogatepass")
+        conn.execute(
+            "INSERT INTO files (id, filename, content_type, size, data, created_at)"
+            " VALUES (?, 'result.json', 'application/json', ?, ?, ?)",
+            (file_id, len(data), data, now_iso()),
         )
-    return Outcome(status="FAILED", errors=dumps(errors))
+    return f"{base_url}/files/{file_id}"
 
 
-def run_upsert(job: Job, org_id: str, user_id: str, file_ids: list[str], count: int) -> Outcome:
+def run_upsert(job: Job, org_id: str, user_id: str, file_ids: list[str], count: int) -> None:
     """Apply every chunk, ``BATCH_SIZE`` specs per transaction."""
     done = 0
     for file_id in file_ids:
@@ -177,7 +223,6 @@ def run_upsert(job: Job, org_id: str, user_id: str, file_ids: list[str], count: 
                 job.add_items(conn, "error", errors)
                 done += len(batch)
                 job.progress(conn, done / max(count, done, 1))
-    return Outcome()
 
 
 # -- one batch ----------------------------------------------------------------------------------
