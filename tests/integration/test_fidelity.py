@@ -4,6 +4,7 @@ checked to leave the stored state as it was."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,11 +12,15 @@ import pytest
 from aiolabel import AsyncClient, MediaType
 from aiolabel.emulator import Emulator
 from aiolabel.enums import DataRowMetadataKind
-from aiolabel.errors import InputTypeError, MalformedQueryException
+from aiolabel.errors import InputError, InputTypeError, MalformedQueryException
 from aiolabel.identifiers import UniqueId
 from aiolabel.models.dataset import Dataset
-from aiolabel.models.metadata import DeleteDataRowMetadata
-from tests.integration._support import metadata_of, query
+from aiolabel.models.metadata import (
+    DataRowMetadata,
+    DataRowMetadataField,
+    DeleteDataRowMetadata,
+)
+from tests.integration._support import metadata_of, query, requests
 
 
 @pytest.fixture
@@ -117,3 +122,82 @@ async def test_batches_with_nothing_to_add_unknown_keys_or_no_priority_create_no
         await project.create_batch("null", made["ids"], priority=None)  # type: ignore[arg-type]
     assert [r["name"] for r in query(emu, "SELECT name FROM batches")] == ["first"]
     assert _count(emu, "SELECT count(*) AS n FROM project_data_rows") == 2
+
+
+# -- 5. queries and tasks -----------------------------------------------------------------------
+
+
+async def test_pages_tasks_datetimes_and_defaults(client: AsyncClient, emu: Emulator) -> None:
+    made = emu.control("bulk_create_data_rows", count=1_201)
+    listed = await client.get_dataset(made["dataset_id"])
+    assert [r.uid async for r in listed.data_rows()] == made["ids"][::-1]  # each row once
+
+    dataset = await client.create_dataset("described", iam_integration=None)
+    assert dataset.description == ""
+    task = await dataset.create_data_rows([{"row_data": "https://x/a.jpg", "global_key": "a"}])
+    await task.wait_till_done()
+    [upsert] = query(emu, "SELECT id FROM tasks WHERE type = 'adv-upsert-data-rows'")
+    fetched = await client.get_task_by_id(upsert["id"])
+    assert fetched.result_url is not None
+    assert fetched.metadata == {}
+    assert fetched.created_at is not None
+
+    emu.set_transition("adv-upsert-data-rows", {"mode": "polls", "n": 50})
+    pending = await dataset.create_data_rows([{"row_data": "https://x/b.jpg"}])
+    [held] = query(emu, "SELECT id FROM tasks WHERE status = 'IN_PROGRESS'")
+    assert await client.cancel_task(held["id"]) is True
+    emu.wait_for_jobs()
+    first = await client.get_task_by_id(held["id"])
+    assert (first.status, first.done) == ("CANCELING", False)
+    await pending.wait_till_done()  # waits through CANCELING
+    assert (await client.get_task_by_id(held["id"])).status == "CANCELED"
+
+    project = await client.create_project("p", MediaType.Image)
+    when = datetime(2024, 5, 1, 12, 30, 15, tzinfo=UTC)
+    await project.update(setup_complete=when)
+    assert (await client.get_project(project.uid)).setup_complete == when
+    [stored] = query(emu, "SELECT setup_complete FROM projects WHERE id = ?", project.uid)
+    assert stored["setup_complete"] == "2024-05-01T12:30:15.000Z"
+
+
+# -- 4 and 7. global keys, and what aiolabel refuses before sending -----------------------------
+
+
+async def test_refused_client_side_before_any_request(
+    client: AsyncClient, emu: Emulator, dataset: Dataset
+) -> None:
+    made = emu.control("bulk_create_data_rows", count=2, global_key_prefix="k-")
+    for key in (" lead", "trail ", "dou  ble"):
+        with pytest.raises(InputError, match="leading, trailing or doubled spaces"):
+            await client.assign_global_keys_to_data_rows(
+                [
+                    {"data_row_id": made["ids"][0], "global_key": "fine key"},
+                    {"data_row_id": made["ids"][1], "global_key": key},
+                ]
+            )
+    assert requests(emu, "assignGlobalKeysToDataRowsPyApi") == 0
+    assert [r["global_key"] for r in query(emu, "SELECT global_key FROM data_rows")] == [
+        "k-0",
+        "k-1",
+    ]
+    result = await client.assign_global_keys_to_data_rows(
+        [{"data_row_id": made["ids"][0], "global_key": "single spaced"}]
+    )
+    assert result["status"] == "SUCCESS"
+
+    ontology = await client.get_data_row_metadata_ontology()
+    score = await ontology.create_schema("score", DataRowMetadataKind.number)
+    twice = [{"schema_id": score.uid, "value": 1}, {"schema_id": score.uid, "value": 2}]
+    message = f"A schemaId can only be specified once per DataRow : \\[{score.uid}\\]"
+    with pytest.raises(InputError, match=message):
+        await dataset.create_data_rows([{"row_data": "https://x/a.jpg", "metadata_fields": twice}])
+    fields = [DataRowMetadataField(schema_id=score.uid, value=v) for v in (1, 2)]
+    with pytest.raises(InputError, match=message):
+        await ontology.bulk_upsert([DataRowMetadata(data_row_id=made["ids"][0], fields=fields)])
+    assert requests(emu, "UpsertDataRowsPyApi") == 0
+    assert requests(emu, "UpsertDataRowMetadataBetaPyApi") == 0
+    assert _count(emu, "SELECT count(*) AS n FROM data_row_metadata") == 0
+
+    task = await dataset.create_data_rows([{"row_data": "https://x/b.jpg", "global_key": "K-1"}])
+    await task.wait_till_done()
+    assert [e["message"] async for e in task.errors()] == ["Duplicate global key: 'K-1'"]
