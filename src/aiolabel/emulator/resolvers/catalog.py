@@ -493,12 +493,30 @@ def default_mime(media_type: str) -> str:
     return _DEFAULT_MIME.get(media_type, "image/jpeg")
 
 
-def media_attributes_for(media_type: str, row_data: str, mime: str | None) -> dict[str, Any]:
-    """What processing a row records: ``mimeType`` always; for images and videos a width and
-    height, for videos and audio a duration, picked deterministically from the asset's address
-    (the emulator never fetches assets, so it cannot measure them)."""
-    attributes: dict[str, Any] = {"mimeType": mime or default_mime(media_type)}
-    pick = zlib.crc32(row_data.encode("utf-8", "surrogatepass"))
+_PICKS = 6216
+"""Distinct stand-ins per media and mime type (a multiple of the 6 sizes, 56 and 296 durations)."""
+
+
+def media_attributes_json(media_type: str, row_data: str, mime: str | None) -> str:
+    """What processing a row records, as stored JSON text: ``mimeType`` always; for images and
+    videos a width and height, for videos and audio a duration, picked deterministically from
+    the asset's address (the emulator never fetches assets, so it cannot measure them)."""
+    key = (media_type, mime, zlib.crc32(row_data.encode("utf-8", "surrogatepass")) % _PICKS)
+    text = _ATTRIBUTES_JSON.get(key)
+    if text is None:
+        if len(_ATTRIBUTES_JSON) >= 65_536:
+            _ATTRIBUTES_JSON.clear()
+        text = dumps(_attributes(media_type, mime or default_mime(media_type), key[2]))
+        _ATTRIBUTES_JSON[key] = text
+    return text
+
+
+_ATTRIBUTES_JSON: dict[tuple[str, str | None, int], str] = {}
+"""``media_attributes_json`` by media type, mime type and pick (an upsert asks once per row)."""
+
+
+def _attributes(media_type: str, mime: str, pick: int) -> dict[str, Any]:
+    attributes: dict[str, Any] = {"mimeType": mime}
     if media_type in ("IMAGE", "VIDEO"):
         width, height = _SIZES[pick % len(_SIZES)]
         attributes["width"], attributes["height"] = width, height

@@ -34,7 +34,7 @@ from aiolabel.emulator.resolvers.catalog import (
     is_document,
     live_row,
     marks,
-    media_attributes_for,
+    media_attributes_json,
     media_type_for,
     media_type_of_mime,
     rows_by_global_key,
@@ -49,7 +49,7 @@ from aiolabel.emulator.resolvers.metadata import (
     prefetch,
     replace_row_metadata,
 )
-from aiolabel.emulator.store import dumps, now_iso
+from aiolabel.emulator.store import now_iso
 
 query = QueryType()
 mutation = MutationType()
@@ -192,8 +192,8 @@ def resolve_update_data_row(_: Any, info: Info, where: dict[str, Any], data: dic
             except ContentMismatch as exc:
                 raise BadInput(str(exc)) from None
             changes["media_type"] = data["mediaType"]
-        changes["media_attributes"] = dumps(
-            media_attributes_for(changes["media_type"], changes["row_data"], mime)
+        changes["media_attributes"] = media_attributes_json(
+            changes["media_type"], changes["row_data"], mime
         )
     if data.get("mediaType") is not None:
         changes["media_type"] = data["mediaType"]

@@ -37,7 +37,7 @@ from aiolabel.emulator.resolvers.catalog import (
     global_key_norm,
     is_document,
     marks,
-    media_attributes_for,
+    media_attributes_json,
     media_type_for,
     media_type_of_mime,
     new_ids,
@@ -319,9 +319,7 @@ def _parse(raw: Any, ontology: Ontology, upload_type: Callable[[str], str | None
             given.setdefault("mimeType", mime or default_mime(sets["media_type"]))
         sets["media_attributes"] = dumps(given)
     elif "row_data" in sets:
-        sets["media_attributes"] = dumps(
-            media_attributes_for(sets["media_type"], sets["row_data"], mime)
-        )
+        sets["media_attributes"] = media_attributes_json(sets["media_type"], sets["row_data"], mime)
     fields = payload.get("metadata_fields", payload.get("metadata"))
     if fields is not None:
         if not isinstance(fields, list):
