@@ -92,8 +92,8 @@ class Task(Model):
     @property
     def done(self) -> bool:
         """No longer in progress (COMPLETE, FAILED, CANCELED, or any status but IN_PROGRESS and
-        CANCELLING)."""
-        return self.status not in ("IN_PROGRESS", "CANCELLING")
+        CANCELING, which the official SDK's enum spells CANCELLING)."""
+        return self.status not in ("IN_PROGRESS", "CANCELING", "CANCELLING")
 
     def is_creation_task(self) -> bool:
         return self.name == LEGACY_IMPORT_NAME or (self.type or "").lower() == UPSERT_TASK_TYPE
