@@ -37,6 +37,7 @@ from aiolabel.errors import (
     ValidationFailedError,
 )
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
 from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
@@ -61,7 +62,9 @@ from aiolabel.models.project import Project
 from aiolabel.models.task import DataUpsertTask, Task
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
+from aiolabel.models.webhook import Webhook
 from aiolabel.pagination import Paginator
+from aiolabel.webhooks import verify_webhook_signature
 
 __all__ = [
     "ApiLimitError",
@@ -94,6 +97,8 @@ __all__ = [
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
+    "Invite",
+    "InviteLimit",
     "LabelboxError",
     "LabelingParameterOverride",
     "MalformedQueryException",
@@ -106,9 +111,11 @@ __all__ = [
     "ProcessingWaitTimeout",
     "Project",
     "ProjectMember",
+    "ProjectRole",
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "ResourceTag",
     "Role",
     "StreamType",
     "Task",
@@ -123,6 +130,8 @@ __all__ = [
     "UpsertPartialFailure",
     "User",
     "ValidationFailedError",
+    "Webhook",
     "WorkflowStatus",
     "__version__",
+    "verify_webhook_signature",
 ]

@@ -30,6 +30,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
+from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -43,6 +44,8 @@ from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._reconcile import TaskLedger
+from aiolabel._resources.admin import Admin
+from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import Reconcile, RetryPolicy, RetryStats
 from aiolabel._transport import (
     Transport,
@@ -58,6 +61,7 @@ from aiolabel.errors import (
     LabelboxError,
     ResourceNotFoundError,
 )
+from aiolabel.models.member import Role
 from aiolabel.models.task import POLL_INTERVAL, Task, TaskPoller, refresh_tasks
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
@@ -564,6 +568,18 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         org = Organization.from_wire(self, data["organization"])
         self._org_id = org.uid
         return org
+
+    @cached_property
+    def _admin(self) -> Admin:
+        return Admin(self)
+
+    @cached_property
+    def _webhooks(self) -> Webhooks:
+        return Webhooks(self)
+
+    async def get_roles(self) -> dict[str, Role]:
+        """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""
+        return await self._admin.get_roles()
 
     def _lock(self) -> anyio.Lock:
         if self._id_lock is None:

@@ -53,6 +53,9 @@ NOT_IDEMPOTENT = {
     "createBatchesFromDatasetPyApi",
     "CreateDataRowAttachmentPyApi",
     "UpsertCustomMetadataSchemaPyApi",
+    "createInvitesPyApi",
+    "CreateResourceTagPyApi",
+    "CreateWebhookPyApi",
 }
 
 

@@ -20,10 +20,12 @@ __all__ = [
     "IAM_INTEGRATION",
     "LABELING_PARAMETER_OVERRIDE",
     "ORGANIZATION",
+    "ORG_ROLE",
     "PROJECT",
     "TASK",
     "TASK_QUEUE",
     "USER",
+    "WEBHOOK",
     "Entity",
     "FieldSpec",
     "RelationshipSpec",
@@ -148,6 +150,7 @@ PROJECT = Entity(
             filter_deleted=False,
         ),
         _rel("organization", "organization", "Organization", to_many=False, filter_deleted=False),
+        _rel("webhooks", "webhooks", "Webhook", to_many=True, filter_deleted=False),
     ),
     create_extras=(
         _f("dataset_name_or_id", "datasetNameOrId", "String"),
@@ -276,6 +279,7 @@ USER = Entity(
     ),
     (
         _rel("created_tasks", "createdTasks", "Task", to_many=True, filter_deleted=False),
+        _rel("org_role", "orgRole", "OrgRole", to_many=False, filter_deleted=False),
         _rel("organization", "organization", "Organization", to_many=False, filter_deleted=True),
         _rel("projects", "projects", "Project", to_many=True, filter_deleted=False),
     ),
@@ -293,6 +297,7 @@ ORGANIZATION = Entity(
         _rel("projects", "projects", "Project", to_many=True, filter_deleted=True),
         _rel("tasks", "tasks", "Task", to_many=True, filter_deleted=False),
         _rel("users", "users", "User", to_many=True, filter_deleted=False),
+        _rel("webhooks", "webhooks", "Webhook", to_many=True, filter_deleted=False),
     ),
 )
 
@@ -320,6 +325,25 @@ IAM_INTEGRATION = Entity(
     ),
 )
 
+ORG_ROLE = Entity("OrgRole", (_f("name", "name", "String"), _f("uid", "id", "ID")))
+
+WEBHOOK = Entity(
+    "Webhook",
+    (
+        _f("created_at", "createdAt", "DateTime"),
+        _f("status", "status", "String"),
+        _f("topics", "topics", "String"),
+        _f("uid", "id", "ID"),
+        _f("updated_at", "updatedAt", "DateTime"),
+        _f("url", "url", "String"),
+    ),
+    (
+        _rel("created_by", "createdBy", "User", to_many=False, filter_deleted=False),
+        _rel("organization", "organization", "Organization", to_many=False, filter_deleted=True),
+        _rel("project", "project", "Project", to_many=False, filter_deleted=True),
+    ),
+)
+
 ENTITIES: MappingProxyType[str, Entity] = MappingProxyType(
     {
         e.name: e
@@ -335,6 +359,8 @@ ENTITIES: MappingProxyType[str, Entity] = MappingProxyType(
             ORGANIZATION,
             ASSET_ATTACHMENT,
             IAM_INTEGRATION,
+            ORG_ROLE,
+            WEBHOOK,
         )
     }
 )

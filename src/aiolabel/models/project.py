@@ -46,6 +46,9 @@ from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
+    from aiolabel.models.admin import ResourceTag
+    from aiolabel.models.user import Organization, User
+    from aiolabel.models.webhook import Webhook
 
 __all__ = ["LabelingParameterOverrideInput", "Project"]
 
@@ -183,6 +186,21 @@ class Project(Model):
         if isinstance(count, bool) or not isinstance(count, int):
             raise LabelboxError(f"no label count for project {self.uid}")
         return count
+
+    async def created_by(self) -> User:
+        return await self.client._admin.project_created_by(self.uid)
+
+    async def organization(self) -> Organization:
+        return await self.client._admin.project_organization(self.uid)
+
+    async def update_project_resource_tags(self, resource_tag_ids: list[str]) -> list[ResourceTag]:
+        return await self.client._admin.update_project_resource_tags(self.uid, resource_tag_ids)
+
+    async def get_resource_tags(self) -> list[ResourceTag]:
+        return await self.client._admin.project_resource_tags(self.uid)
+
+    def webhooks(self) -> OffsetPaginator[Webhook]:
+        return self.client._webhooks.project_webhooks(self.uid)
 
     def members(self) -> OffsetPaginator[ProjectMember]:
         """The project's members (``async for member in project.members()``)."""
