@@ -16,7 +16,7 @@ from aiolabel import (
     Role,
 )
 from aiolabel.emulator import Emulator
-from tests.integration.test_project_support import requests, sql
+from tests.integration._support import requests, sql
 
 
 async def test_get_roles_is_fetched_once(client: AsyncClient, emu: Emulator) -> None:

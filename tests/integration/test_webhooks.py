@@ -30,7 +30,7 @@ from aiolabel import (
 )
 from aiolabel.emulator import Emulator
 from aiolabel.emulator.server import free_port
-from tests.integration.test_project_support import requests, sql
+from tests.integration._support import requests, sql
 
 SECRET = "receiver-secret"
 
