@@ -45,6 +45,7 @@ from aiolabel._operations import users as user_ops
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._reconcile import TaskLedger
 from aiolabel._resources.admin import Admin
+from aiolabel._resources.project_activity import ProjectActivity
 from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import Reconcile, RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
@@ -579,6 +580,10 @@ class AsyncClient(CatalogMethods, ProjectMethods):
     @cached_property
     def _webhooks(self) -> Webhooks:
         return Webhooks(self)
+
+    @cached_property
+    def _project_activity(self) -> ProjectActivity:
+        return ProjectActivity(self)
 
     async def get_roles(self) -> dict[str, Role]:
         """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""

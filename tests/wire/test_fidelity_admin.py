@@ -15,7 +15,7 @@ import pytest
 from labelbox.schema.role import ProjectRole as LbProjectRole
 
 import aiolabel
-from aiolabel._operations import Operation, admin, iam, webhooks
+from aiolabel._operations import Operation, admin, iam, project_activity, webhooks
 from aiolabel._operations import _builder as b
 from aiolabel._operations._entities import ORGANIZATION, PROJECT, USER
 from tests.wire import canned
@@ -48,7 +48,14 @@ INVITE = {
         }
     ]
 }
-SETUP = ("GetProjectPyApi", "GetOrganizationPyApi", "GetUserPyApi", "GetAvailableUserRolesPyApi")
+SETUP = (
+    "GetProjectPyApi",
+    "GetOrganizationPyApi",
+    "GetUserPyApi",
+    "GetAvailableUserRolesPyApi",
+    "GetDataRowPyApi",
+    "GetMetadataOntologyBetaPyApi",
+)
 """Fetches of the objects a call starts from: not part of the call under test."""
 
 Official = Callable[[Any], Any]
@@ -305,6 +312,73 @@ CASES = [
         _hook_update,
         {},  # three documents of one name: checked by the call comparison
         {"UpdateWebhookPyApi": {"updateWebhook": HOOK}},
+    ),
+]
+
+
+PERFORMANCE = {
+    "count": 2,
+    "user": canned.user(),
+    "secondsPerLabel": 3.0,
+    "totalTimeLabeling": 6.0,
+    "consensus": None,
+    "averageBenchmarkAgreement": None,
+    "lastActivityTime": TS,
+}
+
+
+def _metrics(score: Any) -> Case:
+    name = "None" if score is None else score.name
+    return Case(
+        f"project.review_metrics/{name}",
+        lambda c: c.get_project("proj1").review_metrics(score),
+        lambda c: _then(c.get_project("proj1"), lambda p: p.review_metrics(score)),
+        {"ProjectReviewMetricsPyApi": project_activity.REVIEW_METRICS[name]},
+        {
+            "ProjectReviewMetricsPyApi": {
+                "project": {"reviewMetrics": {"labelAggregate": {"count": 3}}}
+            }
+        },
+    )
+
+
+def _reservations(queue: str) -> Case:
+    return Case(
+        f"project.extend_reservations/{queue}",
+        lambda c: c.get_project("proj1").extend_reservations(queue),
+        lambda c: _then(c.get_project("proj1"), lambda p: p.extend_reservations(queue)),
+        {"ExtendReservationsPyApi": project_activity.EXTEND_RESERVATIONS[queue]},
+        {"ExtendReservationsPyApi": {"extendReservations": 2}},
+    )
+
+
+def _issues(status: str | None) -> Case:
+    return Case(
+        f"project.export_issues/{status}",
+        lambda c: c.get_project("proj1").export_issues(status),
+        lambda c: _then(c.get_project("proj1"), lambda p: p.export_issues(status)),
+        {"GetProjectIssuesExportPyApi": project_activity.ISSUES_EXPORT},
+        {"GetProjectIssuesExportPyApi": {"project": {"issueExportUrl": "https://f/i.json"}}},
+    )
+
+
+CASES += [
+    Case(
+        "project.labeler_performance",
+        lambda c: list(c.get_project("proj1").labeler_performance()),
+        lambda c: _then(c.get_project("proj1"), lambda p: _listed(p.labeler_performance())),
+        {"LabelerPerformancePyApi": project_activity.LABELER_PERFORMANCE},
+        {"LabelerPerformancePyApi": {"project": {"labelerPerformance": [PERFORMANCE]}}},
+    ),
+    *(_metrics(score) for score in (None, *lb.Review.NetScore)),
+    *(_reservations(queue) for queue in project_activity.QUEUE_TYPES),
+    *(_issues(status) for status in (None, "Open", "Resolved")),
+    Case(
+        "data_row.get_winning_label_id",
+        lambda c: c.get_data_row("dr1").get_winning_label_id("proj1"),
+        lambda c: _then(c.get_data_row("dr1"), lambda r: r.get_winning_label_id("proj1")),
+        {"GetWinningLabelIdPyApi": project_activity.WINNING_LABEL_ID},
+        {"GetWinningLabelIdPyApi": {"dataRow": {"labelingActivity": {"selectedLabelId": "l1"}}}},
     ),
 ]
 

@@ -69,8 +69,9 @@ _WEBHOOK_REASON = (
     "checked against Webhook.Topic / Webhook.Status)."
 )
 
-_ORM_COLLECTIONS = r"Get\w+PyApi|ProjectMemberOverviewPyApi"
-"""ORM lists (``Get<Type>sPyApi``), to-many relationships (``Get<Type><Rel>PyApi``), members."""
+_ORM_COLLECTIONS = r"Get\w+PyApi|ProjectMemberOverviewPyApi|LabelerPerformancePyApi"
+"""ORM lists (``Get<Type>sPyApi``), to-many relationships (``Get<Type><Rel>PyApi``), members,
+labeler performance."""
 
 DOCUMENT_DIFFERENCES: tuple[VariableForLiteral, ...] = (
     VariableForLiteral(_ORM_COLLECTIONS, None, "skip", (), "skip", "Int!", _PAGE_REASON),

@@ -101,6 +101,10 @@ class DataRow(Model):
     async def created_by(self) -> User:
         return User.from_wire(self.client, await self._to_one("created_by", "created_by"))
 
+    async def get_winning_label_id(self, project_id: str) -> str | None:
+        """The id of this row's winning label in a project (None when it has no label there)."""
+        return await self.client._project_activity.winning_label_id(self.uid, project_id)
+
     def attachments(self) -> OffsetPaginator[AssetAttachment]:
         """The row's attachments (``async for``; pages of 100)."""
         client = self.client

@@ -47,6 +47,7 @@ from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
     from aiolabel.models.admin import ResourceTag
+    from aiolabel.models.project_activity import LabelerPerformance
     from aiolabel.models.user import Organization, User
     from aiolabel.models.webhook import Webhook
 
@@ -201,6 +202,19 @@ class Project(Model):
 
     def webhooks(self) -> OffsetPaginator[Webhook]:
         return self.client._webhooks.project_webhooks(self.uid)
+
+    def labeler_performance(self) -> OffsetPaginator[LabelerPerformance]:
+        return self.client._project_activity.labeler_performance(self.uid)
+
+    async def review_metrics(self, net_score: Any) -> int:
+        """Labels whose reviews net to ``net_score`` (None or ``Review.NetScore`` / its name)."""
+        return await self.client._project_activity.review_metrics(self.uid, net_score)
+
+    async def export_issues(self, status: str | None = None) -> str | None:
+        return await self.client._project_activity.export_issues(self.uid, status)
+
+    async def extend_reservations(self, queue_type: str) -> int:
+        return await self.client._project_activity.extend_reservations(self.uid, queue_type)
 
     def members(self) -> OffsetPaginator[ProjectMember]:
         """The project's members (``async for member in project.members()``)."""
