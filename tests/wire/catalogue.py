@@ -58,6 +58,7 @@ SCALAR_EXAMPLES: dict[str, Any] = {
     "EditorTaskType": "MODEL_CHAT_EVALUATION",
     "UploadType": "MANUAL",
     "TaskStatus": "COMPLETE",
+    "IssueStatus": "Open",
     "AttachmentType": "RAW_TEXT",
     "DeleteBatchLabelsType": "RequeueData",
     "TaskStreamType": "RESULT",
