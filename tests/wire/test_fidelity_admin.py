@@ -1,6 +1,6 @@
 """Administration and webhook calls: each one run by the official SDK and by aiolabel against the
 same scripted answers, offline; the requests of the call must be the same operations with the
-same variables, up to the listed differences (``aiolabel._operations._differences``). The
+same variables, up to the listed differences (``tests/wire/differences.py``). The
 official requests are also checked against aiolabel's constants and builders directly."""
 
 from __future__ import annotations

@@ -2,10 +2,11 @@
 ``project.py``).
 
 The official ``CreateWebhookPyApi`` and ``UpdateWebhookPyApi`` paste every value into the text
-(the URL and secret unescaped). Here the same operations carry the URL, the secret and the ids as
-variables (listed in ``_differences``); only the topic and status *names* stay in the text, taken
-from :class:`~aiolabel.models.webhook.Webhook.Topic` / ``Status`` after validation, as enum
-literals (their GraphQL type names are unknown, so no variable can be declared for them).
+(the URL and secret unescaped). Here the same operations carry the URL, the secret and the ids
+as variables (listed in ``tests/wire/differences.py``); only the topic and status *names* stay in
+the text, taken from :class:`~aiolabel.models.webhook.Webhook.Topic` / ``Status`` after
+validation, as enum literals (their GraphQL type names are unknown, so no variable can be
+declared for them).
 The lists are ORM relationships: ``_builder.relationship(ORGANIZATION, None, "webhooks")`` and
 ``relationship(PROJECT, id, "webhooks")``.
 """
