@@ -59,6 +59,7 @@ from aiolabel.models.metadata import (
     DeleteDataRowMetadata,
 )
 from aiolabel.models.project import Project
+from aiolabel.models.project_activity import LabelerPerformance
 from aiolabel.models.task import DataUpsertTask, Task
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
@@ -100,6 +101,7 @@ __all__ = [
     "Invite",
     "InviteLimit",
     "LabelboxError",
+    "LabelerPerformance",
     "LabelingParameterOverride",
     "MalformedQueryException",
     "MediaType",

@@ -59,6 +59,7 @@ from aiolabel.errors import (
 )
 from aiolabel.identifiers import GlobalKey, UniqueId
 from aiolabel.models.task import UPSERT_TASK_TYPE, Task
+from aiolabel.models.task_items import Items, MaybeItems, TaskItems
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
@@ -500,7 +501,25 @@ class DataUpsertTaskGroup:
         await self._client.wait_for_tasks(self.tasks, timeout_seconds=timeout_seconds)
         return self
 
-    async def result(self) -> AsyncGenerator[dict[str, Any], None]:
+    @property
+    def result(self) -> TaskItems[Items]:
+        """``await group.result`` (a list) or ``async for row in group.result``."""
+        return TaskItems(self._result_stream, "result", none_if_empty=False)
+
+    @property
+    def errors(self) -> TaskItems[MaybeItems]:
+        """``await group.errors`` (a list, None when there are none) or ``async for``."""
+        return TaskItems(self._error_stream, "errors", none_if_empty=True)
+
+    @property
+    def created_data_rows(self) -> TaskItems[MaybeItems]:
+        return TaskItems(self._result_stream, "created_data_rows", none_if_empty=True)
+
+    @property
+    def failed_data_rows(self) -> TaskItems[MaybeItems]:
+        return TaskItems(self._error_stream, "failed_data_rows", none_if_empty=True)
+
+    async def _result_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Created or updated rows ``{"id", "external_id", "row_data", "global_key"}``, task by
         task; a FAILED task raises :class:`TaskFailedError` when reached."""
         for task in self.tasks:
@@ -508,7 +527,7 @@ class DataUpsertTaskGroup:
                 async for row in rows:
                     yield row
 
-    async def errors(self) -> AsyncGenerator[dict[str, Any], None]:
+    async def _error_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Refused rows, ``{"message", "failedDataRows": [{"externalId", "globalKey",
         "rowData", "metadata", "attachments"}]}``, task by task."""
         for task in self.tasks:
@@ -517,7 +536,7 @@ class DataUpsertTaskGroup:
                     yield error
 
     async def has_errors(self) -> bool:
-        async with contextlib.aclosing(self.errors()) as errors:
+        async with contextlib.aclosing(self._error_stream()) as errors:
             async for _ in errors:
                 return True
         return False

@@ -12,6 +12,7 @@ from aiolabel._operations import admin as ops
 from aiolabel._operations import iam as iam_ops
 from aiolabel._operations._entities import ORGANIZATION, PROJECT, USER
 from aiolabel._resources._base import Resource
+from aiolabel._validation import no_duplicates
 from aiolabel.errors import InputError, InputTypeError, LabelboxError, ResourceNotFoundError
 from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
 from aiolabel.models.base import WhereArg, as_where
@@ -296,10 +297,13 @@ class Admin(Resource):
     async def update_project_resource_tags(
         self, project_id: str, resource_tag_ids: Sequence[str]
     ) -> list[ResourceTag]:
-        if isinstance(resource_tag_ids, str) or not all(
-            isinstance(t, str) and t.strip() for t in resource_tag_ids
+        if (
+            isinstance(resource_tag_ids, str | bytes)
+            or not isinstance(resource_tag_ids, Sequence)
+            or not all(isinstance(t, str) and t.strip() for t in resource_tag_ids)
         ):
             raise InputTypeError("resource_tag_ids must be a list of tag id strings")
+        no_duplicates(list(resource_tag_ids), "resource_tag_ids")
         data = await self._client._execute_operation(
             ops.UPDATE_PROJECT_RESOURCE_TAGS,
             {"projectId": project_id, "resourceTagIds": list(resource_tag_ids)},

@@ -20,7 +20,11 @@ def _net_score(value: object) -> str:
     """``None`` or a ``Review.NetScore`` member (any enum whose name is a net score), or the
     name itself."""
     name = "None" if value is None else getattr(value, "name", value)
-    if name not in ops.REVIEW_METRICS or (name == "None" and value is not None):
+    if (
+        not isinstance(name, str)
+        or name not in ops.REVIEW_METRICS
+        or (name == "None" and value is not None)
+    ):
         raise InvalidQueryError(
             "Review metrics net score must be either None or one of Review.NetScore values"
         )
@@ -53,7 +57,7 @@ class ProjectActivity(Resource):
 
     async def export_issues(self, project_id: str, status: str | None) -> str | None:
         """The URL of a JSON file of the project's issues (``status``: None, Open, Resolved)."""
-        if status not in ISSUE_STATUSES:
+        if status is not None and (not isinstance(status, str) or status not in ISSUE_STATUSES):
             raise InputError(f"status must be in {set(ISSUE_STATUSES)}. Found {status}")
         data = await self._client._execute_operation(
             ops.ISSUES_EXPORT,
@@ -65,7 +69,7 @@ class ProjectActivity(Resource):
         return url if isinstance(url, str) else None
 
     async def extend_reservations(self, project_id: str, queue_type: str) -> int:
-        if queue_type not in ops.QUEUE_TYPES:
+        if not isinstance(queue_type, str) or queue_type not in ops.QUEUE_TYPES:
             raise InvalidQueryError(f"Unsupported queue type: {queue_type}")
         data = await self._client._execute_operation(
             ops.EXTEND_RESERVATIONS[queue_type],

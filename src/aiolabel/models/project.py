@@ -176,7 +176,9 @@ class Project(Model):
     async def organization(self) -> Organization:
         return await self.client._admin.project_organization(self.uid)
 
-    async def update_project_resource_tags(self, resource_tag_ids: list[str]) -> list[ResourceTag]:
+    async def update_project_resource_tags(
+        self, resource_tag_ids: Sequence[str]
+    ) -> list[ResourceTag]:
         return await self.client._admin.update_project_resource_tags(self.uid, resource_tag_ids)
 
     async def get_resource_tags(self) -> list[ResourceTag]:
