@@ -23,6 +23,7 @@ from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
+from aiolabel._resources.admin import Admin
 from aiolabel._resources.attachments import Attachments
 from aiolabel._resources.batches import Batches
 from aiolabel._resources.data_rows import DataRows
@@ -32,8 +33,10 @@ from aiolabel._resources.global_keys import GlobalKeyJobs
 from aiolabel._resources.metadata import Metadata
 from aiolabel._resources.ontologies import Ontologies
 from aiolabel._resources.priorities import Priorities
+from aiolabel._resources.project_activity import ProjectActivity
 from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
 from aiolabel._resources.upserts import Upserts
+from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
 from aiolabel._transport import (
@@ -55,6 +58,7 @@ from aiolabel.models.base import WhereArg
 from aiolabel.models.batch import Batch
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset, IAMIntegration
+from aiolabel.models.member import Role
 from aiolabel.models.metadata import DataRowMetadataOntology
 from aiolabel.models.ontology import (
     DeleteFeatureFromOntologyResult,
@@ -605,6 +609,22 @@ class AsyncClient(BaseClient):
         org = Organization.from_wire(self, data["organization"])
         self._org_id = org.uid
         return org
+
+    @cached_property
+    def _admin(self) -> Admin:
+        return Admin(self)
+
+    @cached_property
+    def _webhooks(self) -> Webhooks:
+        return Webhooks(self)
+
+    @cached_property
+    def _project_activity(self) -> ProjectActivity:
+        return ProjectActivity(self)
+
+    async def get_roles(self) -> dict[str, Role]:
+        """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""
+        return await self._admin.get_roles()
 
     # -- tasks -------------------------------------------------------------------------------
 

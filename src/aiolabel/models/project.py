@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 from pydantic import BaseModel, Field
@@ -23,7 +23,11 @@ from aiolabel.pagination import CursorPaginator, OffsetPaginator
 from aiolabel.types import ExportFilters, ExportParams
 
 if TYPE_CHECKING:
+    from aiolabel.models.admin import ResourceTag
     from aiolabel.models.ontology import LabelingFrontend, LabelingFrontendOptions, Ontology
+    from aiolabel.models.project_activity import LabelerPerformance
+    from aiolabel.models.user import Organization, User
+    from aiolabel.models.webhook import Webhook
 
 __all__ = ["LabelingParameterOverrideInput", "Project"]
 
@@ -108,6 +112,36 @@ class Project(Model):
     async def get_label_count(self) -> int:
         """The number of labels in this project."""
         return await self.client._projects.get_label_count(self)
+
+    async def created_by(self) -> User:
+        return await self.client._admin.project_created_by(self.uid)
+
+    async def organization(self) -> Organization:
+        return await self.client._admin.project_organization(self.uid)
+
+    async def update_project_resource_tags(
+        self, resource_tag_ids: Sequence[str]
+    ) -> list[ResourceTag]:
+        return await self.client._admin.update_project_resource_tags(self.uid, resource_tag_ids)
+
+    async def get_resource_tags(self) -> list[ResourceTag]:
+        return await self.client._admin.project_resource_tags(self.uid)
+
+    def webhooks(self) -> OffsetPaginator[Webhook]:
+        return self.client._webhooks.project_webhooks(self.uid)
+
+    def labeler_performance(self) -> OffsetPaginator[LabelerPerformance]:
+        return self.client._project_activity.labeler_performance(self.uid)
+
+    async def review_metrics(self, net_score: Any) -> int:
+        """Labels whose reviews net to ``net_score`` (None or ``Review.NetScore`` / its name)."""
+        return await self.client._project_activity.review_metrics(self.uid, net_score)
+
+    async def export_issues(self, status: str | None = None) -> str | None:
+        return await self.client._project_activity.export_issues(self.uid, status)
+
+    async def extend_reservations(self, queue_type: str) -> int:
+        return await self.client._project_activity.extend_reservations(self.uid, queue_type)
 
     def members(self) -> OffsetPaginator[ProjectMember]:
         """The project's members (``async for member in project.members()``)."""

@@ -20,7 +20,7 @@ from ariadne import MutationType, ObjectType, QueryType
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
 from aiolabel.emulator.jobs import Job, Outcome, Work
-from aiolabel.emulator.resolvers.base import bind_owner_relations, org_users, page, user_to_gql
+from aiolabel.emulator.resolvers.base import bind_owner_relations, page
 from aiolabel.emulator.resolvers.catalog import (
     chunked,
     global_key_norm,
@@ -570,16 +570,11 @@ bind_owner_relations(project_type)
 def resolve_members(
     project: dict[str, Any], info: Info, skip: int | None = None, first: int | None = None
 ) -> Any:
-    """Every user of the organisation, with access through the organisation role."""
-    return [
-        {
-            "id": row["id"],
-            "user": user_to_gql(row),
-            "role": {"id": "admin", "name": "Admin"},
-            "accessFrom": "ORGANIZATION",
-        }
-        for row in org_users(info, project["_org_id"], skip, first)
-    ]
+    """Members with an organisation role, then project-based members of this project."""
+    from aiolabel.emulator.resolvers.admin import project_members
+
+    offset, limit = page(skip, first)
+    return project_members(ctx(info).conn, project["_org_id"], project["id"], offset, limit)
 
 
 def seed(conn: sqlite3.Connection, org_id: str, user_id: str) -> None:
