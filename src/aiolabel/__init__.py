@@ -3,7 +3,9 @@
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
+    AnnotationImportState,
     AttachmentType,
+    BulkImportRequestState,
     CollectionJobStatus,
     DataRowMetadataKind,
     DeleteBatchLabelsType,
@@ -37,6 +39,13 @@ from aiolabel.errors import (
     ValidationFailedError,
 )
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.models.annotation_import import (
+    BulkImportRequest,
+    LabelImport,
+    MALPredictionImport,
+    MEAPredictionImport,
+    MEAToMALPredictionImport,
+)
 from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
@@ -47,6 +56,7 @@ from aiolabel.models.dataset import (
     IAMIntegration,
     UpsertPartialFailure,
 )
+from aiolabel.models.label import Benchmark, Label, Review
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember, Role
 from aiolabel.models.metadata import (
@@ -64,6 +74,7 @@ from aiolabel.models.user import Organization, User
 from aiolabel.pagination import Paginator
 
 __all__ = [
+    "AnnotationImportState",
     "ApiLimitError",
     "AssetAttachment",
     "AsyncClient",
@@ -71,6 +82,9 @@ __all__ = [
     "AuthenticationError",
     "AuthorizationError",
     "Batch",
+    "Benchmark",
+    "BulkImportRequest",
+    "BulkImportRequestState",
     "CollectionJobStatus",
     "ConsensusSettings",
     "CreateBatchesTask",
@@ -94,8 +108,13 @@ __all__ = [
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
+    "Label",
+    "LabelImport",
     "LabelboxError",
     "LabelingParameterOverride",
+    "MALPredictionImport",
+    "MEAPredictionImport",
+    "MEAToMALPredictionImport",
     "MalformedQueryException",
     "MediaType",
     "NetworkError",
@@ -109,6 +128,7 @@ __all__ = [
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "Review",
     "Role",
     "StreamType",
     "Task",

@@ -30,6 +30,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
+from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -43,6 +44,8 @@ from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._reconcile import TaskLedger
+from aiolabel._resources.annotation_imports import AnnotationImports
+from aiolabel._resources.labels import Labels
 from aiolabel._retry import Reconcile, RetryPolicy, RetryStats
 from aiolabel._transport import (
     Transport,
@@ -261,11 +264,21 @@ class AsyncClient(CatalogMethods, ProjectMethods):
     async def aclose(self) -> None:
         """Close the connection pool and fail any pending task waits. Idempotent."""
         await self._poller.aclose()
+        if "_annotation_imports" in self.__dict__:
+            await self._annotation_imports._poller.aclose()
         await self._transport.aclose()
 
     @property
     def closed(self) -> bool:
         return self._transport.closed
+
+    @cached_property
+    def _labels(self) -> Labels:
+        return Labels(self)
+
+    @cached_property
+    def _annotation_imports(self) -> AnnotationImports:
+        return AnnotationImports(self)
 
     @property
     def transport_kind(self) -> str:

@@ -23,6 +23,7 @@ from aiolabel.models.attachment import (
     check_attachment_value,
 )
 from aiolabel.models.base import DateTime, Model
+from aiolabel.models.label import Label
 from aiolabel.models.metadata import DataRowMetadataField
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
@@ -100,6 +101,9 @@ class DataRow(Model):
 
     async def created_by(self) -> User:
         return User.from_wire(self.client, await self._to_one("created_by", "created_by"))
+
+    def labels(self) -> OffsetPaginator[Label]:
+        return self.client._labels.data_row_labels(self)
 
     def attachments(self) -> OffsetPaginator[AssetAttachment]:
         """The row's attachments (``async for``; pages of 100)."""

@@ -35,9 +35,11 @@ from aiolabel._project_input import (
 from aiolabel.enums import IdType, MediaType
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 from aiolabel.identifiers import GlobalKeys, Identifiable, UniqueIds
+from aiolabel.models.annotation_import import BulkImportRequest
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask, inline_failures
+from aiolabel.models.label import Benchmark, Label
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember
 from aiolabel.models.task import Task
@@ -183,6 +185,30 @@ class Project(Model):
         if isinstance(count, bool) or not isinstance(count, int):
             raise LabelboxError(f"no label count for project {self.uid}")
         return count
+
+    def labels(
+        self, datasets: Any = None, order_by: Any = None, created_by: Any = None
+    ) -> OffsetPaginator[Label]:
+        return self.client._labels.project_labels(self, datasets, order_by, created_by)
+
+    def benchmarks(self) -> OffsetPaginator[Benchmark]:
+        return self.client._labels.project_benchmarks(self)
+
+    async def delete_labels_by_user(self, user_id: str) -> int:
+        return await self.client._labels.delete_labels_by_user(self, user_id)
+
+    async def enable_model_assisted_labeling(self, toggle: bool = True) -> bool:
+        return await self.client._labels.enable_model_assisted_labeling(self, toggle)
+
+    async def upload_annotations(
+        self, name: str, annotations: Any, validate: bool = False
+    ) -> BulkImportRequest:
+        return await self.client._annotation_imports.upload_annotations(self, name, annotations)
+
+    async def import_annotations(self, name: str, annotations: Any, **kwargs: Any) -> Any:
+        return await self.client._annotation_imports.import_annotations(
+            self, name, annotations, **kwargs
+        )
 
     def members(self) -> OffsetPaginator[ProjectMember]:
         """The project's members (``async for member in project.members()``)."""
