@@ -37,6 +37,7 @@ import anyio
 import httpx
 
 from aiolabel._retry import Reconcile, RetryPolicy
+from aiolabel._secrets import redact
 from aiolabel._version import __version__
 from aiolabel.errors import (
     InputError,
@@ -430,18 +431,19 @@ class Transport:
 
     def redact(self, text: str) -> str:
         """``text`` with the API key masked (server messages could echo it)."""
-        return text.replace(self._api_key, "<redacted>") if self._api_key else text
+        return redact(text, self._api_key)
 
     def _redact_error(self, err: LabelboxError) -> LabelboxError:
         key = self._api_key
         if not key:
             return err
-        if key in err.message:
-            err.message = self.redact(err.message)
-        if err.cause is not None and key in repr(err.cause) + str(err.cause):
-            err.cause = self.redact(str(err.cause))
+        err.message = self.redact(err.message)
+        if err.cause is not None:
+            cause = str(err.cause)
+            if self.redact(repr(err.cause)) != repr(err.cause) or self.redact(cause) != cause:
+                err.cause = self.redact(cause)
         err.args = tuple(
-            self.redact(str(a)) if a is not None and key in repr(a) + str(a) else a
+            self.redact(str(a)) if a is not None and self.redact(str(a)) != str(a) else a
             for a in err.args
         )
         return err
@@ -474,6 +476,7 @@ class Transport:
             body,
             retry_after=response.headers.get("retry-after"),
             error_log_key=error_log_key,
+            redact=self.redact,
         )
         if err is None:
             return None, parsed

@@ -47,6 +47,7 @@ from aiolabel._reconcile import TaskLedger
 from aiolabel._resources.annotation_imports import AnnotationImports
 from aiolabel._resources.labels import Labels
 from aiolabel._retry import Reconcile, RetryPolicy, RetryStats
+from aiolabel._secrets import is_labelbox_host
 from aiolabel._transport import (
     Transport,
     TransportOption,
@@ -114,15 +115,17 @@ def _check_key_destination(
     """Refuse to send the key where it could be read or where it does not belong."""
     import httpx
 
-    host = httpx.URL(endpoint).host
+    try:
+        host = httpx.URL(endpoint).host
+    except httpx.InvalidURL as exc:
+        raise InputError(f"endpoint {endpoint!r} is not a valid URL: {exc}") from None
     plain = endpoint.startswith("http://") and not allow_insecure_http
     if plain and not is_loopback(host) and not _in_memory(transport):
         raise InputError(
             f"refusing to send the API key over plain http to {host!r}: use an https "
             "endpoint, or pass allow_insecure_http=True if this network is trusted"
         )
-    labelbox = host == "labelbox.com" or host.endswith(".labelbox.com")
-    if labelbox and api_key.startswith(EMULATOR_KEY_PREFIX):
+    if is_labelbox_host(host) and api_key.startswith(EMULATOR_KEY_PREFIX):
         raise AuthenticationError(
             f"this API key is an aiolabel emulator key ({EMULATOR_KEY_PREFIX}...); it is not "
             f"sent to {host}: set the emulator's endpoint, or use a Labelbox API key"

@@ -15,7 +15,7 @@ import builtins
 import email.utils
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
@@ -357,6 +357,17 @@ def _tag(err: _ErrorT, status: int, code: str | None, retry_after: float | None)
     return err
 
 
+SNIPPET = 500
+"""Characters of an unexpected response body kept in an error message."""
+
+
+def _snippet(text: str, redact: Callable[[str], str] | None) -> str:
+    """The start of a body for a message: secrets masked first, then cut."""
+    if redact is None:
+        return text[:SNIPPET]
+    return redact(text[: SNIPPET * 4])[:SNIPPET]
+
+
 def error_from_response(
     status: int,
     reason: str,
@@ -364,11 +375,13 @@ def error_from_response(
     *,
     retry_after: str | None = None,
     error_log_key: str = "message",
+    redact: Callable[[str], str] | None = None,
 ) -> tuple[LabelboxError | None, Any]:
     """Map one GraphQL HTTP response to ``(error, body)`` per wire §1.7, without its crashes.
 
     Returns ``(None, parsed_body)`` on success. Otherwise the error to raise and the parsed body
-    (or None). Differences from the official SDK, on purpose:
+    (or None). ``redact`` masks secrets in a body before it is cut to a snippet (a secret cut
+    in two would no longer match). Differences from the official SDK, on purpose:
 
     * any 2xx without errors is success (the SDK fails on 201);
     * an error without ``extensions.code`` is still typed (LabelboxError "Unknown error");
@@ -391,14 +404,14 @@ def error_from_response(
     try:
         parsed = json.loads(text)
     except ValueError:
-        snippet = text[:500]
+        snippet = _snippet(text, redact)
         if status == 429:
             err: LabelboxError = ApiLimitError(f"429 {reason}: {snippet}".strip())
             return _tag(err, status, None, wait), None
         err = LabelboxError(f"Failed to parse response as JSON: {snippet}")
         return _tag(err, status, None, wait), None
     if not isinstance(parsed, Mapping):
-        err = LabelboxError(f"Unexpected response body: {text[:500]}")
+        err = LabelboxError(f"Unexpected response body: {_snippet(text, redact)}")
         return _tag(err, status, None, wait), None
 
     raw_errors = parsed.get("errors") or []

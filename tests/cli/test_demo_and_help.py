@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from aiolabel import _demo
-from aiolabel._manifest import ManifestRow, read_manifest
+from aiolabel.ingest import _demo
+from aiolabel.ingest._manifest import ManifestRow, read_manifest
 
 from .conftest import Cli, ServerState, rows, write_ndjson
 

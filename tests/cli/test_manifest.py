@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from aiolabel._manifest import (
+from aiolabel.enums import AttachmentType, MediaType
+from aiolabel.ingest._manifest import (
     MAX_PRIORITY,
     LineError,
     Manifest,
@@ -18,7 +19,6 @@ from aiolabel._manifest import (
     detect_format,
     read_manifest,
 )
-from aiolabel.enums import AttachmentType, MediaType
 
 from .conftest import write_ndjson
 

@@ -18,9 +18,9 @@ import anyio
 import pytest
 
 from aiolabel import AsyncClient
-from aiolabel import ingest as ingest_module
 from aiolabel.emulator import Emulator
 from aiolabel.ingest import IngestOptions, ingest
+from aiolabel.ingest import _pipeline as ingest_module
 
 from .conftest import Cli, ServerState, expected_placements, rows, write_ndjson
 

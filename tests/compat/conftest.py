@@ -1,11 +1,10 @@
 """The official labelbox SDK, over real HTTP, against an emulator on 127.0.0.1.
 
-One server per test session; every test starts from a reset state with no faults and no task rules.
+One server per test session (the shipped ``labelbox_emulator_server`` fixture of
+``aiolabel.testing``); every test starts from a reset state with no faults and no task rules.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import labelbox
 import pytest
@@ -13,26 +12,10 @@ import pytest
 from aiolabel.emulator import EmulatorServer
 
 
-@pytest.fixture(scope="session")
-def emulator_server() -> Iterator[EmulatorServer]:
-    with EmulatorServer() as server:
-        yield server
-
-
 @pytest.fixture
-def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
-    emulator_server.wait_for_jobs()
-    emulator_server.reset()
-    emulator_server.set_faults(
-        latency_ms=0.0,
-        error_rate=0.0,
-        rate_limit=None,
-        drop_rate=0.0,
-        applied_then_failed_rate=0.0,
-        operations=None,
-        latency_operations=None,
-    )
-    return emulator_server
+def emulator(labelbox_emulator_server: EmulatorServer) -> EmulatorServer:
+    """The shipped ``labelbox_emulator_server`` fixture under a short name."""
+    return labelbox_emulator_server
 
 
 @pytest.fixture

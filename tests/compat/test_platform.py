@@ -83,3 +83,8 @@ def test_creator_and_organization_relations(lb_client: labelbox.Client) -> None:
         assert owned.created_by().uid == user.uid
         assert owned.organization().uid == org.uid
     assert batch.user().uid == user.uid
+
+
+def test_user_and_organization(lb_client: labelbox.Client) -> None:
+    user = lb_client.get_user()
+    assert user.organization().uid == lb_client.get_organization().uid

@@ -46,9 +46,9 @@ class Gql:
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator() as emulator:
-        yield emulator
+def emu(labelbox_emulator: Emulator) -> Emulator:
+    """The shipped ``labelbox_emulator`` fixture (``aiolabel.testing``) under a short name."""
+    return labelbox_emulator
 
 
 @pytest.fixture

@@ -24,8 +24,7 @@ from aiolabel.emulator import Emulator
 from aiolabel.emulator import executor as executor_module
 from aiolabel.emulator._hoist import HOISTED_NAME, MIN_CHARS, hoist
 from aiolabel.emulator.executor import build_schema
-from tests.emulator.conftest import Gql
-from tests.emulator.test_p2_common import (
+from tests.emulator._support import (
     create_batch,
     error_of,
     lpo_document,
@@ -33,6 +32,7 @@ from tests.emulator.test_p2_common import (
     new_project,
     rows,
 )
+from tests.emulator.conftest import Gql
 
 HEAD = "mutation SetLabelingParameterOverridesPyApi($projectId: ID!) {project(where: { id: $projectId }) {setLabelingParameterOverrides (dataWithDataRowIdentifiers: "  # noqa: E501
 TAIL = ") {success}}}"

@@ -1,0 +1,5 @@
+"""``python -m aiolabel.cli``."""
+
+from aiolabel.cli import main
+
+main()
