@@ -12,7 +12,7 @@ from typing import Any, Self
 import anyio
 import uvicorn
 
-from aiolabel.emulator.app import ConnectionDropped, create_app
+from aiolabel.emulator.app import REST_BASE, ConnectionDropped, create_app
 from aiolabel.emulator.config import EmulatorConfig, FaultConfig
 from aiolabel.emulator.state import EmulatorState
 from aiolabel.emulator.transport import EmulatorTransport
@@ -94,6 +94,11 @@ class Emulator(_Controls):
         return f"{IN_PROCESS_BASE_URL}/graphql"
 
     @property
+    def rest_endpoint(self) -> str:
+        """The REST base (``rest_endpoint`` of the official client)."""
+        return f"{IN_PROCESS_BASE_URL}{REST_BASE}"
+
+    @property
     def transport(self) -> EmulatorTransport:
         if self._transport is None:
             raise RuntimeError("the emulator is not running: use `async with Emulator() as emu:`")
@@ -173,6 +178,12 @@ class EmulatorServer(_Controls):
     @property
     def endpoint(self) -> str:
         return f"{self.base_url}/graphql"
+
+    @property
+    def rest_endpoint(self) -> str:
+        """The REST base: pass it as the official client's ``rest_endpoint``, whose default is
+        the real service's (it is not derived from ``endpoint``)."""
+        return f"{self.base_url}{REST_BASE}"
 
     def _uvicorn(self, state: EmulatorState) -> uvicorn.Server:
         logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
