@@ -19,8 +19,8 @@ from lbox import exceptions as lbx
 
 from aiolabel.emulator import EmulatorServer
 from tests.annotation_data import ONTOLOGY, bbox, every_kind, radio, uid
-from tests.compat.test_p2_common import Rows, sdk_rows
-from tests.compat.test_p2_exports import read
+from tests.compat._support import Rows, sdk_rows
+from tests.compat.test_exports import read
 
 pytestmark = pytest.mark.compat
 
@@ -189,3 +189,28 @@ def test_mea_import_from_objects(
     assert job.state == AnnotationImportState.FINISHED
     assert job.model_run_id == "model-run-1"
     assert MEAPredictionImport.from_name(lb_client, "model-run-1", "mea").uid == job.uid
+
+
+def test_import_checked_against_the_connected_ontology(lb_client: labelbox.Client) -> None:
+    from labelbox import Classification, OntologyBuilder, Option, Tool
+
+    project = lb_client.create_project(name="onto-imports", media_type=MediaType.Image)
+    rows = sdk_rows(lb_client, 1, "onto-")
+    project.create_batch("b", data_rows=rows.ids)
+    builder = OntologyBuilder(
+        tools=[Tool(tool=Tool.Type.BBOX, name="car")],
+        classifications=[
+            Classification(class_type=Classification.Type.RADIO, name="q", options=[Option("yes")])
+        ],
+    )
+    ontology = lb_client.create_ontology("o", builder.asdict(), media_type=MediaType.Image)
+    project.connect_ontology(ontology)
+    row = {"id": rows.ids[0]}
+    annotations = [
+        bbox(row, name="car"),
+        {"uuid": uid(), "name": "q", "dataRow": row, "answer": {"name": "yes"}},
+        bbox(row),  # "box" is not in this ontology
+    ]
+    job = MALPredictionImport.create_from_objects(lb_client, project.uid, "o", annotations)
+    job.wait_till_done(sleep_time_seconds=0.05)
+    assert [s["status"] for s in job.statuses] == ["SUCCESS", "SUCCESS", "FAILURE"]

@@ -11,7 +11,7 @@ from labelbox.schema.review import Review
 from lbox import exceptions as lbx
 
 from aiolabel.emulator import EmulatorServer
-from tests.compat.test_p2_common import Rows, sdk_rows
+from tests.compat._support import Rows, sdk_rows
 
 pytestmark = pytest.mark.compat
 

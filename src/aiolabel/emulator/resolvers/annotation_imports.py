@@ -38,6 +38,7 @@ from aiolabel.emulator.errors import BadInput, Conflict, NotFound
 from aiolabel.emulator.jobs import Job, Outcome, Work
 from aiolabel.emulator.resolvers.base import read_upload, resolve_creator
 from aiolabel.emulator.resolvers.catalog import chunked, marks
+from aiolabel.emulator.resolvers.ontologies import normalized_ontology, project_ontology_id
 from aiolabel.emulator.resolvers.projects import (
     load_project,
     lookup_data_rows,
@@ -107,7 +108,11 @@ mea_to_mal_type = ObjectType("MEAToMALPredictionImport")
 
 def project_ontology(conn: sqlite3.Connection, project_id: str) -> dict[str, Any] | None:
     """The normalized ontology (``{"tools": [...], "classifications": [...]}``) of a project,
-    or ``None`` when it has none."""
+    or ``None`` when it has none: the ontology connected to it (``connect_ontology``), else one
+    given by the ``set_project_ontology`` control."""
+    ontology_id = project_ontology_id(conn, project_id)
+    if ontology_id is not None:
+        return normalized_ontology(conn, ontology_id)
     row = conn.execute(
         "SELECT ontology FROM import_ontologies WHERE project_id = ?", (project_id,)
     ).fetchone()
