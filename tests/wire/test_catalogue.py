@@ -53,6 +53,16 @@ NOT_IDEMPOTENT = {
     "createBatchesFromDatasetPyApi",
     "CreateDataRowAttachmentPyApi",
     "UpsertCustomMetadataSchemaPyApi",
+    "createMALPredictionImportByFilePyApi",
+    "createMALPredictionImportByUrlPyApi",
+    "createLabelImportByFilePyApi",
+    "createLabelImportByUrlPyApi",
+    "createMEAPredictionImportByFilePyApi",
+    "createMEAPredictionImportByUrlPyApi",
+    "createMalPredictionImportForModelRunDataRowsPyApi",
+    "CreateReviewPyApi",
+    "CreateBenchmarkPyApi",
+    "DeleteBenchmarkPyApi",
 }
 
 
