@@ -19,7 +19,7 @@ import json
 import os
 import pathlib
 import warnings
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -379,7 +379,7 @@ class AnnotationImports(Resource):
         report = AnnotationImportReport(name)
         parts: dict[int, tuple[AnnotationImport, int, int, int]] = {}
 
-        async def run(chunk: list[tuple[int, bytes]]) -> None:
+        async def run(chunk: list[tuple[int, bytes, int]]) -> None:
             start = chunk[0][0]
             part = f"{name}-{start:09d}"
             _check_per_row(chunk)
@@ -393,7 +393,7 @@ class AnnotationImports(Resource):
             if imp is None:
 
                 async def body() -> AsyncIterator[bytes]:
-                    for _, encoded in chunk:
+                    for _, encoded, _ in chunk:
                         yield encoded
 
                 url = await self._upload(body(), parent_id, part)
@@ -431,26 +431,42 @@ def _check_names(parent_id: object, name: object) -> None:
         raise InputTypeError("name must be a non-empty str")
 
 
+def _row_key(annotation: Mapping[str, Any]) -> int:
+    """A hash of (data row, feature name): what the per-row limit counts."""
+    ref = annotation["dataRow"]
+    return hash((ref.get("globalKey") or ref.get("id"), annotation.get("name") or ""))
+
+
 def _checked(annotations: list[Any]) -> list[bytes]:
     encoded = [encode_annotation(a, i + 1) for i, a in enumerate(annotations)]
-    _check_per_row(list(enumerate(encoded)))
+    pairs = enumerate(zip(annotations, encoded, strict=True))
+    _check_per_row([(i, e, _row_key(a)) for i, (a, e) in pairs])
     return encoded
 
 
-def _check_per_row(chunk: list[tuple[int, bytes]]) -> None:
-    """At most ``ANNOTATION_PER_LABEL_LIMIT`` annotations per data row and feature name."""
-    if len(chunk) <= ops.ANNOTATION_PER_LABEL_LIMIT:
+def _check_per_row(chunk: list[tuple[int, bytes, int]]) -> None:
+    """At most ``ANNOTATION_PER_LABEL_LIMIT`` annotations per data row and feature name in one
+    import. Counted by hash; a count over the limit is confirmed on the decoded lines."""
+    limit = ops.ANNOTATION_PER_LABEL_LIMIT
+    if len(chunk) <= limit:
         return
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for line, encoded in chunk:
+    counts = Counter(key for _, _, key in chunk)
+    suspects = {key for key, n in counts.items() if n > limit}
+    if not suspects:
+        return
+    exact: dict[tuple[str, str], int] = defaultdict(int)
+    for line, encoded, key in chunk:
+        if key not in suspects:
+            continue
         value = json.loads(encoded)
         ref = value["dataRow"]
-        key = (ref.get("globalKey") or ref.get("id"), value.get("name") or "")
-        counts[key] += 1
-        if key[1] and counts[key] > ops.ANNOTATION_PER_LABEL_LIMIT:
+        name = value.get("name") or ""
+        row = (ref.get("globalKey") or ref.get("id"), name)
+        exact[row] += 1
+        if name and exact[row] > limit:
             raise InputError(
-                f"line {line + 1}: data row {key[0]} has more than"
-                f" {ops.ANNOTATION_PER_LABEL_LIMIT} annotations named {key[1]!r} in one import"
+                f"line {line + 1}: data row {row[0]} has more than {limit} annotations named"
+                f" {name!r} in one import"
             )
 
 
@@ -472,24 +488,26 @@ def _file_annotations(file: pathlib.Path) -> Iterable[dict[str, Any]]:
                 yield value
 
 
-async def _numbered_lines(source: Any) -> AsyncIterator[tuple[int, bytes]]:
-    """``(0-based line, NDJSON bytes)`` of every annotation, checked as it is read."""
+async def _numbered_lines(source: Any) -> AsyncIterator[tuple[int, bytes, int]]:
+    """``(0-based position, NDJSON bytes, row key hash)`` of every annotation, checked as it
+    is read."""
     if isinstance(source, str | os.PathLike) and not isinstance(source, str):
         source = _ndjson_path(source)
     if isinstance(source, pathlib.Path):
         for index, value in enumerate(_file_annotations(source)):
-            yield index, json.dumps(value, separators=(",", ":")).encode() + b"\n"
+            encoded = json.dumps(value, separators=(",", ":")).encode() + b"\n"
+            yield index, encoded, _row_key(value)
         return
     if isinstance(source, Mapping | str | bytes):
         raise InputTypeError("annotations must be an iterable of dicts or a pathlib.Path")
     index = 0
     if isinstance(source, AsyncIterable):
         async for value in source:
-            yield index, encode_annotation(value, index + 1)
+            yield index, encode_annotation(value, index + 1), _row_key(value)
             index += 1
     elif isinstance(source, Iterable):
         for value in source:
-            yield index, encode_annotation(value, index + 1)
+            yield index, encode_annotation(value, index + 1), _row_key(value)
             index += 1
     else:
         raise InputTypeError("annotations must be an iterable of dicts or a pathlib.Path")

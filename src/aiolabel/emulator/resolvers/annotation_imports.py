@@ -24,9 +24,9 @@ editor. The ontology comes from :func:`project_ontology`.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
-import uuid as uuid_module
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -190,6 +190,12 @@ class Features:
 # -- checking one line ---------------------------------------------------------------------------
 
 
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+)
+"""A UUID in its hex form, hyphens optional (what ``uuid.UUID`` parses, braces aside)."""
+
+
 class LineError(Exception):
     """Why one annotation line is refused."""
 
@@ -211,7 +217,12 @@ def check_geometry(shape: str, value: Any) -> dict[str, Any]:
     """The export-v2 geometry of one tool annotation, or :class:`LineError`."""
     if shape == "bbox":
         keys = ("top", "left", "height", "width")
-        if not isinstance(value, dict) or not all(_number(value.get(k)) for k in keys):
+        if not isinstance(value, dict) or not (
+            _number(value.get("top"))
+            and _number(value.get("left"))
+            and _number(value.get("height"))
+            and _number(value.get("width"))
+        ):
             raise LineError("bbox needs numeric top, left, height and width")
         if value["height"] <= 0 or value["width"] <= 0:
             raise LineError("bbox height and width must be positive")
@@ -371,6 +382,18 @@ def _status(
     return status
 
 
+def _status_line(
+    line: dict[str, Any] | None, errors: list[str], data_row: dict[str, Any] | None
+) -> bytes:
+    """One status file line; a success by plain concatenation (its uuid and data row id were
+    checked, so they hold nothing JSON escapes), anything else through the encoder."""
+    if errors or data_row is None or len(data_row) != 1 or line is None:
+        return dumps(_status(line, errors or None, data_row)).encode() + b"\n"
+    return (
+        f'{{"uuid":"{line["uuid"]}","dataRow":{{"id":"{data_row["id"]}"}},"status":"SUCCESS"}}\n'
+    ).encode()
+
+
 def _lines(data: bytes) -> Iterator[str]:
     for raw in data.splitlines():
         text = raw.decode("utf-8").strip()
@@ -403,6 +426,7 @@ class _Checker:
                 parsed.append((None, "Each line must be a JSON object"))
             else:
                 parsed.append((value, None))
+        raw = iter(texts)
         ids, keys = [], []
         for value, _ in parsed:
             ref = value.get("dataRow") if value is not None else None
@@ -417,6 +441,7 @@ class _Checker:
         in_project = self._in_project(conn, found)
         stored: list[tuple[str, str, str, str, str]] = []
         for value, problem in parsed:
+            text = next(raw)
             self.lines += 1
             errors: list[str] = [problem] if problem else []
             data_row: dict[str, Any] | None = None
@@ -439,7 +464,7 @@ class _Checker:
                     )
                 else:
                     self.per_row[row_id] = count
-            status = dumps(_status(value, errors, data_row)).encode() + b"\n"
+            status = _status_line(value, errors, data_row)
             self.statuses += status
             if errors:
                 self.failed += 1
@@ -454,7 +479,7 @@ class _Checker:
                 groups[kind].append(annotation)
             else:
                 stored.append(
-                    (self.spec.import_id, self.spec.parent_id, row_id, value["uuid"], dumps(value))
+                    (self.spec.import_id, self.spec.parent_id, row_id, value["uuid"], text)
                 )
         if stored and self.spec.kind == "mea":
             conn.executemany(
@@ -519,9 +544,7 @@ class _Checker:
         if not isinstance(uid, str) or not uid:
             errors.append("uuid is missing")
             return
-        try:
-            uuid_module.UUID(uid)
-        except ValueError:
+        if _UUID.fullmatch(uid) is None:
             errors.append(f"uuid {uid!r} is not a UUID")
             return
         if uid in self.seen:
