@@ -35,9 +35,11 @@ pytest: $(STAMP)
 ## make bench: the full benchmark against the official SDK (writes benchmarks/results.json)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.annotation_imports
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
+	$(BIN)/python -m benchmarks.annotation_imports --quick
 
 ## make soak: the long fault-matrix ingest (200,000 rows)
 soak: $(STAMP)

@@ -147,3 +147,15 @@ def test_command_line_and_helpers() -> None:
     assert items[1]["global_key"] == "p-0000006"
     assert items[0]["metadata_fields"] == [{"schema_id": "s", "value": "tag-5"}]
     assert "error" in summary_line({"status": "error", "reason": "boom\nlast line"})
+
+
+def test_annotation_import_inputs_are_deterministic_with_the_expected_refusals() -> None:
+    from benchmarks.annotation_imports import annotations, invalid_positions
+
+    made = list(annotations(3000, 100))
+    assert [a["uuid"] for a in made] == [a["uuid"] for a in annotations(3000, 100)]
+    assert len({a["uuid"] for a in made}) == 3000
+    refused = [i + 1 for i, a in enumerate(made) if a.get("answer") == {"name": "snowy"}]
+    assert refused == invalid_positions(3000) == [999, 1999, 2999]
+    assert sum("bbox" in a for a in made) == 1500
+    assert {a["dataRow"]["globalKey"] for a in made} == {f"ann-{i}" for i in range(100)}
