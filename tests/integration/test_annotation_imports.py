@@ -17,6 +17,7 @@ from aiolabel import (
     InputError,
     InputTypeError,
     Label,
+    LabelboxError,
     LabelImport,
     MALPredictionImport,
     MediaType,
@@ -183,3 +184,27 @@ async def test_upload_annotations_is_deprecated_over_mal(
     await request.wait_till_done()
     assert request.state == AnnotationImportState.FINISHED
     assert (await MALPredictionImport.from_name(client, project.uid, "old")).uid == request.uid
+
+
+async def test_one_import_over_the_limit_is_refused_before_sending(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]], tmp_path: Path
+) -> None:
+    project, ids = setup
+    row = {"id": ids[0]}
+    too_many = [bbox(row, name=f"n{i % 50}") for i in range(100_001)]
+    with pytest.raises(InputError, match="100,001 annotations is over the 100,000"):
+        await MALPredictionImport.create_from_objects(client, project.uid, "big", too_many)
+    assert emu.control("import_stats")["imports"] == 0
+
+
+async def test_the_emulator_fails_a_file_over_the_limit_as_a_whole(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
+) -> None:
+    project, ids = setup
+    row = json.dumps(bbox({"id": ids[0]})) + "\n"
+    url = await client.upload_data(row * 100_001, "big.ndjson", "application/x-ndjson")
+    job = await MALPredictionImport.create_from_url(client, project.uid, "big", url)
+    await job.wait_till_done()
+    assert job.state == AnnotationImportState.FAILED
+    with pytest.raises(LabelboxError, match="failed"):
+        await job.errors()

@@ -219,6 +219,7 @@ class AnnotationImports(Resource):
             raise InputTypeError("annotations must be a list (or iterable) of dicts")
         if not predictions:
             raise InputError("annotations cannot be empty")
+        _check_size(len(predictions))
         body = b"".join(_checked(predictions))
         url = await self._upload(body, parent_id, name)
         return await self._create_by_url(cls, parent_id, name, url)
@@ -233,6 +234,7 @@ class AnnotationImports(Resource):
             count += 1
         if count == 0:
             raise InputError(f"{file} holds no annotations")
+        _check_size(count)
         url = await self._client.upload_data(
             file, f"{parent_id}__{name}.ndjson", ops.NDJSON_MIME_TYPE
         )
@@ -422,6 +424,14 @@ class AnnotationImports(Resource):
             report.failed += failed
             report.reused += reused
         return report
+
+
+def _check_size(count: int) -> None:
+    if count > ops.MAX_ANNOTATIONS_PER_IMPORT:
+        raise InputError(
+            f"{count:,} annotations is over the {ops.MAX_ANNOTATIONS_PER_IMPORT:,} of one import:"
+            " use project.import_annotations(), which splits them"
+        )
 
 
 def _check_names(parent_id: object, name: object) -> None:
