@@ -208,3 +208,28 @@ async def test_the_emulator_fails_a_file_over_the_limit_as_a_whole(
     assert job.state == AnnotationImportState.FAILED
     with pytest.raises(LabelboxError, match="failed"):
         await job.errors()
+
+
+async def test_mea_predictions_to_mal(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
+) -> None:
+    from aiolabel import MEAPredictionImport, MEAToMALPredictionImport
+
+    project, ids = setup
+    predictions = [bbox({"id": ids[0]}), bbox({"id": ids[25]})]
+    mea = await MEAPredictionImport.create_from_objects(client, "run-1", "preds", predictions)
+    await mea.wait_till_done()
+    assert (mea.state, mea.model_run_id) == (AnnotationImportState.FINISHED, "run-1")
+    assert [s["status"] async for s in mea.statuses()] == ["SUCCESS", "SUCCESS"]
+    found = await MEAPredictionImport.from_name(client, "run-1", "preds")
+    assert found.uid == mea.uid
+    copy = await MEAToMALPredictionImport.create_for_model_run_data_rows(
+        client, "run-1", [ids[0], ids[25]], project.uid, "to-mal"
+    )
+    await copy.wait_till_done()
+    statuses = await copy.statuses()
+    assert sorted(s["status"] for s in statuses) == ["FAILURE", "SUCCESS"]  # ids[25]: not queued
+    prelabels = emu.control("prelabels", project_id=project.uid)
+    assert [p["uuid"] for p in prelabels] == [predictions[0]["uuid"]]
+    again = await MEAToMALPredictionImport.from_name(client, project.uid, "to-mal")
+    assert again.uid == copy.uid

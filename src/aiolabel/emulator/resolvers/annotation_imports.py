@@ -604,10 +604,34 @@ def import_work(spec: ImportSpec, data: bytes | None, problem: str | None) -> Wo
     return work
 
 
-def _any_features() -> Features | None:
-    """MEA predictions are checked against the model run's ontology, which the emulator does
-    not hold: shapes are checked, features are taken as given."""
-    return None
+class _AnyOption(dict[str, tuple[str, str]]):
+    def get(self, key: str, default: Any = None) -> tuple[str, str]:
+        return (key, key)
+
+
+class _AnyFeatures(Features):
+    """A model run's features: the emulator does not hold a model run's ontology, so any
+    feature is taken as given and only the annotation's own shape is checked."""
+
+    def find(self, annotation: dict[str, Any]) -> Feature | None:
+        key = annotation.get("schemaId") or annotation.get("name")
+        if not isinstance(key, str):
+            return None
+        shape = next((k for k, v in TOOL_SHAPES.items() if v in annotation), None)
+        if shape is None:
+            answer = annotation.get("answer", annotation.get("answers"))
+            shape = (
+                "text"
+                if isinstance(answer, str)
+                else "checklist"
+                if isinstance(answer, list)
+                else "radio"
+            )
+        return Feature(name=key, schema_id=key, kind=shape, options=_AnyOption())
+
+
+def _any_features() -> Features:
+    return _AnyFeatures()
 
 
 def _file_problem(data: bytes) -> str | None:
