@@ -233,3 +233,18 @@ async def test_mea_predictions_to_mal(
     assert [p["uuid"] for p in prelabels] == [predictions[0]["uuid"]]
     again = await MEAToMALPredictionImport.from_name(client, project.uid, "to-mal")
     assert again.uid == copy.uid
+
+
+async def test_a_failed_part_reports_every_line(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
+) -> None:
+    project, ids = setup
+    emu.set_transition("annotation-import-mal", {"mode": "fail"})
+    annotations = [bbox({"id": ids[i]}) for i in range(5)]
+    report = await project.import_annotations("f", annotations, annotations_per_import=3)
+    assert (report.annotations, report.failed) == (5, 5)
+    failures = [f async for f in report.failures()]
+    assert [(f.line, f.uuid) for f in failures] == [
+        (i + 1, a["uuid"]) for i, a in enumerate(annotations)
+    ]
+    assert all("failed as a whole" in f.reasons[0] for f in failures)

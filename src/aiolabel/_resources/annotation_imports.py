@@ -150,7 +150,14 @@ class AnnotationImportReport:
 
     async def failures(self) -> AsyncIterator[ImportFailure]:
         for imp, start in zip(self.imports, self.starts, strict=True):
-            if imp.state == AnnotationImportState.FAILED:
+            if imp.state == AnnotationImportState.FAILED:  # every line of it, from its input
+                index = 0
+                async for row in imp.inputs():
+                    reason = f"the import {imp.name} failed as a whole"
+                    yield ImportFailure(
+                        start + index, row.get("uuid"), row.get("dataRow"), [reason], imp.name
+                    )
+                    index += 1
                 continue
             index = 0
             async for row in imp.statuses():
