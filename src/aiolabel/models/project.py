@@ -47,6 +47,7 @@ from aiolabel.models.task_queue import TaskQueue
 from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
 
 if TYPE_CHECKING:
+    from aiolabel._resources.annotation_imports import AnnotationImportReport
     from aiolabel.client import AsyncClient
 
 __all__ = ["LabelingParameterOverrideInput", "Project"]
@@ -205,9 +206,11 @@ class Project(Model):
     ) -> BulkImportRequest:
         return await self.client._annotation_imports.upload_annotations(self, name, annotations)
 
-    async def import_annotations(self, name: str, annotations: Any, **kwargs: Any) -> Any:
+    async def import_annotations(
+        self, name: str, annotations: Any, **options: Any
+    ) -> AnnotationImportReport:
         return await self.client._annotation_imports.import_annotations(
-            self, name, annotations, **kwargs
+            self, name, annotations, **options
         )
 
     def members(self) -> OffsetPaginator[ProjectMember]:
