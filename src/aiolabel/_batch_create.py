@@ -22,18 +22,16 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from array import array
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sized
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-import anyio
-
 from aiolabel import _concurrency, _reconcile
-from aiolabel._concurrency import ChunkFailure, ChunkSuccess
+from aiolabel._concurrency import ChunkFailure, ChunkSuccess, FailureLedger
 from aiolabel._operations import batches as ops
+from aiolabel._polling import poll_delays
 from aiolabel._project_input import RowKind, check_sequence, stream_items
 from aiolabel._transport import RawJSON
 from aiolabel.errors import (
@@ -52,7 +50,7 @@ from aiolabel.models.create_batches_task import (
     inline_failures,
     new_batch_task,
 )
-from aiolabel.models.task import Task, poll_delays
+from aiolabel.models.task import Task
 from aiolabel.pagination import dig
 
 if TYPE_CHECKING:
@@ -187,20 +185,25 @@ async def wait_until_processed(
         op, variables = ops.CHECK_DATA_ROWS_PROCESSED, {"dataRowIds": keys}
     else:
         op, variables = ops.CHECK_GLOBAL_KEYS_PROCESSED, {"globalKeys": keys}
-    started = time.monotonic()
-    delays = poll_delays(initial=PROCESSING_FIRST_DELAY, cap=PROCESSING_CAP_DELAY)
-    while True:
+    path = ("queryAllDataRowsHaveBeenProcessed", "allDataRowsHaveBeenProcessed")
+
+    async def check() -> bool | None:
         data = await client._execute_operation(op, variables, sdk_method=sdk_method)
-        path = ("queryAllDataRowsHaveBeenProcessed", "allDataRowsHaveBeenProcessed")
-        if dig(data, path) is True:
-            return
-        delay = next(delays)
-        if time.monotonic() - started + delay > timeout:
-            raise ProcessingWaitTimeout(
-                f"the data rows were still being processed after {timeout:g}s; "
-                "try creating the batch a bit later"
-            )
-        await anyio.sleep(delay)
+        return True if dig(data, path) is True else None
+
+    pauses = poll_delays(
+        initial=PROCESSING_FIRST_DELAY, cap=PROCESSING_CAP_DELAY, random=client._random
+    )
+    await client._poll_until(
+        check,
+        timeout=timeout,
+        delays=lambda _attempt, _elapsed: next(pauses),
+        timeout_error=lambda: ProcessingWaitTimeout(
+            f"the data rows were still being processed after {timeout:g}s; "
+            "try creating the batch a bit later"
+        ),
+        at_deadline="give_up",
+    )
 
 
 async def get_batch(
@@ -562,7 +565,7 @@ async def create_batches(
             return batch_id, task
         finally:
             done_rows += batch.count
-            await _concurrency._report(progress, done_rows, total)
+            await _concurrency.report_progress(progress, done_rows, total)
 
     filled = _Filled(0, 0, first.count, first_keys)
     del first, first_keys
@@ -593,33 +596,26 @@ def _by_batch(
     sizes: dict[int, int],
 ) -> PartialFailureError[str, tuple[str, Task]]:
     """The runner's report over batches, restated per batch over row keys."""
-    failures = [
+    ledger: FailureLedger[str, tuple[str, Task]] = FailureLedger()
+    ledger.input_error = error.input_error
+    ledger.failures = [
         ChunkFailure(batch.index, batch.start, batch.key_list(), f.error)
         for f in error.failures
         for batch in f.items
     ]
-    succeeded: list[ChunkSuccess[str, tuple[str, Task]]] = [
+    ledger.succeeded = [
         ChunkSuccess(s.index, s.index * MAX_BATCH_ROWS, sizes.get(s.index, 0), s.result)
         for s in error.succeeded
     ]
-    not_started = [batch.key_list() for chunk in error.not_started for batch in chunk]
+    ledger.not_started = [batch.key_list() for chunk in error.not_started for batch in chunk]
     if unread:  # keys of a batch still being filled (or refused) when the input stopped
-        not_started.append(unread)
-    parts = [
-        f"{len(failures)} of {len(failures) + len(succeeded)} batches failed "
-        f"({sum(len(f.items) for f in failures):,} rows)"
-    ]
-    if error.input_error is not None:
-        parts.append(f"the input raised {type(error.input_error).__name__}: {error.input_error}")
-    if not_started:
-        parts.append(f"{sum(map(len, not_started)):,} rows read but not sent")
-    return PartialFailureError(
-        "; ".join(parts),
-        failures=failures,
-        succeeded=succeeded,
-        not_started=not_started,
-        input_error=error.input_error,
+        ledger.not_started.append(unread)
+    failed, done = len(ledger.failures), len(ledger.succeeded)
+    return ledger.error(
+        f"{failed} of {failed + done} batches failed ({ledger.failed_items:,} rows)",
         input_exhausted=error.input_exhausted,
+        unit="rows",
+        count_format=",",
     )
 
 
@@ -658,7 +654,7 @@ async def _one_request(
         expect_one=True,
     )
     handle = tasks_handle(client, project_id, dig(data, ("project", "createBatches", "tasks")))
-    await _concurrency._report(progress, count, count)
+    await _concurrency.report_progress(progress, count, count)
     return handle
 
 

@@ -7,32 +7,15 @@ the client's internal entry points.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from aiolabel._catalog import (
-    InvalidItemAttribute,
-    check_ids,
-    check_str,
-    check_timeout,
-    collection_status,
-    run_job,
-)
-from aiolabel._concurrency import Progress
-from aiolabel._operations import data_rows as data_row_ops
-from aiolabel._operations import datasets as dataset_ops
+from aiolabel._catalog import collection_status, run_job
 from aiolabel._operations import global_keys as gk_ops
-from aiolabel._operations import iam as iam_ops
-from aiolabel._operations._builder import create, get_all
-from aiolabel._operations._entities import DATASET
-from aiolabel.errors import InputError, InputTypeError, LabelboxError, ResourceNotFoundError
+from aiolabel._validation import InvalidItemAttribute, check_ids, check_str, check_timeout
+from aiolabel.errors import InputError, InputTypeError
 from aiolabel.identifiers import GlobalKeys
-from aiolabel.models.base import WhereArg, as_where
-from aiolabel.models.data_row import DataRow
-from aiolabel.models.dataset import Dataset, IAMIntegration
 from aiolabel.models.metadata import DataRowMetadataOntology
-from aiolabel.pagination import OffsetPaginator, dig
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
@@ -67,167 +50,7 @@ class CatalogMethods:
 
     # -- datasets ----------------------------------------------------------------------------
 
-    async def create_dataset(
-        self,
-        name: str,
-        description: str | None = None,
-        *,
-        iam_integration: IAMIntegration | _DefaultIAM | None = DEFAULT_IAM_INTEGRATION,
-    ) -> Dataset:
-        """Create a dataset.
-
-        As in the official SDK the default ``iam_integration`` looks up the organisation's
-        default IAM integration and, when there is one, sets it as the dataset's signer and
-        validates it (3 more requests; the official SDK also fetches the organisation, which
-        aiolabel skips). Pass ``iam_integration=None`` for the cheap path: one request.
-        The lookup runs before the dataset is created, so a refusal (several defaults, an
-        invalid integration) creates nothing; a failed signer or validation deletes the new
-        dataset again, as the official SDK does.
-        """
-        client = cast("AsyncClient", self)
-
-        data: dict[str, Any] = {"name": check_str("name", name)}
-        if description is not None:
-            data["description"] = check_str("description", description, allow_empty=True)
-        signer: IAMIntegration | None = None
-        if isinstance(iam_integration, _DefaultIAM):
-            signer = await client._default_iam_integration()
-        elif iam_integration is not None:
-            if not isinstance(iam_integration, IAMIntegration):
-                raise InputTypeError(
-                    "iam_integration must be an IAMIntegration, None or the default, got "
-                    f"{type(iam_integration).__name__}"
-                )
-            signer = iam_integration
-        if signer is not None and not signer.valid:
-            raise InputError("iam_integration: the integration is not valid; select another")
-        built = create(DATASET, data)
-        result = await client._execute_operation(
-            built.operation, built.variables, sdk_method="Client:create_dataset"
-        )
-        raw = result.get("createDataset")
-        if not isinstance(raw, dict):
-            raise LabelboxError("the new dataset is missing from the response")
-        dataset = Dataset.from_wire(client, raw)
-        if signer is None:
-            return dataset
-        try:
-            await client._execute_operation(
-                iam_ops.SET_SIGNER_FOR_DATASET,
-                {"signerId": signer.uid, "datasetId": dataset.uid},
-                sdk_method="Client:create_dataset",
-            )
-            check = await client._execute_operation(
-                iam_ops.VALIDATE_DATASET, {"id": dataset.uid}, sdk_method="Client:create_dataset"
-            )
-            if not dig(check, ("validateDataset", "valid")):
-                raise LabelboxError("IAMIntegration was not successfully added to the dataset.")
-        except Exception:
-            await dataset.delete()
-            raise
-        return dataset
-
-    async def _default_iam_integration(self) -> IAMIntegration | None:
-        client = cast("AsyncClient", self)
-
-        data = await client._execute_operation(
-            iam_ops.GET_ALL_IAM_INTEGRATIONS, None, sdk_method="Client:create_dataset"
-        )
-        found = [
-            IAMIntegration.from_wire(client, raw)
-            for raw in data.get("iamIntegrations") or []
-            if isinstance(raw, dict) and raw.get("isOrgDefault")
-        ]
-        if len(found) > 1:
-            raise InputError(
-                "The organization has more than one default IAM integration; pass one "
-                "explicitly as iam_integration="
-            )
-        return found[0] if found else None
-
-    async def get_dataset(self, dataset_id: str) -> Dataset:
-        """A dataset by id (ResourceNotFoundError if there is none)."""
-        client = cast("AsyncClient", self)
-
-        return await client._get_one(
-            dataset_ops.GET_DATASET,
-            {"param_0": check_str("dataset_id", dataset_id)},
-            ("dataset",),
-            lambda raw: Dataset.from_wire(client, raw),
-            sdk_method="Client:get_dataset",
-            what=Dataset,
-        )
-
-    def get_datasets(self, where: WhereArg | None = None) -> OffsetPaginator[Dataset]:
-        """The datasets the user can see (``async for``), e.g. ``where=Dataset.name == "x"``."""
-        client = cast("AsyncClient", self)
-
-        built = get_all(DATASET, as_where(where, "Dataset"), exclude_deleted=True)
-        return client._paginate_offset(
-            built.operation,
-            {k: v for k, v in built.variables.items() if k not in ("skip", "first")},
-            ("datasets",),
-            lambda raw: Dataset.from_wire(client, raw),
-            sdk_method="Client:get_datasets",
-        )
-
     # -- data rows ---------------------------------------------------------------------------
-
-    async def get_data_row(self, data_row_id: str) -> DataRow:
-        """A data row by id (ResourceNotFoundError if there is none)."""
-        client = cast("AsyncClient", self)
-
-        return await client._get_one(
-            data_row_ops.GET_DATA_ROW,
-            {"param_0": check_str("data_row_id", data_row_id)},
-            ("dataRow",),
-            lambda raw: DataRow.from_wire(client, raw),
-            sdk_method="Client:get_data_row",
-            what=DataRow,
-        )
-
-    async def get_data_row_by_global_key(self, global_key: str) -> DataRow:
-        """A data row by global key (ResourceNotFoundError if the lookup is not a SUCCESS)."""
-        client = cast("AsyncClient", self)
-
-        res = await client.get_data_row_ids_for_global_keys([check_str("global_key", global_key)])
-        if res["status"] != "SUCCESS":
-            raise ResourceNotFoundError(DataRow, {"global_key": global_key})
-        return await client.get_data_row(res["results"][0])
-
-    async def get_data_row_ids_for_external_ids(
-        self,
-        external_ids: Sequence[str],
-        *,
-        max_concurrency: int | None = None,
-        progress: Progress | None = None,
-    ) -> dict[str, list[str]]:
-        """``{external_id: [data row ids]}`` for the given external ids (ids without a row are
-        absent). Requests of 100 ids, as the official SDK, run concurrently."""
-        client = cast("AsyncClient", self)
-        ids = check_ids("external_ids", external_ids, allow=())
-
-        async def lookup(chunk: list[str]) -> list[Any]:
-            data = await client._execute_operation(
-                data_row_ops.EXTERNAL_IDS_TO_DATA_ROW_IDS,
-                {"externalId_in": chunk},
-                sdk_method="Client:get_data_row_ids_for_external_ids",
-            )
-            rows = data.get("externalIdsToDataRowIds")
-            return rows if isinstance(rows, list) else []
-
-        pages = await client._run_chunks(
-            ids,
-            lookup,
-            chunk_size=data_row_ops.EXTERNAL_IDS_CHUNK_SIZE,
-            max_concurrency=max_concurrency,
-            progress=progress,
-        )
-        result: defaultdict[str, list[str]] = defaultdict(list)
-        for page in pages:
-            for row in page:
-                result[row["externalId"]].append(row["dataRowId"])
-        return result
 
     # -- global keys -------------------------------------------------------------------------
 

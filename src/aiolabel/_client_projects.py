@@ -15,7 +15,7 @@ from aiolabel import _batch_create
 from aiolabel._operations import _builder as builder
 from aiolabel._operations import projects as ops
 from aiolabel._operations._entities import PROJECT
-from aiolabel._project_input import check_row_key
+from aiolabel._validation import check_str
 from aiolabel.enums import MediaType, QualityMode
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 from aiolabel.models.base import WhereArg, as_where
@@ -162,7 +162,7 @@ class ProjectMethods:
 
     async def get_project(self, project_id: str) -> Project:
         """A project by id (:class:`ResourceNotFoundError` if there is none)."""
-        project_id = check_row_key(project_id, "project_id")
+        project_id = check_str("project_id", project_id)
         client = self._projects_client()
         return await client._get_one(
             ops.GET_PROJECT,
@@ -189,8 +189,8 @@ class ProjectMethods:
     async def get_batch(self, project_id: str, batch_id: str) -> Batch:
         """One batch of a project (:class:`ResourceNotFoundError` if there is none; the official
         SDK raises IndexError)."""
-        project_id = check_row_key(project_id, "project_id")
-        batch_id = check_row_key(batch_id, "batch_id")
+        project_id = check_str("project_id", project_id)
+        batch_id = check_str("batch_id", batch_id)
         return await _batch_create.get_batch(
             self._projects_client(), project_id, batch_id, sdk_method="Client:get_batch"
         )

@@ -36,10 +36,20 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import anyio
 
 from aiolabel import _reconcile
-from aiolabel._catalog import InvalidItemAttribute
-from aiolabel._concurrency import ChunkFailure, ChunkSuccess, Progress, _report
+from aiolabel._concurrency import (
+    ChunkFailure,
+    ChunkSuccess,
+    FailureLedger,
+    Progress,
+    report_progress,
+)
 from aiolabel._operations import data_rows as ops
 from aiolabel._operations._builder import FieldRef
+from aiolabel._validation import (
+    InvalidItemAttribute,
+    check_attachment_type,
+    check_attachment_value,
+)
 from aiolabel.enums import MediaType
 from aiolabel.errors import (
     InputError,
@@ -48,7 +58,6 @@ from aiolabel.errors import (
     PartialFailureError,
 )
 from aiolabel.identifiers import GlobalKey, UniqueId
-from aiolabel.models.attachment import check_attachment_type, check_attachment_value
 from aiolabel.models.task import UPSERT_TASK_TYPE, Task
 
 if TYPE_CHECKING:
@@ -670,7 +679,7 @@ class _Upsert:
         finally:
             chunk.discard()
         self.uploaded += chunk.count
-        await _report(self.progress, self.uploaded, self.total)
+        await report_progress(self.progress, self.uploaded, self.total)
         return url
 
     def _probe(self, position: int, spec: Prepared | bytes) -> None:
@@ -740,10 +749,8 @@ class _Upsert:
         else:
             source = self._stream_prepared(items)
         chunks = self._chunks(source)
-        failures: list[ChunkFailure[int]] = []
-        succeeded: list[ChunkSuccess[int, str]] = []
-        not_started: list[list[int]] = []
-        input_error: BaseException | None = None
+        ledger: FailureLedger[int, str] = FailureLedger()
+        failures, succeeded, not_started = ledger.failures, ledger.succeeded, ledger.not_started
         started: dict[int, tuple[Task, int]] = {}
         finished = False
 
@@ -799,7 +806,7 @@ class _Upsert:
                         for left in exc.not_started:
                             not_started.extend(_positions(c) for c in left)
                         if exc.input_error is not None:
-                            input_error = exc.input_error
+                            ledger.input_error = exc.input_error
                             start = self.chunker.pending[0]
                             if self.read > start:
                                 not_started.append(list(range(start, self.read)))
@@ -818,31 +825,20 @@ class _Upsert:
             if tasks
             else None
         )
-        if not failures and input_error is None and not not_started:
+        if not ledger:
             if handle is None:  # pragma: no cover - an empty input is refused earlier
                 raise LabelboxError("no upsert task was started")
             return handle
-        if input_error is not None and not self.sent_any:
-            raise input_error
-        failed = sum(len(f.items) for f in failures)
-        parts = [f"{failed} items not submitted"]
-        if input_error is not None:
-            parts.append(f"the input raised {type(input_error).__name__}: {input_error}")
-        if not_started:
-            parts.append(f"{sum(map(len, not_started))} items read but not sent")
-        failures.sort(key=lambda f: f.index)
-        succeeded.sort(key=lambda s: s.index)
-        error = UpsertPartialFailure(
-            "; ".join(parts),
-            failures=failures,
-            succeeded=succeeded,
-            not_started=not_started,
-            input_error=input_error,
-            input_exhausted=finished and input_error is None,
+        if ledger.input_error is not None and not self.sent_any:
+            raise ledger.input_error
+        error = ledger.error(
+            f"{ledger.failed_items} items not submitted",
+            input_exhausted=finished and ledger.input_error is None,
+            kind=UpsertPartialFailure,
         )
+        assert isinstance(error, UpsertPartialFailure)
         error.task = handle
-        cause = input_error or (failures[0].error if failures else None)
-        raise error from cause
+        raise error from ledger.cause()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,60 +1,45 @@
-"""AsyncClient: configuration, lifecycle, and the request entry points every operation uses.
+"""AsyncClient: options, lifecycle, and the official top-level methods.
 
-Resource code (Project, Dataset, DataRow methods) is a thin composition of these internal entry
-points; they are the contract between the foundation and the resources:
-
-* :meth:`AsyncClient._execute_operation` — one GraphQL operation: validation of variables,
-  retry policy (``Operation.retry_safe``), rate limit, concurrency limiter, error mapping.
-* :meth:`AsyncClient._get_one` — one object at a path, :class:`ResourceNotFoundError` if null.
-* :meth:`AsyncClient._paginate_offset` / :meth:`AsyncClient._paginate_cursor` — the paginator.
-* :meth:`AsyncClient._run_chunks` — the chunk runner, bounded by the client's ``max_concurrency``.
-* :meth:`AsyncClient._download` / :meth:`AsyncClient._download_lines` — signed-URL downloads.
-* :meth:`AsyncClient.upload_data` / :meth:`AsyncClient.upload_file` — ``uploadFile``.
-* :meth:`AsyncClient._current_user_id` / :meth:`AsyncClient._organization_id` — cached ids.
-* :meth:`AsyncClient._fetch_task`, :meth:`AsyncClient.get_task_by_id`,
-  :meth:`AsyncClient.wait_for_tasks` — tasks, with one shared polling loop.
+The request contract that resources and models use (execute, get one, paginate, run chunks,
+poll, download, upload, cached ids, tasks) is :class:`aiolabel._base_client.BaseClient`'s.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
-import pathlib
 import re
-from collections.abc import (
-    AsyncIterable,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Iterable,
-    Mapping,
-    Sequence,
-)
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar
 
 import anyio
 
-from aiolabel import _concurrency
+from aiolabel._base_client import BaseClient
 from aiolabel._client_catalog import CatalogMethods
 from aiolabel._client_projects import ProjectMethods
+from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
+from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._reconcile import TaskLedger
 from aiolabel._resources.annotation_imports import AnnotationImports
+from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.data_rows import DataRows
+from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
+from aiolabel._resources.exports import Exports
 from aiolabel._resources.labels import Labels
-from aiolabel._retry import Reconcile, RetryPolicy, RetryStats
+from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
 from aiolabel._transport import (
     Transport,
     TransportOption,
-    UploadContent,
     check_transport_option,
-    guess_content_type,
 )
+from aiolabel._validation import check_integer, check_number, check_url
 from aiolabel.errors import (
     AuthenticationError,
     InputError,
@@ -62,9 +47,12 @@ from aiolabel.errors import (
     LabelboxError,
     ResourceNotFoundError,
 )
-from aiolabel.models.task import POLL_INTERVAL, Task, TaskPoller, refresh_tasks
+from aiolabel.models.base import WhereArg
+from aiolabel.models.data_row import DataRow
+from aiolabel.models.dataset import Dataset, IAMIntegration
+from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
-from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
+from aiolabel.pagination import OffsetPaginator, dig
 
 __all__ = ["DEFAULT_APP_URL", "DEFAULT_ENDPOINT", "DEFAULT_REST_ENDPOINT", "AsyncClient"]
 
@@ -81,14 +69,6 @@ EMULATOR_KEY_PREFIX = "lbemu_"
 """The aiolabel emulator's keys start with this; they are never sent to Labelbox itself."""
 
 _OPERATION_NAME = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
-
-
-def _url(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise InputTypeError(f"{name} must be a str, got {type(value).__name__}")
-    if not value.startswith(("http://", "https://")) or len(value) < 9:
-        raise InputError(f"{name} must be an http(s) URL")
-    return value.rstrip("/") if name != "endpoint" else value
 
 
 def is_loopback(host: str) -> bool:
@@ -132,33 +112,7 @@ def _check_key_destination(
         )
 
 
-def _number(name: str, value: object, *, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputTypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not low < value <= high:
-        raise InputError(f"{name} must be more than {low:g} and at most {high:g}")
-    return float(value)
-
-
-def _integer(name: str, value: object, *, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputTypeError(f"{name} must be an int, got {type(value).__name__}")
-    if not low <= value <= high:
-        raise InputError(f"{name} must be between {low} and {high}")
-    return value
-
-
-def _id(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise InputTypeError(f"{name} must be a str, got {type(value).__name__}")
-    if not value.strip():
-        raise InputError(f"{name} must not be empty")
-    if len(value) > 1000:
-        raise InputError(f"{name} is too long")
-    return value
-
-
-class AsyncClient(CatalogMethods, ProjectMethods):
+class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -210,38 +164,39 @@ class AsyncClient(CatalogMethods, ProjectMethods):
             raise InputError("api_key must be printable ASCII")
         if endpoint is None:
             endpoint = os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT
-        self.endpoint = _url("endpoint", endpoint)
+        self.endpoint = check_url("endpoint", endpoint)
         if not isinstance(allow_insecure_http, bool):
             raise InputTypeError("allow_insecure_http must be a bool")
-        self.rest_endpoint = _url("rest_endpoint", rest_endpoint)
-        self.app_url = _url("app_url", app_url)
-        self.timeout = _number("timeout", timeout, low=0, high=3600)
-        self.max_concurrency = _integer("max_concurrency", max_concurrency, low=1, high=10_000)
-        self.task_poll_interval = _number(
+        self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
+        self.app_url = check_url("app_url", app_url)
+        self.timeout = check_number("timeout", timeout, low=0, high=3600)
+        max_concurrency = check_integer("max_concurrency", max_concurrency, low=1, high=10_000)
+        task_poll_interval = check_number(
             "task_poll_interval", task_poll_interval, low=0, high=3600
         )
         transport = check_transport_option(transport)
         _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
-        self._retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
-        self._rate_limiter = (
-            None if requests_per_minute is None else RateLimiter(requests_per_minute)
+        retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
+        rate_limiter = None if requests_per_minute is None else RateLimiter(requests_per_minute)
+        limiter = anyio.CapacityLimiter(max_concurrency)
+        super().__init__(
+            transport=Transport(
+                api_key=api_key,
+                endpoint=self.endpoint,
+                timeout=self.timeout,
+                retry=retry,
+                limiter=limiter,
+                rate_limiter=rate_limiter,
+                transport=transport,
+                max_connections=max_concurrency,
+            ),
+            retry=retry,
+            limiter=limiter,
+            rate_limiter=rate_limiter,
+            max_concurrency=max_concurrency,
+            task_poll_interval=task_poll_interval,
         )
-        self._limiter = anyio.CapacityLimiter(self.max_concurrency)
-        self._transport = Transport(
-            api_key=api_key,
-            endpoint=self.endpoint,
-            timeout=self.timeout,
-            retry=self._retry,
-            limiter=self._limiter,
-            rate_limiter=self._rate_limiter,
-            transport=transport,
-            max_connections=self.max_concurrency,
-        )
-        self._user_id: str | None = None
-        self._org_id: str | None = None
-        self._id_lock: anyio.Lock | None = None
         self._cancelable_types: list[str] | None = None
-        self._poller = TaskPoller(self._refresh_same_tasks, interval=self.task_poll_interval)
         self._task_ledger = TaskLedger()
 
     def __repr__(self) -> str:
@@ -249,6 +204,32 @@ class AsyncClient(CatalogMethods, ProjectMethods):
             f"AsyncClient(endpoint={self.endpoint!r}, max_concurrency={self.max_concurrency}, "
             f"max_retries={self._retry.max_retries})"
         )
+
+    # -- resources ------------------------------------------------------------------------
+
+    @cached_property
+    def _datasets(self) -> Datasets:
+        return Datasets(self)
+
+    @cached_property
+    def _exports(self) -> Exports:
+        return Exports(self)
+
+    @cached_property
+    def _data_rows(self) -> DataRows:
+        return DataRows(self)
+
+    @cached_property
+    def _attachments(self) -> Attachments:
+        return Attachments(self)
+
+    @cached_property
+    def _labels(self) -> Labels:
+        return Labels(self)
+
+    @cached_property
+    def _annotation_imports(self) -> AnnotationImports:
+        return AnnotationImports(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -274,14 +255,6 @@ class AsyncClient(CatalogMethods, ProjectMethods):
     @property
     def closed(self) -> bool:
         return self._transport.closed
-
-    @cached_property
-    def _labels(self) -> Labels:
-        return Labels(self)
-
-    @cached_property
-    def _annotation_imports(self) -> AnnotationImports:
-        return AnnotationImports(self)
 
     @property
     def transport_kind(self) -> str:
@@ -336,226 +309,57 @@ class AsyncClient(CatalogMethods, ProjectMethods):
             experimental=experimental,
         )
 
-    async def _execute_operation(
+    # -- datasets ----------------------------------------------------------------------------------
+
+    async def create_dataset(
         self,
-        op: Operation,
-        variables: Mapping[str, Any] | None = None,
+        name: str,
+        description: str | None = None,
         *,
-        sdk_method: str,
-        expect_one: bool = False,
-        timeout: float | None = None,  # noqa: ASYNC109 - an HTTP timeout, per request
-        experimental: bool | None = None,
-        reconcile: Reconcile | None = None,
-        error_log_key: str = "message",
-    ) -> dict[str, Any]:
-        """Run one operation and return the response's ``data`` (a dict, possibly with nulls).
+        iam_integration: IAMIntegration | _DefaultIAM | None = DEFAULT_IAM_INTEGRATION,
+    ) -> Dataset:
+        """Create a dataset.
 
-        The single entry point for every GraphQL call of the SDK:
-
-        * ``op``: the :class:`Operation` constant; its ``experimental``, ``timeout`` and
-          ``retry_safe`` are honoured (``timeout``/``experimental`` here override them);
-        * ``variables``: sent as GraphQL variables (``None`` sends ``null``); datetimes, enums,
-          sets and tuples are converted, anything else not JSON raises :class:`InputTypeError`
-          before sending;
-        * ``sdk_method``: the static ``X-SDK-Method`` header, ``"<Class>:<method>"`` of the
-          public method (``"Project:create_batch"``);
-        * ``expect_one``: RESOURCE_NOT_FOUND raises :class:`ResourceNotFoundError` (use it when
-          the caller asked for one thing); without it the data comes back with nulls;
-        * ``reconcile``: for a non-idempotent mutation, ``async reconcile(error) -> result|None``
-          is called before resending after an ambiguous failure (see :mod:`aiolabel._retry`);
-        * ``error_log_key``: the error key read for MALFORMED_REQUEST (``"errors"`` for exports).
-
-        Raises the typed :mod:`aiolabel.errors` exceptions, after retries where allowed.
+        As in the official SDK the default ``iam_integration`` looks up the organisation's
+        default IAM integration and, when there is one, sets it as the dataset's signer and
+        validates it (3 more requests; the official SDK also fetches the organisation, which
+        aiolabel skips). Pass ``iam_integration=None`` for the cheap path: one request.
+        The lookup runs before the dataset is created, so a refusal (several defaults, an
+        invalid integration) creates nothing; a failed signer or validation deletes the new
+        dataset again, as the official SDK does.
         """
-        if not isinstance(op, Operation):
-            raise InputTypeError(f"op must be an Operation, got {type(op).__name__}")
-        return await self._transport.graphql(
-            op.document,
-            variables,
-            sdk_method=sdk_method,
-            experimental=op.experimental if experimental is None else experimental,
-            timeout=timeout if timeout is not None else op.timeout,
-            retry_safe=op.retry_safe,
-            expect_one=expect_one,
-            reconcile=reconcile,
-            error_log_key=error_log_key,
-            name=op.name,
-        )
+        return await self._datasets.create(name, description, iam_integration=iam_integration)
 
-    async def _get_one(
+    async def get_dataset(self, dataset_id: str) -> Dataset:
+        """A dataset by id (ResourceNotFoundError if there is none)."""
+        return await self._datasets.get(dataset_id)
+
+    def get_datasets(self, where: WhereArg | None = None) -> OffsetPaginator[Dataset]:
+        """The datasets the user can see (``async for``), e.g. ``where=Dataset.name == "x"``."""
+        return self._datasets.get_all(where)
+
+    # -- data rows ---------------------------------------------------------------------------------
+
+    async def get_data_row(self, data_row_id: str) -> DataRow:
+        """A data row by id (ResourceNotFoundError if there is none)."""
+        return await self._data_rows.get(data_row_id)
+
+    async def get_data_row_by_global_key(self, global_key: str) -> DataRow:
+        """A data row by global key (ResourceNotFoundError if the lookup is not a SUCCESS)."""
+        return await self._data_rows.get_by_global_key(global_key)
+
+    async def get_data_row_ids_for_external_ids(
         self,
-        op: Operation,
-        variables: Mapping[str, Any] | None,
-        path: Sequence[str],
-        parse: Callable[[Any], T],
+        external_ids: Sequence[str],
         *,
-        sdk_method: str,
-        what: str | type | None = None,
-    ) -> T:
-        """Fetch one object at ``path`` of the data and parse it; a null or RESOURCE_NOT_FOUND
-        raises :class:`ResourceNotFoundError(what, variables)`."""
-        data = await self._execute_operation(op, variables, sdk_method=sdk_method, expect_one=True)
-        value = dig(data, path)
-        if value is None:
-            raise ResourceNotFoundError(what or op.name, dict(variables or {}))
-        return parse(value)
-
-    def _paginate_offset(
-        self,
-        op: Operation,
-        variables: Mapping[str, Any] | None,
-        path: Sequence[str],
-        parse: Callable[[Any], T],
-        *,
-        sdk_method: str,
-        page_size: int = 100,
-        skip_var: str = "skip",
-        first_var: str = "first",
-    ) -> OffsetPaginator[T]:
-        """An async paginator over an offset collection at ``path``.
-
-        ``op`` must declare ``$skip: Int`` and ``$first: Int`` (or the names given); each page
-        is sent with ``{**variables, skip, first}``. A page shorter than ``page_size`` ends it.
-        """
-        return OffsetPaginator(
-            self._fetcher(op, sdk_method),
-            variables,
-            path,
-            parse,
-            page_size=page_size,
-            skip_var=skip_var,
-            first_var=first_var,
-        )
-
-    def _paginate_cursor(
-        self,
-        op: Operation,
-        variables: Mapping[str, Any] | None,
-        *,
-        nodes_path: Sequence[str],
-        cursor_path: Sequence[str],
-        parse: Callable[[Any], T],
-        sdk_method: str,
-        page_size: int = 100,
-        has_next_path: Sequence[str] | None = None,
-        start_cursor: str | None = None,
-        from_var: str = "from",
-        first_var: str = "first",
-    ) -> CursorPaginator[T]:
-        """An async paginator over a cursor collection.
-
-        Each page is sent with ``{**variables, from: cursor, first: page_size}``; items are read
-        at ``nodes_path`` and the next cursor at ``cursor_path`` (e.g.
-        ``("datasetDataRows", "pageInfo", "startCursor")``). ``has_next_path`` (e.g.
-        ``(..., "pageInfo", "hasNextPage")``) is honoured when the server sends a bool.
-        """
-        return CursorPaginator(
-            self._fetcher(op, sdk_method),
-            variables,
-            nodes_path,
-            cursor_path,
-            parse,
-            page_size=page_size,
-            has_next_path=has_next_path,
-            start_cursor=start_cursor,
-            from_var=from_var,
-            first_var=first_var,
-        )
-
-    def _fetcher(
-        self, op: Operation, sdk_method: str
-    ) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
-        if not isinstance(op, Operation):
-            raise InputTypeError(f"op must be an Operation, got {type(op).__name__}")
-
-        async def fetch(variables: dict[str, Any]) -> dict[str, Any]:
-            return await self._execute_operation(op, variables, sdk_method=sdk_method)
-
-        return fetch
-
-    async def _run_chunks(
-        self,
-        items: Iterable[T] | AsyncIterable[T],
-        operation: Callable[[list[T]], Awaitable[R]],
-        *,
-        chunk_size: int,
         max_concurrency: int | None = None,
-        on_error: _concurrency.OnError = "finish",
-        progress: _concurrency.Progress | None = None,
-        total: int | None = None,
-        weight: Callable[[T], int] | None = None,
-        max_weight: int | None = None,
-    ) -> list[R]:
-        """Run ``operation(chunk)`` over chunks of ``items``; results in input order.
-
-        At most ``max_concurrency`` chunks run at once (default and ceiling: the client's
-        ``max_concurrency``); their requests still share the client's limiter. On failure raises
-        :class:`PartialFailureError` listing the failed items (see
-        :func:`aiolabel._concurrency.run_chunks`).
-        """
-        if progress is not None and not callable(progress):
-            raise InputTypeError("progress must be a callable (done, total)")
-        if max_concurrency is None:
-            limit = self.max_concurrency
-        else:
-            limit = min(
-                _integer("max_concurrency", max_concurrency, low=1, high=10_000),
-                self.max_concurrency,
-            )
-        return await _concurrency.run_chunks(
-            items,
-            operation,
-            chunk_size=chunk_size,
-            max_concurrency=limit,
-            on_error=on_error,
-            progress=progress,
-            total=total,
-            weight=weight,
-            max_weight=max_weight,
+        progress: Progress | None = None,
+    ) -> dict[str, list[str]]:
+        """``{external_id: [data row ids]}`` for the given external ids (ids without a row are
+        absent). Requests of 100 ids, as the official SDK, run concurrently."""
+        return await self._data_rows.ids_for_external_ids(
+            external_ids, max_concurrency=max_concurrency, progress=progress
         )
-
-    # -- files -------------------------------------------------------------------------------
-
-    async def upload_data(
-        self,
-        content: UploadContent,
-        filename: str | None = None,
-        content_type: str | None = None,
-        sign: bool = False,
-    ) -> str:
-        """Upload bytes, text, a local path (``os.PathLike``) or an (async) iterable of bytes;
-        return the URL Labelbox stores it at."""
-        return await self._transport.upload(
-            content,
-            filename=filename,
-            content_type=content_type,
-            sign=sign,
-            sdk_method="Client:upload_data",
-        )
-
-    async def upload_file(self, path: str | os.PathLike[str]) -> str:
-        """Upload a local file, named by its base name and typed from its extension."""
-        if not isinstance(path, str | os.PathLike):
-            raise InputTypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
-        text = os.fspath(path)
-        if not isinstance(text, str) or not text:
-            raise InputError("path must be a non-empty str path")
-        return await self._transport.upload(
-            pathlib.Path(text),
-            filename=os.path.basename(text),
-            content_type=guess_content_type(text),
-            sdk_method="Client:upload_file",
-        )
-
-    def _download(
-        self, url: str, *, timeout: float = 30.0, expected_length: int | None = None
-    ) -> AsyncIterator[bytes]:
-        """Stream a signed URL's bytes (no Authorization header; retried, resumed)."""
-        return self._transport.download(url, timeout=timeout, expected_length=expected_length)
-
-    def _download_lines(self, url: str, *, timeout: float = 30.0) -> AsyncIterator[str]:
-        """Stream a signed URL's lines (NDJSON and the like)."""
-        return self._transport.download_lines(url, timeout=timeout)
 
     # -- user and organization ---------------------------------------------------------------
 
@@ -581,52 +385,15 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         self._org_id = org.uid
         return org
 
-    def _lock(self) -> anyio.Lock:
-        if self._id_lock is None:
-            self._id_lock = anyio.Lock()
-        return self._id_lock
-
-    async def _current_user_id(self) -> str:
-        """The API key's user id, fetched once per client."""
-        if self._user_id is None:
-            async with self._lock():
-                if self._user_id is None:
-                    await self.get_user()
-        assert self._user_id is not None
-        return self._user_id
-
-    async def _organization_id(self) -> str:
-        """The organization id, fetched once per client."""
-        if self._org_id is None:
-            async with self._lock():
-                if self._org_id is None:
-                    await self.get_organization()
-        assert self._org_id is not None
-        return self._org_id
-
     # -- tasks -------------------------------------------------------------------------------
 
-    async def _fetch_task(self, task_id: str, *, sdk_method: str) -> Task:
-        """One task of the current user, by id (the official route through ``createdTasks``)."""
-        task_id = _id("task_id", task_id)
-        user_id = await self._current_user_id()
-        data = await self._execute_operation(
-            task_ops.GET_USER_CREATED_TASKS,
-            {"userId": user_id, "taskId": task_id},
-            sdk_method=sdk_method,
-        )
-        found = dig(data, ("user", "createdTasks"))
-        if not isinstance(found, list) or not found or not isinstance(found[0], dict):
-            raise ResourceNotFoundError(message=f"The task {task_id} does not exist.")
-        return Task._build(self, found[0])
+    def _task_from_wire(self, data: dict[str, Any]) -> Task:
+        return Task._build(self, data)
 
     async def get_task_by_id(self, task_id: str) -> Task:
         """A task by id (``DataUpsertTask`` for upserts). Only tasks created by the key's user
         are visible, as in the official SDK."""
         return await self._fetch_task(task_id, sdk_method="Client:get_task_by_id")
-
-    async def _refresh_same_tasks(self, same: Sequence[Task]) -> None:
-        await refresh_tasks(self, same)
 
     async def wait_for_tasks(
         self, tasks: Iterable[Task], *, timeout_seconds: float = 300.0

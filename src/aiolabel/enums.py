@@ -85,6 +85,8 @@ class IdType(StrEnum):
 
 
 class AttachmentType(StrEnum):
+    """Kinds of data-row attachment (``AssetAttachment.type``)."""
+
     AUDIO = "AUDIO"
     VIDEO = "VIDEO"
     IMAGE = "IMAGE"
@@ -97,6 +99,8 @@ class AttachmentType(StrEnum):
 
 
 class DataRowMetadataKind(StrEnum):
+    """Kinds of metadata schema: number, datetime, enum and its options, string, embedding."""
+
     number = "CustomMetadataNumber"
     datetime = "CustomMetadataDateTime"
     enum = "CustomMetadataEnum"
@@ -106,6 +110,8 @@ class DataRowMetadataKind(StrEnum):
 
 
 class QualityMode(StrEnum):
+    """Project quality modes: benchmark and consensus."""
+
     Benchmark = "BENCHMARK"
     Consensus = "CONSENSUS"
 
@@ -119,6 +125,9 @@ class CollectionJobStatus(StrEnum):
 
 
 class DeleteBatchLabelsType(StrEnum):
+    """What ``Batch.delete_labels`` does with the rows: requeue them, or requeue with the label as
+    a template."""
+
     RequeueData = "RequeueData"
     RequeueDataWithLabelAsTemplate = "RequeueDataWithLabelAsTemplate"
 

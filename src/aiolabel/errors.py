@@ -51,6 +51,7 @@ __all__ = [
     "UuidError",
     "ValidationFailedError",
     "error_from_response",
+    "is_transient",
     "parse_retry_after",
 ]
 
@@ -291,6 +292,16 @@ class PartialFailureError(LabelboxError, Generic[_T, _R]):
 # --- the §1.7 mapping ---------------------------------------------------------------------
 
 _UPSTREAM_RESET = "upstream connect error or disconnect/reset before headers"
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure that says nothing about the request's content: the network, a server error, a
+    rate limit (429) or a request timeout (a task wait that timed out is not one)."""
+    if not isinstance(exc, LabelboxError) or isinstance(exc, TaskTimeout):
+        return False
+    if isinstance(exc, InternalServerError | ApiLimitError | TimeoutError | NetworkError):
+        return True
+    return exc.status_code == 429
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from aiolabel import AsyncClient, GlobalKey
-from aiolabel._operations._reliability import AMBIGUOUS_FAILURE
 from aiolabel._upsert import UpsertPartialFailure
 from aiolabel.emulator import Emulator
 from aiolabel.enums import MediaType
@@ -20,6 +19,7 @@ from aiolabel.errors import LabelboxError
 from aiolabel.ingest import ingest
 from aiolabel.models.dataset import Dataset
 from aiolabel.models.project import Project
+from tests.reliability.ambiguous_failure import AMBIGUOUS_FAILURE
 
 from .conftest import OneShot, rows_of, sent
 

@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from aiolabel import AsyncClient
-from aiolabel._catalog import InvalidItemAttribute, check_ids, where_as_dict
 from aiolabel._operations._entities import DATA_ROW
 from aiolabel._upsert import prepare_item
+from aiolabel._validation import InvalidItemAttribute, check_ids, where_as_dict
 from aiolabel.errors import InputError, InputTypeError, InvalidAttributeError
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
 from aiolabel.models.data_row import DataRow

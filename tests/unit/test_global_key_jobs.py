@@ -34,8 +34,13 @@ def job_server(statuses: list[str], *, job_id: str | None = "job-1") -> respx.Ro
 
 
 async def run(client: Any, sleeps: list[float], limit: float = 60.0) -> dict[str, Any]:
+    fake_sleep = client._poller.sleep
+
     async def sleep(seconds: float) -> None:
         sleeps.append(seconds)
+        await fake_sleep(seconds)
+
+    client._poller.sleep = sleep
 
     return await run_job(
         client,
@@ -46,7 +51,6 @@ async def run(client: Any, sleeps: list[float], limit: float = 60.0) -> dict[str
         timeout_seconds=limit,
         sdk_method="Client:clear_global_keys",
         what="clear_global_keys",
-        sleep=sleep,
     )
 
 

@@ -25,16 +25,14 @@ from aiolabel import (
 )
 from aiolabel._client_projects import _ProjectInput
 from aiolabel._operations._builder import And, Comparison, Op
-from aiolabel._project_input import (
+from aiolabel._project_input import check_sequence, pick_rows, stream_items
+from aiolabel._validation import (
     INT32_MAX,
     INT32_MIN,
     check_batch_priority,
     check_identifiers,
     check_int32_priority,
     check_override,
-    check_sequence,
-    pick_rows,
-    stream_items,
 )
 from aiolabel.enums import IdType
 from aiolabel.models.batch import Batch, ConsensusSettings

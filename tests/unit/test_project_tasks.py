@@ -115,14 +115,14 @@ async def test_processing_wait_gives_up_with_processing_wait_timeout(
         assert rec.graphql("createBatchV2PyApi") == []
 
 
-async def test_processing_wait_backoff_grows(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_processing_wait_backoff_grows() -> None:
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    monkeypatch.setattr(_batch_create.anyio, "sleep", sleep)
     async with recorded() as (client, rec):
+        client._poller.sleep = sleep  # the client's clock drives every wait
         rec.respond("CheckAllDataRowsHaveBeenProcessedPyApi", NOT_PROCESSED, times=6)
         await _batch_create.wait_until_processed(
             client, "global_keys", ["gk1"], timeout=3600, sdk_method="Project:create_batch"

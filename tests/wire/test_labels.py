@@ -14,7 +14,7 @@ from labelbox.schema import annotation_import as official
 from aiolabel._operations import Operation
 from aiolabel._operations import annotation_imports as imports
 from aiolabel._operations import labels as ops
-from aiolabel._operations._differences import DOCUMENT_DIFFERENCES
+from tests.wire.differences import DOCUMENT_DIFFERENCES
 from tests.wire.compare import assert_same_wire
 from tests.wire.recorder import recording_client
 

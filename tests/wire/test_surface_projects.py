@@ -38,11 +38,11 @@ from aiolabel import (
     _batch_create,
 )
 from aiolabel._operations import tasks as task_ops
-from aiolabel._operations._differences import CALL_DIFFERENCES
 from aiolabel.models.batch import Batch
 from aiolabel.models.project import Project
 from tests.wire import canned
 from tests.wire.compare import assert_same_calls, parse_operation
+from tests.wire.differences import CALL_DIFFERENCES
 from tests.wire.recorder import API_KEY, ENDPOINT, Recorder, recording_client
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -6,7 +6,6 @@ returned by ``uploadFile``."""
 from __future__ import annotations
 
 from aiolabel._operations import Operation
-from aiolabel._operations._selections import PROJECT_SELECTION
 
 __all__ = [
     "ANNOTATION_PER_LABEL_LIMIT",
@@ -33,6 +32,12 @@ ANNOTATION_PER_LABEL_LIMIT = 5000
 """Annotations per data row and feature name in one import (checked by the official SDK)."""
 MAX_ANNOTATIONS_PER_IMPORT = 100_000
 """Annotations aiolabel puts in one import when it splits a large one (the emulator's limit)."""
+
+PROJECT_SELECTION = (
+    "autoAuditNumberOfLabels autoAuditPercentage createdAt dataRowCount description "
+    "editorTaskType isBenchmarkEnabled isConsensusEnabled lastActivityTime allowedMediaType "
+    "modelSetupComplete name setupComplete id updatedAt uploadType"
+)
 
 IMPORT_SELECTION = (
     f"errorFileUrl inputFileUrl name progress state statusFileUrl id project{{{PROJECT_SELECTION}}}"

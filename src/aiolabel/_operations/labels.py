@@ -1,16 +1,11 @@
 """Label, review and benchmark documents, as the official SDK 7.17 sends them (its ORM's
 ``Get<Type><Rel>PyApi`` relationship queries, ``deleteLabelsPyApi``, ``CreateReviewPyApi``,
 ``CreateBenchmarkPyApi`` ...). Offsets and the ids the official SDK pastes into the text travel
-as variables (see :mod:`aiolabel._operations._differences`)."""
+as variables (see ``docs/wire-differences.md``)."""
 
 from __future__ import annotations
 
 from aiolabel._operations import Operation
-from aiolabel._operations._selections import (
-    DATA_ROW_SELECTION,
-    PROJECT_SELECTION,
-    USER_SELECTION,
-)
 
 __all__ = [
     "BENCHMARK_CREATED_BY",
@@ -37,6 +32,19 @@ __all__ = [
     "UPDATE_LABEL",
     "UPDATE_REVIEW",
 ]
+
+PROJECT_SELECTION = (
+    "autoAuditNumberOfLabels autoAuditPercentage createdAt dataRowCount description "
+    "editorTaskType isBenchmarkEnabled isConsensusEnabled lastActivityTime allowedMediaType "
+    "modelSetupComplete name setupComplete id updatedAt uploadType"
+)
+DATA_ROW_SELECTION = (
+    "createdAt externalId globalKey mediaAttributes customMetadata { schemaId value }"
+    " metadataFields { schemaId name value kind } rowData id updatedAt"
+)
+USER_SELECTION = (
+    "createdAt email isExternalUser isViewer lastLoginAt nickname name picture id updatedAt"
+)
 
 LABEL_SELECTION = (
     "agreement benchmarkAgreement createdAt isBenchmarkReference label secondsToLabel id updatedAt"

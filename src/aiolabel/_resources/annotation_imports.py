@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiolabel._operations import Operation
 from aiolabel._operations import annotation_imports as ops
+from aiolabel._polling import TaskPoller
 from aiolabel._resources._base import Resource
 from aiolabel.enums import AnnotationImportState
 from aiolabel.errors import (
@@ -42,7 +43,6 @@ from aiolabel.models.annotation_import import (
     MEAPredictionImport,
     MEAToMALPredictionImport,
 )
-from aiolabel.models.task import TaskPoller
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient

@@ -18,10 +18,12 @@ app = typer.Typer(
         "Examples:\n\n"
         "\b\n"
         "  aiolabel demo --rows 50000\n"
+        "  aiolabel ingest assets.ndjson --emulator\n"
         "  aiolabel ingest assets.ndjson --project 'Street scenes' --report failures.ndjson\n"
         "  aiolabel emulator serve --port 8765 --db emulator.sqlite3\n\n"
-        "With no LABELBOX_ENDPOINT and no LABELBOX_API_KEY, ingest and demo use an embedded "
-        "emulator whose state lives in ./.aiolabel (or --data-dir, $AIOLABEL_DATA_DIR)."
+        "ingest sends to LABELBOX_ENDPOINT (default: Labelbox) with LABELBOX_API_KEY; with "
+        "--emulator it uses an embedded emulator whose state lives in ./.aiolabel (or "
+        "--data-dir, $AIOLABEL_DATA_DIR). demo always runs on its own embedded emulator."
     ),
     no_args_is_help=True,
     add_completion=False,

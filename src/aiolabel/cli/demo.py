@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from aiolabel.cli._options import (
+    EMULATOR_NOTICE,
     EXIT_FAILED_ROWS,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -19,7 +20,7 @@ from aiolabel.cli._options import (
     MaxConcurrencyOption,
     consoles,
     data_dir,
-    open_client,
+    embedded_target,
     quiet_sdk_logs,
     say,
 )
@@ -82,7 +83,13 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
     for leftover in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
-    opener = open_client(None, None, folder, max_concurrency, err, db_name=db.name)
+    target = embedded_target(folder, max_concurrency, db.name)
+    opener = target.opener
+    say(
+        err,
+        f"aiolabel demo: runs offline on its own embedded emulator (state in {db}); "
+        f"{EMULATOR_NOTICE}",
+    )
     options = IngestOptions(
         dataset="aiolabel demo",
         project="aiolabel demo",
@@ -144,7 +151,8 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
         "export_seconds": round(export_seconds, 3),
         "total_seconds": round(total, 3),
     }
-    finish(out, err, result, report, json_output, "aiolabel demo", {"verification": verification})
+    extra = {**target.as_json(), "verification": verification}
+    finish(out, err, result, report, json_output, "aiolabel demo", extra)
     if not json_output:
         if checked.ok:
             say(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 EPILOG = (
     "Examples:\n\n"
     "\b\n"
-    "  aiolabel ingest assets.ndjson\n"
+    "  aiolabel ingest assets.ndjson --emulator\n"
     "  aiolabel ingest assets.csv --dataset 'Street scenes' --project 'Street v2' \\\n"
     "      --batch-prefix street- --report failures.ndjson\n"
     "  LABELBOX_API_KEY=... aiolabel ingest assets.jsonl --media-type IMAGE --json\n\n"
@@ -148,10 +148,18 @@ def ingest_command(
         typer.Option(
             envvar="LABELBOX_API_KEY",
             metavar="KEY",
-            help="API key. With neither endpoint nor key, the embedded emulator is used.",
+            help="API key (required unless --emulator).",
             show_default=False,
         ),
     ] = None,
+    emulator: Annotated[
+        bool,
+        typer.Option(
+            "--emulator",
+            help="Ingest into the embedded emulator (offline; state in --data-dir) instead of "
+            "Labelbox. LABELBOX_ENDPOINT and LABELBOX_API_KEY are then ignored.",
+        ),
+    ] = False,
     data_directory: DataDirOption = None,
     allow_insecure_http: Annotated[
         bool,
@@ -187,6 +195,7 @@ def ingest_command(
         api_key=api_key,
         directory=data_directory,
         allow_insecure_http=allow_insecure_http,
+        emulator=emulator,
     )
     raise typer.Exit(code)
 
@@ -209,6 +218,7 @@ def _ingest(
     api_key: str | None,
     directory: Path | None,
     allow_insecure_http: bool = False,
+    emulator: bool = False,
 ) -> int:
     import anyio
 
@@ -246,9 +256,17 @@ def _ingest(
 
         if parse_media_type(media_type) is None:
             raise fail_usage(err, "ingest", f"--media-type {media_type!r} is not a media type")
-    opener = open_client(
-        endpoint, api_key, directory, max_concurrency, err, allow_insecure_http=allow_insecure_http
+    target = open_client(
+        endpoint,
+        api_key,
+        directory,
+        max_concurrency,
+        err,
+        emulator=emulator,
+        json_output=json_output,
+        allow_insecure_http=allow_insecure_http,
     )
+    opener = target.opener
 
     async def run() -> IngestResult:
         with Bars(out, interactive) as bars:
@@ -285,5 +303,5 @@ def _ingest(
             "same command again to finish.",
         )
         return EXIT_FAILED_ROWS
-    finish(out, err, result, report, json_output, "aiolabel ingest")
+    finish(out, err, result, report, json_output, "aiolabel ingest", target.as_json())
     return EXIT_OK if result.ok else EXIT_FAILED_ROWS

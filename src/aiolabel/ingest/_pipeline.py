@@ -63,6 +63,7 @@ from aiolabel.errors import (
     ResourceNotFoundError,
 )
 from aiolabel.ingest._batches import BatchStage
+from aiolabel.ingest._lock import target_lock
 from aiolabel.ingest._manifest import LineError, Manifest, ManifestError, ManifestRow
 from aiolabel.ingest._report import check_report_path, finish_report
 from aiolabel.ingest._scratch import Batched, FailedRow, Scratch, State, norm_key
@@ -217,6 +218,8 @@ class _Run:
         self.stopped: str | None = None
         self.sent_all = False
         """Every row read was handed to the upload (so each is accounted for)."""
+        self.nothing = False
+        """No line of the manifest can be ingested: nothing was created."""
 
     # -- callbacks ---------------------------------------------------------------------------
 
@@ -234,12 +237,12 @@ class _Run:
         started = time.monotonic()
         stats = self.client.retry_stats
         retries_before, reconciled_before = stats.retries, stats.reconciled
-        await self._targets()
-        await self._read_and_upload()
-        if not self.options.dry_run:
-            stage = BatchStage(self)
-            await stage.batches()
-            await stage.priorities()
+        if self.options.dry_run:
+            await self._stages()
+        else:
+            parts = (self.client.endpoint, self.dataset_name, self.project_name)
+            async with target_lock(parts, self.say):
+                await self._stages()
         self.scratch.commit()
         seconds = time.monotonic() - started
         s = self.scratch
@@ -275,6 +278,14 @@ class _Run:
             reconciled=stats.reconciled - reconciled_before,
         )
 
+    async def _stages(self) -> None:
+        await self._targets()
+        await self._read_and_upload()
+        if not self.options.dry_run and not self.nothing:
+            stage = BatchStage(self)
+            await stage.batches()
+            await stage.priorities()
+
     # -- dataset and project -----------------------------------------------------------------
 
     async def _targets(self) -> None:
@@ -295,6 +306,10 @@ class _Run:
             self.media = MediaType.Image
         if self.options.dry_run:
             return
+        if (self.dataset is None or self.project is None) and not await self._any_valid_row():
+            self.nothing = True
+            self.say("the manifest has no line that can be ingested: nothing was created")
+            return
         if self.dataset is None:
             name = self.dataset_name
             self.dataset = await _create_once(
@@ -311,6 +326,24 @@ class _Run:
             )
             self.project_created = True
             self.say(f"created project {self.project_name!r} ({self.project.uid})")
+
+    async def _any_valid_row(self) -> bool:
+        """Whether the manifest has a line that passes every check (read up to the first
+        one): an empty, header-only or wholly invalid manifest creates nothing."""
+        if self.ontology is None:
+            self.ontology = await self.client.get_data_row_metadata_ontology()
+        try:
+            with Manifest(
+                self.manifest.path,
+                format=self.manifest.format,
+                allow_missing_global_keys=self.options.allow_missing_global_keys,
+            ) as scan:
+                for item in scan:
+                    if isinstance(item, ManifestRow) and self._check_row(item) is None:
+                        return True
+        except ManifestError as exc:
+            raise IngestError(str(exc)) from None
+        return False
 
     async def _find_dataset(self, name_or_id: str) -> Dataset | None:
         found = await self.client.get_datasets(where=Dataset.name == name_or_id).get_many(100)
@@ -381,7 +414,7 @@ class _Run:
         """Checked, de-duplicated rows recorded in the scratch table, by chunks of 1,000."""
         pending: list[tuple[ManifestRow, str]] = []
         size = self.manifest.size()
-        for item in self.manifest:
+        for item in self._read_lines():
             if isinstance(item, LineError):
                 self._invalid(item)
             else:
@@ -399,6 +432,15 @@ class _Run:
         if pending:
             yield self._record(pending)
         self.progress("read", self.manifest.bytes_read, max(self.manifest.bytes_read, size or 0))
+
+    def _read_lines(self) -> Iterator[ManifestRow | LineError]:
+        """The manifest's lines; a file that cannot be read to its end (a truncated ``.gz``)
+        stops the reading, and the run goes on with the lines read."""
+        try:
+            yield from self.manifest
+        except ManifestError as exc:
+            self.stopped = f"{exc}; the lines before it were ingested: fix the file and run again"
+            self.say(self.stopped)
 
     def _invalid(self, error: LineError) -> None:
         self.scratch.fail(

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, Field, field_validator
 
-from aiolabel._catalog import check_ids
 from aiolabel._concurrency import Progress
 from aiolabel._operations import metadata as ops
+from aiolabel._validation import check_ids
 from aiolabel.enums import DataRowMetadataKind, IdType
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds

@@ -7,30 +7,28 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Seq
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from aiolabel import _batch_create
-from aiolabel._catalog import check_timeout
 from aiolabel._concurrency import Progress
-from aiolabel._exports import ExportFilters, ExportParams, needs_timezone, project_export_input
 from aiolabel._operations import Operation
 from aiolabel._operations import _builder as builder
 from aiolabel._operations import batches as batch_ops
-from aiolabel._operations import exports as export_ops
 from aiolabel._operations import labeling_parameter_overrides as lpo_ops
 from aiolabel._operations import projects as ops
 from aiolabel._operations import task_queues as queue_ops
-from aiolabel._operations import users as user_ops
 from aiolabel._operations._entities import PROJECT
-from aiolabel._project_input import (
+from aiolabel._project_input import check_sequence, pick_rows
+from aiolabel._validation import (
     check_batch_priority,
     check_identifiers,
     check_int32_priority,
+    check_media_type,
     check_optional_str,
     check_override,
-    check_row_key,
-    check_sequence,
-    pick_rows,
+    check_positive_int,
+    check_str,
+    check_timeout,
 )
 from aiolabel.enums import IdType, MediaType
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
@@ -45,6 +43,7 @@ from aiolabel.models.member import ProjectMember
 from aiolabel.models.task import Task
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
+from aiolabel.types import ExportFilters, ExportParams
 
 if TYPE_CHECKING:
     from aiolabel._resources.annotation_imports import AnnotationImportReport
@@ -66,23 +65,6 @@ _M = TypeVar("_M", bound=BaseModel)
 
 _READ_ONLY = frozenset({"uid", "created_at", "updated_at", "data_row_count", "last_activity_time"})
 """Project fields ``update`` refuses (the server sets them)."""
-
-
-def _coerce(model: type[_M], value: object, argument: str) -> _M:
-    """An export filters/params model from itself, a mapping or None; errors name the argument."""
-    if value is None:
-        return model()
-    if isinstance(value, model):
-        return value
-    if not isinstance(value, Mapping):
-        raise InputTypeError(f"{argument} must be a dict, got {type(value).__name__}")
-    try:
-        return model.model_validate(dict(value))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
-        )
-        raise InputError(f"{argument}: {problems}") from None
 
 
 def _consensus(value: object) -> dict[str, Any] | None:
@@ -154,7 +136,7 @@ class Project(Model):
                 settable = sorted(f.name for f in PROJECT.fields if f.name not in _READ_ONLY)
                 raise InputError(f"{key}: not a Project field update accepts ({settable})")
             if key == "media_type":
-                value = _media_type(value)
+                value = check_media_type(value)
             _check_field_value(key, spec.type, value)
             if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
                 raise InputError(f"{key}: a datetime needs a time zone")
@@ -237,37 +219,7 @@ class Project(Model):
         ``metadata_fields``, ``label_details``... (the official keys). The user's time zone is
         fetched only when a date filter needs it.
         """
-        task_name = check_optional_str(task_name, "task_name")
-        chosen = _coerce(ExportFilters, filters, "filters")
-        options = _coerce(ExportParams, params, "params")
-        sdk = self._sdk("export")
-
-        def render(timezone: str | None) -> dict[str, Any]:
-            try:
-                return project_export_input(
-                    self.uid, task_name=task_name, filters=chosen, params=options, timezone=timezone
-                )
-            except ValueError as exc:
-                raise InputError(f"filters: {exc}") from None
-
-        export_input = render("UTC")  # checks the filters before any request
-        if needs_timezone(chosen):
-            data = await self.client._execute_operation(
-                user_ops.CURRENT_USER_TIMEZONE, None, sdk_method=sdk
-            )
-            found = dig(data, ("user", "timezone"))
-            export_input = render(found if isinstance(found, str) and found else "UTC")
-        data = await self.client._execute_operation(
-            export_ops.EXPORT_DATA_ROWS_IN_PROJECT,
-            {"input": export_input},
-            sdk_method=sdk,
-            error_log_key="errors",
-            expect_one=True,
-        )
-        task_id = dig(data, ("exportDataRowsInProject", "taskId"))
-        if not isinstance(task_id, str):
-            raise LabelboxError("exportDataRowsInProject answered no task id")
-        return await self.client._fetch_task(task_id, sdk_method=sdk)
+        return await self.client._exports.project(self, task_name, filters, params)
 
     # -- batches -----------------------------------------------------------------------------
 
@@ -320,7 +272,7 @@ class Project(Model):
         server refused; with ``wait=False`` returns at once a :class:`CreateBatchesTask` for
         that batch.
         """
-        name = check_row_key(name, "name")
+        name = check_str("name", name)
         priority = check_batch_priority(priority)
         consensus = _consensus(consensus_settings)
         if not isinstance(wait, bool):
@@ -368,11 +320,11 @@ class Project(Model):
         created, or the input raised midway, :class:`PartialFailureError` says which (see
         :func:`aiolabel._batch_create.create_batches`).
         """
-        prefix = check_row_key(name_prefix, "name_prefix")
+        prefix = check_str("name_prefix", name_prefix)
         priority = check_batch_priority(priority)
         consensus = _consensus(consensus_settings)
         if max_concurrency is not None:
-            max_concurrency = _positive_int(max_concurrency, "max_concurrency")
+            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
         kind, source = pick_rows(data_rows, global_keys)
         self._check_batchable()
         return await _batch_create.create_batches(
@@ -397,8 +349,8 @@ class Project(Model):
     ) -> CreateBatchesTask:
         """Create batches (``<name_prefix>0000``...) from every row of a dataset not yet in the
         project; returns the :class:`CreateBatchesTask` (no processing wait, as officially)."""
-        prefix = check_row_key(name_prefix, "name_prefix")
-        dataset_id = check_row_key(dataset_id, "dataset_id")
+        prefix = check_str("name_prefix", name_prefix)
+        dataset_id = check_str("dataset_id", dataset_id)
         priority = check_batch_priority(priority)
         consensus = _consensus(consensus_settings)
         sdk = self._sdk("create_batches_from_dataset")
@@ -458,7 +410,7 @@ class Project(Model):
         if isinstance(data, str | bytes) or not isinstance(data, Iterable | AsyncIterable):
             raise InputTypeError("data must be a list or an (async) iterable of pairs")
         if max_concurrency is not None:
-            max_concurrency = _positive_int(max_concurrency, "max_concurrency")
+            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
         if isinstance(data, Sequence):
             if not data:
                 raise InputError("data must not be empty")
@@ -606,7 +558,7 @@ class Project(Model):
         returns the tasks at once.
         """
         id_type, keys = check_identifiers(data_row_ids, "data_row_ids")
-        queue_id = check_optional_str(task_queue_id, "task_queue_id")
+        queue_id = check_optional_str("task_queue_id", task_queue_id)
         _check_task_options(wait, max_concurrency, timeout_seconds)
         tasks = await self._row_tasks(
             queue_ops.ADD_DATA_ROWS_TO_TASK_QUEUE_ASYNC,
@@ -641,7 +593,7 @@ class Project(Model):
         ``dataRowIdentifiers``, answering ``{project: {root: {taskId}}}``; chunks run
         concurrently through the chunk runner."""
         if max_concurrency is not None:
-            max_concurrency = _positive_int(max_concurrency, "max_concurrency")
+            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
 
         async def start(chunk: list[str]) -> Task:
             identifiers = {"ids": chunk, "idType": id_type.value}
@@ -672,26 +624,6 @@ def _started(client: AsyncClient, answer: Mapping[str, Any], root: str) -> Task:
     if not isinstance(task_id, str):
         raise LabelboxError(f"{root} answered no task id")
     return Task.from_wire(client, {"id": task_id, "status": "IN_PROGRESS"})
-
-
-def _media_type(value: object) -> MediaType:
-    media = value if isinstance(value, MediaType) else None
-    if media is None and isinstance(value, str):
-        media = MediaType(value)
-    if media is None or not MediaType.is_supported(media):
-        raise InputError(
-            f"media_type: {value!r} is not a supported media type; use one of "
-            f"{[m.name for m in MediaType.supported()]}"
-        )
-    return media
-
-
-def _positive_int(value: object, argument: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputTypeError(f"{argument} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise InputError(f"{argument} must be at least 1, got {value}")
-    return value
 
 
 def _no_duplicate_identifiers(pairs: Sequence[tuple[Identifiable, int]]) -> None:
@@ -750,7 +682,7 @@ def _check_task_options(wait: object, max_concurrency: object, timeout_seconds: 
     if not isinstance(wait, bool):
         raise InputTypeError("wait must be a bool")
     if max_concurrency is not None:
-        _positive_int(max_concurrency, "max_concurrency")
+        check_positive_int("max_concurrency", max_concurrency)
     check_timeout(timeout_seconds)
 
 

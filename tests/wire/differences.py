@@ -1,5 +1,8 @@
 """Every deliberate difference between what aiolabel sends and what the official SDK sends.
 
+Test data: the wire tests apply these tables, and ``docs/wire-differences.md`` is rendered from
+them (``python scripts/docs.py``; ``tests/test_docs.py`` fails when the page is stale).
+
 Rule: aiolabel sends the official SDK's operations (names, endpoints, root fields, arguments,
 variable names and types, selection sets). Where the official SDK pastes a *value* into the text,
 aiolabel sends the same operation with that value as a variable. Each such place is one
@@ -294,4 +297,4 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "Nothing lost, nothing created twice (README, Reliability; aiolabel._reconcile).",
     ),
 )
-"""Every call-level difference, and why. Resource code adds its own entries here."""
+"""Every call-level difference, and why. A new resource adds its entries here."""
