@@ -16,7 +16,6 @@ from aiolabel import (
     AsyncClient,
     InputError,
     InputTypeError,
-    Label,
     LabelboxError,
     LabelImport,
     MALPredictionImport,
@@ -141,38 +140,6 @@ async def test_bulk_label_import_from_path(
     assert len(report.imports) == 3
     assert report.failed == 0
     assert await project.get_label_count() == 15 + 15 + 10  # a label per data row per import
-
-
-async def test_labels_reviews_and_benchmarks(
-    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
-) -> None:
-    project, ids = setup
-    for data_row_id in (ids[0], ids[0], ids[1]):
-        emu.control("add_label", project_id=project.uid, data_row_id=data_row_id)
-    labels = await project.labels().to_list()
-    assert len(labels) == 3
-    user = await client.get_user()
-    assert (await labels[0].created_by()).uid == user.uid
-    assert len(await project.labels(created_by=user.uid).to_list()) == 3
-    review = await labels[0].create_review(score=1)
-    assert [r.uid async for r in labels[0].reviews()] == [review.uid]
-    updated = await review.update(score=-1)
-    assert updated.score == -1.0
-    assert (await updated.label()).uid == labels[0].uid
-    await updated.delete()
-    assert await labels[0].reviews().to_list() == []
-    benchmark = await labels[0].create_benchmark()
-    assert (await benchmark.reference_label()).uid == labels[0].uid
-    assert [b.uid async for b in project.benchmarks()] == [benchmark.uid]
-    await benchmark.delete()
-    assert await project.benchmarks().to_list() == []
-    await Label.bulk_delete(labels[:2])
-    assert await project.get_label_count() == 1
-    assert await project.delete_labels_by_user(user.uid) == 1
-    assert await project.get_label_count() == 0
-    assert await project.enable_model_assisted_labeling() is True
-    with pytest.raises(InputError):
-        await labels[0].create_review()
 
 
 async def test_upload_annotations_is_deprecated_over_mal(

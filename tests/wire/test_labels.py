@@ -14,8 +14,8 @@ from labelbox.schema import annotation_import as official
 from aiolabel._operations import Operation
 from aiolabel._operations import annotation_imports as imports
 from aiolabel._operations import labels as ops
-from tests.wire.differences import DOCUMENT_DIFFERENCES
 from tests.wire.compare import assert_same_wire
+from tests.wire.differences import DOCUMENT_DIFFERENCES
 from tests.wire.recorder import recording_client
 
 TS = "2024-01-01T00:00:00.000Z"
