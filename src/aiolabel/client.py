@@ -248,8 +248,6 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
     async def aclose(self) -> None:
         """Close the connection pool and fail any pending task waits. Idempotent."""
         await self._poller.aclose()
-        if "_annotation_imports" in self.__dict__:
-            await self._annotation_imports._poller.aclose()
         await self._transport.aclose()
 
     @property

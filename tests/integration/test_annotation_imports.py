@@ -4,6 +4,7 @@ refused line reported; labels, reviews and benchmarks."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -215,3 +216,18 @@ async def test_a_failed_part_reports_every_line(
         (i + 1, a["uuid"]) for i, a in enumerate(annotations)
     ]
     assert all("failed as a whole" in f.reasons[0] for f in failures)
+
+
+async def test_imports_and_tasks_share_the_clients_poller(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
+) -> None:
+    project, ids = setup
+    emu.set_transition("annotation-import-mal", {"mode": "polls", "n": 3})
+    jobs = [
+        await MALPredictionImport.create_from_objects(client, project.uid, f"p{i}", [bbox(row)])
+        for i, row in enumerate(({"id": ids[0]}, {"id": ids[1]}))
+    ]
+    before = client._poller.ticks
+    await asyncio.gather(*(job.wait_till_done() for job in jobs))
+    assert [job.state for job in jobs] == [AnnotationImportState.FINISHED] * 2
+    assert client._poller.ticks - before >= 3  # the reads the rule held back, in shared ticks

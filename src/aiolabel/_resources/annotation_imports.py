@@ -20,13 +20,12 @@ import os
 import pathlib
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aiolabel._operations import Operation
 from aiolabel._operations import annotation_imports as ops
-from aiolabel._polling import TaskPoller
 from aiolabel._resources._base import Resource
 from aiolabel.enums import AnnotationImportState
 from aiolabel.errors import (
@@ -45,7 +44,6 @@ from aiolabel.models.annotation_import import (
 )
 
 if TYPE_CHECKING:
-    from aiolabel.client import AsyncClient
     from aiolabel.models.project import Project
 
 __all__ = ["AnnotationImportReport", "AnnotationImports", "ImportFailure", "encode_annotation"]
@@ -172,11 +170,7 @@ class AnnotationImportReport:
 class AnnotationImports(Resource):
     """The behaviour behind the AnnotationImport classes and ``Project.upload_annotations``."""
 
-    __slots__ = ("_poller",)
-
-    def __init__(self, client: AsyncClient) -> None:
-        super().__init__(client)
-        self._poller = TaskPoller(self._refresh_same, interval=client.task_poll_interval)
+    __slots__ = ()
 
     # -- one import --------------------------------------------------------------------------
 
@@ -284,13 +278,14 @@ class AnnotationImports(Resource):
         fresh = await self.from_name(type(imp), imp.parent_id, imp.name)
         imp._apply(fresh)
 
-    async def _refresh_same(self, same: Any) -> None:
+    async def refresh_same(self, same: Sequence[AnnotationImport]) -> None:
         await self.refresh(same[0])
         for other in same[1:]:
             other._apply(same[0])
 
     async def wait(self, imports: list[AnnotationImport], timeout_seconds: float) -> None:
-        await self._poller.wait(imports, timeout_seconds)  # type: ignore[arg-type]
+        """Wait in the client's one poller (0.1 s growing to ``task_poll_interval``)."""
+        await self._client._poller.wait(imports, timeout_seconds)  # type: ignore[arg-type]
 
     async def rows(self, imp: AnnotationImport, which: str) -> AsyncIterator[dict[str, Any]]:
         """Stream one of the import's NDJSON files (status and error files once it is done)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Generator, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, PrivateAttr
@@ -80,6 +80,11 @@ class AnnotationImport(Model):
     @property
     def done(self) -> bool:
         return self.state != AnnotationImportState.RUNNING
+
+    @staticmethod
+    async def _poll_refresh(same: Sequence[AnnotationImport]) -> None:
+        """How the client's poller refreshes imports sharing one id (one request)."""
+        await same[0].client._annotation_imports.refresh_same(same)
 
     def _apply(self, fresh: AnnotationImport) -> None:
         for name in type(self).model_fields:
