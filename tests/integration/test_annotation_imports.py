@@ -231,3 +231,16 @@ async def test_imports_and_tasks_share_the_clients_poller(
     await asyncio.gather(*(job.wait_till_done() for job in jobs))
     assert [job.state for job in jobs] == [AnnotationImportState.FINISHED] * 2
     assert client._poller.ticks - before >= 3  # the reads the rule held back, in shared ticks
+
+
+async def test_an_imports_project_counts_live_rows_as_the_project_does(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
+) -> None:
+    project, ids = setup
+    job = await MALPredictionImport.create_from_objects(
+        client, project.uid, "c", [bbox({"id": ids[0]})]
+    )
+    await (await client.get_data_row(ids[3])).delete()
+    await job.refresh()  # the project comes with the import, as the official ORM caches it
+    seen = await job.project()
+    assert seen.data_row_count == (await client.get_project(project.uid)).data_row_count == 19

@@ -749,12 +749,32 @@ def import_to_gql(info: Info, row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
+def live_row_count(conn: sqlite3.Connection, project_id: str) -> int:
+    """The project's live data rows: its entries (an index-only count) less those whose row is
+    deleted (a partial index of the few deleted rows). The same number as the join
+    ``project_to_gql`` counts, without a lookup per row: imports are polled often."""
+    entries = conn.execute(
+        "SELECT COUNT(*) FROM project_data_rows WHERE project_id = ?", (project_id,)
+    ).fetchone()[0]
+    deleted = conn.execute(
+        "SELECT COUNT(*) FROM data_rows d WHERE d.deleted = 1 AND EXISTS (SELECT 1 FROM"
+        " project_data_rows p WHERE p.project_id = ? AND p.data_row_id = d.id)",
+        (project_id,),
+    ).fetchone()[0]
+    return int(entries) - int(deleted)
+
+
 def _resolve_import_project(imported: dict[str, Any], info: Info) -> Any:
     c = ctx(info)
     row = c.conn.execute(
         "SELECT * FROM projects WHERE id = ?", (imported["_project_id"],)
     ).fetchone()
-    return None if row is None else project_to_gql(c.conn, row)
+    if row is None:
+        return None
+    return {
+        **project_to_gql(c.conn, row, count=False),
+        "dataRowCount": live_row_count(c.conn, row["id"]),
+    }
 
 
 for _type in (mal_type, label_import_type, mea_to_mal_type):

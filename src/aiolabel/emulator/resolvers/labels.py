@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS benchmarks (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS benchmarks_by_label ON benchmarks (label_id) WHERE deleted = 0;
 CREATE INDEX IF NOT EXISTS benchmarks_by_project ON benchmarks (project_id, deleted);
+-- deleted data rows (few) by id: lets a project's live row count skip the per-row join
+CREATE INDEX IF NOT EXISTS data_rows_deleted ON data_rows (id) WHERE deleted = 1;
 CREATE TABLE IF NOT EXISTS project_predictions (
     project_id TEXT PRIMARY KEY, showing INTEGER NOT NULL
 );
