@@ -27,6 +27,7 @@ __all__ = [
     "bytes_once",
     "encode_variables",
     "guess_content_type",
+    "json_default",
     "prepare_upload",
     "split_lines",
 ]
@@ -64,7 +65,7 @@ _RAW_MARK = f"\x00aiolabel-raw-json-{secrets.token_hex(8)}\x00"
 _RAW_TOKEN = json.dumps(_RAW_MARK).encode()
 
 
-def _json_default(value: object) -> Any:
+def json_default(value: object) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
@@ -94,7 +95,7 @@ def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
         if isinstance(value, RawJSON):
             raws.append(value.text)
             return _RAW_MARK
-        return _json_default(value)
+        return json_default(value)
 
     try:
         body = json.dumps(

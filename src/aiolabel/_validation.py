@@ -92,6 +92,16 @@ def check_url(name: str, value: object) -> str:
         raise InputTypeError(f"{name} must be a str, got {type(value).__name__}")
     if not value.startswith(("http://", "https://")) or len(value) < 9:
         raise InputError(f"{name} must be an http(s) URL")
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        raise InputError(f"{name} {value!r} is not a valid URL: it contains white space")
+    import httpx
+
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL as exc:
+        raise InputError(f"{name} {value!r} is not a valid URL: {exc}") from None
+    if not url.host or (url.port is not None and not 0 < url.port < 65536):
+        raise InputError(f"{name} {value!r} is not a valid URL: it needs a host and a port 1-65535")
     return value.rstrip("/") if name != "endpoint" else value
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 from pydantic import BaseModel, Field
@@ -12,9 +12,11 @@ from aiolabel._validation import check_project_update
 from aiolabel.enums import MediaType
 from aiolabel.errors import InputError
 from aiolabel.identifiers import GlobalKeys, Identifiable, UniqueIds
+from aiolabel.models.annotation_import import BulkImportRequest
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
+from aiolabel.models.label import Benchmark, Label
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember
 from aiolabel.models.task import Task
@@ -23,7 +25,12 @@ from aiolabel.pagination import CursorPaginator, OffsetPaginator
 from aiolabel.types import ExportFilters, ExportParams
 
 if TYPE_CHECKING:
-    pass
+    from aiolabel._resources.annotation_imports import AnnotationImportReport
+    from aiolabel.models.admin import ResourceTag
+    from aiolabel.models.ontology import LabelingFrontend, LabelingFrontendOptions, Ontology
+    from aiolabel.models.project_activity import LabelerPerformance
+    from aiolabel.models.user import Organization, User
+    from aiolabel.models.webhook import Webhook
 
 __all__ = ["LabelingParameterOverrideInput", "Project"]
 
@@ -62,6 +69,26 @@ class Project(Model):
     def _sdk(self, method: str) -> str:
         return f"Project:{method}"
 
+    # -- ontology and editor (aiolabel._resources.ontologies) --
+
+    async def ontology(self) -> Ontology | None:
+        """The connected ontology, or ``None``."""
+        return await self.client._ontologies.project_ontology(self.uid)
+
+    async def connect_ontology(self, ontology: Ontology) -> None:
+        """Make ``ontology`` this project's (connecting the default editor when there is none)."""
+        await self.client._ontologies.connect_ontology(self, ontology)
+
+    async def setup_editor(self, ontology: Ontology) -> Project:
+        """Connect the default editor and ``ontology``; the updated project (setup complete)."""
+        return await self.client._ontologies.setup_editor(self, ontology)
+
+    async def labeling_frontend(self) -> LabelingFrontend | None:
+        return await self.client._ontologies.project_labeling_frontend(self.uid)
+
+    def labeling_frontend_options(self) -> OffsetPaginator[LabelingFrontendOptions]:
+        return self.client._ontologies.project_labeling_frontend_options(self.uid)
+
     def is_chat_evaluation(self) -> bool:
         return (
             self.media_type is MediaType.Conversational
@@ -88,6 +115,62 @@ class Project(Model):
     async def get_label_count(self) -> int:
         """The number of labels in this project."""
         return await self.client._projects.get_label_count(self)
+
+    async def created_by(self) -> User:
+        return await self.client._admin.project_created_by(self.uid)
+
+    async def organization(self) -> Organization:
+        return await self.client._admin.project_organization(self.uid)
+
+    async def update_project_resource_tags(
+        self, resource_tag_ids: Sequence[str]
+    ) -> list[ResourceTag]:
+        return await self.client._admin.update_project_resource_tags(self.uid, resource_tag_ids)
+
+    async def get_resource_tags(self) -> list[ResourceTag]:
+        return await self.client._admin.project_resource_tags(self.uid)
+
+    def webhooks(self) -> OffsetPaginator[Webhook]:
+        return self.client._webhooks.project_webhooks(self.uid)
+
+    def labeler_performance(self) -> OffsetPaginator[LabelerPerformance]:
+        return self.client._project_activity.labeler_performance(self.uid)
+
+    async def review_metrics(self, net_score: Any) -> int:
+        """Labels whose reviews net to ``net_score`` (None or ``Review.NetScore`` / its name)."""
+        return await self.client._project_activity.review_metrics(self.uid, net_score)
+
+    async def export_issues(self, status: str | None = None) -> str | None:
+        return await self.client._project_activity.export_issues(self.uid, status)
+
+    async def extend_reservations(self, queue_type: str) -> int:
+        return await self.client._project_activity.extend_reservations(self.uid, queue_type)
+
+    def labels(
+        self, datasets: Any = None, order_by: Any = None, created_by: Any = None
+    ) -> OffsetPaginator[Label]:
+        return self.client._labels.project_labels(self, datasets, order_by, created_by)
+
+    def benchmarks(self) -> OffsetPaginator[Benchmark]:
+        return self.client._labels.project_benchmarks(self)
+
+    async def delete_labels_by_user(self, user_id: str) -> int:
+        return await self.client._labels.delete_labels_by_user(self, user_id)
+
+    async def enable_model_assisted_labeling(self, toggle: bool = True) -> bool:
+        return await self.client._labels.enable_model_assisted_labeling(self, toggle)
+
+    async def upload_annotations(
+        self, name: str, annotations: Any, validate: bool = False
+    ) -> BulkImportRequest:
+        return await self.client._annotation_imports.upload_annotations(self, name, annotations)
+
+    async def import_annotations(
+        self, name: str, annotations: Any, **options: Any
+    ) -> AnnotationImportReport:
+        return await self.client._annotation_imports.import_annotations(
+            self, name, annotations, **options
+        )
 
     def members(self) -> OffsetPaginator[ProjectMember]:
         """The project's members (``async for member in project.members()``)."""

@@ -1,5 +1,5 @@
-"""Argument checks of the project surface: every bad input is refused, naming the argument,
-before anything is sent."""
+"""Argument checks (priorities, identifiers, sequences, consensus settings, project input, key
+batches): every bad input is refused, naming the argument, before anything is sent."""
 
 from __future__ import annotations
 
