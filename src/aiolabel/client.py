@@ -6,8 +6,6 @@ poll, download, upload, cached ids, tasks) is :class:`aiolabel._base_client.Base
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
@@ -19,6 +17,16 @@ import anyio
 from aiolabel._base_client import BaseClient
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
+from aiolabel._options import (
+    DEFAULT_APP_URL,
+    DEFAULT_ENDPOINT,
+    DEFAULT_REST_ENDPOINT,
+    api_key_option,
+    check_key_destination,
+    endpoint_option,
+    is_loopback,
+    rest_endpoint_for,
+)
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._resources.admin import Admin
@@ -41,7 +49,6 @@ from aiolabel._resources.upserts import Upserts
 from aiolabel._resources.users import Users
 from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
-from aiolabel._secrets import is_labelbox_host
 from aiolabel._transport import (
     Transport,
     TransportOption,
@@ -50,8 +57,6 @@ from aiolabel._transport import (
 from aiolabel._validation import check_integer, check_number, check_str, check_url
 from aiolabel.enums import MediaType, OntologyKind, QualityMode
 from aiolabel.errors import (
-    AuthenticationError,
-    InputError,
     InputTypeError,
 )
 from aiolabel.identifiers import GlobalKeys
@@ -72,70 +77,18 @@ from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator, OffsetPaginator
 
-__all__ = ["DEFAULT_APP_URL", "DEFAULT_ENDPOINT", "DEFAULT_REST_ENDPOINT", "AsyncClient"]
+__all__ = [
+    "DEFAULT_APP_URL",
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_REST_ENDPOINT",
+    "AsyncClient",
+    "is_loopback",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_ENDPOINT = "https://api.labelbox.com/graphql"
-DEFAULT_REST_ENDPOINT = "https://api.labelbox.com/api/v1"
-DEFAULT_APP_URL = "https://app.labelbox.com"
-API_KEY_ENV = "LABELBOX_API_KEY"
-ENDPOINT_ENV = "LABELBOX_ENDPOINT"
-
-EMULATOR_KEY_PREFIX = "lbemu_"
-"""The aiolabel emulator's keys start with this; they are never sent to Labelbox itself."""
-
 _OPERATION_NAME = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
-
-
-def is_loopback(host: str) -> bool:
-    """True for hosts that resolve to this machine: 127.0.0.0/8, ::1, localhost, *.localhost."""
-    host = host.lower().rstrip(".").strip("[]")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _in_memory(transport: object) -> bool:
-    """Transports that never open a connection (a mock, an ASGI app in this process)."""
-    import httpx
-
-    return isinstance(transport, httpx.MockTransport | httpx.ASGITransport)
-
-
-def _check_key_destination(
-    api_key: str, endpoint: str, transport: object, allow_insecure_http: bool
-) -> None:
-    """Refuse to send the key where it could be read or where it does not belong."""
-    import httpx
-
-    host = httpx.URL(endpoint).host  # a valid URL: checked by check_url
-    plain = endpoint.startswith("http://") and not allow_insecure_http
-    if plain and not is_loopback(host) and not _in_memory(transport):
-        raise InputError(
-            f"refusing to send the API key over plain http to {host!r}: use an https "
-            "endpoint, or pass allow_insecure_http=True if this network is trusted"
-        )
-    if is_labelbox_host(host) and api_key.startswith(EMULATOR_KEY_PREFIX):
-        raise AuthenticationError(
-            f"this API key is an aiolabel emulator key ({EMULATOR_KEY_PREFIX}...); it is not "
-            f"sent to {host}: set the emulator's endpoint, or use a Labelbox API key"
-        )
-
-
-def _rest_endpoint_for(endpoint: str) -> str:
-    """The REST base beside a GraphQL endpoint: the official default for the official
-    endpoint, else ``{scheme}://{host}/api/v1`` (where the emulator serves it)."""
-    if endpoint == DEFAULT_ENDPOINT:
-        return DEFAULT_REST_ENDPOINT
-    import httpx
-
-    url = httpx.URL(endpoint)
-    return str(url.copy_with(path="/api/v1", query=None, fragment=None))
 
 
 class AsyncClient(BaseClient):
@@ -180,21 +133,12 @@ class AsyncClient(BaseClient):
         allow_insecure_http: bool = False,
         task_poll_interval: float = POLL_INTERVAL,
     ) -> None:
-        if api_key is None:
-            api_key = os.environ.get(API_KEY_ENV)
-        if api_key is None or (isinstance(api_key, str) and not api_key.strip()):
-            raise AuthenticationError("Labelbox API key not provided")
-        if not isinstance(api_key, str):
-            raise InputTypeError(f"api_key must be a str, got {type(api_key).__name__}")
-        if any(c in api_key for c in "\r\n\x00") or not api_key.isascii():
-            raise InputError("api_key must be printable ASCII")
-        if endpoint is None:
-            endpoint = os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT
-        self.endpoint = check_url("endpoint", endpoint)
+        api_key = api_key_option(api_key)
+        self.endpoint = check_url("endpoint", endpoint_option(endpoint))
         if not isinstance(allow_insecure_http, bool):
             raise InputTypeError("allow_insecure_http must be a bool")
         if rest_endpoint is None:  # beside a non-default endpoint (the emulator): that host's
-            rest_endpoint = _rest_endpoint_for(self.endpoint)
+            rest_endpoint = rest_endpoint_for(self.endpoint)
         self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
         self.app_url = check_url("app_url", app_url)
         self.timeout = check_number("timeout", timeout, low=0, high=3600)
@@ -203,8 +147,8 @@ class AsyncClient(BaseClient):
             "task_poll_interval", task_poll_interval, low=0, high=3600
         )
         transport = check_transport_option(transport)
-        _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
-        _check_key_destination(api_key, self.rest_endpoint, transport, allow_insecure_http)
+        check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
+        check_key_destination(api_key, self.rest_endpoint, transport, allow_insecure_http)
         retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
         rate_limiter = None if requests_per_minute is None else RateLimiter(requests_per_minute)
         limiter = anyio.CapacityLimiter(max_concurrency)
