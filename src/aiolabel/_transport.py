@@ -17,14 +17,13 @@ times the CPU (encode/httpx#3215).
 from __future__ import annotations
 
 import builtins
-import contextlib
 import functools
 import json
 import logging
 import sys
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, Literal, TypeAlias
 
 import anyio
@@ -42,6 +41,7 @@ from aiolabel._content import (
     prepare_upload,
     split_lines,
 )
+from aiolabel._download import _transport_error, download_once
 from aiolabel._retry import Reconcile, RetryPolicy
 from aiolabel._secrets import redact
 from aiolabel._version import __version__
@@ -49,11 +49,9 @@ from aiolabel.errors import (
     InputError,
     InputTypeError,
     LabelboxError,
-    NetworkError,
     ResourceNotFoundError,
     TimeoutError,
     error_from_response,
-    parse_retry_after,
     rest_error,
 )
 
@@ -127,30 +125,6 @@ def _header_value(name: str, value: str) -> str:
     if any(c in value for c in "\r\n\x00") or not value.isascii():
         raise InputError(f"{name} must be printable ASCII")
     return value
-
-
-def _never_sent(exc: httpx.TransportError) -> bool:
-    """True when the request provably did not reach the server."""
-    if not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return False
-    cause = exc.__cause__
-    if cause is not None and type(cause).__module__.startswith("aiohttp"):
-        # httpx-aiohttp maps every aiohttp ClientConnectionError (a server disconnect after the
-        # request was written included) to ConnectTimeout; only a connector error is "not sent".
-        return any(c.__name__ == "ClientConnectorError" for c in type(cause).__mro__)
-    return True
-
-
-def _transport_error(exc: httpx.HTTPError, what: str) -> LabelboxError:
-    if isinstance(exc, httpx.TimeoutException):
-        err: LabelboxError = TimeoutError(f"{what} timed out ({type(exc).__name__})", exc)
-        err.request_sent = not _never_sent(exc)
-        return err
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return LabelboxError(f"{what}: {exc}")
-    if isinstance(exc, httpx.TransportError):
-        return NetworkError(exc, request_sent=not _never_sent(exc))
-    return LabelboxError(f"{what} failed: {exc}", exc)
 
 
 class Transport:
@@ -556,8 +530,8 @@ class Transport:
         while True:
             attempt += 1
             try:
-                async for chunk in self._download_once(
-                    url, received, http_timeout, what, expected_length
+                async for chunk in download_once(
+                    self, url, received, http_timeout, what, expected_length
                 ):
                     received += len(chunk)
                     yield chunk
@@ -573,86 +547,6 @@ class Transport:
                 await self.retry.sleep(delay)
         if expected_length is not None and received != expected_length:
             raise LabelboxError(f"download: expected {expected_length} bytes, got {received}")
-
-    async def _download_once(
-        self,
-        url: str,
-        offset: int,
-        http_timeout: httpx.Timeout,
-        what: str,
-        expected_length: int | None,
-    ) -> AsyncIterator[bytes]:
-        """One GET from ``offset``. Waiting for the answer, and then for each chunk of the body,
-        is capped by the timeout whatever the transport (httpx's own timeouts apply only to
-        its network transports)."""
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
-        wait = self._total(http_timeout)
-        request = self.http.build_request("GET", url, headers=headers, timeout=http_timeout)
-        with self._download_errors(what, wait):
-            response = await self.http.send(request, stream=True, follow_redirects=True)
-        chunks = response.aiter_bytes()
-        try:
-            if not 200 <= response.status_code < 300:
-                with self._download_errors(what, wait):
-                    await response.aread()
-                raise self._download_error(response)
-            skip = offset if response.status_code != 206 else 0
-            length = response.headers.get("content-length")
-            if (
-                expected_length is not None
-                and offset == 0
-                and length is not None
-                and length.isdigit()
-                and "content-encoding" not in response.headers
-                and int(length) != expected_length
-            ):
-                raise LabelboxError(
-                    f"{what}: expected {expected_length} bytes, the server announces {length}"
-                )
-            while True:
-                with self._download_errors(what, wait):
-                    try:
-                        chunk = await anext(chunks)
-                    except StopAsyncIteration:
-                        break
-                if skip:
-                    if len(chunk) <= skip:
-                        skip -= len(chunk)
-                        continue
-                    chunk, skip = chunk[skip:], 0
-                yield chunk
-        finally:
-            with anyio.CancelScope(shield=True):
-                close = getattr(chunks, "aclose", None)
-                if close is not None:
-                    await close()
-                await response.aclose()
-
-    @contextlib.contextmanager
-    def _download_errors(self, what: str, wait: float) -> Iterator[None]:
-        """Time-box a step of a download and map its failures to typed errors."""
-        try:
-            with anyio.fail_after(wait):
-                yield
-        except httpx.HTTPError as exc:
-            raise self._redact_error(_transport_error(exc, what)) from None
-        except builtins.TimeoutError:
-            raise TimeoutError(f"{what} timed out (nothing received for {wait:g}s)") from None
-
-    def _download_error(self, response: httpx.Response) -> LabelboxError:
-        from aiolabel.errors import ApiLimitError, InternalServerError
-
-        status = response.status_code
-        err: LabelboxError
-        if status == 429:
-            err = ApiLimitError(f"download: 429 {response.reason_phrase}")
-        elif status >= 500:
-            err = InternalServerError(f"download: {status} {response.reason_phrase}")
-        else:
-            err = LabelboxError(f"download: {status} {response.reason_phrase}")
-        err.status_code = status
-        err.retry_after = parse_retry_after(response.headers.get("retry-after"))
-        return err
 
     def download_lines(
         self,
