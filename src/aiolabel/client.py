@@ -19,13 +19,12 @@ import anyio
 from aiolabel._base_client import BaseClient
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
-from aiolabel._operations import tasks as task_ops
-from aiolabel._operations import users as user_ops
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._resources.admin import Admin
 from aiolabel._resources.annotation_imports import AnnotationImports
 from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.batch_creation import BatchCreation
 from aiolabel._resources.batches import Batches
 from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
@@ -37,7 +36,9 @@ from aiolabel._resources.ontologies import Ontologies
 from aiolabel._resources.priorities import Priorities
 from aiolabel._resources.project_activity import ProjectActivity
 from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
+from aiolabel._resources.tasks import Tasks
 from aiolabel._resources.upserts import Upserts
+from aiolabel._resources.users import Users
 from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
@@ -52,8 +53,6 @@ from aiolabel.errors import (
     AuthenticationError,
     InputError,
     InputTypeError,
-    LabelboxError,
-    ResourceNotFoundError,
 )
 from aiolabel.identifiers import GlobalKeys
 from aiolabel.models.base import WhereArg
@@ -71,7 +70,7 @@ from aiolabel.models.ontology import (
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
-from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
+from aiolabel.pagination import CursorPaginator, OffsetPaginator
 
 __all__ = ["DEFAULT_APP_URL", "DEFAULT_ENDPOINT", "DEFAULT_REST_ENDPOINT", "AsyncClient"]
 
@@ -226,7 +225,6 @@ class AsyncClient(BaseClient):
             max_concurrency=max_concurrency,
             task_poll_interval=task_poll_interval,
         )
-        self._cancelable_types: list[str] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -287,6 +285,18 @@ class AsyncClient(BaseClient):
     @cached_property
     def _annotation_imports(self) -> AnnotationImports:
         return AnnotationImports(self)
+
+    @cached_property
+    def _tasks(self) -> Tasks:
+        return Tasks(self)
+
+    @cached_property
+    def _users(self) -> Users:
+        return Users(self)
+
+    @cached_property
+    def _batch_creation(self) -> BatchCreation:
+        return BatchCreation(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -600,25 +610,11 @@ class AsyncClient(BaseClient):
 
     async def get_user(self) -> User:
         """The API key's user (and cache its id for task lookups)."""
-        data = await self._execute_operation(
-            user_ops.GET_USER, {}, sdk_method="Client:get_user", expect_one=True
-        )
-        if not isinstance(data.get("user"), dict):
-            raise ResourceNotFoundError(User, {})
-        user = User.from_wire(self, data["user"])
-        self._user_id = user.uid
-        return user
+        return await self._users.get_user()
 
     async def get_organization(self) -> Organization:
         """The user's organization (and cache its id)."""
-        data = await self._execute_operation(
-            user_ops.GET_ORGANIZATION, {}, sdk_method="Client:get_organization", expect_one=True
-        )
-        if not isinstance(data.get("organization"), dict):
-            raise ResourceNotFoundError(Organization, {})
-        org = Organization.from_wire(self, data["organization"])
-        self._org_id = org.uid
-        return org
+        return await self._users.get_organization()
 
     @cached_property
     def _admin(self) -> Admin:
@@ -644,7 +640,7 @@ class AsyncClient(BaseClient):
     async def get_task_by_id(self, task_id: str) -> Task:
         """A task by id (``DataUpsertTask`` for upserts). Only tasks created by the key's user
         are visible, as in the official SDK."""
-        return await self._fetch_task(task_id, sdk_method="Client:get_task_by_id")
+        return await self._tasks.get(task_id)
 
     async def wait_for_tasks(
         self, tasks: Iterable[Task], *, timeout_seconds: float = 300.0
@@ -655,45 +651,8 @@ class AsyncClient(BaseClient):
         exponential, jittered schedule (0.1 s growing to ``task_poll_interval``, longer with many
         tasks or a long wait: see :class:`TaskPoller`), one request per task id per tick.
         """
-        if isinstance(tasks, Task) or not isinstance(tasks, Iterable):
-            raise InputTypeError("tasks must be an iterable of Task")
-        listed = list(tasks)
-        for task in listed:
-            if not isinstance(task, Task):
-                raise InputTypeError(f"tasks must hold Task objects, got {type(task).__name__}")
-            if task._client is not self:
-                task._client = self
-        await self._poller.wait(listed, timeout_seconds)
-        return listed
-
-    async def _cancelable_task_types(self) -> list[str]:
-        if self._cancelable_types is None:
-            data = await self._execute_operation(
-                task_ops.GET_CANCELABLE_TASK_TYPES, None, sdk_method="Client:cancel_task"
-            )
-            raw = data.get("cancelableTaskTypes") or []
-            self._cancelable_types = [_kebab(t) for t in raw if isinstance(t, str)]
-        return self._cancelable_types
+        return await self._tasks.wait(tasks, timeout_seconds)
 
     async def cancel_task(self, task_id: str) -> bool:
         """Cancel an in-progress task of a cancelable type; True when the server agreed."""
-        task = await self._fetch_task(task_id, sdk_method="Client:cancel_task")
-        cancelable = await self._cancelable_task_types()
-        if task.type not in cancelable:
-            raise LabelboxError(
-                f"Task type '{task.type}' cannot be cancelled. Cancelable types are: {cancelable}"
-            )
-        if task.status != "IN_PROGRESS":
-            raise LabelboxError(
-                "Task cannot be cancelled because it is not in progress. "
-                f"Current status: {task.status}"
-            )
-        data = await self._execute_operation(
-            task_ops.CANCEL_TASK, {"id": task.uid}, sdk_method="Client:cancel_task"
-        )
-        return bool(dig(data, ("cancelBulkOperationJob", "success")))
-
-
-def _kebab(value: str) -> str:
-    parts = re.findall(r"[A-Z][a-z0-9]*|[a-z][a-z0-9]*", value)
-    return "-".join(p.lower() for p in parts)
+        return await self._tasks.cancel(task_id)
