@@ -1,5 +1,6 @@
 """aiolabel: an asyncio-native client for the Labelbox API."""
 
+from aiolabel import _logs
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
@@ -80,6 +81,8 @@ from aiolabel.models.task import DataUpsertTask, Task
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import Paginator
+
+_logs.setup_logging()  # AIOLABEL_LOG=debug|info
 
 __all__ = [
     "ApiLimitError",
