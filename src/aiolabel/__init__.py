@@ -4,7 +4,9 @@ from aiolabel import _logs
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
+    AnnotationImportState,
     AttachmentType,
+    BulkImportRequestState,
     CollectionJobStatus,
     DataRowMetadataKind,
     DeleteBatchLabelsType,
@@ -40,6 +42,14 @@ from aiolabel.errors import (
     ValidationFailedError,
 )
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
+from aiolabel.models.annotation_import import (
+    BulkImportRequest,
+    LabelImport,
+    MALPredictionImport,
+    MEAPredictionImport,
+    MEAToMALPredictionImport,
+)
 from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
@@ -50,6 +60,7 @@ from aiolabel.models.dataset import (
     IAMIntegration,
     UpsertPartialFailure,
 )
+from aiolabel.models.label import Benchmark, Label, Review
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember, Role
 from aiolabel.models.metadata import (
@@ -77,14 +88,18 @@ from aiolabel.models.ontology_builder import (
     Tool,
 )
 from aiolabel.models.project import Project
+from aiolabel.models.project_activity import LabelerPerformance
 from aiolabel.models.task import DataUpsertTask, Task
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
+from aiolabel.models.webhook import Webhook
 from aiolabel.pagination import Paginator
+from aiolabel.webhooks import verify_webhook_signature
 
 _logs.setup_logging()  # AIOLABEL_LOG=debug|info
 
 __all__ = [
+    "AnnotationImportState",
     "ApiLimitError",
     "AssetAttachment",
     "AsyncClient",
@@ -92,6 +107,9 @@ __all__ = [
     "AuthenticationError",
     "AuthorizationError",
     "Batch",
+    "Benchmark",
+    "BulkImportRequest",
+    "BulkImportRequestState",
     "Classification",
     "CollectionJobStatus",
     "ConsensusSettings",
@@ -120,10 +138,18 @@ __all__ = [
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
+    "Invite",
+    "InviteLimit",
+    "Label",
+    "LabelImport",
     "LabelboxError",
+    "LabelerPerformance",
     "LabelingFrontend",
     "LabelingFrontendOptions",
     "LabelingParameterOverride",
+    "MALPredictionImport",
+    "MEAPredictionImport",
+    "MEAToMALPredictionImport",
     "MalformedQueryException",
     "MediaType",
     "NetworkError",
@@ -138,11 +164,14 @@ __all__ = [
     "ProcessingWaitTimeout",
     "Project",
     "ProjectMember",
+    "ProjectRole",
     "PromptResponseClassification",
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "ResourceTag",
     "ResponseOption",
+    "Review",
     "Role",
     "StreamType",
     "Task",
@@ -158,6 +187,8 @@ __all__ = [
     "UpsertPartialFailure",
     "User",
     "ValidationFailedError",
+    "Webhook",
     "WorkflowStatus",
     "__version__",
+    "verify_webhook_signature",
 ]

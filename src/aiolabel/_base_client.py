@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 
 from aiolabel import _concurrency
+from aiolabel._bulk.reconcile import TaskLedger
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._polling import Deadline, TaskPoller, poll_until
@@ -86,6 +87,8 @@ class BaseClient:
         self._org_id: str | None = None
         self._id_lock: anyio.Lock | None = None
         self._poller = TaskPoller(self._refresh_same_tasks, interval=task_poll_interval)
+        self._task_ledger = TaskLedger()
+        """Ids of tasks this client learnt from answers (reconcile steps skip them)."""
 
     # -- provided by the concrete client (they build models) --------------------------------
 
@@ -413,8 +416,13 @@ class BaseClient:
         return self._task_from_wire(found[0])
 
     async def _refresh_same_tasks(self, same: Sequence[Task]) -> None:
-        """Refresh tasks sharing one id with a single request."""
+        """Refresh tasks sharing one id with a single request (anything else the poller waits
+        on, such as an annotation import, refreshes itself through its ``_poll_refresh``)."""
         if not same:
+            return
+        own = getattr(type(same[0]), "_poll_refresh", None)
+        if own is not None:
+            await own(same)
             return
         fresh = await self._fetch_task(
             same[0].uid, sdk_method=f"{type(same[0]).__name__}:wait_till_done"

@@ -402,6 +402,9 @@ class Transport:
         self._http: httpx.AsyncClient | None = None
         self._closed = False
         self.loop_guard = LoopGuard()
+        self._urls: dict[bool, httpx.URL] = {}
+        """The endpoint and the experimental endpoint, parsed once (not per request)."""
+        self._timeouts: dict[float, httpx.Timeout] = {}
 
     def __repr__(self) -> str:
         return f"Transport(endpoint={self.endpoint!r}, transport={self.kind!r})"
@@ -489,10 +492,22 @@ class Transport:
 
     def _timeout(self, timeout: float | None) -> httpx.Timeout:
         if timeout is None:  # the client's: seconds, an httpx.Timeout, or None (no timeout)
-            return http_timeout(self.timeout)
+            if self.timeout is None or isinstance(self.timeout, httpx.Timeout):
+                return http_timeout(self.timeout)
+            timeout = self.timeout
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
             raise InputError("timeout must be a positive number of seconds")
-        return httpx.Timeout(timeout)
+        made = self._timeouts.get(timeout)
+        if made is None:
+            made = self._timeouts[timeout] = httpx.Timeout(timeout)
+        return made
+
+    def _graphql_url(self, experimental: bool) -> httpx.URL:
+        url = self._urls.get(experimental)
+        if url is None:
+            text = experimental_endpoint(self.endpoint) if experimental else self.endpoint
+            url = self._urls[experimental] = httpx.URL(text)
+        return url
 
     @staticmethod
     def _total(http_timeout: httpx.Timeout, body_bytes: int = 0) -> float:
@@ -522,7 +537,7 @@ class Transport:
 
     async def _post(
         self,
-        url: str,
+        url: str | httpx.URL,
         *,
         content: Any,
         headers: dict[str, str],
@@ -575,7 +590,7 @@ class Transport:
         if not isinstance(query, str) or not query.strip():
             raise InputError("query must be a non-empty str")
         body = encode_variables(query, variables)
-        url = experimental_endpoint(self.endpoint) if experimental else self.endpoint
+        url = self._graphql_url(experimental)
         headers = self._auth_headers(sdk_method)
         headers["Content-Type"] = "application/json"
         headers["Accept"] = "application/json"

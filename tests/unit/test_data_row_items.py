@@ -228,15 +228,20 @@ def test_metadata_values_are_normalised() -> None:
         [
             DataRowMetadataField(name="score", value="2"),
             {"schema_id": "t", "value": datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)},
-            {"name": "when", "value": "2024-01-02T03:04:05+01:00"},
             {"name": "emb", "value": [1] * 128},
         ]
     ) == [
         {"schemaId": "n", "value": 2.0},
         {"schemaId": "t", "value": "2024-01-02T03:04:05Z"},
-        {"schemaId": "t", "value": "2024-01-02T02:04:05Z"},
         {"schemaId": "e", "value": [1.0] * 128},
     ]
+    by_name = {"name": "when", "value": "2024-01-02T03:04:05+01:00"}
+    assert ontology.parse_upsert_metadata([by_name]) == [
+        {"schemaId": "t", "value": "2024-01-02T02:04:05Z"}
+    ]
+    twice = [{"schema_id": "t", "value": "2024-01-02T00:00:00Z"}, by_name]  # one schema, by id
+    with pytest.raises(InputError, match=r"only be specified once per DataRow : \[t\]"):
+        ontology.parse_upsert_metadata(twice)
     assert ontology.get_by_name("split") == {
         "train": ontology.fields_by_id["train"],
         "valid": ontology.fields_by_id["valid"],

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from aiolabel import _reconcile
+from aiolabel._bulk import reconcile as _reconcile
 from aiolabel._bulk.descriptors import (
     FILE_UPLOAD_CONCURRENCY,
     ITEMS_PER_TASK,

@@ -96,7 +96,8 @@ class Dataset(Model):
         """The dataset's data rows, newest first (``async for``; pages of 500).
 
         ``where`` is one comparison, e.g. ``DataRow.external_id == "x"``; ``from_cursor`` a
-        data-row id to start from. Deleted and failed rows are not listed.
+        data-row id: the rows after it (as the service pages). Deleted and failed rows are not
+        listed.
         """
         return self.client._datasets.data_rows(self, from_cursor, where)
 

@@ -329,6 +329,13 @@ class DataRowMetadataOntology:
         out: list[dict[str, Any]] = []
         for i, raw in enumerate(metadata_fields):
             out.extend(self._resolve(_as_field(raw, f"{where}[{i}]"), f"{where}[{i}]"))
+        ids = [f["schemaId"] for f in out]
+        repeated = list(dict.fromkeys(s for s in ids if ids.count(s) > 1))
+        if repeated:  # the service refuses the row
+            raise InputError(
+                f"{where}: A schemaId can only be specified once per DataRow : "
+                f"[{', '.join(repeated)}]"
+            )
         return out
 
     # -- bulk calls ------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from aiolabel.errors import (
     TaskFailedError,
 )
 from aiolabel.models.base import DateTime, Model
+from aiolabel.models.task_items import Items, MaybeItems, TaskItems
 from aiolabel.pagination import dig
 
 if TYPE_CHECKING:
@@ -92,8 +93,8 @@ class Task(Model):
     @property
     def done(self) -> bool:
         """No longer in progress (COMPLETE, FAILED, CANCELED, or any status but IN_PROGRESS and
-        CANCELLING)."""
-        return self.status not in ("IN_PROGRESS", "CANCELLING")
+        CANCELING, which the official SDK's enum spells CANCELLING)."""
+        return self.status not in ("IN_PROGRESS", "CANCELING", "CANCELLING")
 
     def is_creation_task(self) -> bool:
         return self.name == LEGACY_IMPORT_NAME or (self.type or "").lower() == UPSERT_TASK_TYPE
@@ -122,8 +123,8 @@ class Task(Model):
         return self
 
     async def has_errors(self) -> bool:
-        """Whether :meth:`errors` would yield anything (may cost a request)."""
-        async with contextlib.aclosing(self.errors()) as errors:
+        """Whether :attr:`errors` would yield anything (may cost a request)."""
+        async with contextlib.aclosing(self._error_stream()) as errors:
             async for _ in errors:
                 return True
         return False
@@ -140,7 +141,29 @@ class Task(Model):
         if not self.done:
             await self.wait_till_done(timeout_seconds=RESULT_WAIT_SECONDS)
 
-    async def result(self) -> AsyncGenerator[dict[str, Any], None]:
+    @property
+    def result(self) -> TaskItems[Items]:
+        """The result: ``await task.result`` (a list) or ``async for item in task.result``
+        (streamed); see :meth:`_result_stream`."""
+        return TaskItems(self._result_stream, "result", none_if_empty=False)
+
+    @property
+    def errors(self) -> TaskItems[MaybeItems]:
+        """The errors: ``await task.errors`` (a list, None when there are none) or
+        ``async for error in task.errors``; see :meth:`_error_stream`."""
+        return TaskItems(self._error_stream, "errors", none_if_empty=True)
+
+    @property
+    def created_data_rows(self) -> TaskItems[MaybeItems]:
+        """``await task.created_data_rows``: the result's rows, None when there are none."""
+        return TaskItems(self._result_stream, "created_data_rows", none_if_empty=True)
+
+    @property
+    def failed_data_rows(self) -> TaskItems[MaybeItems]:
+        """``await task.failed_data_rows``: the errors, None when there are none."""
+        return TaskItems(self._error_stream, "failed_data_rows", none_if_empty=True)
+
+    async def _result_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Stream the task's result, one ``dict`` per item, whatever the task type.
 
         * upserts / imports: created data rows, ``{"id", "external_id", "row_data",
@@ -157,7 +180,7 @@ class Task(Model):
         async for item in self._result_items():
             yield item
 
-    async def errors(self) -> AsyncGenerator[dict[str, Any], None]:
+    async def _error_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Stream the task's errors, one ``dict`` per error, each with a ``"message"`` key.
 
         * upserts: ``{"message", "failedDataRows": [{"externalId", "globalKey", "rowData",
@@ -450,24 +473,42 @@ class DataUpsertTaskGroup:
         await self._client.wait_for_tasks(self.tasks, timeout_seconds=timeout_seconds)
         return self
 
-    async def result(self) -> AsyncGenerator[dict[str, Any], None]:
+    @property
+    def result(self) -> TaskItems[Items]:
+        """``await group.result`` (a list) or ``async for row in group.result``."""
+        return TaskItems(self._result_stream, "result", none_if_empty=False)
+
+    @property
+    def errors(self) -> TaskItems[MaybeItems]:
+        """``await group.errors`` (a list, None when there are none) or ``async for``."""
+        return TaskItems(self._error_stream, "errors", none_if_empty=True)
+
+    @property
+    def created_data_rows(self) -> TaskItems[MaybeItems]:
+        return TaskItems(self._result_stream, "created_data_rows", none_if_empty=True)
+
+    @property
+    def failed_data_rows(self) -> TaskItems[MaybeItems]:
+        return TaskItems(self._error_stream, "failed_data_rows", none_if_empty=True)
+
+    async def _result_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Created or updated rows ``{"id", "external_id", "row_data", "global_key"}``, task by
         task; a FAILED task raises :class:`TaskFailedError` when reached."""
         for task in self.tasks:
-            async with contextlib.aclosing(task.result()) as rows:
+            async with contextlib.aclosing(task._result_stream()) as rows:
                 async for row in rows:
                     yield row
 
-    async def errors(self) -> AsyncGenerator[dict[str, Any], None]:
+    async def _error_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Refused rows, ``{"message", "failedDataRows": [{"externalId", "globalKey",
         "rowData", "metadata", "attachments"}]}``, task by task."""
         for task in self.tasks:
-            async with contextlib.aclosing(task.errors()) as errors:
+            async with contextlib.aclosing(task._error_stream()) as errors:
                 async for error in errors:
                     yield error
 
     async def has_errors(self) -> bool:
-        async with contextlib.aclosing(self.errors()) as errors:
+        async with contextlib.aclosing(self._error_stream()) as errors:
             async for _ in errors:
                 return True
         return False
