@@ -42,8 +42,11 @@ from aiolabel._content import (
     prepare_upload,
     split_lines,
 )
+from aiolabel._loop import LoopGuard
+from aiolabel._messages import wrong_endpoint
 from aiolabel._retry import Reconcile, RetryPolicy
 from aiolabel._secrets import redact
+from aiolabel._timeouts import attempt_cap, http_timeout
 from aiolabel._version import __version__
 from aiolabel.errors import (
     InputError,
@@ -141,16 +144,42 @@ def _never_sent(exc: httpx.TransportError) -> bool:
     return True
 
 
+def _refused(exc: httpx.HTTPError) -> bool:
+    """A connection that failed at once (refused, no route, DNS) which the aiohttp transport
+    reports as a connect timeout."""
+    cause = exc.__cause__
+    if not isinstance(exc, httpx.ConnectTimeout) or cause is None:
+        return False
+    if not type(cause).__module__.startswith("aiohttp"):
+        return False
+    connector = any(c.__name__ == "ClientConnectorError" for c in type(cause).__mro__)
+    return connector and not isinstance(cause, builtins.TimeoutError)
+
+
 def _transport_error(exc: httpx.HTTPError, what: str) -> LabelboxError:
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.TimeoutException) and not _refused(exc):
         err: LabelboxError = TimeoutError(f"{what} timed out ({type(exc).__name__})", exc)
         err.request_sent = not _never_sent(exc)
         return err
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return LabelboxError(f"{what}: {exc}")
     if isinstance(exc, httpx.TransportError):
-        return NetworkError(exc, request_sent=not _never_sent(exc))
+        err = NetworkError(exc, request_sent=not _never_sent(exc))
+        where = _where(exc)
+        err.message = f"{what}: cannot reach {where}: {err.message}"
+        err.args = (err.message, *err.args[1:])
+        return err
     return LabelboxError(f"{what} failed: {exc}", exc)
+
+
+def _where(exc: httpx.HTTPError) -> str:
+    """The scheme, host and port a failed request was for (never its path or query)."""
+    try:
+        url = exc.request.url
+    except RuntimeError:  # no request attached
+        return "the server"
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{url.host}{port}"
 
 
 class Transport:
@@ -161,7 +190,7 @@ class Transport:
         *,
         api_key: str,
         endpoint: str,
-        timeout: float,
+        timeout: float | httpx.Timeout | None,
         retry: RetryPolicy,
         limiter: anyio.CapacityLimiter,
         rate_limiter: Any = None,
@@ -178,6 +207,7 @@ class Transport:
         self._max_connections = max_connections
         self._http: httpx.AsyncClient | None = None
         self._closed = False
+        self.loop_guard = LoopGuard()
         self._urls: dict[bool, httpx.URL] = {}
         """The endpoint and the experimental endpoint, parsed once (not per request)."""
         self._timeouts: dict[float, httpx.Timeout] = {}
@@ -200,6 +230,7 @@ class Transport:
         """The shared ``httpx.AsyncClient``, created on first use."""
         if self._closed:
             raise LabelboxError("this client is closed")
+        self.loop_guard.check()
         if self._http is None:
             self._http = self._build_http()
         return self._http
@@ -223,7 +254,7 @@ class Transport:
         return httpx.AsyncClient(
             transport=transport,
             limits=limits,
-            timeout=httpx.Timeout(self.timeout),
+            timeout=http_timeout(self.timeout),
             headers={"X-User-Agent": USER_AGENT, "X-Python-Version": python_version_info()},
             follow_redirects=False,
         )
@@ -266,12 +297,15 @@ class Transport:
         }
 
     def _timeout(self, timeout: float | None) -> httpx.Timeout:
-        value = self.timeout if timeout is None else timeout
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        if timeout is None:  # the client's: seconds, an httpx.Timeout, or None (no timeout)
+            if self.timeout is None or isinstance(self.timeout, httpx.Timeout):
+                return http_timeout(self.timeout)
+            timeout = self.timeout
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
             raise InputError("timeout must be a positive number of seconds")
-        made = self._timeouts.get(value)
+        made = self._timeouts.get(timeout)
         if made is None:
-            made = self._timeouts[value] = httpx.Timeout(value)
+            made = self._timeouts[timeout] = httpx.Timeout(timeout)
         return made
 
     def _graphql_url(self, experimental: bool) -> httpx.URL:
@@ -286,7 +320,7 @@ class Transport:
         """The cap on one attempt, from sending to the last byte of the answer: the timeout,
         plus a second per 256 KiB of body for uploads. httpx times each phase (connect, each
         read and write) on its own, and in-process transports apply none of them."""
-        return float(http_timeout.read or 60.0) + body_bytes / UPLOAD_BYTES_PER_SECOND
+        return attempt_cap(http_timeout, body_bytes / UPLOAD_BYTES_PER_SECOND)
 
     def _map(
         self, response: httpx.Response, body: bytes, error_log_key: str
@@ -303,6 +337,8 @@ class Transport:
             return None, parsed
         if err.retry_after is not None and err.status_code == 429 and self.rate_limiter:
             self.rate_limiter.pause(err.retry_after)
+        if err.status_code == 404 and parsed is None:
+            err = wrong_endpoint(err, str(response.url))
         return self._redact_error(err), parsed
 
     async def _post(
@@ -316,6 +352,7 @@ class Transport:
         total: float,
     ) -> tuple[httpx.Response, bytes]:
         started = time.perf_counter()
+        self.loop_guard.check()  # before the limiter, which belongs to the client's loop too
         if self.rate_limiter is not None:
             await self.rate_limiter.acquire()
         async with self.limiter:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
@@ -42,6 +42,7 @@ from aiolabel._resources.users import Users
 from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
+from aiolabel._timeouts import check_timeout_option
 from aiolabel._transport import (
     Transport,
     TransportOption,
@@ -71,6 +72,9 @@ from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator, OffsetPaginator
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["DEFAULT_APP_URL", "DEFAULT_ENDPOINT", "DEFAULT_REST_ENDPOINT", "AsyncClient"]
 
@@ -146,7 +150,8 @@ class AsyncClient(BaseClient):
     ``LABELBOX_API_KEY`` (missing: :class:`AuthenticationError`), the endpoint from ``endpoint``
     or ``LABELBOX_ENDPOINT``.
 
-    * ``timeout``: seconds per HTTP request (operations with an official timeout use theirs);
+    * ``timeout``: seconds per HTTP request, an ``httpx.Timeout`` (per phase) or ``None`` (no
+      timeout); operations with an official timeout use theirs;
     * ``max_retries``, ``retry_deadline``: the retry policy's bounds (see :mod:`aiolabel._retry`);
     * ``max_concurrency``: requests in flight at once, across everything this client does; the
       connection pool is sized from it;
@@ -171,7 +176,7 @@ class AsyncClient(BaseClient):
         *,
         rest_endpoint: str | None = None,
         app_url: str = DEFAULT_APP_URL,
-        timeout: float = 60.0,
+        timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 5,
         max_concurrency: int = 20,
         requests_per_minute: float | None = None,
@@ -183,7 +188,10 @@ class AsyncClient(BaseClient):
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV)
         if api_key is None or (isinstance(api_key, str) and not api_key.strip()):
-            raise AuthenticationError("Labelbox API key not provided")
+            raise AuthenticationError(
+                f"Labelbox API key not provided: pass api_key=... or set {API_KEY_ENV} (an "
+                "emulator's key is printed by `aiolabel emulator serve`)"
+            )
         if not isinstance(api_key, str):
             raise InputTypeError(f"api_key must be a str, got {type(api_key).__name__}")
         if any(c in api_key for c in "\r\n\x00") or not api_key.isascii():
@@ -197,7 +205,7 @@ class AsyncClient(BaseClient):
             rest_endpoint = _rest_endpoint_for(self.endpoint)
         self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
         self.app_url = check_url("app_url", app_url)
-        self.timeout = check_number("timeout", timeout, low=0, high=3600)
+        self.timeout = check_timeout_option(timeout)
         max_concurrency = check_integer("max_concurrency", max_concurrency, low=1, high=10_000)
         task_poll_interval = check_number(
             "task_poll_interval", task_poll_interval, low=0, high=3600
