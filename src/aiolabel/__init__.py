@@ -39,6 +39,7 @@ from aiolabel.errors import (
     ValidationFailedError,
 )
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
 from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
@@ -76,10 +77,13 @@ from aiolabel.models.ontology_builder import (
     Tool,
 )
 from aiolabel.models.project import Project
+from aiolabel.models.project_activity import LabelerPerformance
 from aiolabel.models.task import DataUpsertTask, Task
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
+from aiolabel.models.webhook import Webhook
 from aiolabel.pagination import Paginator
+from aiolabel.webhooks import verify_webhook_signature
 
 __all__ = [
     "ApiLimitError",
@@ -117,7 +121,10 @@ __all__ = [
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
+    "Invite",
+    "InviteLimit",
     "LabelboxError",
+    "LabelerPerformance",
     "LabelingFrontend",
     "LabelingFrontendOptions",
     "LabelingParameterOverride",
@@ -135,10 +142,12 @@ __all__ = [
     "ProcessingWaitTimeout",
     "Project",
     "ProjectMember",
+    "ProjectRole",
     "PromptResponseClassification",
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "ResourceTag",
     "ResponseOption",
     "Role",
     "StreamType",
@@ -155,6 +164,8 @@ __all__ = [
     "UpsertPartialFailure",
     "User",
     "ValidationFailedError",
+    "Webhook",
     "WorkflowStatus",
     "__version__",
+    "verify_webhook_signature",
 ]

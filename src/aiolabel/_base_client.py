@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 
 from aiolabel import _concurrency
+from aiolabel._bulk.reconcile import TaskLedger
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._polling import Deadline, TaskPoller, poll_until
@@ -86,6 +87,8 @@ class BaseClient:
         self._org_id: str | None = None
         self._id_lock: anyio.Lock | None = None
         self._poller = TaskPoller(self._refresh_same_tasks, interval=task_poll_interval)
+        self._task_ledger = TaskLedger()
+        """Ids of tasks this client learnt from answers (reconcile steps skip them)."""
 
     # -- provided by the concrete client (they build models) --------------------------------
 

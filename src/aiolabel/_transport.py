@@ -372,6 +372,9 @@ class Transport:
         self._max_connections = max_connections
         self._http: httpx.AsyncClient | None = None
         self._closed = False
+        self._urls: dict[bool, httpx.URL] = {}
+        """The endpoint and the experimental endpoint, parsed once (not per request)."""
+        self._timeouts: dict[float, httpx.Timeout] = {}
 
     def __repr__(self) -> str:
         return f"Transport(endpoint={self.endpoint!r}, transport={self.kind!r})"
@@ -460,7 +463,17 @@ class Transport:
         value = self.timeout if timeout is None else timeout
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
             raise InputError("timeout must be a positive number of seconds")
-        return httpx.Timeout(value)
+        made = self._timeouts.get(value)
+        if made is None:
+            made = self._timeouts[value] = httpx.Timeout(value)
+        return made
+
+    def _graphql_url(self, experimental: bool) -> httpx.URL:
+        url = self._urls.get(experimental)
+        if url is None:
+            text = experimental_endpoint(self.endpoint) if experimental else self.endpoint
+            url = self._urls[experimental] = httpx.URL(text)
+        return url
 
     @staticmethod
     def _total(http_timeout: httpx.Timeout, body_bytes: int = 0) -> float:
@@ -488,7 +501,7 @@ class Transport:
 
     async def _post(
         self,
-        url: str,
+        url: str | httpx.URL,
         *,
         content: Any,
         headers: dict[str, str],
@@ -540,7 +553,7 @@ class Transport:
         if not isinstance(query, str) or not query.strip():
             raise InputError("query must be a non-empty str")
         body = encode_variables(query, variables)
-        url = experimental_endpoint(self.endpoint) if experimental else self.endpoint
+        url = self._graphql_url(experimental)
         headers = self._auth_headers(sdk_method)
         headers["Content-Type"] = "application/json"
         headers["Accept"] = "application/json"

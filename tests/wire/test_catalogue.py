@@ -56,6 +56,9 @@ NOT_IDEMPOTENT = {
     "UpsertCustomMetadataSchemaPyApi",
     "upsertRootSchemaNodePyApi",  # create_ontology and create_feature_schema
     "CreateLabelingFrontendOptionsPyApi",
+    "createInvitesPyApi",
+    "CreateResourceTagPyApi",
+    "CreateWebhookPyApi",
 }
 
 

@@ -82,6 +82,10 @@ class DataRow(Model):
     async def created_by(self) -> User:
         return await self.client._data_rows.created_by(self)
 
+    async def get_winning_label_id(self, project_id: str) -> str | None:
+        """The id of this row's winning label in a project (None when it has no label there)."""
+        return await self.client._project_activity.winning_label_id(self.uid, project_id)
+
     def attachments(self) -> OffsetPaginator[AssetAttachment]:
         """The row's attachments (``async for``; pages of 100)."""
         return self.client._attachments.list_of(self)
