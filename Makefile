@@ -19,12 +19,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/aiolabel demo --rows 50000
 
-## make test: ruff, mypy --strict on src, and the whole pytest suite
+## make test: ruff, the import-layer contracts, mypy --strict on src, and the whole pytest suite
 test: lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src

@@ -30,9 +30,19 @@ from typing import Any, Generic, Literal, TypeVar
 
 import anyio
 
+from aiolabel._validation import check_positive_int
 from aiolabel.errors import InputError, InputTypeError, LabelboxError, PartialFailureError
 
-__all__ = ["ChunkFailure", "ChunkSuccess", "Chunker", "OnError", "Progress", "run_chunks"]
+__all__ = [
+    "ChunkFailure",
+    "ChunkSuccess",
+    "Chunker",
+    "FailureLedger",
+    "OnError",
+    "Progress",
+    "report_progress",
+    "run_chunks",
+]
 
 logger = logging.getLogger("aiolabel.concurrency")
 
@@ -68,15 +78,6 @@ class ChunkCancelled(LabelboxError):
     """The chunk was running when the job was cancelled (its outcome on the server is unknown)."""
 
 
-def _check_positive_int(name: str, value: object, *, allow_none: bool = False) -> None:
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputTypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise InputError(f"{name} must be at least 1, got {value}")
-
-
 class Chunker(Generic[T]):
     """Splits a sync or async iterable into lists of at most ``size`` items, lazily.
 
@@ -93,8 +94,9 @@ class Chunker(Generic[T]):
         weight: Callable[[T], int] | None = None,
         max_weight: int | None = None,
     ) -> None:
-        _check_positive_int("chunk_size", size)
-        _check_positive_int("max_weight", max_weight, allow_none=True)
+        check_positive_int("chunk_size", size)
+        if max_weight is not None:
+            check_positive_int("max_weight", max_weight)
         if (weight is None) != (max_weight is None):
             raise InputError("weight and max_weight go together")
         if isinstance(items, str | bytes | bytearray):
@@ -140,7 +142,65 @@ class Chunker(Generic[T]):
             yield chunk
 
 
-async def _report(progress: Progress | None, done: int, total: int | None) -> None:
+class FailureLedger(Generic[T, R]):
+    """The one partial-failure report: what a bulk job did with each part of its input.
+
+    The chunk runner, batch creation and the upsert pipeline each record failed parts
+    (:class:`ChunkFailure`), completed parts (:class:`ChunkSuccess`), items read but never sent
+    and an error the input raised; :meth:`error` turns the record into the
+    :class:`PartialFailureError` (or a subclass) every bulk call raises, with one message shape:
+    ``<headline>; the input raised <E>: <msg>; <n> <unit> read but not sent``.
+    """
+
+    def __init__(self) -> None:
+        self.failures: list[ChunkFailure[T]] = []
+        self.succeeded: list[ChunkSuccess[T, R]] = []
+        self.not_started: list[list[T]] = []
+        self.input_error: BaseException | None = None
+
+    def __bool__(self) -> bool:
+        """True when something failed, was left unsent, or the input raised."""
+        return bool(self.failures or self.not_started or self.input_error is not None)
+
+    @property
+    def failed_items(self) -> int:
+        return sum(len(f.items) for f in self.failures)
+
+    def cause(self) -> BaseException | None:
+        """The error to chain: the input's, else the first failure not caused by cancelling."""
+        return self.input_error or next(
+            (f.error for f in self.failures if not isinstance(f.error, ChunkCancelled)), None
+        )
+
+    def error(
+        self,
+        headline: str,
+        *,
+        input_exhausted: bool,
+        unit: str = "items",
+        count_format: str = "",
+        kind: type[PartialFailureError[T, R]] = PartialFailureError,
+    ) -> PartialFailureError[T, R]:
+        """The report, failures and successes in input order."""
+        self.failures.sort(key=lambda f: f.index)
+        self.succeeded.sort(key=lambda s: s.index)
+        parts = [headline]
+        if self.input_error is not None:
+            parts.append(f"the input raised {type(self.input_error).__name__}: {self.input_error}")
+        if self.not_started:
+            unsent = sum(map(len, self.not_started))
+            parts.append(f"{unsent:{count_format}} {unit} read but not sent")
+        return kind(
+            "; ".join(parts),
+            failures=self.failures,
+            succeeded=self.succeeded,
+            not_started=self.not_started,
+            input_error=self.input_error,
+            input_exhausted=input_exhausted,
+        )
+
+
+async def report_progress(progress: Progress | None, done: int, total: int | None) -> None:
     if progress is None:
         return
     try:
@@ -171,7 +231,7 @@ async def run_chunks(
     """
     if not callable(operation):
         raise InputTypeError("operation must be an async callable")
-    _check_positive_int("max_concurrency", max_concurrency)
+    check_positive_int("max_concurrency", max_concurrency)
     if on_error not in ("finish", "cancel"):
         raise InputError("on_error must be 'finish' or 'cancel'")
     if total is None and isinstance(items, Sized):
@@ -179,9 +239,7 @@ async def run_chunks(
     chunker = Chunker(items, chunk_size, weight=weight, max_weight=max_weight)
 
     results: dict[int, ChunkSuccess[T, R]] = {}
-    failures: list[ChunkFailure[T]] = []
-    not_started: list[list[T]] = []
-    input_error: BaseException | None = None
+    ledger: FailureLedger[T, R] = FailureLedger()
     done_items = 0
     stop = False
     slots = anyio.Semaphore(max_concurrency)
@@ -191,12 +249,12 @@ async def run_chunks(
         try:
             result = await operation(chunk)
         except anyio.get_cancelled_exc_class():
-            failures.append(
+            ledger.failures.append(
                 ChunkFailure(index, start, chunk, ChunkCancelled(f"chunk {index} was cancelled"))
             )
             raise
         except Exception as exc:
-            failures.append(ChunkFailure(index, start, chunk, exc))
+            ledger.failures.append(ChunkFailure(index, start, chunk, exc))
             if on_error == "cancel" and not stop:
                 stop = True
                 group.cancel_scope.cancel()
@@ -205,7 +263,7 @@ async def run_chunks(
         finally:
             slots.release()
         done_items += len(chunk)
-        await _report(progress, done_items, total)
+        await report_progress(progress, done_items, total)
 
     position = 0
     index = 0
@@ -220,7 +278,7 @@ async def run_chunks(
                     slots.release()
                     break
                 if stop:
-                    not_started.append(chunk)
+                    ledger.not_started.append(chunk)
                     slots.release()
                     break
                 group.start_soon(run_one, index, position, chunk)
@@ -228,35 +286,21 @@ async def run_chunks(
                 position += len(chunk)
         except anyio.get_cancelled_exc_class():
             if chunker.pending:
-                not_started.append(chunker.pending)
+                ledger.not_started.append(chunker.pending)
             raise
         except Exception as exc:
-            input_error = exc
+            ledger.input_error = exc
             if chunker.pending:
-                not_started.append(list(chunker.pending))
+                ledger.not_started.append(list(chunker.pending))
         finally:
             with anyio.CancelScope(shield=True):
                 await chunks.aclose()
 
-    if failures or input_error is not None:
-        failures.sort(key=lambda f: f.index)
-        succeeded = [results[i] for i in sorted(results)]
-        failed_count = sum(len(f.items) for f in failures)
-        parts = [f"{len(failures)} of {index} chunks failed ({failed_count} items)"]
-        if input_error is not None:
-            parts.append(f"the input raised {type(input_error).__name__}: {input_error}")
-        if not_started:
-            parts.append(f"{sum(map(len, not_started))} items read but not sent")
-        error: PartialFailureError[T, R] = PartialFailureError(
-            "; ".join(parts),
-            failures=failures,
-            succeeded=succeeded,
-            not_started=not_started,
-            input_error=input_error,
-            input_exhausted=chunker.exhausted and input_error is None,
+    if ledger.failures or ledger.input_error is not None:
+        ledger.succeeded = list(results.values())
+        error = ledger.error(
+            f"{len(ledger.failures)} of {index} chunks failed ({ledger.failed_items} items)",
+            input_exhausted=chunker.exhausted and ledger.input_error is None,
         )
-        cause = input_error or next(
-            (f.error for f in failures if not isinstance(f.error, ChunkCancelled)), None
-        )
-        raise error from cause
+        raise error from ledger.cause()
     return [results[i].result for i in range(index)]

@@ -38,11 +38,8 @@ from aiolabel.errors import (
     ApiLimitError,
     InputError,
     InputTypeError,
-    InternalServerError,
     LabelboxError,
-    NetworkError,
-    TaskTimeout,
-    TimeoutError,
+    is_transient,
 )
 
 __all__ = ["SERVER_SAID_RETRY", "Reconcile", "RetryPolicy", "RetryStats"]
@@ -64,14 +61,6 @@ service behind it failed or hung up, possibly after it applied the request."""
 NOT_RESENT = (
     "the request may have been applied, so it was not sent again; check before trying again"
 )
-
-
-def _is_transient(exc: BaseException) -> bool:
-    if not isinstance(exc, LabelboxError) or isinstance(exc, TaskTimeout):
-        return False
-    if isinstance(exc, InternalServerError | ApiLimitError | TimeoutError | NetworkError):
-        return True
-    return exc.status_code == 429
 
 
 def _server_said_retry(exc: LabelboxError) -> bool:
@@ -139,7 +128,7 @@ class RetryPolicy:
         self, exc: BaseException, *, retry_safe: bool, can_reconcile: bool = False
     ) -> bool:
         """Whether ``exc`` may be followed by another attempt of the same request."""
-        if not _is_transient(exc):
+        if not is_transient(exc):
             return False
         assert isinstance(exc, LabelboxError)
         return retry_safe or not exc.request_sent or _server_said_retry(exc) or can_reconcile
@@ -202,11 +191,11 @@ class RetryPolicy:
                 return await attempt()
             except LabelboxError as exc:
                 exc.attempts = attempts
-                if _is_transient(exc):
+                if is_transient(exc):
                     stats.errors[type(exc).__name__] += 1
                 if not retry_safe and exc.request_sent and not _server_said_retry(exc):
                     ambiguous = exc  # sticky: every later resend reconciles first
-                    if reconcile is None and _is_transient(exc):
+                    if reconcile is None and is_transient(exc):
                         stats.not_resent += 1
                         exc.maybe_applied = True
                         exc.message = f"{exc.message} ({what}: {NOT_RESENT})"

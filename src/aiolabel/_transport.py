@@ -27,6 +27,7 @@ import secrets
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -48,6 +49,7 @@ from aiolabel.errors import (
     TimeoutError,
     error_from_response,
     parse_retry_after,
+    rest_error,
 )
 
 __all__ = [
@@ -570,6 +572,70 @@ class Transport:
             return data if isinstance(data, dict) else {}
 
         return await self.retry.call(attempt, retry_safe=retry_safe, reconcile=reconcile, what=what)
+
+    # -- REST --------------------------------------------------------------------------------
+
+    async def rest(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        sdk_method: str,
+        expected: int,
+        retry_safe: bool,
+        timeout: float | None = None,  # noqa: ASYNC109 - an HTTP timeout, per request
+    ) -> Any:
+        """Send one REST request (JSON body when ``json_body`` is not None) under the same
+        limiter, retry policy, auth header and redaction as GraphQL; the parsed JSON answer
+        (``None`` when empty) when the status is ``expected``, else a typed error."""
+        headers = self._auth_headers(sdk_method)
+        headers["Accept"] = "application/json"
+        content = None
+        if json_body is not None:
+            content = json.dumps(json_body, default=_json_default).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        http_timeout = self._timeout(timeout)
+        total = self._total(http_timeout)
+        what = f"REST {method} {urllib.parse.urlsplit(url).path}"
+
+        async def attempt() -> Any:
+            started = time.perf_counter()
+            if self.rate_limiter is not None:
+                await self.rate_limiter.acquire()
+            async with self.limiter:
+                try:
+                    with anyio.fail_after(total):
+                        response = await self.http.request(
+                            method, url, content=content, headers=headers, timeout=http_timeout
+                        )
+                        raw = response.content
+                except httpx.HTTPError as exc:
+                    raise self._redact_error(_transport_error(exc, what)) from None
+                except builtins.TimeoutError:
+                    raise TimeoutError(f"{what} timed out (no answer in {total:g}s)") from None
+            logger.debug(
+                "%s -> %d in %.3fs", what, response.status_code, time.perf_counter() - started
+            )
+            if response.status_code != expected:
+                err = rest_error(
+                    response.status_code,
+                    response.reason_phrase,
+                    raw,
+                    retry_after=response.headers.get("retry-after"),
+                    redact=self.redact,
+                )
+                if err.status_code == 429 and err.retry_after is not None and self.rate_limiter:
+                    self.rate_limiter.pause(err.retry_after)
+                raise self._redact_error(err)
+            if not raw.strip():
+                return None
+            try:
+                return json.loads(raw)
+            except ValueError:
+                raise LabelboxError(f"{what}: the answer is not JSON") from None
+
+        return await self.retry.call(attempt, retry_safe=retry_safe, what=what)
 
     # -- uploads -----------------------------------------------------------------------------
 

@@ -1,57 +1,48 @@
-"""AsyncClient: configuration, lifecycle, and the request entry points every operation uses.
+"""AsyncClient: options, lifecycle, and the official top-level methods.
 
-Resource code (Project, Dataset, DataRow methods) is a thin composition of these internal entry
-points; they are the contract between the foundation and the resources:
-
-* :meth:`AsyncClient._execute_operation` — one GraphQL operation: validation of variables,
-  retry policy (``Operation.retry_safe``), rate limit, concurrency limiter, error mapping.
-* :meth:`AsyncClient._get_one` — one object at a path, :class:`ResourceNotFoundError` if null.
-* :meth:`AsyncClient._paginate_offset` / :meth:`AsyncClient._paginate_cursor` — the paginator.
-* :meth:`AsyncClient._run_chunks` — the chunk runner, bounded by the client's ``max_concurrency``.
-* :meth:`AsyncClient._download` / :meth:`AsyncClient._download_lines` — signed-URL downloads.
-* :meth:`AsyncClient.upload_data` / :meth:`AsyncClient.upload_file` — ``uploadFile``.
-* :meth:`AsyncClient._current_user_id` / :meth:`AsyncClient._organization_id` — cached ids.
-* :meth:`AsyncClient._fetch_task`, :meth:`AsyncClient.get_task_by_id`,
-  :meth:`AsyncClient.wait_for_tasks` — tasks, with one shared polling loop.
+The request contract that resources and models use (execute, get one, paginate, run chunks,
+poll, download, upload, cached ids, tasks) is :class:`aiolabel._base_client.BaseClient`'s.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
-import pathlib
 import re
-from collections.abc import (
-    AsyncIterable,
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Iterable,
-    Mapping,
-    Sequence,
-)
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from types import TracebackType
 from typing import Any, TypeVar
 
 import anyio
 
-from aiolabel import _concurrency
-from aiolabel._client_catalog import CatalogMethods
-from aiolabel._client_projects import ProjectMethods
+from aiolabel._base_client import BaseClient
+from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
+from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
-from aiolabel._reconcile import TaskLedger
-from aiolabel._retry import Reconcile, RetryPolicy, RetryStats
+from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.batches import Batches
+from aiolabel._resources.data_rows import DataRows
+from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
+from aiolabel._resources.exports import Exports
+from aiolabel._resources.global_keys import GlobalKeyJobs
+from aiolabel._resources.metadata import Metadata
+from aiolabel._resources.ontologies import Ontologies
+from aiolabel._resources.priorities import Priorities
+from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
+from aiolabel._resources.upserts import Upserts
+from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
 from aiolabel._transport import (
     Transport,
     TransportOption,
-    UploadContent,
     check_transport_option,
-    guess_content_type,
 )
+from aiolabel._validation import check_integer, check_number, check_str, check_url
+from aiolabel.enums import MediaType, OntologyKind, QualityMode
 from aiolabel.errors import (
     AuthenticationError,
     InputError,
@@ -59,7 +50,20 @@ from aiolabel.errors import (
     LabelboxError,
     ResourceNotFoundError,
 )
-from aiolabel.models.task import POLL_INTERVAL, Task, TaskPoller, refresh_tasks
+from aiolabel.identifiers import GlobalKeys
+from aiolabel.models.base import WhereArg
+from aiolabel.models.batch import Batch
+from aiolabel.models.data_row import DataRow
+from aiolabel.models.dataset import Dataset, IAMIntegration
+from aiolabel.models.metadata import DataRowMetadataOntology
+from aiolabel.models.ontology import (
+    DeleteFeatureFromOntologyResult,
+    FeatureSchema,
+    LabelingFrontend,
+    Ontology,
+)
+from aiolabel.models.project import Project
+from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
 
@@ -78,14 +82,6 @@ EMULATOR_KEY_PREFIX = "lbemu_"
 """The aiolabel emulator's keys start with this; they are never sent to Labelbox itself."""
 
 _OPERATION_NAME = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
-
-
-def _url(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise InputTypeError(f"{name} must be a str, got {type(value).__name__}")
-    if not value.startswith(("http://", "https://")) or len(value) < 9:
-        raise InputError(f"{name} must be an http(s) URL")
-    return value.rstrip("/") if name != "endpoint" else value
 
 
 def is_loopback(host: str) -> bool:
@@ -112,10 +108,7 @@ def _check_key_destination(
     """Refuse to send the key where it could be read or where it does not belong."""
     import httpx
 
-    try:
-        host = httpx.URL(endpoint).host
-    except httpx.InvalidURL as exc:
-        raise InputError(f"endpoint {endpoint!r} is not a valid URL: {exc}") from None
+    host = httpx.URL(endpoint).host  # a valid URL: checked by check_url
     plain = endpoint.startswith("http://") and not allow_insecure_http
     if plain and not is_loopback(host) and not _in_memory(transport):
         raise InputError(
@@ -129,33 +122,18 @@ def _check_key_destination(
         )
 
 
-def _number(name: str, value: object, *, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputTypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not low < value <= high:
-        raise InputError(f"{name} must be more than {low:g} and at most {high:g}")
-    return float(value)
+def _rest_endpoint_for(endpoint: str) -> str:
+    """The REST base beside a GraphQL endpoint: the official default for the official
+    endpoint, else ``{scheme}://{host}/api/v1`` (where the emulator serves it)."""
+    if endpoint == DEFAULT_ENDPOINT:
+        return DEFAULT_REST_ENDPOINT
+    import httpx
+
+    url = httpx.URL(endpoint)
+    return str(url.copy_with(path="/api/v1", query=None, fragment=None))
 
 
-def _integer(name: str, value: object, *, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputTypeError(f"{name} must be an int, got {type(value).__name__}")
-    if not low <= value <= high:
-        raise InputError(f"{name} must be between {low} and {high}")
-    return value
-
-
-def _id(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise InputTypeError(f"{name} must be a str, got {type(value).__name__}")
-    if not value.strip():
-        raise InputError(f"{name} must not be empty")
-    if len(value) > 1000:
-        raise InputError(f"{name} is too long")
-    return value
-
-
-class AsyncClient(CatalogMethods, ProjectMethods):
+class AsyncClient(BaseClient):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -186,7 +164,7 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         api_key: str | None = None,
         endpoint: str | None = None,
         *,
-        rest_endpoint: str = DEFAULT_REST_ENDPOINT,
+        rest_endpoint: str | None = None,
         app_url: str = DEFAULT_APP_URL,
         timeout: float = 60.0,
         max_retries: int = 5,
@@ -207,45 +185,94 @@ class AsyncClient(CatalogMethods, ProjectMethods):
             raise InputError("api_key must be printable ASCII")
         if endpoint is None:
             endpoint = os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT
-        self.endpoint = _url("endpoint", endpoint)
+        self.endpoint = check_url("endpoint", endpoint)
         if not isinstance(allow_insecure_http, bool):
             raise InputTypeError("allow_insecure_http must be a bool")
-        self.rest_endpoint = _url("rest_endpoint", rest_endpoint)
-        self.app_url = _url("app_url", app_url)
-        self.timeout = _number("timeout", timeout, low=0, high=3600)
-        self.max_concurrency = _integer("max_concurrency", max_concurrency, low=1, high=10_000)
-        self.task_poll_interval = _number(
+        if rest_endpoint is None:  # beside a non-default endpoint (the emulator): that host's
+            rest_endpoint = _rest_endpoint_for(self.endpoint)
+        self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
+        self.app_url = check_url("app_url", app_url)
+        self.timeout = check_number("timeout", timeout, low=0, high=3600)
+        max_concurrency = check_integer("max_concurrency", max_concurrency, low=1, high=10_000)
+        task_poll_interval = check_number(
             "task_poll_interval", task_poll_interval, low=0, high=3600
         )
         transport = check_transport_option(transport)
         _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
-        self._retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
-        self._rate_limiter = (
-            None if requests_per_minute is None else RateLimiter(requests_per_minute)
+        _check_key_destination(api_key, self.rest_endpoint, transport, allow_insecure_http)
+        retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
+        rate_limiter = None if requests_per_minute is None else RateLimiter(requests_per_minute)
+        limiter = anyio.CapacityLimiter(max_concurrency)
+        super().__init__(
+            transport=Transport(
+                api_key=api_key,
+                endpoint=self.endpoint,
+                timeout=self.timeout,
+                retry=retry,
+                limiter=limiter,
+                rate_limiter=rate_limiter,
+                transport=transport,
+                max_connections=max_concurrency,
+            ),
+            retry=retry,
+            limiter=limiter,
+            rate_limiter=rate_limiter,
+            max_concurrency=max_concurrency,
+            task_poll_interval=task_poll_interval,
         )
-        self._limiter = anyio.CapacityLimiter(self.max_concurrency)
-        self._transport = Transport(
-            api_key=api_key,
-            endpoint=self.endpoint,
-            timeout=self.timeout,
-            retry=self._retry,
-            limiter=self._limiter,
-            rate_limiter=self._rate_limiter,
-            transport=transport,
-            max_connections=self.max_concurrency,
-        )
-        self._user_id: str | None = None
-        self._org_id: str | None = None
-        self._id_lock: anyio.Lock | None = None
         self._cancelable_types: list[str] | None = None
-        self._poller = TaskPoller(self._refresh_same_tasks, interval=self.task_poll_interval)
-        self._task_ledger = TaskLedger()
 
     def __repr__(self) -> str:
         return (
             f"AsyncClient(endpoint={self.endpoint!r}, max_concurrency={self.max_concurrency}, "
             f"max_retries={self._retry.max_retries})"
         )
+
+    # -- resources ------------------------------------------------------------------------
+
+    @cached_property
+    def _datasets(self) -> Datasets:
+        return Datasets(self)
+
+    @cached_property
+    def _exports(self) -> Exports:
+        return Exports(self)
+
+    @cached_property
+    def _data_rows(self) -> DataRows:
+        return DataRows(self)
+
+    @cached_property
+    def _attachments(self) -> Attachments:
+        return Attachments(self)
+
+    @cached_property
+    def _global_keys(self) -> GlobalKeyJobs:
+        return GlobalKeyJobs(self)
+
+    @cached_property
+    def _metadata(self) -> Metadata:
+        return Metadata(self)
+
+    @cached_property
+    def _upserts(self) -> Upserts:
+        return Upserts(self)
+
+    @cached_property
+    def _projects(self) -> Projects:
+        return Projects(self)
+
+    @cached_property
+    def _batches(self) -> Batches:
+        return Batches(self)
+
+    @cached_property
+    def _priorities(self) -> Priorities:
+        return Priorities(self)
+
+    @cached_property
+    def _ontologies(self) -> Ontologies:
+        return Ontologies(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -323,226 +350,237 @@ class AsyncClient(CatalogMethods, ProjectMethods):
             experimental=experimental,
         )
 
-    async def _execute_operation(
+    # -- datasets ----------------------------------------------------------------------------------
+
+    async def create_dataset(
         self,
-        op: Operation,
-        variables: Mapping[str, Any] | None = None,
+        name: str,
+        description: str | None = None,
         *,
-        sdk_method: str,
-        expect_one: bool = False,
-        timeout: float | None = None,  # noqa: ASYNC109 - an HTTP timeout, per request
-        experimental: bool | None = None,
-        reconcile: Reconcile | None = None,
-        error_log_key: str = "message",
-    ) -> dict[str, Any]:
-        """Run one operation and return the response's ``data`` (a dict, possibly with nulls).
+        iam_integration: IAMIntegration | _DefaultIAM | None = DEFAULT_IAM_INTEGRATION,
+    ) -> Dataset:
+        """Create a dataset.
 
-        The single entry point for every GraphQL call of the SDK:
-
-        * ``op``: the :class:`Operation` constant; its ``experimental``, ``timeout`` and
-          ``retry_safe`` are honoured (``timeout``/``experimental`` here override them);
-        * ``variables``: sent as GraphQL variables (``None`` sends ``null``); datetimes, enums,
-          sets and tuples are converted, anything else not JSON raises :class:`InputTypeError`
-          before sending;
-        * ``sdk_method``: the static ``X-SDK-Method`` header, ``"<Class>:<method>"`` of the
-          public method (``"Project:create_batch"``);
-        * ``expect_one``: RESOURCE_NOT_FOUND raises :class:`ResourceNotFoundError` (use it when
-          the caller asked for one thing); without it the data comes back with nulls;
-        * ``reconcile``: for a non-idempotent mutation, ``async reconcile(error) -> result|None``
-          is called before resending after an ambiguous failure (see :mod:`aiolabel._retry`);
-        * ``error_log_key``: the error key read for MALFORMED_REQUEST (``"errors"`` for exports).
-
-        Raises the typed :mod:`aiolabel.errors` exceptions, after retries where allowed.
+        As in the official SDK the default ``iam_integration`` looks up the organisation's
+        default IAM integration and, when there is one, sets it as the dataset's signer and
+        validates it (3 more requests; the official SDK also fetches the organisation, which
+        aiolabel skips). Pass ``iam_integration=None`` for the cheap path: one request.
+        The lookup runs before the dataset is created, so a refusal (several defaults, an
+        invalid integration) creates nothing; a failed signer or validation deletes the new
+        dataset again, as the official SDK does.
         """
-        if not isinstance(op, Operation):
-            raise InputTypeError(f"op must be an Operation, got {type(op).__name__}")
-        return await self._transport.graphql(
-            op.document,
-            variables,
-            sdk_method=sdk_method,
-            experimental=op.experimental if experimental is None else experimental,
-            timeout=timeout if timeout is not None else op.timeout,
-            retry_safe=op.retry_safe,
-            expect_one=expect_one,
-            reconcile=reconcile,
-            error_log_key=error_log_key,
-            name=op.name,
-        )
+        return await self._datasets.create(name, description, iam_integration=iam_integration)
 
-    async def _get_one(
+    async def get_dataset(self, dataset_id: str) -> Dataset:
+        """A dataset by id (ResourceNotFoundError if there is none)."""
+        return await self._datasets.get(dataset_id)
+
+    def get_datasets(self, where: WhereArg | None = None) -> OffsetPaginator[Dataset]:
+        """The datasets the user can see (``async for``), e.g. ``where=Dataset.name == "x"``."""
+        return self._datasets.get_all(where)
+
+    # -- data rows ---------------------------------------------------------------------------------
+
+    async def get_data_row(self, data_row_id: str) -> DataRow:
+        """A data row by id (ResourceNotFoundError if there is none)."""
+        return await self._data_rows.get(data_row_id)
+
+    async def get_data_row_by_global_key(self, global_key: str) -> DataRow:
+        """A data row by global key (ResourceNotFoundError if the lookup is not a SUCCESS)."""
+        return await self._data_rows.get_by_global_key(global_key)
+
+    async def get_data_row_ids_for_external_ids(
         self,
-        op: Operation,
-        variables: Mapping[str, Any] | None,
-        path: Sequence[str],
-        parse: Callable[[Any], T],
+        external_ids: Sequence[str],
         *,
-        sdk_method: str,
-        what: str | type | None = None,
-    ) -> T:
-        """Fetch one object at ``path`` of the data and parse it; a null or RESOURCE_NOT_FOUND
-        raises :class:`ResourceNotFoundError(what, variables)`."""
-        data = await self._execute_operation(op, variables, sdk_method=sdk_method, expect_one=True)
-        value = dig(data, path)
-        if value is None:
-            raise ResourceNotFoundError(what or op.name, dict(variables or {}))
-        return parse(value)
-
-    def _paginate_offset(
-        self,
-        op: Operation,
-        variables: Mapping[str, Any] | None,
-        path: Sequence[str],
-        parse: Callable[[Any], T],
-        *,
-        sdk_method: str,
-        page_size: int = 100,
-        skip_var: str = "skip",
-        first_var: str = "first",
-    ) -> OffsetPaginator[T]:
-        """An async paginator over an offset collection at ``path``.
-
-        ``op`` must declare ``$skip: Int`` and ``$first: Int`` (or the names given); each page
-        is sent with ``{**variables, skip, first}``. A page shorter than ``page_size`` ends it.
-        """
-        return OffsetPaginator(
-            self._fetcher(op, sdk_method),
-            variables,
-            path,
-            parse,
-            page_size=page_size,
-            skip_var=skip_var,
-            first_var=first_var,
-        )
-
-    def _paginate_cursor(
-        self,
-        op: Operation,
-        variables: Mapping[str, Any] | None,
-        *,
-        nodes_path: Sequence[str],
-        cursor_path: Sequence[str],
-        parse: Callable[[Any], T],
-        sdk_method: str,
-        page_size: int = 100,
-        has_next_path: Sequence[str] | None = None,
-        start_cursor: str | None = None,
-        from_var: str = "from",
-        first_var: str = "first",
-    ) -> CursorPaginator[T]:
-        """An async paginator over a cursor collection.
-
-        Each page is sent with ``{**variables, from: cursor, first: page_size}``; items are read
-        at ``nodes_path`` and the next cursor at ``cursor_path`` (e.g.
-        ``("datasetDataRows", "pageInfo", "startCursor")``). ``has_next_path`` (e.g.
-        ``(..., "pageInfo", "hasNextPage")``) is honoured when the server sends a bool.
-        """
-        return CursorPaginator(
-            self._fetcher(op, sdk_method),
-            variables,
-            nodes_path,
-            cursor_path,
-            parse,
-            page_size=page_size,
-            has_next_path=has_next_path,
-            start_cursor=start_cursor,
-            from_var=from_var,
-            first_var=first_var,
-        )
-
-    def _fetcher(
-        self, op: Operation, sdk_method: str
-    ) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
-        if not isinstance(op, Operation):
-            raise InputTypeError(f"op must be an Operation, got {type(op).__name__}")
-
-        async def fetch(variables: dict[str, Any]) -> dict[str, Any]:
-            return await self._execute_operation(op, variables, sdk_method=sdk_method)
-
-        return fetch
-
-    async def _run_chunks(
-        self,
-        items: Iterable[T] | AsyncIterable[T],
-        operation: Callable[[list[T]], Awaitable[R]],
-        *,
-        chunk_size: int,
         max_concurrency: int | None = None,
-        on_error: _concurrency.OnError = "finish",
-        progress: _concurrency.Progress | None = None,
-        total: int | None = None,
-        weight: Callable[[T], int] | None = None,
-        max_weight: int | None = None,
-    ) -> list[R]:
-        """Run ``operation(chunk)`` over chunks of ``items``; results in input order.
-
-        At most ``max_concurrency`` chunks run at once (default and ceiling: the client's
-        ``max_concurrency``); their requests still share the client's limiter. On failure raises
-        :class:`PartialFailureError` listing the failed items (see
-        :func:`aiolabel._concurrency.run_chunks`).
-        """
-        if progress is not None and not callable(progress):
-            raise InputTypeError("progress must be a callable (done, total)")
-        if max_concurrency is None:
-            limit = self.max_concurrency
-        else:
-            limit = min(
-                _integer("max_concurrency", max_concurrency, low=1, high=10_000),
-                self.max_concurrency,
-            )
-        return await _concurrency.run_chunks(
-            items,
-            operation,
-            chunk_size=chunk_size,
-            max_concurrency=limit,
-            on_error=on_error,
-            progress=progress,
-            total=total,
-            weight=weight,
-            max_weight=max_weight,
+        progress: Progress | None = None,
+    ) -> dict[str, list[str]]:
+        """``{external_id: [data row ids]}`` for the given external ids (ids without a row are
+        absent). Requests of 100 ids, as the official SDK, run concurrently."""
+        return await self._data_rows.ids_for_external_ids(
+            external_ids, max_concurrency=max_concurrency, progress=progress
         )
 
-    # -- files -------------------------------------------------------------------------------
+    # -- global keys -------------------------------------------------------------------------------
 
-    async def upload_data(
+    async def get_data_row_ids_for_global_keys(
         self,
-        content: UploadContent,
-        filename: str | None = None,
-        content_type: str | None = None,
-        sign: bool = False,
-    ) -> str:
-        """Upload bytes, text, a local path (``os.PathLike``) or an (async) iterable of bytes;
-        return the URL Labelbox stores it at."""
-        return await self._transport.upload(
-            content,
-            filename=filename,
-            content_type=content_type,
-            sign=sign,
-            sdk_method="Client:upload_data",
+        global_keys: Sequence[str] | GlobalKeys,
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Data row ids for global keys: ``{"status", "results", "errors"}``.
+
+        ``results`` lists an id per key in input order (``""`` where none was found);
+        ``errors`` lists ``{"global_key", "error"}``; ``status`` is ``SUCCESS``,
+        ``PARTIAL SUCCESS`` or ``FAILURE``. The job is polled on the task poller's schedule
+        (0.1 s growing to ``task_poll_interval``).
+        """
+        return await self._global_keys.ids_for_global_keys(global_keys, timeout_seconds)
+
+    async def assign_global_keys_to_data_rows(
+        self,
+        global_key_to_data_row_inputs: Sequence[Mapping[str, str]],
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Assign global keys: ``[{"data_row_id", "global_key"}]`` in, ``{"status", "results",
+        "errors"}`` out.
+
+        ``results``: ``{"data_row_id", "global_key", "sanitized"}`` (sanitised keys first, then
+        unchanged ones); ``errors``: ``{"data_row_id", "global_key", "error"}``. A data row or a
+        key may appear once per call.
+        """
+        return await self._global_keys.assign(global_key_to_data_row_inputs, timeout_seconds)
+
+    async def clear_global_keys(
+        self,
+        global_keys: Sequence[str] | GlobalKeys,
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Remove global keys from their data rows: ``{"status", "results": [cleared keys],
+        "errors": [{"global_key", "error"}]}``."""
+        return await self._global_keys.clear(global_keys, timeout_seconds)
+
+    # -- metadata ----------------------------------------------------------------------------------
+
+    async def get_data_row_metadata_ontology(self) -> DataRowMetadataOntology:
+        """The organisation's metadata schemas, fetched once per client (``await
+        ontology.refresh_ontology()`` to fetch them again)."""
+        return await self._metadata.ontology()
+
+    # -- projects and batches ----------------------------------------------------------------------
+
+    async def create_project(
+        self,
+        name: str,
+        media_type: MediaType | str,
+        description: str | None = None,
+        quality_modes: Iterable[QualityMode] | None = _DEFAULT_QUALITY,
+        is_benchmark_enabled: bool | None = None,
+        is_consensus_enabled: bool | None = None,
+    ) -> Project:
+        """Create a project.
+
+        ``quality_modes`` (default: benchmark and consensus) sets the auto-audit fields and
+        overrides ``is_benchmark_enabled`` / ``is_consensus_enabled``; pass ``None`` or an empty
+        set to send those two as given.
+        """
+        return await self._projects.create(
+            name, media_type, description, quality_modes, is_benchmark_enabled, is_consensus_enabled
         )
 
-    async def upload_file(self, path: str | os.PathLike[str]) -> str:
-        """Upload a local file, named by its base name and typed from its extension."""
-        if not isinstance(path, str | os.PathLike):
-            raise InputTypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
-        text = os.fspath(path)
-        if not isinstance(text, str) or not text:
-            raise InputError("path must be a non-empty str path")
-        return await self._transport.upload(
-            pathlib.Path(text),
-            filename=os.path.basename(text),
-            content_type=guess_content_type(text),
-            sdk_method="Client:upload_file",
+    async def get_project(self, project_id: str) -> Project:
+        """A project by id (:class:`ResourceNotFoundError` if there is none)."""
+        return await self._projects.get(project_id)
+
+    def get_projects(self, where: WhereArg | None = None) -> OffsetPaginator[Project]:
+        """The projects the user can see, optionally filtered:
+        ``self.get_all(where=(Project.name == "x") & (Project.description == "y"))``."""
+        return self._projects.get_all(where)
+
+    async def get_batch(self, project_id: str, batch_id: str) -> Batch:
+        """One batch of a project (:class:`ResourceNotFoundError` if there is none; the official
+        SDK raises IndexError)."""
+        return await self._batches.get_batch(
+            check_str("project_id", project_id),
+            check_str("batch_id", batch_id),
+            sdk_method="Client:get_batch",
         )
 
-    def _download(
-        self, url: str, *, timeout: float = 30.0, expected_length: int | None = None
-    ) -> AsyncIterator[bytes]:
-        """Stream a signed URL's bytes (no Authorization header; retried, resumed)."""
-        return self._transport.download(url, timeout=timeout, expected_length=expected_length)
+    # -- ontologies, feature schemas, labelling frontends -----------------------------------
 
-    def _download_lines(self, url: str, *, timeout: float = 30.0) -> AsyncIterator[str]:
-        """Stream a signed URL's lines (NDJSON and the like)."""
-        return self._transport.download_lines(url, timeout=timeout)
+    async def create_ontology(
+        self,
+        name: str,
+        normalized: dict[str, Any],
+        media_type: MediaType | None = None,
+        ontology_kind: OntologyKind | None = None,
+    ) -> Ontology:
+        """Create an ontology from normalized JSON (``OntologyBuilder(...).asdict()``)."""
+        return await self._ontologies.create_ontology(name, normalized, media_type, ontology_kind)
+
+    async def create_ontology_from_feature_schemas(
+        self,
+        name: str,
+        feature_schema_ids: Iterable[str],
+        media_type: MediaType | None = None,
+        ontology_kind: OntologyKind | None = None,
+    ) -> Ontology:
+        """Create an ontology whose tools and classifications are existing feature schemas."""
+        return await self._ontologies.create_ontology_from_feature_schemas(
+            name, feature_schema_ids, media_type, ontology_kind
+        )
+
+    async def get_ontology(self, ontology_id: str) -> Ontology:
+        return await self._ontologies.get_ontology(ontology_id)
+
+    def get_ontologies(self, name_contains: str | None) -> CursorPaginator[Ontology]:
+        """Ontologies whose names contain ``name_contains`` (any case)."""
+        return self._ontologies.get_ontologies(name_contains)
+
+    async def create_feature_schema(self, normalized: dict[str, Any]) -> FeatureSchema:
+        """Create a feature schema from one tool's or classification's normalized dict."""
+        return await self._ontologies.create_feature_schema(normalized)
+
+    async def get_feature_schema(self, feature_schema_id: str) -> FeatureSchema:
+        return await self._ontologies.get_feature_schema(feature_schema_id)
+
+    def get_feature_schemas(self, name_contains: str | None) -> CursorPaginator[FeatureSchema]:
+        """Root feature schemas whose names contain ``name_contains`` (any case)."""
+        return self._ontologies.get_feature_schemas(name_contains)
+
+    async def upsert_feature_schema(self, feature_schema: dict[str, Any]) -> FeatureSchema:
+        """Create a feature schema, or update the one ``featureSchemaId`` names."""
+        return await self._ontologies.upsert_feature_schema(feature_schema)
+
+    async def update_feature_schema_title(
+        self, feature_schema_id: str, title: str
+    ) -> FeatureSchema:
+        return await self._ontologies.update_feature_schema_title(feature_schema_id, title)
+
+    async def insert_feature_schema_into_ontology(
+        self, feature_schema_id: str, ontology_id: str, position: int
+    ) -> None:
+        """Insert a feature schema at ``position`` (or move it there if already present)."""
+        await self._ontologies.insert_feature_schema_into_ontology(
+            feature_schema_id, ontology_id, position
+        )
+
+    async def delete_feature_schema_from_ontology(
+        self, ontology_id: str, feature_schema_id: str
+    ) -> DeleteFeatureFromOntologyResult:
+        """Remove a feature from an ontology, or archive it when labels use it."""
+        return await self._ontologies.delete_feature_schema_from_ontology(
+            ontology_id, feature_schema_id
+        )
+
+    async def delete_unused_feature_schema(self, feature_schema_id: str) -> None:
+        await self._ontologies.delete_unused_feature_schema(feature_schema_id)
+
+    async def delete_unused_ontology(self, ontology_id: str) -> None:
+        await self._ontologies.delete_unused_ontology(ontology_id)
+
+    async def get_unused_feature_schemas(self, after: str | None = None) -> list[str]:
+        """One page (100) of ids of feature schemas no ontology uses, after the id ``after``."""
+        return await self._ontologies.get_unused_feature_schemas(after)
+
+    async def get_unused_ontologies(self, after: str | None = None) -> list[str]:
+        """One page (100) of ids of ontologies no project uses, after the id ``after``."""
+        return await self._ontologies.get_unused_ontologies(after)
+
+    async def is_feature_schema_archived(self, ontology_id: str, feature_schema_id: str) -> bool:
+        return await self._ontologies.is_feature_schema_archived(ontology_id, feature_schema_id)
+
+    async def unarchive_feature_schema_node(
+        self, ontology_id: str, root_feature_schema_id: str
+    ) -> None:
+        await self._ontologies.unarchive_feature_schema_node(ontology_id, root_feature_schema_id)
+
+    def get_labeling_frontends(
+        self, where: WhereArg | None = None
+    ) -> OffsetPaginator[LabelingFrontend]:
+        """Labelling editors (``where=LabelingFrontend.name == "Editor"``)."""
+        return self._ontologies.get_labeling_frontends(where)
 
     # -- user and organization ---------------------------------------------------------------
 
@@ -568,52 +606,15 @@ class AsyncClient(CatalogMethods, ProjectMethods):
         self._org_id = org.uid
         return org
 
-    def _lock(self) -> anyio.Lock:
-        if self._id_lock is None:
-            self._id_lock = anyio.Lock()
-        return self._id_lock
-
-    async def _current_user_id(self) -> str:
-        """The API key's user id, fetched once per client."""
-        if self._user_id is None:
-            async with self._lock():
-                if self._user_id is None:
-                    await self.get_user()
-        assert self._user_id is not None
-        return self._user_id
-
-    async def _organization_id(self) -> str:
-        """The organization id, fetched once per client."""
-        if self._org_id is None:
-            async with self._lock():
-                if self._org_id is None:
-                    await self.get_organization()
-        assert self._org_id is not None
-        return self._org_id
-
     # -- tasks -------------------------------------------------------------------------------
 
-    async def _fetch_task(self, task_id: str, *, sdk_method: str) -> Task:
-        """One task of the current user, by id (the official route through ``createdTasks``)."""
-        task_id = _id("task_id", task_id)
-        user_id = await self._current_user_id()
-        data = await self._execute_operation(
-            task_ops.GET_USER_CREATED_TASKS,
-            {"userId": user_id, "taskId": task_id},
-            sdk_method=sdk_method,
-        )
-        found = dig(data, ("user", "createdTasks"))
-        if not isinstance(found, list) or not found or not isinstance(found[0], dict):
-            raise ResourceNotFoundError(message=f"The task {task_id} does not exist.")
-        return Task._build(self, found[0])
+    def _task_from_wire(self, data: dict[str, Any]) -> Task:
+        return Task._build(self, data)
 
     async def get_task_by_id(self, task_id: str) -> Task:
         """A task by id (``DataUpsertTask`` for upserts). Only tasks created by the key's user
         are visible, as in the official SDK."""
         return await self._fetch_task(task_id, sdk_method="Client:get_task_by_id")
-
-    async def _refresh_same_tasks(self, same: Sequence[Task]) -> None:
-        await refresh_tasks(self, same)
 
     async def wait_for_tasks(
         self, tasks: Iterable[Task], *, timeout_seconds: float = 300.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 
 def _camel_case(value: str) -> str:
@@ -58,6 +58,13 @@ class MediaType(StrEnum):
         return [m for m in cls if m not in (cls.Unknown, cls.Unsupported)]
 
 
+class OntologyKind(Enum):
+    """What an ontology is for: ``ModelEvaluation`` (chat evaluation) or ``Missing``."""
+
+    ModelEvaluation = "MODEL_EVALUATION"
+    Missing = None
+
+
 class TaskStatus(StrEnum):
     """Server-side task states; unknown strings map to ``Unknown``."""
 
@@ -85,6 +92,8 @@ class IdType(StrEnum):
 
 
 class AttachmentType(StrEnum):
+    """Kinds of data-row attachment (``AssetAttachment.type``)."""
+
     AUDIO = "AUDIO"
     VIDEO = "VIDEO"
     IMAGE = "IMAGE"
@@ -97,6 +106,8 @@ class AttachmentType(StrEnum):
 
 
 class DataRowMetadataKind(StrEnum):
+    """Kinds of metadata schema: number, datetime, enum and its options, string, embedding."""
+
     number = "CustomMetadataNumber"
     datetime = "CustomMetadataDateTime"
     enum = "CustomMetadataEnum"
@@ -106,6 +117,8 @@ class DataRowMetadataKind(StrEnum):
 
 
 class QualityMode(StrEnum):
+    """Project quality modes: benchmark and consensus."""
+
     Benchmark = "BENCHMARK"
     Consensus = "CONSENSUS"
 
@@ -119,6 +132,9 @@ class CollectionJobStatus(StrEnum):
 
 
 class DeleteBatchLabelsType(StrEnum):
+    """What ``Batch.delete_labels`` does with the rows: requeue them, or requeue with the label as
+    a template."""
+
     RequeueData = "RequeueData"
     RequeueDataWithLabelAsTemplate = "RequeueDataWithLabelAsTemplate"
 

@@ -11,8 +11,11 @@ Installed as the pytest plugin ``aiolabel`` (entry point ``pytest11``), so with
   real HTTP, such as the official ``labelbox`` SDK.
 
 Override ``labelbox_emulator_settings`` (a dict of ``Emulator`` keyword settings, e.g.
-``{"task_delay_ms": 50}``) to configure the in-process emulator. The async fixtures need an
-asyncio test runner (pytest-asyncio).
+``{"task_delay_ms": 50}`` or ``{"db": str(tmp_path / "emulator.sqlite3")}``) to configure the
+in-process emulator, and ``labelbox_client_settings`` (a dict of ``AsyncClient`` keyword arguments,
+e.g. ``{"max_retries": 1}``) to configure ``labelbox_client``; a ``transport`` given there
+replaces the emulator's own (wrap ``labelbox_emulator.transport`` to observe or alter requests).
+The async fixtures need an asyncio test runner (pytest-asyncio).
 """
 
 from __future__ import annotations
@@ -61,15 +64,24 @@ async def labelbox_emulator(
         yield emulator
 
 
+@pytest.fixture
+def labelbox_client_settings() -> dict[str, Any]:
+    """Keyword arguments for ``labelbox_client``'s ``AsyncClient`` (override to change them)."""
+    return {}
+
+
 @_async_fixture
-async def labelbox_client(labelbox_emulator: Emulator) -> AsyncIterator[AsyncClient]:
-    """An ``aiolabel.AsyncClient`` talking to ``labelbox_emulator`` without a socket."""
+async def labelbox_client(
+    labelbox_emulator: Emulator, labelbox_client_settings: dict[str, Any]
+) -> AsyncIterator[AsyncClient]:
+    """An ``aiolabel.AsyncClient`` talking to ``labelbox_emulator`` without a socket, built with
+    ``labelbox_client_settings``."""
     from aiolabel.client import AsyncClient
 
+    settings: dict[str, Any] = {"transport": labelbox_emulator.transport}
+    settings.update(labelbox_client_settings)
     async with AsyncClient(
-        api_key=labelbox_emulator.api_key,
-        endpoint=labelbox_emulator.endpoint,
-        transport=labelbox_emulator.transport,
+        api_key=labelbox_emulator.api_key, endpoint=labelbox_emulator.endpoint, **settings
     ) as client:
         yield client
 

@@ -156,11 +156,12 @@ class ServerState:
 
 
 class Cli:
-    """``aiolabel ...`` run in process, with no endpoint or key configured (embedded
-    emulator under ``data_dir``)."""
+    """``aiolabel ...`` run in process, with no endpoint or key configured: ``ingest`` is given
+    ``--emulator`` (embedded emulator under ``data_dir``) unless ``emulator=False``."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, emulator: bool = True) -> None:
         self.data_dir = data_dir
+        self.emulator = emulator
         self.runner = CliRunner(
             env={
                 "LABELBOX_API_KEY": None,
@@ -171,7 +172,11 @@ class Cli:
         )
 
     def __call__(self, *args: str | Path, env: dict[str, str | None] | None = None) -> Result:
-        return self.runner.invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+        words = [str(a) for a in args]
+        explicit = {"--help", "--endpoint", "--api-key"}.intersection(words)
+        if self.emulator and words[:1] == ["ingest"] and not explicit:
+            words.insert(1, "--emulator")
+        return self.runner.invoke(app, words, env=env, catch_exceptions=False)
 
     @property
     def state(self) -> ServerState:

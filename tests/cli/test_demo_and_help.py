@@ -119,7 +119,7 @@ def test_ctrl_c_exits_130_and_a_rerun_finishes(tmp_path: Path) -> None:
         k: v for k, v in os.environ.items() if k not in ("LABELBOX_API_KEY", "LABELBOX_ENDPOINT")
     }
     env["AIOLABEL_DATA_DIR"] = str(tmp_path / "data")
-    command = [sys.executable, "-m", "aiolabel.cli", "ingest", str(manifest)]
+    command = [sys.executable, "-m", "aiolabel.cli", "ingest", str(manifest), "--emulator"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     deadline = time.monotonic() + 60

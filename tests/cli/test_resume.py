@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +37,23 @@ def manifest_items() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-async def emu(tmp_path: Path) -> AsyncIterator[Emulator]:
-    async with Emulator(db=str(tmp_path / "emulator.sqlite3")) as emulator:
-        yield emulator
+def labelbox_emulator_settings(tmp_path: Path) -> dict[str, Any]:
+    return {"db": str(tmp_path / "emulator.sqlite3")}
 
 
 @pytest.fixture
-async def client(emu: Emulator) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        api_key=emu.api_key, endpoint=emu.endpoint, transport=emu.transport, max_retries=1
-    ) as aio:
-        yield aio
+def labelbox_client_settings() -> dict[str, Any]:
+    return {"max_retries": 1}
+
+
+@pytest.fixture
+def emu(labelbox_emulator: Emulator) -> Emulator:
+    return labelbox_emulator
+
+
+@pytest.fixture
+def client(labelbox_client: AsyncClient) -> AsyncClient:
+    return labelbox_client
 
 
 def check_landed(db: Path, items: list[dict[str, Any]], project: str = "m") -> None:

@@ -41,3 +41,31 @@ def test_http_server_is_shared_and_reset_per_test(
         http.post(endpoint, json={"query": CREATE, "variables": {"n": name}}, headers=headers)
         listed = http.post(endpoint, json={"query": LIST}, headers=headers).json()
     assert listed["data"]["datasets"] == [{"name": name}]
+
+
+class _Counting(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests += 1
+        return await self.inner.handle_async_request(request)
+
+
+class TestClientSettings:
+    @pytest.fixture
+    def labelbox_client_settings(self, labelbox_emulator: Emulator) -> dict[str, object]:
+        return {"max_retries": 1, "transport": _Counting(labelbox_emulator.transport)}
+
+    async def test_client_settings_configure_the_bound_client(
+        self, labelbox_client: object, labelbox_client_settings: dict[str, object]
+    ) -> None:
+        from aiolabel.client import AsyncClient
+
+        assert isinstance(labelbox_client, AsyncClient)
+        assert labelbox_client.retry_policy.max_retries == 1
+        await labelbox_client.get_user()
+        transport = labelbox_client_settings["transport"]
+        assert isinstance(transport, _Counting)
+        assert transport.requests == 1

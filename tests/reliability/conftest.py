@@ -4,7 +4,7 @@ operation for one request, and clients with short backoffs."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -59,9 +59,14 @@ def fast(client: AsyncClient) -> AsyncClient:
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    async with Emulator(seed=0) as emulator:
-        yield emulator
+def labelbox_emulator_settings() -> dict[str, Any]:
+    return {"seed": 0}
+
+
+@pytest.fixture
+def emu(labelbox_emulator: Emulator) -> Emulator:
+    """The shipped ``labelbox_emulator`` fixture (seeded) under a short name."""
+    return labelbox_emulator
 
 
 @pytest.fixture
@@ -70,11 +75,14 @@ def shot(emu: Emulator) -> OneShot:
 
 
 @pytest.fixture
-async def client(emu: Emulator, shot: OneShot) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        api_key=emu.api_key, endpoint=emu.endpoint, transport=shot, max_retries=4
-    ) as aio:
-        yield fast(aio)
+def labelbox_client_settings(shot: OneShot) -> dict[str, Any]:
+    return {"transport": shot, "max_retries": 4}
+
+
+@pytest.fixture
+def client(labelbox_client: AsyncClient) -> AsyncClient:
+    """The shipped ``labelbox_client`` through :class:`OneShot`, with short backoffs."""
+    return fast(labelbox_client)
 
 
 def sent(emu: Emulator, operation: str) -> int:

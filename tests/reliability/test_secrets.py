@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,24 +24,6 @@ from aiolabel.ingest import IngestOptions, ingest
 
 KEY = "lbemu_" + "S3cr3tKeyThatMustNeverLeak0123456789"
 WRONG_KEY = "lbemu_" + "AnotherKeyNeverToBePrinted987654321"
-
-
-@pytest.fixture
-def all_logs() -> Iterator[io.StringIO]:
-    """Every record of every logger, at DEBUG, with its arguments and exception text."""
-    buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    handler.setLevel(logging.DEBUG)
-    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s %(args)r"))
-    root = logging.getLogger()
-    old = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield buffer
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old)
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from aiolabel import AsyncClient
+from tests._support.wire import TS, user
 
 API_KEY = "lb-test-key-DO-NOT-LEAK-7f3a9c"
 ENDPOINT = "https://api.labelbox.test/graphql"
-TS = "2024-01-01T00:00:00.000Z"
 
 
 class FakeTime:
@@ -57,18 +57,7 @@ def gql_error(
     return httpx.Response(status, json={"data": None, "errors": [error]})
 
 
-USER = {
-    "createdAt": TS,
-    "email": "a@b.c",
-    "isExternalUser": False,
-    "isViewer": False,
-    "lastLoginAt": None,
-    "nickname": "nick",
-    "name": "Name",
-    "picture": None,
-    "id": "user-1",
-    "updatedAt": TS,
-}
+USER = user("user-1")
 
 
 def task_wire(task_id: str = "task-1", status: str = "IN_PROGRESS", **kw: Any) -> dict[str, Any]:

@@ -12,15 +12,14 @@ from labelbox.schema.export_filters import build_filters
 from pydantic import ValidationError
 
 from aiolabel import MediaType
-from aiolabel._exports import (
-    ExportFilters,
-    ExportParams,
+from aiolabel._resources.exports import (
     data_rows_export_input,
     dataset_export_input,
     needs_timezone,
     project_export_input,
     search_query,
 )
+from aiolabel.types import ExportFilters, ExportParams
 
 
 class _TimezoneClient:

@@ -1,5 +1,6 @@
-"""Global-key jobs (``run_job``): started once, polled on the task poller's schedule until
-COMPLETE; a failed job, a missing job id and a wait past its time are typed errors."""
+"""Global-key jobs (``run_job`` of the global-keys resource): started once, polled on the task
+poller's schedule until COMPLETE; a failed job, a missing job id and a wait past its time are
+typed errors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 import respx
 
 from aiolabel import errors
-from aiolabel._catalog import run_job
 from aiolabel._operations import global_keys as gk_ops
 
 from .conftest import ENDPOINT, gql_body, op_name
@@ -34,11 +34,15 @@ def job_server(statuses: list[str], *, job_id: str | None = "job-1") -> respx.Ro
 
 
 async def run(client: Any, sleeps: list[float], limit: float = 60.0) -> dict[str, Any]:
+    fake_sleep = client._poller.sleep
+
     async def sleep(seconds: float) -> None:
         sleeps.append(seconds)
+        await fake_sleep(seconds)
 
-    return await run_job(
-        client,
+    client._poller.sleep = sleep
+
+    return await client._global_keys.run_job(
         gk_ops.CLEAR_GLOBAL_KEYS,
         {"globalKeys": ["k"]},
         gk_ops.CLEAR_GLOBAL_KEYS_RESULT,
@@ -46,7 +50,6 @@ async def run(client: Any, sleeps: list[float], limit: float = 60.0) -> dict[str
         timeout_seconds=limit,
         sdk_method="Client:clear_global_keys",
         what="clear_global_keys",
-        sleep=sleep,
     )
 
 

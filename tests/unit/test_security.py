@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import logging
 import traceback
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -21,24 +19,6 @@ from .conftest import API_KEY, ENDPOINT, USER, FakeTime, bind_time, data, gql_er
 FILE = "https://storage.test/f"
 
 
-@pytest.fixture
-def debug_log() -> Iterator[io.StringIO]:
-    """Everything logged anywhere, at DEBUG."""
-    buffer = io.StringIO()
-    handler = logging.StreamHandler(buffer)
-    handler.setLevel(logging.DEBUG)
-    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s %(args)s"))
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield buffer
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(old_level)
-
-
 def evidence_of(exc: BaseException) -> list[str]:
     out = [str(exc), repr(exc), "".join(traceback.format_exception(exc))]
     out += [repr(a) for a in exc.args]
@@ -49,7 +29,7 @@ def evidence_of(exc: BaseException) -> list[str]:
 
 
 @respx.mock
-async def test_the_key_is_nowhere(debug_log: io.StringIO, fake_time: FakeTime) -> None:
+async def test_the_key_is_nowhere(all_logs: io.StringIO, fake_time: FakeTime) -> None:
     outputs: list[str] = []
     failures = [
         gql_error("AUTHENTICATION_ERROR", f"Invalid API key {API_KEY}"),
@@ -103,9 +83,9 @@ async def test_the_key_is_nowhere(debug_log: io.StringIO, fake_time: FakeTime) -
         with pytest.raises(LabelboxError) as timeout:
             await task.wait_till_done(timeout_seconds=1)
         outputs += [*evidence_of(timeout.value), repr(task)]
-    outputs.append(debug_log.getvalue())
-    assert "aiolabel.transport" in debug_log.getvalue()  # DEBUG logging did happen
-    assert "httpx" in debug_log.getvalue()
+    outputs.append(all_logs.getvalue())
+    assert "aiolabel.transport" in all_logs.getvalue()  # DEBUG logging did happen
+    assert "httpx" in all_logs.getvalue()
     leaks = [text for text in outputs if API_KEY in text]
     assert leaks == []
 

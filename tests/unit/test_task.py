@@ -15,6 +15,7 @@ import respx
 from pydantic import ValidationError
 
 from aiolabel import DataUpsertTask, Task, TaskStatus
+from aiolabel._polling import POLL_MAX_INTERVAL, poll_cap, poll_delay, poll_delays
 from aiolabel.errors import (
     InputError,
     InputTypeError,
@@ -23,7 +24,6 @@ from aiolabel.errors import (
     TaskFailedError,
     TaskTimeout,
 )
-from aiolabel.models.task import POLL_MAX_INTERVAL, poll_cap, poll_delay, poll_delays
 
 from .conftest import ENDPOINT, USER, FakeTime, gql_body, op_name, task_wire
 

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-TS = "2024-01-01T00:00:00.000Z"
+from tests._support.wire import TS
+from tests._support.wire import user as wire_user
+
 USER_ID = "user1"
 ORG_ID = "org1"
 
@@ -54,18 +56,7 @@ class CannedState:
 
 
 def user(**over: Json) -> Json:
-    return {
-        "createdAt": TS,
-        "email": "a@b.c",
-        "isExternalUser": False,
-        "isViewer": False,
-        "lastLoginAt": None,
-        "nickname": "nick",
-        "name": "Name",
-        "picture": None,
-        "id": USER_ID,
-        "updatedAt": TS,
-    } | over
+    return wire_user(USER_ID, **over)
 
 
 def organization(**over: Json) -> Json:

@@ -1,6 +1,6 @@
 """Compare a document aiolabel sends with the one the official SDK sends, as GraphQL ASTs.
 
-Both are parsed, the deliberate differences of ``aiolabel._operations._differences`` are applied
+Both are parsed, the deliberate differences of ``tests.wire.differences`` are applied
 to the official one (a literal becomes the variable aiolabel uses), and the two are printed in a
 canonical form: whitespace and commas gone, variable definitions, arguments and input-object
 fields sorted (their order carries no meaning), selections kept in order (the official order is
@@ -19,7 +19,7 @@ import graphql
 from graphql.language import ast
 
 from aiolabel._operations import Operation
-from aiolabel._operations._differences import VariableForLiteral, document_differences_for
+from tests.wire.differences import VariableForLiteral, document_differences_for
 from tests.wire.recorder import RecordedRequest
 
 

@@ -11,9 +11,10 @@ from labelbox.orm import query as official_query
 from labelbox.orm.model import Entity as OfficialEntity
 from labelbox.orm.model import Field as OfficialField
 
-from aiolabel._operations import Operation, _selections
+from aiolabel._operations import Operation
 from aiolabel._operations._builder import _selection
 from aiolabel._operations._entities import ENTITIES, Entity
+from tests.wire import selections as _selections
 from tests.wire.catalogue import catalogue, generated_variables, operation_constants
 from tests.wire.compare import canonical, parse_operation
 
@@ -53,6 +54,8 @@ NOT_IDEMPOTENT = {
     "createBatchesFromDatasetPyApi",
     "CreateDataRowAttachmentPyApi",
     "UpsertCustomMetadataSchemaPyApi",
+    "upsertRootSchemaNodePyApi",  # create_ontology and create_feature_schema
+    "CreateLabelingFrontendOptionsPyApi",
 }
 
 
@@ -120,7 +123,7 @@ def _literals(node: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ..
 
 
 STRUCTURAL_LITERALS = {
-    # constants of the shape, identical for every call (see _differences' docstring)
+    # constants of the shape, identical for every call (see tests/wire/differences.py)
     ("update{T}", "data", "deleted"): True,
     ("user", "createdTasks", "skip"): 0,
     ("user", "createdTasks", "first"): 1,

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from aiolabel._operations import Operation, data_rows, projects
-from aiolabel._operations._differences import DOCUMENT_DIFFERENCES, document_differences_for
 from tests.wire.compare import assert_same_wire
+from tests.wire.differences import DOCUMENT_DIFFERENCES, document_differences_for
 from tests.wire.recorder import recording_client
 
 OFFICIAL_MEMBERS = (

@@ -3,7 +3,7 @@
 For every case the official call runs through the recorder; every GraphQL request it sends must
 have an expectation here (so nothing it sends goes unchecked), and each expectation must match
 that request: operation name, endpoint, root fields, arguments, variable names and types,
-selection set — up to the differences listed in ``aiolabel._operations._differences`` — and, for
+selection set — up to the differences listed in ``tests.wire.differences`` — and, for
 documents built from the same inputs, the variables' values.
 """
 

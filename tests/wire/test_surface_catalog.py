@@ -3,8 +3,8 @@
 Each case runs one call through the official ``labelbox.Client`` (offline recorder) and the same
 call through ``AsyncClient`` (a recorder transport with the same canned answers), then compares
 the two request lists: operation names, endpoints, documents and variables, up to the document
-differences of ``_differences.DOCUMENT_DIFFERENCES``. Round trips a case leaves out of the
-comparison (``ignore``) must be named by a ``CallDifference`` of ``_differences.CALL_DIFFERENCES``.
+differences of ``differences.DOCUMENT_DIFFERENCES``. Round trips a case leaves out of the
+comparison (``ignore``) must be named by a ``CallDifference`` of ``differences.CALL_DIFFERENCES``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from labelbox.schema.identifiable import UniqueId as LbUniqueId
 
 from aiolabel import AsyncClient
 from aiolabel._operations import tasks as task_ops
-from aiolabel._operations._differences import CALL_DIFFERENCES
 from aiolabel.enums import DataRowMetadataKind
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId
 from aiolabel.models.data_row import DataRow
@@ -37,6 +36,7 @@ from aiolabel.models.metadata import (
 )
 from tests.wire import canned
 from tests.wire.compare import assert_same_calls
+from tests.wire.differences import CALL_DIFFERENCES
 from tests.wire.recorder import API_KEY, ENDPOINT, RecordedRequest, Recorder, recording_client
 
 pytestmark = pytest.mark.filterwarnings("ignore:Automatic generation:DeprecationWarning")

@@ -35,14 +35,14 @@ from aiolabel import (
     QualityMode,
     UniqueId,
     UniqueIds,
-    _batch_create,
 )
 from aiolabel._operations import tasks as task_ops
-from aiolabel._operations._differences import CALL_DIFFERENCES
+from aiolabel._resources import batches as _batch_create
 from aiolabel.models.batch import Batch
 from aiolabel.models.project import Project
 from tests.wire import canned
 from tests.wire.compare import assert_same_calls, parse_operation
+from tests.wire.differences import CALL_DIFFERENCES
 from tests.wire.recorder import API_KEY, ENDPOINT, Recorder, recording_client
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -6,14 +6,14 @@ tables of :mod:`._entities` (an unknown one raises before anything is built); va
 variables. Operation names, root fields, the ``param_N`` numbering, the ``$<Type>Id`` naming and
 the declared types (the official "always ``!``" rule) are the official SDK's.
 
-One deliberate difference (listed in :mod:`._differences`): the official SDK writes ``skip`` and
-``first`` into the text (``skip: 0 first: 100``); here they are the variables ``$skip: Int!`` and
-``$first: Int!``, so every page of a collection is one and the same document. The real schema's
-argument types are not known. Labelbox's ORM API is Prisma-style (``where``/``skip``/``first``,
-``_not``/``_lt`` suffixes, ``connect``), whose generated schemas declare ``skip: Int`` and
-``first: Int``; a non-null ``Int!`` variable is valid in an ``Int`` and in an ``Int!`` position
-alike, so ``Int!`` is the declaration that works whichever of the two the server declares.
-"""
+One deliberate difference (listed in ``docs/wire-differences.md``): the official SDK writes
+``skip`` and ``first`` into the text (``skip: 0 first: 100``); here they are the variables
+``$skip: Int!`` and ``$first: Int!``, so every page of a collection is one and the same document.
+The real schema's argument types are not known. Labelbox's ORM API is Prisma-style
+(``where``/``skip``/``first``, ``_not``/``_lt`` suffixes, ``connect``), whose generated schemas
+declare ``skip: Int`` and ``first: Int``; a non-null ``Int!`` variable is valid in an ``Int`` and
+in an ``Int!`` position alike, so ``Int!`` is the declaration that works whichever of the two the
+server declares."""
 
 from __future__ import annotations
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -106,6 +108,46 @@ async def _remote(
         yield client
 
 
+EMULATOR_NOTICE = "LABELBOX_ENDPOINT and LABELBOX_API_KEY are ignored"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a command sends its requests."""
+
+    opener: contextlib.AbstractAsyncContextManager[AsyncClient]
+    endpoint: str
+    """The GraphQL endpoint, or ``embedded emulator``."""
+    emulator_db: Path | None = None
+    """The embedded emulator's SQLite file (None: a real endpoint)."""
+
+    def as_json(self) -> dict[str, Any]:
+        db = None if self.emulator_db is None else str(self.emulator_db)
+        return {"endpoint": self.endpoint, "emulator": db is not None, "emulator_db": db}
+
+
+EMULATOR_EXTRA = "pip install 'aiolabel[emulator]'"
+
+
+def emulator_missing() -> str | None:
+    """Why the embedded emulator cannot start (its extra is not installed), or None."""
+    try:
+        import aiolabel.emulator  # noqa: F401
+    except ModuleNotFoundError as exc:
+        return (
+            f"the emulator needs the 'emulator' extra ({exc.name} is not installed): "
+            f"{EMULATOR_EXTRA}"
+        )
+    return None
+
+
+def embedded_target(directory: Path | None, max_concurrency: int, db_name: str) -> Target:
+    """The embedded emulator on ``directory/db_name`` (its extra must be installed: see
+    :func:`emulator_missing`)."""
+    db = data_dir(directory) / db_name
+    return Target(_embedded(db, max_concurrency), "embedded emulator", db)
+
+
 def open_client(
     endpoint: str | None,
     api_key: str | None,
@@ -113,27 +155,70 @@ def open_client(
     max_concurrency: int,
     err: Console,
     *,
-    db_name: str = "emulator.sqlite3",
+    emulator: bool,
+    json_output: bool = False,
     allow_insecure_http: bool = False,
-) -> contextlib.AbstractAsyncContextManager[AsyncClient]:
-    """The client ingest talks through: the embedded emulator (no endpoint and no key
-    configured), or the service at ``endpoint``."""
-    if endpoint is None and api_key is None:
-        db = data_dir(directory) / db_name
-        say(
-            err,
-            "aiolabel: no LABELBOX_ENDPOINT or LABELBOX_API_KEY configured; using the "
-            f"embedded emulator (state in {db})",
-        )
-        return _embedded(db, max_concurrency)
+) -> Target:
+    """Where ``ingest`` sends its requests: the embedded emulator only when asked for with
+    ``--emulator``; otherwise the service at ``endpoint`` (default: Labelbox's) with the key,
+    and no key is a usage error (never a silent switch to offline)."""
+    if emulator:
+        missing = emulator_missing()
+        if missing is not None:
+            raise fail_usage(err, "ingest", missing, json_output=json_output, kind="setup")
+        target = embedded_target(directory, max_concurrency, "emulator.sqlite3")
+        ignored = f"; {EMULATOR_NOTICE}" if endpoint or api_key else ""
+        say(err, f"aiolabel: using the embedded emulator (state in {target.emulator_db}){ignored}")
+        return target
     if not api_key:
-        raise typer.BadParameter(
-            "an endpoint needs an API key: pass --api-key or set LABELBOX_API_KEY",
-            param_hint="--api-key",
+        what = "an endpoint needs an API key" if endpoint else "no API key"
+        raise fail_usage(
+            err,
+            "ingest",
+            f"{what}: set LABELBOX_API_KEY or pass --api-key "
+            "(or pass --emulator to try the embedded emulator offline)",
+            json_output=json_output,
+            kind="auth",
         )
-    return _remote(endpoint, api_key, max_concurrency, allow_insecure_http)
+    from aiolabel.client import DEFAULT_ENDPOINT
+
+    chosen = endpoint or DEFAULT_ENDPOINT
+    return Target(_remote(chosen, api_key, max_concurrency, allow_insecure_http), chosen)
 
 
-def fail_usage(err: Console, command: str, text: str) -> typer.Exit:
+def fail(
+    err: Console,
+    command: str,
+    text: str,
+    *,
+    code: int,
+    kind: str,
+    json_output: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> typer.Exit:
+    """Say why the command stops (one line on stderr; with ``--json`` also a JSON object on
+    stdout), and the exit to raise."""
     say(err, f"aiolabel {command}: {text}")
-    return typer.Exit(EXIT_USAGE)
+    if json_output:
+        doc: dict[str, Any] = {
+            "ok": False,
+            "exit_code": code,
+            "error": {"kind": kind, "message": text},
+        }
+        doc.update(extra or {})
+        print(json.dumps(doc, indent=2, ensure_ascii=False), flush=True)
+    return typer.Exit(code)
+
+
+def fail_usage(
+    err: Console,
+    command: str,
+    text: str,
+    *,
+    json_output: bool = False,
+    kind: str = "usage",
+    extra: dict[str, Any] | None = None,
+) -> typer.Exit:
+    return fail(
+        err, command, text, code=EXIT_USAGE, kind=kind, json_output=json_output, extra=extra
+    )

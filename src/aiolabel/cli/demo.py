@@ -10,16 +10,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from aiolabel.cli._failures import run_command
 from aiolabel.cli._options import (
+    EMULATOR_NOTICE,
     EXIT_FAILED_ROWS,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     DataDirOption,
     JsonOption,
     MaxConcurrencyOption,
     consoles,
     data_dir,
-    open_client,
+    embedded_target,
+    emulator_missing,
+    fail,
+    fail_usage,
     quiet_sdk_logs,
     say,
 )
@@ -66,8 +70,7 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
     import anyio
 
     from aiolabel.enums import MediaType
-    from aiolabel.errors import LabelboxError
-    from aiolabel.ingest import IngestError, IngestOptions, ingest
+    from aiolabel.ingest import IngestOptions, ingest
     from aiolabel.ingest import _demo as demo
 
     out, err, interactive = consoles(json_output)
@@ -82,7 +85,16 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
     for leftover in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
-    opener = open_client(None, None, folder, max_concurrency, err, db_name=db.name)
+    missing = emulator_missing()
+    if missing is not None:
+        raise fail_usage(err, "demo", missing, json_output=json_output, kind="setup")
+    target = embedded_target(folder, max_concurrency, db.name)
+    opener = target.opener
+    say(
+        err,
+        f"aiolabel demo: runs offline on its own embedded emulator (state in {db}); "
+        f"{EMULATOR_NOTICE}",
+    )
     options = IngestOptions(
         dataset="aiolabel demo",
         project="aiolabel demo",
@@ -124,14 +136,20 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
                 bars("verify", counted, rows)
                 return result, checked, time.monotonic() - export_started
 
-    try:
-        result, checked, export_seconds = anyio.run(run)
-    except KeyboardInterrupt:
-        say(err, "aiolabel demo: interrupted")
-        return EXIT_INTERRUPTED
-    except (IngestError, LabelboxError) as exc:
-        say(err, f"aiolabel demo: {exc}")
-        return EXIT_FAILED_ROWS
+    result, checked, export_seconds = run_command(
+        lambda: anyio.run(run),
+        endpoint=target.endpoint,
+        api_key=None,
+        on_stop=lambda stop: fail(
+            err,
+            "demo",
+            stop.message,
+            code=stop.code,
+            kind=stop.kind,
+            json_output=json_output,
+            extra=target.as_json(),
+        ),
+    )
     total = time.monotonic() - started
     verification = {
         "verified": checked.ok,
@@ -144,7 +162,8 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
         "export_seconds": round(export_seconds, 3),
         "total_seconds": round(total, 3),
     }
-    finish(out, err, result, report, json_output, "aiolabel demo", {"verification": verification})
+    extra = {**target.as_json(), "verification": verification}
+    finish(out, err, result, report, json_output, "aiolabel demo", extra)
     if not json_output:
         if checked.ok:
             say(

@@ -43,10 +43,20 @@ class TransitionRule:
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> TransitionRule:
+        if not isinstance(raw, dict):
+            raise ValueError(
+                f"a transition rule must be an object with mode, n, ms, errors; got {raw!r}"
+            )
+        unknown = sorted(set(raw) - {"mode", "n", "ms", "errors"})
+        if unknown:
+            raise ValueError(f"unknown transition rule keys {unknown}; known: mode, n, ms, errors")
         mode = raw.get("mode", "immediate")
         if mode not in ("immediate", "polls", "delay", "fail"):
             raise ValueError(f"unknown transition mode {mode!r}")
-        n, ms = int(raw.get("n", 0)), int(raw.get("ms", 0))
+        values = raw.get("n", 0), raw.get("ms", 0)
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+            raise ValueError(f"n and ms must be whole numbers, got {values[0]!r} and {values[1]!r}")
+        n, ms = values
         if n < 0 or ms < 0:
             raise ValueError("n and ms must be >= 0")
         errors = raw.get("errors", ["Task failed (emulator transition rule)"])

@@ -10,15 +10,13 @@ from typing import TYPE_CHECKING, Literal
 
 import anyio
 
-from aiolabel import _batch_create
-from aiolabel.errors import LabelboxError, PartialFailureError
+from aiolabel.errors import LabelboxError, PartialFailureError, is_transient
 from aiolabel.identifiers import GlobalKey, Identifiable, UniqueId
 from aiolabel.ingest._scratch import Batched, BatchRow, FailedRow, norm_key
 from aiolabel.ingest._types import (
     BATCH_CONCURRENCY,
     LOOKUP_CHUNK,
     PRIORITY_WINDOW,
-    TRANSIENT,
     short,
 )
 from aiolabel.models.create_batches_task import inline_failures
@@ -81,11 +79,11 @@ class BatchStage:
         when it is not empty, or always with ``diff``)."""
         assert self.run.project is not None
         if batch is not None and (diff or (batch.size or 0) > 0):
-            members = await self._members(batch)
+            members, held = await self._members(batch)
             inside = [r for r in rows if _member(r, members)]
             self.run.scratch.set_batched((r.line for r in inside), Batched.ALREADY)
             rows = [r for r in rows if not _member(r, members)]
-            room = self.run.max_batch_rows - len(members)
+            room = max(self.run.max_batch_rows - held, 0)
             if len(rows) > room:
                 over, rows = rows[room:], rows[:room]
                 self._batch_failed(
@@ -127,11 +125,10 @@ class BatchStage:
         kind: Literal["global_keys", "data_rows"] = "global_keys" if keys else "data_rows"
         values = keys or ids
         sdk = "Project:create_batch"
-        await _batch_create.wait_until_processed(
-            self.run.client, kind, values, timeout=self.run.options.task_timeout, sdk_method=sdk
+        await self.run.client._batches.wait_until_processed(
+            kind, values, timeout=self.run.options.task_timeout, sdk_method=sdk
         )
-        task = await _batch_create._add_rows(
-            self.run.client,
+        task = await self.run.client._batches.add_rows(
             self.run.project.uid,
             batch.uid,
             kind,
@@ -196,19 +193,22 @@ class BatchStage:
                 return batch
         return None
 
-    async def _members(self, batch: Batch) -> set[str]:
-        """Normalised global keys and ids of the rows in a batch (read by export)."""
+    async def _members(self, batch: Batch) -> tuple[set[str], int]:
+        """Normalised global keys and ids of the rows in a batch (read by export), and how
+        many rows it holds (a row gives two entries: its key and its id)."""
         members: set[str] = set()
+        held = 0
         task = await batch.export()
         await self.run.wait([task])
         async with contextlib.aclosing(task.result()) as rows:
             async for line in rows:
+                held += 1
                 row = line.get("data_row") or {}
                 if isinstance(row.get("global_key"), str):
                     members.add("k:" + norm_key(row["global_key"]))
                 if isinstance(row.get("id"), str):
                     members.add("i:" + row["id"])
-        return members
+        return members, held
 
     # -- stage 3: priorities -----------------------------------------------------------------
 
@@ -266,7 +266,7 @@ class BatchStage:
         assert self.run.project is not None
         if not pairs:
             return
-        if isinstance(error, TRANSIENT) or len(pairs) == 1:
+        if is_transient(error) or len(pairs) == 1:
             self.run.scratch.fail(
                 FailedRow(*lines[ident], "priority", "priority", short(error)) for ident, _ in pairs
             )

@@ -8,12 +8,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aiolabel.enums import MediaType
-from aiolabel.errors import (
-    ApiLimitError,
-    InternalServerError,
-    NetworkError,
-    TimeoutError,
-)
 from aiolabel.ingest._manifest import ManifestFormat
 from aiolabel.ingest._scratch import FailedRow
 
@@ -147,10 +141,6 @@ def manifest_stem(path: Path) -> str:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     return name or "manifest"
-
-
-TRANSIENT = (NetworkError, InternalServerError, ApiLimitError, TimeoutError)
-"""Failures that say nothing about the rows sent."""
 
 
 def short(error: BaseException | None, limit: int = 500) -> str:

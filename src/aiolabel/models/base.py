@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, Validat
 from pydantic._internal._model_construction import ModelMetaclass as _ModelMeta
 from pydantic.alias_generators import to_camel
 
+from aiolabel._base_client import BaseClient
 from aiolabel._operations._builder import And, Comparison, FieldRef, Where
 from aiolabel._operations._entities import ENTITIES
 from aiolabel.errors import InputTypeError, LabelboxError
@@ -99,9 +100,7 @@ class Model(BaseModel, metaclass=_FilterableMeta):
         return self._client
 
     def _bind(self, client: AsyncClient) -> Self:
-        from aiolabel.client import AsyncClient
-
-        if not isinstance(client, AsyncClient):
+        if not isinstance(client, BaseClient):
             raise InputTypeError("client must be an AsyncClient")
         self._client = client
         return self

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from aiolabel._exports import ExportParams
 from aiolabel._operations import batches as ops
+from aiolabel._validation import check_timeout
 from aiolabel.enums import DeleteBatchLabelsType
 from aiolabel.errors import InputError, InputTypeError, ResourceNotFoundError
 from aiolabel.models.base import DateTime, Model
 from aiolabel.pagination import dig
+from aiolabel.types import ExportParams
 
 if TYPE_CHECKING:
     from aiolabel.models.project import Project
@@ -171,9 +172,7 @@ class Batch(Model):
         Starts :meth:`export`, waits for it (``timeout_seconds``), then streams the result; the
         official SDK removed this method in 7.x.
         """
-        from aiolabel.models.task import _check_timeout
-
-        _check_timeout(timeout_seconds)
+        check_timeout(timeout_seconds)
         task = await self.export(task_name, params)
         await task.wait_till_done(timeout_seconds=timeout_seconds)
         async for row in task.result():

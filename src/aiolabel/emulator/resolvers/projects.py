@@ -99,6 +99,10 @@ WORKFLOW_STATUS = {
     None: "DONE",
 }
 
+UPDATE_HOOKS: dict[str, Callable[[sqlite3.Connection, sqlite3.Row, Any], None]] = {}
+"""``updateProject`` input fields other domains own (``labelingFrontend``: ontologies.py): each
+hook applies its field's value to the project row before the columns here are updated."""
+
 query = QueryType()
 mutation = MutationType()
 project_type = ObjectType("Project")
@@ -409,6 +413,9 @@ def resolve_update_project(_: Any, info: Info, where: dict[str, Any], data: dict
         labels == 1 and share == 1
     ):
         raise BadInput("A project cannot switch between benchmark and consensus quality modes")
+    for key, hook in UPDATE_HOOKS.items():
+        if data.get(key) is not None:
+            hook(c.conn, row, data[key])
     columns = {_UPDATABLE[k]: v for k, v in data.items() if k in _UPDATABLE}
     for key in ("is_benchmark_enabled", "is_consensus_enabled", "model_setup_complete", "deleted"):
         if key in columns and columns[key] is not None:

@@ -245,9 +245,40 @@ def _is_mapping(value: Any) -> bool:
     return type(value) is dict or isinstance(value, Mapping)  # JSON gives dicts: skip the ABC
 
 
+def _unicode(value: Any) -> bool:
+    """Whether every string in ``value`` is Unicode text SQLite can store (no lone surrogate,
+    which JSON's ``\\ud800`` escapes can carry)."""
+    if isinstance(value, str):
+        if value.isascii():
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_unicode(k) and _unicode(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_unicode(v) for v in value)
+    return True
+
+
+def _scrub(value: Any) -> Any:
+    """``value`` with lone surrogates replaced, so that an error item can be stored."""
+    if isinstance(value, str) and not value.isascii():
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
+
+
 def _parse(raw: Any, ontology: Ontology, upload_type: Callable[[str], str | None]) -> Spec:
     if not _is_mapping(raw):
         raise SpecError("A data row spec must be an object")
+    if not _unicode(raw):
+        raise SpecError("A data row spec holds text that is not valid Unicode (a lone surrogate)")
     key = raw.get("id") or _AUTO_KEY
     payload = raw.get("payload")
     if not _is_mapping(key) or key.get("type") not in ("AUTO", "ID", "GKEY"):
@@ -341,6 +372,8 @@ def _parse(raw: Any, ontology: Ontology, upload_type: Callable[[str], str | None
 
 def _failed(raw: Any, message: str) -> dict[str, Any]:
     """The error item of a refused spec: its message and the spec as given."""
+    if not _unicode(raw):
+        raw = _scrub(raw)
     payload = raw.get("payload") if isinstance(raw, Mapping) else None
     if not isinstance(payload, Mapping):
         return {"message": message, "spec": _EMPTY_SPEC}

@@ -1,5 +1,8 @@
 """Every deliberate difference between what aiolabel sends and what the official SDK sends.
 
+Test data: the wire tests apply these tables, and ``docs/wire-differences.md`` is rendered from
+them (``python scripts/docs.py``; ``tests/test_docs.py`` fails when the page is stale).
+
 Rule: aiolabel sends the official SDK's operations (names, endpoints, root fields, arguments,
 variable names and types, selection sets). Where the official SDK pastes a *value* into the text,
 aiolabel sends the same operation with that value as a variable. Each such place is one
@@ -99,6 +102,13 @@ class CallDifference:
 
 
 CALL_DIFFERENCES: tuple[CallDifference, ...] = (
+    CallDifference(
+        "Project.connect_ontology",
+        "GetProjectLabelingFrontendPyApi twice in a row when the project has no editor (once in"
+        " connect_ontology, once in _connect_default_labeling_front_end)",
+        "GetProjectLabelingFrontendPyApi once",
+        "The second lookup cannot answer differently; one round trip fewer.",
+    ),
     CallDifference(
         "DataRow.bulk_delete",
         "one deleteDataRowsPyApi with every id pasted into the text",
@@ -255,4 +265,4 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "Nothing lost, nothing created twice (README, Reliability; aiolabel._reconcile).",
     ),
 )
-"""Every call-level difference, and why. Resource code adds its own entries here."""
+"""Every call-level difference, and why. A new resource adds its entries here."""

@@ -1,4 +1,5 @@
-"""Catalog input checks: bad input raises a typed error naming the argument, before any request."""
+"""Data-row items and catalog arguments: bad input raises a typed error naming the argument, before
+any request; good items become the official specs."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import httpx
 import pytest
 
 from aiolabel import AsyncClient
-from aiolabel._catalog import InvalidItemAttribute, check_ids, where_as_dict
+from aiolabel._bulk.specs import prepare_item
 from aiolabel._operations._entities import DATA_ROW
-from aiolabel._upsert import prepare_item
+from aiolabel._validation import InvalidItemAttribute, check_ids, where_as_dict
 from aiolabel.errors import InputError, InputTypeError, InvalidAttributeError
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
 from aiolabel.models.data_row import DataRow

@@ -12,9 +12,11 @@ them.) Each mutation the SDK sends is here with one of three policies:
 * ``not resent`` — no lookup can tell (names are not unique): the error is raised at once with
   ``maybe_applied`` set, and its message says so.
 
-Queries are always ``resend``. A test checks that this table covers every mutation of the
-catalogue and agrees with each operation's ``idempotent`` flag; the README's Reliability section
-is this table in prose.
+Queries are always ``resend``. Nothing at run time reads this table: the client acts on each
+operation's ``idempotent`` flag and on the reconcile step its call site passes. The table is the
+declared intent, checked by ``test_reconcile.py``: it covers every mutation of the catalogue and
+agrees with each operation's ``idempotent`` flag. The README's Reliability section is this table
+in prose.
 """
 
 from __future__ import annotations
@@ -106,5 +108,15 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "exportDataRowsInProjectPyApi": _p("resend", "another export; the first is never read"),
     "exportDataRowsInCatalogPyApi": _p("resend", "another export; the first is never read"),
     "CancelTaskPyApi": _p("resend", "cancelling again changes nothing"),
+    # ontologies and the editor (the REST maintenance calls: resent when idempotent - GETs,
+    # title, insert at a position, unarchive - else not resent)
+    "upsertRootSchemaNodePyApi": _p(
+        "not resent", "a second ontology or feature schema would be made (names are not unique)"
+    ),
+    "ConnectOntologyPyApi": _p("resend", "the same ontology again"),
+    "ConnectProjectAndLabelingFrontendPyApi": _p("resend", "the same editor again"),
+    "CreateLabelingFrontendOptionsPyApi": _p(
+        "not resent", "a second options row would be made; nothing identifies the first"
+    ),
 }
 """Mutation name -> what an ambiguous failure leads to, and how."""
