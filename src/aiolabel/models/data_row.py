@@ -105,13 +105,13 @@ class DataRow(Model):
 
     async def update(self, **kwargs: Any) -> DataRow:
         """Set ``external_id``, ``global_key``, ``row_data`` (a dict is sent as JSON) or
-        ``metadata_fields``; returns the updated row (this object is immutable).
+        ``metadata_fields``; this row is updated in place and returned.
 
         As in the official SDK one of the first three must be given, and none may be empty.
         ``metadata_fields`` (``DataRowMetadataField`` or ``{"schema_id"|"name", "value"}``)
         replaces every metadata field of the row.
         """
-        return await self.client._data_rows.update(self, **kwargs)
+        return self._refresh_from(await self.client._data_rows.update(self, **kwargs))
 
     async def delete(self) -> None:
         """Delete this data row."""

@@ -206,9 +206,8 @@ class Dataset(Model):
     # -- changes ---------------------------------------------------------------------------------
 
     async def update(self, **kwargs: Any) -> Dataset:
-        """Set ``name`` or ``description``; returns the updated dataset (this object is
-        immutable)."""
-        return await self.client._datasets.update(self, **kwargs)
+        """Set ``name`` or ``description``; this dataset is updated in place and returned."""
+        return self._refresh_from(await self.client._datasets.update(self, **kwargs))
 
     async def delete(self) -> None:
         """Delete this dataset (and, on the server, its data rows)."""

@@ -124,10 +124,8 @@ class Project(Model):
     # -- the project itself ------------------------------------------------------------------
 
     async def update(self, **kwargs: Any) -> Project:
-        """Set fields (``name=``, ``description=``...) and return the updated project.
-
-        Models are immutable: use the returned object (the official SDK updates in place).
-        """
+        """Set fields (``name=``, ``description=``...); this project is updated in place, as in
+        the official SDK, and returned."""
         if not kwargs:
             raise InputError("update needs at least one field, e.g. update(name='x')")
         data: dict[str, Any] = {}
@@ -149,7 +147,7 @@ class Project(Model):
         updated = data_out.get("updateProject")
         if not isinstance(updated, dict):
             raise LabelboxError(f"updateProject answered no project for {self.uid}")
-        return Project.from_wire(self.client, updated)
+        return self._refresh_from(Project.from_wire(self.client, updated))
 
     async def delete(self) -> None:
         """Delete the project (a soft delete, as in the official SDK)."""
