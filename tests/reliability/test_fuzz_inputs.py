@@ -483,7 +483,7 @@ def _ontology() -> None:
             Emulator() as emu,
             AsyncClient(api_key=emu.api_key, endpoint=emu.endpoint, transport=emu.transport) as c,
         ):
-            return await DataRowMetadataOntology._raw(c, "test")
+            return await c._metadata.fetch_raw("test")
 
     ONTOLOGY_RAW[:] = anyio.run(fetch)
 

@@ -34,6 +34,9 @@ from aiolabel._operations import _builder as b
 from aiolabel._operations._entities import (
     DATA_ROW,
     DATASET,
+    LABELING_FRONTEND,
+    LABELING_FRONTEND_OPTIONS,
+    ONTOLOGY,
     ORGANIZATION,
     PROJECT,
     USER,
@@ -62,6 +65,13 @@ SCALAR_EXAMPLES: dict[str, Any] = {
     "AttachmentType": "RAW_TEXT",
     "DeleteBatchLabelsType": "RequeueData",
     "TaskStreamType": "RESULT",
+    # input objects of the ontology documents (two constants share the official operation name
+    # upsertRootSchemaNodePyApi, so their examples go by type)
+    "UpsertOntologyInput": {"name": "o", "normalized": '{"tools": []}', "mediaType": "IMAGE"},
+    "UpsertRootSchemaNodeInput": {"normalized": '{"tool": "line", "name": "l"}'},
+    "RootSchemaNodeWhere": {"featureSchemaId": "fs1"},
+    "OntologyFilter": {"status": "ALL"},
+    "RootSchemaNodeFilter": {"status": "ALL"},
 }
 """An example value for every scalar and enum type a document declares."""
 
@@ -312,6 +322,27 @@ def built_examples() -> Iterator[tuple[str, b.Built]]:
         ),
     )
     yield "create(Dataset)", b.create(DATASET, {"name": "ds"})
+    yield "get_one(Ontology)", b.get_one(ONTOLOGY, "onto1")
+    for entity, uid, rel in (
+        (PROJECT, "proj1", "ontology"),
+        (PROJECT, "proj1", "labeling_frontend"),
+        (PROJECT, "proj1", "labeling_frontend_options"),
+        (ONTOLOGY, "onto1", "projects"),
+        (ONTOLOGY, "onto1", "created_by"),
+    ):
+        yield f"relationship({entity.name}.{rel})", b.relationship(entity, uid, rel)
+    yield "get_all(LabelingFrontend)", b.get_all(LABELING_FRONTEND, exclude_deleted=True)
+    yield (
+        "get_all(LabelingFrontend, name)",
+        b.get_all(LABELING_FRONTEND, F("name") == "Editor", exclude_deleted=True),
+    )
+    yield (
+        "create(LabelingFrontendOptions)",
+        b.create(
+            LABELING_FRONTEND_OPTIONS,
+            {"project": "proj1", "labeling_frontend": "lf1", "customization_options": "{}"},
+        ),
+    )
     yield "update(Project)", b.update(PROJECT, "proj1", {"name": "n", "description": "d"})
     yield "update(Dataset)", b.update(DATASET, "ds1", {"name": "n"})
     yield (

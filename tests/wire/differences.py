@@ -121,6 +121,13 @@ class CallDifference:
 
 CALL_DIFFERENCES: tuple[CallDifference, ...] = (
     CallDifference(
+        "Project.connect_ontology",
+        "GetProjectLabelingFrontendPyApi twice in a row when the project has no editor (once in"
+        " connect_ontology, once in _connect_default_labeling_front_end)",
+        "GetProjectLabelingFrontendPyApi once",
+        "The second lookup cannot answer differently; one round trip fewer.",
+    ),
+    CallDifference(
         "DataRow.bulk_delete",
         "one deleteDataRowsPyApi with every id pasted into the text",
         "deleteDataRowsPyApi per chunk of 1,000 ids (a variable), chunks run concurrently",

@@ -54,6 +54,8 @@ NOT_IDEMPOTENT = {
     "createBatchesFromDatasetPyApi",
     "CreateDataRowAttachmentPyApi",
     "UpsertCustomMetadataSchemaPyApi",
+    "upsertRootSchemaNodePyApi",  # create_ontology and create_feature_schema
+    "CreateLabelingFrontendOptionsPyApi",
     "createInvitesPyApi",
     "CreateResourceTagPyApi",
     "CreateWebhookPyApi",

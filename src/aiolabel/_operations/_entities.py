@@ -18,7 +18,10 @@ __all__ = [
     "DATA_ROW",
     "ENTITIES",
     "IAM_INTEGRATION",
+    "LABELING_FRONTEND",
+    "LABELING_FRONTEND_OPTIONS",
     "LABELING_PARAMETER_OVERRIDE",
+    "ONTOLOGY",
     "ORGANIZATION",
     "ORG_ROLE",
     "PROJECT",
@@ -150,6 +153,21 @@ PROJECT = Entity(
             filter_deleted=False,
         ),
         _rel("organization", "organization", "Organization", to_many=False, filter_deleted=False),
+        _rel("ontology", "ontology", "Ontology", to_many=False, filter_deleted=True),
+        _rel(
+            "labeling_frontend",
+            "labelingFrontend",
+            "LabelingFrontend",
+            to_many=False,
+            filter_deleted=True,
+        ),
+        _rel(
+            "labeling_frontend_options",
+            "labelingFrontendOptions",
+            "LabelingFrontendOptions",
+            to_many=True,
+            filter_deleted=False,
+        ),
         _rel("webhooks", "webhooks", "Webhook", to_many=True, filter_deleted=False),
     ),
     create_extras=(
@@ -325,6 +343,54 @@ IAM_INTEGRATION = Entity(
     ),
 )
 
+ONTOLOGY = Entity(
+    "Ontology",
+    (
+        _f("classification_schema_count", "classificationSchemaCount", "Int"),
+        _f("created_at", "createdAt", "DateTime"),
+        _f("description", "description", "String"),
+        _f("media_type", "mediaType", "MediaType"),
+        _f("name", "name", "String"),
+        _f("normalized", "normalized", "Json"),
+        _f("object_schema_count", "objectSchemaCount", "Int"),
+        _f("uid", "id", "ID"),
+        _f("updated_at", "updatedAt", "DateTime"),
+    ),
+    (
+        _rel("projects", "projects", "Project", to_many=True, filter_deleted=True),
+        _rel("created_by", "createdBy", "User", to_many=False, filter_deleted=False),
+    ),
+)
+
+LABELING_FRONTEND = Entity(
+    "LabelingFrontend",
+    (
+        _f("description", "description", "String"),
+        _f("iframe_url_path", "iframeUrlPath", "String"),
+        _f("name", "name", "String"),
+        _f("uid", "id", "ID"),
+    ),
+)
+
+LABELING_FRONTEND_OPTIONS = Entity(
+    "LabelingFrontendOptions",
+    (
+        _f("customization_options", "customizationOptions", "String"),
+        _f("uid", "id", "ID"),
+    ),
+    (
+        _rel("project", "project", "Project", to_many=False, filter_deleted=True),
+        _rel(
+            "labeling_frontend",
+            "labelingFrontend",
+            "LabelingFrontend",
+            to_many=False,
+            filter_deleted=True,
+        ),
+        _rel("organization", "organization", "Organization", to_many=False, filter_deleted=True),
+    ),
+)
+
 ORG_ROLE = Entity("OrgRole", (_f("name", "name", "String"), _f("uid", "id", "ID")))
 
 WEBHOOK = Entity(
@@ -359,6 +425,9 @@ ENTITIES: MappingProxyType[str, Entity] = MappingProxyType(
             ORGANIZATION,
             ASSET_ATTACHMENT,
             IAM_INTEGRATION,
+            ONTOLOGY,
+            LABELING_FRONTEND,
+            LABELING_FRONTEND_OPTIONS,
             ORG_ROLE,
             WEBHOOK,
         )

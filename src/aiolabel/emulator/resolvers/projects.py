@@ -99,6 +99,10 @@ WORKFLOW_STATUS = {
     None: "DONE",
 }
 
+UPDATE_HOOKS: dict[str, Callable[[sqlite3.Connection, sqlite3.Row, Any], None]] = {}
+"""``updateProject`` input fields other domains own (``labelingFrontend``: ontologies.py): each
+hook applies its field's value to the project row before the columns here are updated."""
+
 query = QueryType()
 mutation = MutationType()
 project_type = ObjectType("Project")
@@ -265,17 +269,20 @@ def label_count(conn: sqlite3.Connection, project_id: str) -> int:
 def project_to_gql(
     conn: sqlite3.Connection, row: sqlite3.Row, *, count: bool = True
 ) -> dict[str, Any]:
-    """The project as GraphQL sees it; ``count=False`` skips ``dataRowCount`` (a scan of the
-    project's rows), for the mutation namespace, whose type cannot select it."""
-    rows = (
-        conn.execute(
-            "SELECT COUNT(*) FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
-            " WHERE p.project_id = ? AND d.deleted = 0",
-            (row["id"],),
-        ).fetchone()[0]
-        if count
-        else None
-    )
+    """The project as GraphQL sees it; ``dataRowCount`` (a scan of the project's rows) is
+    counted only if selected; ``count=False`` (the mutation namespace, whose type cannot select
+    it) leaves it out."""
+    project_id = row["id"]
+
+    def data_row_count(_info: Any) -> int:  # counted only when selected (graphql-core calls it)
+        return int(
+            conn.execute(
+                "SELECT COUNT(*) FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
+                " WHERE p.project_id = ? AND d.deleted = 0",
+                (project_id,),
+            ).fetchone()[0]
+        )
+
     return {
         "id": row["id"],
         "name": row["name"],
@@ -288,7 +295,7 @@ def project_to_gql(
         "autoAuditPercentage": row["auto_audit_percentage"],
         "allowedMediaType": row["media_type"],
         "editorTaskType": row["editor_task_type"],
-        "dataRowCount": None if rows is None else int(rows),
+        "dataRowCount": data_row_count if count else None,
         "modelSetupComplete": _bool(row["model_setup_complete"]),
         "uploadType": row["upload_type"],
         "isBenchmarkEnabled": _bool(row["is_benchmark_enabled"]),
@@ -409,6 +416,9 @@ def resolve_update_project(_: Any, info: Info, where: dict[str, Any], data: dict
         labels == 1 and share == 1
     ):
         raise BadInput("A project cannot switch between benchmark and consensus quality modes")
+    for key, hook in UPDATE_HOOKS.items():
+        if data.get(key) is not None:
+            hook(c.conn, row, data[key])
     columns = {_UPDATABLE[k]: v for k, v in data.items() if k in _UPDATABLE}
     for key in ("is_benchmark_enabled", "is_consensus_enabled", "model_setup_complete", "deleted"):
         if key in columns and columns[key] is not None:

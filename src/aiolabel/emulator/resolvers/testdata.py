@@ -13,6 +13,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from aiolabel.emulator.context import Context
+from aiolabel.emulator.resolvers.catalog import default_mime
 from aiolabel.emulator.store import dumps, now_iso
 from aiolabel.emulator.webhooks import emit
 
@@ -66,7 +67,7 @@ def bulk_create_data_rows(
                     state.org_id,
                     state.user_id,
                     dataset_name or f"bulk dataset {dataset_id}",
-                    None,
+                    "",
                     stamp,
                     stamp,
                 ),
@@ -78,7 +79,9 @@ def bulk_create_data_rows(
             raise LookupError(f"dataset {dataset_id} not found")
         fields = _metadata_fields(conn, state.org_id, metadata or {})
     ids: list[str] = []
-    attributes = None if media_attributes is None else dumps(media_attributes)
+    attributes = dumps(
+        {"mimeType": default_mime(media_type)} if media_attributes is None else media_attributes
+    )
     for start in range(0, count, INSERT_CHUNK):
         batch = []
         for i in range(start, min(count, start + INSERT_CHUNK)):
