@@ -38,9 +38,11 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.emulator_listing --output benchmarks/listing.json
+	$(BIN)/python -m benchmarks.annotation_imports
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
+	$(BIN)/python -m benchmarks.annotation_imports --quick
 
 ## make soak: the long fault-matrix ingest (200,000 rows)
 soak: $(STAMP)

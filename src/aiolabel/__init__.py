@@ -3,7 +3,9 @@
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
+    AnnotationImportState,
     AttachmentType,
+    BulkImportRequestState,
     CollectionJobStatus,
     DataRowMetadataKind,
     DeleteBatchLabelsType,
@@ -40,6 +42,13 @@ from aiolabel.errors import (
 )
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
 from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
+from aiolabel.models.annotation_import import (
+    BulkImportRequest,
+    LabelImport,
+    MALPredictionImport,
+    MEAPredictionImport,
+    MEAToMALPredictionImport,
+)
 from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
@@ -50,6 +59,7 @@ from aiolabel.models.dataset import (
     IAMIntegration,
     UpsertPartialFailure,
 )
+from aiolabel.models.label import Benchmark, Label, Review
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember, Role
 from aiolabel.models.metadata import (
@@ -86,6 +96,7 @@ from aiolabel.pagination import Paginator
 from aiolabel.webhooks import verify_webhook_signature
 
 __all__ = [
+    "AnnotationImportState",
     "ApiLimitError",
     "AssetAttachment",
     "AsyncClient",
@@ -93,6 +104,9 @@ __all__ = [
     "AuthenticationError",
     "AuthorizationError",
     "Batch",
+    "Benchmark",
+    "BulkImportRequest",
+    "BulkImportRequestState",
     "Classification",
     "CollectionJobStatus",
     "ConsensusSettings",
@@ -123,11 +137,16 @@ __all__ = [
     "InvalidQueryError",
     "Invite",
     "InviteLimit",
+    "Label",
+    "LabelImport",
     "LabelboxError",
     "LabelerPerformance",
     "LabelingFrontend",
     "LabelingFrontendOptions",
     "LabelingParameterOverride",
+    "MALPredictionImport",
+    "MEAPredictionImport",
+    "MEAToMALPredictionImport",
     "MalformedQueryException",
     "MediaType",
     "NetworkError",
@@ -149,6 +168,7 @@ __all__ = [
     "ResourceNotFoundError",
     "ResourceTag",
     "ResponseOption",
+    "Review",
     "Role",
     "StreamType",
     "Task",

@@ -24,12 +24,14 @@ from aiolabel._operations import users as user_ops
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._resources.admin import Admin
+from aiolabel._resources.annotation_imports import AnnotationImports
 from aiolabel._resources.attachments import Attachments
 from aiolabel._resources.batches import Batches
 from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
 from aiolabel._resources.exports import Exports
 from aiolabel._resources.global_keys import GlobalKeyJobs
+from aiolabel._resources.labels import Labels
 from aiolabel._resources.metadata import Metadata
 from aiolabel._resources.ontologies import Ontologies
 from aiolabel._resources.priorities import Priorities
@@ -277,6 +279,14 @@ class AsyncClient(BaseClient):
     @cached_property
     def _ontologies(self) -> Ontologies:
         return Ontologies(self)
+
+    @cached_property
+    def _labels(self) -> Labels:
+        return Labels(self)
+
+    @cached_property
+    def _annotation_imports(self) -> AnnotationImports:
+        return AnnotationImports(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 

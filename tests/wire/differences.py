@@ -80,6 +80,24 @@ DOCUMENT_DIFFERENCES: tuple[VariableForLiteral, ...] = (
     VariableForLiteral(_ORM_COLLECTIONS, None, "skip", (), "skip", "Int!", _PAGE_REASON),
     VariableForLiteral(_ORM_COLLECTIONS, None, "first", (), "first", "Int!", _PAGE_REASON),
     VariableForLiteral(
+        "deleteLabelsPyApi",
+        ("deleteLabels",),
+        "labelIds",
+        (),
+        "labelIds",
+        "[ID!]!",
+        "The official SDK pastes the label ids, unescaped, into the text (Label.bulk_delete).",
+    ),
+    VariableForLiteral(
+        "GetProjectLabelsPyApi",
+        ("project", "labels"),
+        "where",
+        ("createdBy", "id"),
+        "createdBy",
+        "ID!",
+        "The official SDK pastes the user id into the text (project.labels(created_by=)).",
+    ),
+    VariableForLiteral(
         "deleteDataRowsPyApi",
         ("deleteDataRows",),
         "where",
@@ -126,6 +144,27 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         " connect_ontology, once in _connect_default_labeling_front_end)",
         "GetProjectLabelingFrontendPyApi once",
         "The second lookup cannot answer differently; one round trip fewer.",
+    ),
+    CallDifference(
+        "MALPredictionImport / LabelImport / MEAPredictionImport .create_from_objects / "
+        "create_from_file",
+        "one multipart create...ByFilePyApi carrying the NDJSON",
+        "UploadFile (the NDJSON streamed, spooled to disk when large), then create...ByUrlPyApi"
+        " with the file's URL",
+        "One upload path for every file (streamed, retried on its own); both are the service's"
+        " documented operations.",
+    ),
+    CallDifference(
+        "AnnotationImport.wait_till_done",
+        "refresh every sleep_time_seconds (10 s by default)",
+        "the client's one poller: 0.1 s growing to task_poll_interval, with jitter",
+        "Completion noticed sooner; the number of refreshes differs with timing only.",
+    ),
+    CallDifference(
+        "Label.bulk_delete / Project.delete_labels_by_user",
+        "one deleteLabelsPyApi with every id pasted (delete_labels_by_user: per 500, serially)",
+        "deleteLabelsPyApi per 500 ids (a variable), chunks run concurrently",
+        "Bounded request size, not serialised.",
     ),
     CallDifference(
         "DataRow.bulk_delete",

@@ -59,6 +59,16 @@ NOT_IDEMPOTENT = {
     "createInvitesPyApi",
     "CreateResourceTagPyApi",
     "CreateWebhookPyApi",
+    "createMALPredictionImportByFilePyApi",
+    "createMALPredictionImportByUrlPyApi",
+    "createLabelImportByFilePyApi",
+    "createLabelImportByUrlPyApi",
+    "createMEAPredictionImportByFilePyApi",
+    "createMEAPredictionImportByUrlPyApi",
+    "createMalPredictionImportForModelRunDataRowsPyApi",
+    "CreateReviewPyApi",
+    "CreateBenchmarkPyApi",
+    "DeleteBenchmarkPyApi",
 }
 
 

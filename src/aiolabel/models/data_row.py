@@ -16,6 +16,7 @@ from aiolabel.models.attachment import (
     AssetAttachment,
 )
 from aiolabel.models.base import DateTime, Model
+from aiolabel.models.label import Label
 from aiolabel.models.metadata import DataRowMetadataField
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
@@ -85,6 +86,9 @@ class DataRow(Model):
     async def get_winning_label_id(self, project_id: str) -> str | None:
         """The id of this row's winning label in a project (None when it has no label there)."""
         return await self.client._project_activity.winning_label_id(self.uid, project_id)
+
+    def labels(self) -> OffsetPaginator[Label]:
+        return self.client._labels.data_row_labels(self)
 
     def attachments(self) -> OffsetPaginator[AssetAttachment]:
         """The row's attachments (``async for``; pages of 100)."""

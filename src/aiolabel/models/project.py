@@ -12,9 +12,11 @@ from aiolabel._validation import check_project_update
 from aiolabel.enums import MediaType
 from aiolabel.errors import InputError
 from aiolabel.identifiers import GlobalKeys, Identifiable, UniqueIds
+from aiolabel.models.annotation_import import BulkImportRequest
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
+from aiolabel.models.label import Benchmark, Label
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember
 from aiolabel.models.task import Task
@@ -23,6 +25,7 @@ from aiolabel.pagination import CursorPaginator, OffsetPaginator
 from aiolabel.types import ExportFilters, ExportParams
 
 if TYPE_CHECKING:
+    from aiolabel._resources.annotation_imports import AnnotationImportReport
     from aiolabel.models.admin import ResourceTag
     from aiolabel.models.ontology import LabelingFrontend, LabelingFrontendOptions, Ontology
     from aiolabel.models.project_activity import LabelerPerformance
@@ -140,6 +143,32 @@ class Project(Model):
 
     async def extend_reservations(self, queue_type: str) -> int:
         return await self.client._project_activity.extend_reservations(self.uid, queue_type)
+
+    def labels(
+        self, datasets: Any = None, order_by: Any = None, created_by: Any = None
+    ) -> OffsetPaginator[Label]:
+        return self.client._labels.project_labels(self, datasets, order_by, created_by)
+
+    def benchmarks(self) -> OffsetPaginator[Benchmark]:
+        return self.client._labels.project_benchmarks(self)
+
+    async def delete_labels_by_user(self, user_id: str) -> int:
+        return await self.client._labels.delete_labels_by_user(self, user_id)
+
+    async def enable_model_assisted_labeling(self, toggle: bool = True) -> bool:
+        return await self.client._labels.enable_model_assisted_labeling(self, toggle)
+
+    async def upload_annotations(
+        self, name: str, annotations: Any, validate: bool = False
+    ) -> BulkImportRequest:
+        return await self.client._annotation_imports.upload_annotations(self, name, annotations)
+
+    async def import_annotations(
+        self, name: str, annotations: Any, **options: Any
+    ) -> AnnotationImportReport:
+        return await self.client._annotation_imports.import_annotations(
+            self, name, annotations, **options
+        )
 
     def members(self) -> OffsetPaginator[ProjectMember]:
         """The project's members (``async for member in project.members()``)."""
