@@ -166,13 +166,19 @@ class Batch(Model):
         params: ExportParams | Mapping[str, Any] | None = None,
         *,
         timeout_seconds: float = 7200.0,
+        include_metadata: bool | None = None,
     ) -> AsyncGenerator[dict[str, Any], None]:
         """Stream this batch's exported data rows, one dict per NDJSON line.
 
         Starts :meth:`export`, waits for it (``timeout_seconds``), then streams the result; the
-        official SDK removed this method in 7.x.
+        official SDK removed this method in 7.x. ``include_metadata`` (the guides' spelling)
+        sets ``params["metadata_fields"]``.
         """
         check_timeout(timeout_seconds)
+        if include_metadata is not None:
+            if not isinstance(include_metadata, bool):
+                raise InputTypeError("include_metadata must be a bool")
+            params = {**dict(params or {}), "metadata_fields": include_metadata}
         task = await self.export(task_name, params)
         await task.wait_till_done(timeout_seconds=timeout_seconds)
         async for row in task.result():

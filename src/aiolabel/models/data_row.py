@@ -155,6 +155,17 @@ class DataRow(Model):
         await client._data_rows.bulk_delete(ids, max_concurrency=max_concurrency, progress=progress)
 
     @staticmethod
+    async def export_v2(
+        client: AsyncClient,
+        data_rows: Sequence[DataRow | str] | UniqueIds | None = None,
+        global_keys: Sequence[str] | GlobalKeys | None = None,
+        task_name: str | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await DataRow.export(client, data_rows, global_keys, task_name, params)
+
+    @staticmethod
     async def export(
         client: AsyncClient,
         data_rows: Sequence[DataRow | str] | UniqueIds | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 from pydantic import BaseModel, Field
@@ -137,6 +137,25 @@ class Project(Model):
     async def review_metrics(self, net_score: Any) -> int:
         """Labels whose reviews net to ``net_score`` (None or ``Review.NetScore`` / its name)."""
         return await self.client._project_activity.review_metrics(self.uid, net_score)
+
+    async def export_v2(
+        self,
+        task_name: str | None = None,
+        filters: ExportFilters | Mapping[str, Any] | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await self.export(task_name, filters, params)
+
+    def export_queued_data_rows(
+        self, timeout_seconds: float = 120, include_metadata: bool = False
+    ) -> AsyncIterator[dict[str, Any]]:
+        """``async for row in project.export_queued_data_rows()``: the rows waiting to be
+        labelled (``id``, ``externalId``, ``globalKey``, ``rowData``), over the current export
+        (the official SDK removed this call in 7.x)."""
+        return self.client._legacy_exports.project_queued_data_rows(
+            self, timeout_seconds, include_metadata
+        )
 
     async def export_issues(self, status: str | None = None) -> str | None:
         return await self.client._project_activity.export_issues(self.uid, status)

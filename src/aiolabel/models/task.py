@@ -35,6 +35,7 @@ from aiolabel.errors import (
     TaskFailedError,
 )
 from aiolabel.models.base import DateTime, Model
+from aiolabel.models.export_stream import ExportStream
 from aiolabel.models.task_items import Items, MaybeItems, TaskItems
 from aiolabel.pagination import dig
 
@@ -128,6 +129,47 @@ class Task(Model):
             async for _ in errors:
                 return True
         return False
+
+    # -- exports (the official ExportTask's conveniences) ------------------------------------
+
+    async def _export_header(self, stream_type: StreamType) -> dict[str, Any] | None:
+        if self.status == "FAILED":
+            raise TaskFailedError(f"export task {self.uid} failed", self)
+        if self.status != "COMPLETE":
+            raise LabelboxError(f"task {self.uid} is not ready yet (await task.wait_till_done())")
+        data = await self.client._execute_operation(
+            ops.GET_EXPORT_METADATA_HEADER,
+            {"where": {"id": self.uid}, "streamType": StreamType(stream_type).value},
+            sdk_method=self._sdk("get_total_lines"),
+            error_log_key="errors",
+        )
+        header = dig(data, ("task", "exportMetadataHeader"))
+        return header if isinstance(header, dict) else None
+
+    async def get_total_lines(self, stream_type: StreamType = StreamType.RESULT) -> int | None:
+        """Lines in an export stream (None when the stream does not exist)."""
+        header = await self._export_header(stream_type)
+        return None if header is None else int(header.get("totalLines") or 0)
+
+    async def get_total_file_size(self, stream_type: StreamType = StreamType.RESULT) -> int | None:
+        """Bytes in an export stream (None when the stream does not exist)."""
+        header = await self._export_header(stream_type)
+        return None if header is None else int(header.get("totalSize") or 0)
+
+    async def has_result(self) -> bool:
+        """Whether the export wrote any result (one request)."""
+        return bool(await self.get_total_file_size(StreamType.RESULT))
+
+    def get_buffered_stream(self, stream_type: StreamType = StreamType.RESULT) -> ExportStream:
+        """An export stream: ``async for output in ...`` (``output.json``) or
+        ``await ....start(stream_handler=fn)``; the task must be COMPLETE."""
+        if self.status != "COMPLETE":
+            raise LabelboxError(f"task {self.uid} is not ready yet (await task.wait_till_done())")
+        return ExportStream(self._export_stream(StreamType(stream_type)))
+
+    def get_stream(self, stream_type: StreamType = StreamType.RESULT) -> ExportStream:
+        """The same stream as :meth:`get_buffered_stream`."""
+        return self.get_buffered_stream(stream_type)
 
     async def cancel(self) -> bool:
         """Cancel this task (it must be IN_PROGRESS and of a cancelable type)."""
