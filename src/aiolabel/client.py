@@ -31,6 +31,7 @@ from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _Def
 from aiolabel._resources.exports import Exports
 from aiolabel._resources.global_keys import GlobalKeyJobs
 from aiolabel._resources.labels import Labels
+from aiolabel._resources.legacy_exports import LegacyExports
 from aiolabel._resources.metadata import Metadata
 from aiolabel._resources.ontologies import Ontologies
 from aiolabel._resources.priorities import Priorities
@@ -638,6 +639,10 @@ class AsyncClient(BaseClient):
     @cached_property
     def _project_activity(self) -> ProjectActivity:
         return ProjectActivity(self)
+
+    @cached_property
+    def _legacy_exports(self) -> LegacyExports:
+        return LegacyExports(self)
 
     async def get_roles(self) -> dict[str, Role]:
         """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""
