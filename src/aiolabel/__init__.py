@@ -11,6 +11,7 @@ from aiolabel.enums import (
     DeleteBatchLabelsType,
     IdType,
     MediaType,
+    OntologyKind,
     QualityMode,
     StreamType,
     TaskStatus,
@@ -20,6 +21,7 @@ from aiolabel.errors import (
     ApiLimitError,
     AuthenticationError,
     AuthorizationError,
+    InconsistentOntologyException,
     InputError,
     InputTypeError,
     InternalServerError,
@@ -39,6 +41,7 @@ from aiolabel.errors import (
     ValidationFailedError,
 )
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
 from aiolabel.models.annotation_import import (
     BulkImportRequest,
     LabelImport,
@@ -67,11 +70,30 @@ from aiolabel.models.metadata import (
     DataRowMetadataSchema,
     DeleteDataRowMetadata,
 )
+from aiolabel.models.ontology import (
+    DeleteFeatureFromOntologyResult,
+    FeatureSchema,
+    LabelingFrontend,
+    LabelingFrontendOptions,
+    Ontology,
+)
+from aiolabel.models.ontology_builder import (
+    Classification,
+    FeatureSchemaAttribute,
+    OntologyBuilder,
+    Option,
+    PromptResponseClassification,
+    ResponseOption,
+    Tool,
+)
 from aiolabel.models.project import Project
+from aiolabel.models.project_activity import LabelerPerformance
 from aiolabel.models.task import DataUpsertTask, Task
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
+from aiolabel.models.webhook import Webhook
 from aiolabel.pagination import Paginator
+from aiolabel.webhooks import verify_webhook_signature
 
 __all__ = [
     "AnnotationImportState",
@@ -85,6 +107,7 @@ __all__ = [
     "Benchmark",
     "BulkImportRequest",
     "BulkImportRequestState",
+    "Classification",
     "CollectionJobStatus",
     "ConsensusSettings",
     "CreateBatchesTask",
@@ -100,17 +123,26 @@ __all__ = [
     "Dataset",
     "DeleteBatchLabelsType",
     "DeleteDataRowMetadata",
+    "DeleteFeatureFromOntologyResult",
+    "FeatureSchema",
+    "FeatureSchemaAttribute",
     "GlobalKey",
     "GlobalKeys",
     "IAMIntegration",
     "IdType",
+    "InconsistentOntologyException",
     "InputError",
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
+    "Invite",
+    "InviteLimit",
     "Label",
     "LabelImport",
     "LabelboxError",
+    "LabelerPerformance",
+    "LabelingFrontend",
+    "LabelingFrontendOptions",
     "LabelingParameterOverride",
     "MALPredictionImport",
     "MEAPredictionImport",
@@ -118,16 +150,24 @@ __all__ = [
     "MalformedQueryException",
     "MediaType",
     "NetworkError",
+    "Ontology",
+    "OntologyBuilder",
+    "OntologyKind",
     "OperationNotAllowedException",
+    "Option",
     "Organization",
     "Paginator",
     "PartialFailureError",
     "ProcessingWaitTimeout",
     "Project",
     "ProjectMember",
+    "ProjectRole",
+    "PromptResponseClassification",
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "ResourceTag",
+    "ResponseOption",
     "Review",
     "Role",
     "StreamType",
@@ -137,12 +177,15 @@ __all__ = [
     "TaskStatus",
     "TaskTimeout",
     "TimeoutError",
+    "Tool",
     "UniqueId",
     "UniqueIds",
     "UnprocessableEntityError",
     "UpsertPartialFailure",
     "User",
     "ValidationFailedError",
+    "Webhook",
     "WorkflowStatus",
     "__version__",
+    "verify_webhook_signature",
 ]

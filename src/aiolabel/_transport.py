@@ -27,6 +27,7 @@ import secrets
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -48,6 +49,7 @@ from aiolabel.errors import (
     TimeoutError,
     error_from_response,
     parse_retry_after,
+    rest_error,
 )
 
 __all__ = [
@@ -370,6 +372,9 @@ class Transport:
         self._max_connections = max_connections
         self._http: httpx.AsyncClient | None = None
         self._closed = False
+        self._urls: dict[bool, httpx.URL] = {}
+        """The endpoint and the experimental endpoint, parsed once (not per request)."""
+        self._timeouts: dict[float, httpx.Timeout] = {}
 
     def __repr__(self) -> str:
         return f"Transport(endpoint={self.endpoint!r}, transport={self.kind!r})"
@@ -458,7 +463,17 @@ class Transport:
         value = self.timeout if timeout is None else timeout
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
             raise InputError("timeout must be a positive number of seconds")
-        return httpx.Timeout(value)
+        made = self._timeouts.get(value)
+        if made is None:
+            made = self._timeouts[value] = httpx.Timeout(value)
+        return made
+
+    def _graphql_url(self, experimental: bool) -> httpx.URL:
+        url = self._urls.get(experimental)
+        if url is None:
+            text = experimental_endpoint(self.endpoint) if experimental else self.endpoint
+            url = self._urls[experimental] = httpx.URL(text)
+        return url
 
     @staticmethod
     def _total(http_timeout: httpx.Timeout, body_bytes: int = 0) -> float:
@@ -486,7 +501,7 @@ class Transport:
 
     async def _post(
         self,
-        url: str,
+        url: str | httpx.URL,
         *,
         content: Any,
         headers: dict[str, str],
@@ -538,7 +553,7 @@ class Transport:
         if not isinstance(query, str) or not query.strip():
             raise InputError("query must be a non-empty str")
         body = encode_variables(query, variables)
-        url = experimental_endpoint(self.endpoint) if experimental else self.endpoint
+        url = self._graphql_url(experimental)
         headers = self._auth_headers(sdk_method)
         headers["Content-Type"] = "application/json"
         headers["Accept"] = "application/json"
@@ -570,6 +585,70 @@ class Transport:
             return data if isinstance(data, dict) else {}
 
         return await self.retry.call(attempt, retry_safe=retry_safe, reconcile=reconcile, what=what)
+
+    # -- REST --------------------------------------------------------------------------------
+
+    async def rest(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        sdk_method: str,
+        expected: int,
+        retry_safe: bool,
+        timeout: float | None = None,  # noqa: ASYNC109 - an HTTP timeout, per request
+    ) -> Any:
+        """Send one REST request (JSON body when ``json_body`` is not None) under the same
+        limiter, retry policy, auth header and redaction as GraphQL; the parsed JSON answer
+        (``None`` when empty) when the status is ``expected``, else a typed error."""
+        headers = self._auth_headers(sdk_method)
+        headers["Accept"] = "application/json"
+        content = None
+        if json_body is not None:
+            content = json.dumps(json_body, default=_json_default).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        http_timeout = self._timeout(timeout)
+        total = self._total(http_timeout)
+        what = f"REST {method} {urllib.parse.urlsplit(url).path}"
+
+        async def attempt() -> Any:
+            started = time.perf_counter()
+            if self.rate_limiter is not None:
+                await self.rate_limiter.acquire()
+            async with self.limiter:
+                try:
+                    with anyio.fail_after(total):
+                        response = await self.http.request(
+                            method, url, content=content, headers=headers, timeout=http_timeout
+                        )
+                        raw = response.content
+                except httpx.HTTPError as exc:
+                    raise self._redact_error(_transport_error(exc, what)) from None
+                except builtins.TimeoutError:
+                    raise TimeoutError(f"{what} timed out (no answer in {total:g}s)") from None
+            logger.debug(
+                "%s -> %d in %.3fs", what, response.status_code, time.perf_counter() - started
+            )
+            if response.status_code != expected:
+                err = rest_error(
+                    response.status_code,
+                    response.reason_phrase,
+                    raw,
+                    retry_after=response.headers.get("retry-after"),
+                    redact=self.redact,
+                )
+                if err.status_code == 429 and err.retry_after is not None and self.rate_limiter:
+                    self.rate_limiter.pause(err.retry_after)
+                raise self._redact_error(err)
+            if not raw.strip():
+                return None
+            try:
+                return json.loads(raw)
+            except ValueError:
+                raise LabelboxError(f"{what}: the answer is not JSON") from None
+
+        return await self.retry.call(attempt, retry_safe=retry_safe, what=what)
 
     # -- uploads -----------------------------------------------------------------------------
 

@@ -17,21 +17,28 @@ from typing import Any, TypeVar
 import anyio
 
 from aiolabel._base_client import BaseClient
-from aiolabel._client_catalog import CatalogMethods
-from aiolabel._client_projects import ProjectMethods
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._operations import users as user_ops
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
-from aiolabel._reconcile import TaskLedger
+from aiolabel._resources.admin import Admin
 from aiolabel._resources.annotation_imports import AnnotationImports
 from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.batches import Batches
 from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
 from aiolabel._resources.exports import Exports
+from aiolabel._resources.global_keys import GlobalKeyJobs
 from aiolabel._resources.labels import Labels
+from aiolabel._resources.metadata import Metadata
+from aiolabel._resources.ontologies import Ontologies
+from aiolabel._resources.priorities import Priorities
+from aiolabel._resources.project_activity import ProjectActivity
+from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
+from aiolabel._resources.upserts import Upserts
+from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
 from aiolabel._transport import (
@@ -39,7 +46,8 @@ from aiolabel._transport import (
     TransportOption,
     check_transport_option,
 )
-from aiolabel._validation import check_integer, check_number, check_url
+from aiolabel._validation import check_integer, check_number, check_str, check_url
+from aiolabel.enums import MediaType, OntologyKind, QualityMode
 from aiolabel.errors import (
     AuthenticationError,
     InputError,
@@ -47,12 +55,23 @@ from aiolabel.errors import (
     LabelboxError,
     ResourceNotFoundError,
 )
+from aiolabel.identifiers import GlobalKeys
 from aiolabel.models.base import WhereArg
+from aiolabel.models.batch import Batch
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset, IAMIntegration
+from aiolabel.models.member import Role
+from aiolabel.models.metadata import DataRowMetadataOntology
+from aiolabel.models.ontology import (
+    DeleteFeatureFromOntologyResult,
+    FeatureSchema,
+    LabelingFrontend,
+    Ontology,
+)
+from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
-from aiolabel.pagination import OffsetPaginator, dig
+from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
 
 __all__ = ["DEFAULT_APP_URL", "DEFAULT_ENDPOINT", "DEFAULT_REST_ENDPOINT", "AsyncClient"]
 
@@ -95,10 +114,7 @@ def _check_key_destination(
     """Refuse to send the key where it could be read or where it does not belong."""
     import httpx
 
-    try:
-        host = httpx.URL(endpoint).host
-    except httpx.InvalidURL as exc:
-        raise InputError(f"endpoint {endpoint!r} is not a valid URL: {exc}") from None
+    host = httpx.URL(endpoint).host  # a valid URL: checked by check_url
     plain = endpoint.startswith("http://") and not allow_insecure_http
     if plain and not is_loopback(host) and not _in_memory(transport):
         raise InputError(
@@ -112,7 +128,18 @@ def _check_key_destination(
         )
 
 
-class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
+def _rest_endpoint_for(endpoint: str) -> str:
+    """The REST base beside a GraphQL endpoint: the official default for the official
+    endpoint, else ``{scheme}://{host}/api/v1`` (where the emulator serves it)."""
+    if endpoint == DEFAULT_ENDPOINT:
+        return DEFAULT_REST_ENDPOINT
+    import httpx
+
+    url = httpx.URL(endpoint)
+    return str(url.copy_with(path="/api/v1", query=None, fragment=None))
+
+
+class AsyncClient(BaseClient):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -143,7 +170,7 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
         api_key: str | None = None,
         endpoint: str | None = None,
         *,
-        rest_endpoint: str = DEFAULT_REST_ENDPOINT,
+        rest_endpoint: str | None = None,
         app_url: str = DEFAULT_APP_URL,
         timeout: float = 60.0,
         max_retries: int = 5,
@@ -167,6 +194,8 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
         self.endpoint = check_url("endpoint", endpoint)
         if not isinstance(allow_insecure_http, bool):
             raise InputTypeError("allow_insecure_http must be a bool")
+        if rest_endpoint is None:  # beside a non-default endpoint (the emulator): that host's
+            rest_endpoint = _rest_endpoint_for(self.endpoint)
         self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
         self.app_url = check_url("app_url", app_url)
         self.timeout = check_number("timeout", timeout, low=0, high=3600)
@@ -176,6 +205,7 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
         )
         transport = check_transport_option(transport)
         _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
+        _check_key_destination(api_key, self.rest_endpoint, transport, allow_insecure_http)
         retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
         rate_limiter = None if requests_per_minute is None else RateLimiter(requests_per_minute)
         limiter = anyio.CapacityLimiter(max_concurrency)
@@ -197,7 +227,6 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
             task_poll_interval=task_poll_interval,
         )
         self._cancelable_types: list[str] | None = None
-        self._task_ledger = TaskLedger()
 
     def __repr__(self) -> str:
         return (
@@ -230,6 +259,34 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
     @cached_property
     def _annotation_imports(self) -> AnnotationImports:
         return AnnotationImports(self)
+
+    @cached_property
+    def _global_keys(self) -> GlobalKeyJobs:
+        return GlobalKeyJobs(self)
+
+    @cached_property
+    def _metadata(self) -> Metadata:
+        return Metadata(self)
+
+    @cached_property
+    def _upserts(self) -> Upserts:
+        return Upserts(self)
+
+    @cached_property
+    def _projects(self) -> Projects:
+        return Projects(self)
+
+    @cached_property
+    def _batches(self) -> Batches:
+        return Batches(self)
+
+    @cached_property
+    def _priorities(self) -> Priorities:
+        return Priorities(self)
+
+    @cached_property
+    def _ontologies(self) -> Ontologies:
+        return Ontologies(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -359,6 +416,186 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
             external_ids, max_concurrency=max_concurrency, progress=progress
         )
 
+    # -- global keys -------------------------------------------------------------------------------
+
+    async def get_data_row_ids_for_global_keys(
+        self,
+        global_keys: Sequence[str] | GlobalKeys,
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Data row ids for global keys: ``{"status", "results", "errors"}``.
+
+        ``results`` lists an id per key in input order (``""`` where none was found);
+        ``errors`` lists ``{"global_key", "error"}``; ``status`` is ``SUCCESS``,
+        ``PARTIAL SUCCESS`` or ``FAILURE``. The job is polled on the task poller's schedule
+        (0.1 s growing to ``task_poll_interval``).
+        """
+        return await self._global_keys.ids_for_global_keys(global_keys, timeout_seconds)
+
+    async def assign_global_keys_to_data_rows(
+        self,
+        global_key_to_data_row_inputs: Sequence[Mapping[str, str]],
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Assign global keys: ``[{"data_row_id", "global_key"}]`` in, ``{"status", "results",
+        "errors"}`` out.
+
+        ``results``: ``{"data_row_id", "global_key", "sanitized"}`` (sanitised keys first, then
+        unchanged ones); ``errors``: ``{"data_row_id", "global_key", "error"}``. A data row or a
+        key may appear once per call.
+        """
+        return await self._global_keys.assign(global_key_to_data_row_inputs, timeout_seconds)
+
+    async def clear_global_keys(
+        self,
+        global_keys: Sequence[str] | GlobalKeys,
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Remove global keys from their data rows: ``{"status", "results": [cleared keys],
+        "errors": [{"global_key", "error"}]}``."""
+        return await self._global_keys.clear(global_keys, timeout_seconds)
+
+    # -- metadata ----------------------------------------------------------------------------------
+
+    async def get_data_row_metadata_ontology(self) -> DataRowMetadataOntology:
+        """The organisation's metadata schemas, fetched once per client (``await
+        ontology.refresh_ontology()`` to fetch them again)."""
+        return await self._metadata.ontology()
+
+    # -- projects and batches ----------------------------------------------------------------------
+
+    async def create_project(
+        self,
+        name: str,
+        media_type: MediaType | str,
+        description: str | None = None,
+        quality_modes: Iterable[QualityMode] | None = _DEFAULT_QUALITY,
+        is_benchmark_enabled: bool | None = None,
+        is_consensus_enabled: bool | None = None,
+    ) -> Project:
+        """Create a project.
+
+        ``quality_modes`` (default: benchmark and consensus) sets the auto-audit fields and
+        overrides ``is_benchmark_enabled`` / ``is_consensus_enabled``; pass ``None`` or an empty
+        set to send those two as given.
+        """
+        return await self._projects.create(
+            name, media_type, description, quality_modes, is_benchmark_enabled, is_consensus_enabled
+        )
+
+    async def get_project(self, project_id: str) -> Project:
+        """A project by id (:class:`ResourceNotFoundError` if there is none)."""
+        return await self._projects.get(project_id)
+
+    def get_projects(self, where: WhereArg | None = None) -> OffsetPaginator[Project]:
+        """The projects the user can see, optionally filtered:
+        ``self.get_all(where=(Project.name == "x") & (Project.description == "y"))``."""
+        return self._projects.get_all(where)
+
+    async def get_batch(self, project_id: str, batch_id: str) -> Batch:
+        """One batch of a project (:class:`ResourceNotFoundError` if there is none; the official
+        SDK raises IndexError)."""
+        return await self._batches.get_batch(
+            check_str("project_id", project_id),
+            check_str("batch_id", batch_id),
+            sdk_method="Client:get_batch",
+        )
+
+    # -- ontologies, feature schemas, labelling frontends -----------------------------------
+
+    async def create_ontology(
+        self,
+        name: str,
+        normalized: dict[str, Any],
+        media_type: MediaType | None = None,
+        ontology_kind: OntologyKind | None = None,
+    ) -> Ontology:
+        """Create an ontology from normalized JSON (``OntologyBuilder(...).asdict()``)."""
+        return await self._ontologies.create_ontology(name, normalized, media_type, ontology_kind)
+
+    async def create_ontology_from_feature_schemas(
+        self,
+        name: str,
+        feature_schema_ids: Iterable[str],
+        media_type: MediaType | None = None,
+        ontology_kind: OntologyKind | None = None,
+    ) -> Ontology:
+        """Create an ontology whose tools and classifications are existing feature schemas."""
+        return await self._ontologies.create_ontology_from_feature_schemas(
+            name, feature_schema_ids, media_type, ontology_kind
+        )
+
+    async def get_ontology(self, ontology_id: str) -> Ontology:
+        return await self._ontologies.get_ontology(ontology_id)
+
+    def get_ontologies(self, name_contains: str | None) -> CursorPaginator[Ontology]:
+        """Ontologies whose names contain ``name_contains`` (any case)."""
+        return self._ontologies.get_ontologies(name_contains)
+
+    async def create_feature_schema(self, normalized: dict[str, Any]) -> FeatureSchema:
+        """Create a feature schema from one tool's or classification's normalized dict."""
+        return await self._ontologies.create_feature_schema(normalized)
+
+    async def get_feature_schema(self, feature_schema_id: str) -> FeatureSchema:
+        return await self._ontologies.get_feature_schema(feature_schema_id)
+
+    def get_feature_schemas(self, name_contains: str | None) -> CursorPaginator[FeatureSchema]:
+        """Root feature schemas whose names contain ``name_contains`` (any case)."""
+        return self._ontologies.get_feature_schemas(name_contains)
+
+    async def upsert_feature_schema(self, feature_schema: dict[str, Any]) -> FeatureSchema:
+        """Create a feature schema, or update the one ``featureSchemaId`` names."""
+        return await self._ontologies.upsert_feature_schema(feature_schema)
+
+    async def update_feature_schema_title(
+        self, feature_schema_id: str, title: str
+    ) -> FeatureSchema:
+        return await self._ontologies.update_feature_schema_title(feature_schema_id, title)
+
+    async def insert_feature_schema_into_ontology(
+        self, feature_schema_id: str, ontology_id: str, position: int
+    ) -> None:
+        """Insert a feature schema at ``position`` (or move it there if already present)."""
+        await self._ontologies.insert_feature_schema_into_ontology(
+            feature_schema_id, ontology_id, position
+        )
+
+    async def delete_feature_schema_from_ontology(
+        self, ontology_id: str, feature_schema_id: str
+    ) -> DeleteFeatureFromOntologyResult:
+        """Remove a feature from an ontology, or archive it when labels use it."""
+        return await self._ontologies.delete_feature_schema_from_ontology(
+            ontology_id, feature_schema_id
+        )
+
+    async def delete_unused_feature_schema(self, feature_schema_id: str) -> None:
+        await self._ontologies.delete_unused_feature_schema(feature_schema_id)
+
+    async def delete_unused_ontology(self, ontology_id: str) -> None:
+        await self._ontologies.delete_unused_ontology(ontology_id)
+
+    async def get_unused_feature_schemas(self, after: str | None = None) -> list[str]:
+        """One page (100) of ids of feature schemas no ontology uses, after the id ``after``."""
+        return await self._ontologies.get_unused_feature_schemas(after)
+
+    async def get_unused_ontologies(self, after: str | None = None) -> list[str]:
+        """One page (100) of ids of ontologies no project uses, after the id ``after``."""
+        return await self._ontologies.get_unused_ontologies(after)
+
+    async def is_feature_schema_archived(self, ontology_id: str, feature_schema_id: str) -> bool:
+        return await self._ontologies.is_feature_schema_archived(ontology_id, feature_schema_id)
+
+    async def unarchive_feature_schema_node(
+        self, ontology_id: str, root_feature_schema_id: str
+    ) -> None:
+        await self._ontologies.unarchive_feature_schema_node(ontology_id, root_feature_schema_id)
+
+    def get_labeling_frontends(
+        self, where: WhereArg | None = None
+    ) -> OffsetPaginator[LabelingFrontend]:
+        """Labelling editors (``where=LabelingFrontend.name == "Editor"``)."""
+        return self._ontologies.get_labeling_frontends(where)
+
     # -- user and organization ---------------------------------------------------------------
 
     async def get_user(self) -> User:
@@ -382,6 +619,22 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
         org = Organization.from_wire(self, data["organization"])
         self._org_id = org.uid
         return org
+
+    @cached_property
+    def _admin(self) -> Admin:
+        return Admin(self)
+
+    @cached_property
+    def _webhooks(self) -> Webhooks:
+        return Webhooks(self)
+
+    @cached_property
+    def _project_activity(self) -> ProjectActivity:
+        return ProjectActivity(self)
+
+    async def get_roles(self) -> dict[str, Role]:
+        """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""
+        return await self._admin.get_roles()
 
     # -- tasks -------------------------------------------------------------------------------
 

@@ -95,7 +95,7 @@ async def test_data_rows_pages_newest_first(client: AsyncClient, emu: Emulator) 
     assert requests(emu, "DatasetDataRowsPyApi") == 3  # 500 + 500 + 200
     start = made["ids"][600]
     async with ds.data_rows(from_cursor=start) as page:
-        assert [r.uid for r in await page.get_many(3)] == made["ids"][600:597:-1]
+        assert [r.uid for r in await page.get_many(3)] == made["ids"][599:596:-1]
 
 
 async def test_data_rows_for_external_id(client: AsyncClient, emu: Emulator) -> None:

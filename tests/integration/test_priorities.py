@@ -19,8 +19,8 @@ from aiolabel import (
     UniqueId,
     UniqueIds,
 )
+from aiolabel._resources import priorities as project_module
 from aiolabel.emulator import Emulator
-from aiolabel.models import project as project_module
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from tests.integration._support import (

@@ -108,5 +108,15 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "exportDataRowsInProjectPyApi": _p("resend", "another export; the first is never read"),
     "exportDataRowsInCatalogPyApi": _p("resend", "another export; the first is never read"),
     "CancelTaskPyApi": _p("resend", "cancelling again changes nothing"),
+    # ontologies and the editor (the REST maintenance calls: resent when idempotent - GETs,
+    # title, insert at a position, unarchive - else not resent)
+    "upsertRootSchemaNodePyApi": _p(
+        "not resent", "a second ontology or feature schema would be made (names are not unique)"
+    ),
+    "ConnectOntologyPyApi": _p("resend", "the same ontology again"),
+    "ConnectProjectAndLabelingFrontendPyApi": _p("resend", "the same editor again"),
+    "CreateLabelingFrontendOptionsPyApi": _p(
+        "not resent", "a second options row would be made; nothing identifies the first"
+    ),
 }
 """Mutation name -> what an ambiguous failure leads to, and how."""

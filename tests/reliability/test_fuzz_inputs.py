@@ -250,6 +250,17 @@ def by_annotation(method: str, name: str, annotation: str) -> st.SearchStrategy[
         "limit": st.one_of(bad_int, st.integers(max_value=0)),
         "external_id": not_str,  # an empty external id is a valid lookup, as officially
         "file_upload_thread_count": st.one_of(bad_int, st.integers(max_value=0)),
+        "resource_tag_ids": bad_id_list.filter(lambda v: v != []),  # [] clears the tags
+        "net_score": st.one_of(
+            st.integers(),
+            st.just("None"),
+            st.text(max_size=8).filter(lambda s: s not in ("Negative", "Zero", "Positive")),
+            st.lists(st.integers(), min_size=1),
+        ),
+        "queue_type": st.one_of(
+            not_str,
+            st.text(max_size=12).filter(lambda s: s not in ("LabelingQueue", "ReviewQueue")),
+        ),
     }
     if name in special:
         return special[name]
@@ -371,6 +382,10 @@ SURFACE: list[tuple[str, str]] = [
     ("project", "create_batches"),
     ("project", "create_batches_from_dataset"),
     ("project", "export"),
+    ("project", "export_issues"),
+    ("project", "extend_reservations"),
+    ("project", "review_metrics"),
+    ("project", "update_project_resource_tags"),
     ("project", "move_data_rows_to_task_queue"),
     ("project", "set_labeling_parameter_overrides"),
     ("project", "update"),
@@ -468,7 +483,7 @@ def _ontology() -> None:
             Emulator() as emu,
             AsyncClient(api_key=emu.api_key, endpoint=emu.endpoint, transport=emu.transport) as c,
         ):
-            return await DataRowMetadataOntology._raw(c, "test")
+            return await c._metadata.fetch_raw("test")
 
     ONTOLOGY_RAW[:] = anyio.run(fetch)
 

@@ -43,7 +43,10 @@ EXPORTED = [
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
+    "Invite",
+    "InviteLimit",
     "LabelboxError",
+    "LabelerPerformance",
     "LabelingParameterOverride",
     "MalformedQueryException",
     "MediaType",
@@ -55,9 +58,11 @@ EXPORTED = [
     "ProcessingWaitTimeout",
     "Project",
     "ProjectMember",
+    "ProjectRole",
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "ResourceTag",
     "Role",
     "StreamType",
     "Task",
@@ -72,8 +77,10 @@ EXPORTED = [
     "UpsertPartialFailure",
     "User",
     "ValidationFailedError",
+    "Webhook",
     "WorkflowStatus",
     "__version__",
+    "verify_webhook_signature",
 ]
 
 

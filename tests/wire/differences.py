@@ -65,8 +65,16 @@ _PAGE_REASON = (
     "Int and an Int! position."
 )
 
-_ORM_COLLECTIONS = r"Get\w+PyApi|ProjectMemberOverviewPyApi"
-"""ORM lists (``Get<Type>sPyApi``), to-many relationships (``Get<Type><Rel>PyApi``), members."""
+_WEBHOOK_REASON = (
+    "The official SDK pastes the URL, the secret and the ids into the text unescaped (a quote "
+    "in a URL or secret breaks the request, or changes it). Ids are ID and the URL and secret "
+    "String wherever the API declares them; topics and status stay enum literals (names, "
+    "checked against Webhook.Topic / Webhook.Status)."
+)
+
+_ORM_COLLECTIONS = r"Get\w+PyApi|ProjectMemberOverviewPyApi|LabelerPerformancePyApi"
+"""ORM lists (``Get<Type>sPyApi``), to-many relationships (``Get<Type><Rel>PyApi``), members,
+labeler performance."""
 
 DOCUMENT_DIFFERENCES: tuple[VariableForLiteral, ...] = (
     VariableForLiteral(_ORM_COLLECTIONS, None, "skip", (), "skip", "Int!", _PAGE_REASON),
@@ -99,6 +107,16 @@ DOCUMENT_DIFFERENCES: tuple[VariableForLiteral, ...] = (
         "The official SDK pastes the ids, unescaped, into the text (wire doc §11.1). Every "
         "other data-row id list of the API (dataRowIds of the processing check, of batches) "
         "is declared [ID!], so [ID!]! fits.",
+    ),
+    *(
+        VariableForLiteral(operation, (root,), argument, path, variable, type_, _WEBHOOK_REASON)
+        for operation, root, argument, path, variable, type_ in (
+            ("CreateWebhookPyApi", "createWebhook", "data", ("project", "id"), "projectId", "ID!"),
+            ("CreateWebhookPyApi", "createWebhook", "data", ("url",), "url", "String!"),
+            ("CreateWebhookPyApi", "createWebhook", "data", ("secret",), "secret", "String!"),
+            ("UpdateWebhookPyApi", "updateWebhook", "where", ("id",), "id", "ID!"),
+            ("UpdateWebhookPyApi", "updateWebhook", "data", ("url",), "url", "String!"),
+        )
     ),
 )
 """Every document difference, and why."""
@@ -140,6 +158,13 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "one deleteLabelsPyApi with every id pasted (delete_labels_by_user: per 500, serially)",
         "deleteLabelsPyApi per 500 ids (a variable), chunks run concurrently",
         "Bounded request size, not serialised.",
+    ),
+    CallDifference(
+        "Project.connect_ontology",
+        "GetProjectLabelingFrontendPyApi twice in a row when the project has no editor (once in"
+        " connect_ontology, once in _connect_default_labeling_front_end)",
+        "GetProjectLabelingFrontendPyApi once",
+        "The second lookup cannot answer differently; one round trip fewer.",
     ),
     CallDifference(
         "DataRow.bulk_delete",

@@ -64,6 +64,11 @@ NOT_IDEMPOTENT = {
     "CreateReviewPyApi",
     "CreateBenchmarkPyApi",
     "DeleteBenchmarkPyApi",
+    "upsertRootSchemaNodePyApi",  # create_ontology and create_feature_schema
+    "CreateLabelingFrontendOptionsPyApi",
+    "createInvitesPyApi",
+    "CreateResourceTagPyApi",
+    "CreateWebhookPyApi",
 }
 
 

@@ -35,9 +35,9 @@ from aiolabel import (
     QualityMode,
     UniqueId,
     UniqueIds,
-    _batch_create,
 )
 from aiolabel._operations import tasks as task_ops
+from aiolabel._resources import batches as _batch_create
 from aiolabel.models.batch import Batch
 from aiolabel.models.project import Project
 from tests.wire import canned

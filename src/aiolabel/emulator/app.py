@@ -138,6 +138,15 @@ async def _parse_request(
 
 def make_graphql_endpoint(state: EmulatorState, endpoint: str) -> Any:
     async def graphql_endpoint(request: Request) -> Response:
+        # the key first (a header check): an unauthenticated body is never read or parsed
+        if not state.authenticate(request.headers.get("authorization")):
+            return _error("Invalid API key", "AUTHENTICATION_ERROR", status=401)
+        try:
+            return await handle(request)
+        finally:
+            await request.close()  # closes an uploaded multipart form and its files
+
+    async def handle(request: Request) -> Response:
         parsed = await _parse_request(state, request)
         prepared: Prepared | None = None
         if isinstance(parsed, tuple):
@@ -166,8 +175,6 @@ def make_graphql_endpoint(state: EmulatorState, endpoint: str) -> Any:
             return _gateway_error(503)
         if decision == "drop":
             return _DroppedResponse()
-        if not state.authenticate(request.headers.get("authorization")):
-            return _error("Invalid API key", "AUTHENTICATION_ERROR", status=401)
         if not isinstance(parsed, tuple):
             return parsed
         assert prepared is not None

@@ -4,8 +4,9 @@ documents, one transaction per request, and Labelbox-shaped errors (wire doc §1
 from __future__ import annotations
 
 import logging
+import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from threading import Lock
 from typing import Any
@@ -62,6 +63,24 @@ def _error_body(error: GraphQLError, code: str) -> dict[str, Any]:
     return body
 
 
+VALIDATION_MESSAGE = "GraphQL validation error"
+"""What the deployed API says of a document or variables that do not fit its schema: the detail
+is masked (so the schema is not revealed), the code kept, so the official SDK raises the same
+``InvalidQueryError``."""
+
+
+def _validation_error(error: GraphQLError) -> dict[str, Any]:
+    """A validation failure, masked as the service masks it. The emulator keeps graphql-core's
+    own words in ``extensions.detail`` (the official SDK reads only the code), with any "Did you
+    mean" suggestion dropped."""
+    detail = error.message.split(" Did you mean", 1)[0]
+    body: dict[str, Any] = {"message": VALIDATION_MESSAGE}
+    if error.locations:
+        body["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    body["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED", "detail": detail}
+    return body
+
+
 def format_error(error: GraphQLError) -> dict[str, Any]:
     """A GraphQL error in the shape the official SDK maps (every error carries a code)."""
     original = error.original_error
@@ -78,7 +97,7 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
             body["errors"] = original.message
         return body
     if not error.path:  # variable coercion and the like: the request does not fit the schema
-        return _error_body(error, "GRAPHQL_VALIDATION_FAILED")
+        return _validation_error(error)
     if original is not None:
         log.error("resolver failed", exc_info=original)
         message = f"Internal server error: {type(original).__name__}"
@@ -92,6 +111,12 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
 
 
 MAX_CACHED_QUERY_CHARS = 32_768
+
+_SKIP_LITERAL = re.compile(r"(\bskip\s*:\s*)(?:0|[1-9][0-9]{0,8})(?![0-9A-Za-z_.])")
+"""An Int literal of ``skip`` below 10**9: the official SDK pastes each page's offset into the
+text (``labelingParameterOverrides(skip: 300 first: 100)``), so every page is a new document.
+Whether such a document is valid does not depend on the number: it is validated once with
+``skip: 0`` and each page's text is only parsed (validation is most of the cost)."""
 """Longer documents (the official SDK's pasted LPO lists) are not cached: each is unique, and a
 parsed 1,000-item list holds megabytes."""
 
@@ -160,6 +185,9 @@ class Executor:
                 self.cache_hits += 1
                 return hit
             self.cache_misses += 1
+        paged = self._prepare_paged(query)
+        if paged is not None:
+            return paged
         prepared = self._prepare(query)
         if len(query) > MAX_CACHED_QUERY_CHARS:  # values pasted into the text: never seen again
             return prepared
@@ -182,6 +210,23 @@ class Executor:
             HOISTED_NAME: _Precoerced(hoisted.value),
         }
 
+    def _prepare_paged(self, query: str) -> Prepared | None:
+        """A document differing from a valid one only in ``skip`` literals: parsed, not
+        validated again (documents with strings are left alone: a string could hold the text)."""
+        if "skip" not in query or '"' in query:
+            return None
+        canonical, count = _SKIP_LITERAL.subn(r"\g<1>0", query)
+        if not count or canonical == query:
+            return None
+        model = self.prepare(canonical)
+        if model.document is None:
+            return None
+        try:
+            document = parse(query)
+        except GraphQLError:
+            return None
+        return replace(model, document=document)
+
     def _prepare(self, query: str) -> Prepared:
         try:
             document = parse(query)
@@ -196,7 +241,7 @@ class Executor:
                 None,
                 name,
                 kind,
-                tuple(_error_body(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
+                tuple(_validation_error(e) for e in errors),
             )
         if len(operations) != 1:
             malformed = Malformed("A request must contain exactly one operation")

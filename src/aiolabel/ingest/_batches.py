@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Literal
 
 import anyio
 
-from aiolabel import _batch_create
 from aiolabel.errors import LabelboxError, PartialFailureError, is_transient
 from aiolabel.identifiers import GlobalKey, Identifiable, UniqueId
 from aiolabel.ingest._scratch import Batched, BatchRow, FailedRow, norm_key
@@ -126,11 +125,10 @@ class BatchStage:
         kind: Literal["global_keys", "data_rows"] = "global_keys" if keys else "data_rows"
         values = keys or ids
         sdk = "Project:create_batch"
-        await _batch_create.wait_until_processed(
-            self.run.client, kind, values, timeout=self.run.options.task_timeout, sdk_method=sdk
+        await self.run.client._batches.wait_until_processed(
+            kind, values, timeout=self.run.options.task_timeout, sdk_method=sdk
         )
-        task = await _batch_create._add_rows(
-            self.run.client,
+        task = await self.run.client._batches.add_rows(
             self.run.project.uid,
             batch.uid,
             kind,

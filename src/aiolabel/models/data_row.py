@@ -86,6 +86,10 @@ class DataRow(Model):
     def labels(self) -> OffsetPaginator[Label]:
         return self.client._labels.data_row_labels(self)
 
+    async def get_winning_label_id(self, project_id: str) -> str | None:
+        """The id of this row's winning label in a project (None when it has no label there)."""
+        return await self.client._project_activity.winning_label_id(self.uid, project_id)
+
     def attachments(self) -> OffsetPaginator[AssetAttachment]:
         """The row's attachments (``async for``; pages of 100)."""
         return self.client._attachments.list_of(self)

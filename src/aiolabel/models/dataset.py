@@ -8,22 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError
 
-from aiolabel._concurrency import Progress
-from aiolabel._upsert import (
+from aiolabel._bulk.descriptors import (
     FILE_UPLOAD_CONCURRENCY,
     ITEMS_PER_TASK,
     UPSERT_CHUNK_SIZE_BYTES,
-    DataUpsertTaskGroup,
-    UpsertPartialFailure,
-    upsert,
 )
+from aiolabel._concurrency import Progress
 from aiolabel.errors import (
     InputError,
     InputTypeError,
 )
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.data_row import DataRow
-from aiolabel.models.task import Task
+from aiolabel.models.task import DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator
 from aiolabel.types import ExportFilters, ExportParams
@@ -99,7 +96,8 @@ class Dataset(Model):
         """The dataset's data rows, newest first (``async for``; pages of 500).
 
         ``where`` is one comparison, e.g. ``DataRow.external_id == "x"``; ``from_cursor`` a
-        data-row id to start from. Deleted and failed rows are not listed.
+        data-row id: the rows after it (as the service pages). Deleted and failed rows are not
+        listed.
         """
         return self.client._datasets.data_rows(self, from_cursor, where)
 
@@ -137,8 +135,7 @@ class Dataset(Model):
         and :class:`UpsertPartialFailure` (a :class:`PartialFailureError` with input positions
         and ``.task``) when some items could not be submitted.
         """
-        return await upsert(
-            self.client,
+        return await self.client._upserts.run(
             self.uid,
             items,
             upsert=False,
@@ -163,8 +160,7 @@ class Dataset(Model):
         """Create or update data rows: an item with ``"key": UniqueId(id)`` or
         ``GlobalKey(key)`` updates that row (a global key not found creates one), an item
         without a key creates a row. Otherwise as :meth:`create_data_rows`."""
-        return await upsert(
-            self.client,
+        return await self.client._upserts.run(
             self.uid,
             items,
             upsert=True,

@@ -23,6 +23,7 @@ from collections.abc import (
 )
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import anyio
 from pydantic import Field
 
 from aiolabel._operations import tasks as ops
@@ -30,15 +31,17 @@ from aiolabel._transport import split_lines
 from aiolabel.enums import StreamType, TaskStatus
 from aiolabel.errors import (
     LabelboxError,
+    PartialFailureError,
     TaskFailedError,
 )
 from aiolabel.models.base import DateTime, Model
+from aiolabel.models.task_items import Items, MaybeItems, TaskItems
 from aiolabel.pagination import dig
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
 
-__all__ = ["DataUpsertTask", "Task"]
+__all__ = ["DataUpsertTask", "DataUpsertTaskGroup", "Task", "UpsertPartialFailure"]
 
 logger = logging.getLogger("aiolabel.task")
 
@@ -90,8 +93,8 @@ class Task(Model):
     @property
     def done(self) -> bool:
         """No longer in progress (COMPLETE, FAILED, CANCELED, or any status but IN_PROGRESS and
-        CANCELLING)."""
-        return self.status not in ("IN_PROGRESS", "CANCELLING")
+        CANCELING, which the official SDK's enum spells CANCELLING)."""
+        return self.status not in ("IN_PROGRESS", "CANCELING", "CANCELLING")
 
     def is_creation_task(self) -> bool:
         return self.name == LEGACY_IMPORT_NAME or (self.type or "").lower() == UPSERT_TASK_TYPE
@@ -120,8 +123,8 @@ class Task(Model):
         return self
 
     async def has_errors(self) -> bool:
-        """Whether :meth:`errors` would yield anything (may cost a request)."""
-        async with contextlib.aclosing(self.errors()) as errors:
+        """Whether :attr:`errors` would yield anything (may cost a request)."""
+        async with contextlib.aclosing(self._error_stream()) as errors:
             async for _ in errors:
                 return True
         return False
@@ -138,7 +141,29 @@ class Task(Model):
         if not self.done:
             await self.wait_till_done(timeout_seconds=RESULT_WAIT_SECONDS)
 
-    async def result(self) -> AsyncGenerator[dict[str, Any], None]:
+    @property
+    def result(self) -> TaskItems[Items]:
+        """The result: ``await task.result`` (a list) or ``async for item in task.result``
+        (streamed); see :meth:`_result_stream`."""
+        return TaskItems(self._result_stream, "result", none_if_empty=False)
+
+    @property
+    def errors(self) -> TaskItems[MaybeItems]:
+        """The errors: ``await task.errors`` (a list, None when there are none) or
+        ``async for error in task.errors``; see :meth:`_error_stream`."""
+        return TaskItems(self._error_stream, "errors", none_if_empty=True)
+
+    @property
+    def created_data_rows(self) -> TaskItems[MaybeItems]:
+        """``await task.created_data_rows``: the result's rows, None when there are none."""
+        return TaskItems(self._result_stream, "created_data_rows", none_if_empty=True)
+
+    @property
+    def failed_data_rows(self) -> TaskItems[MaybeItems]:
+        """``await task.failed_data_rows``: the errors, None when there are none."""
+        return TaskItems(self._error_stream, "failed_data_rows", none_if_empty=True)
+
+    async def _result_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Stream the task's result, one ``dict`` per item, whatever the task type.
 
         * upserts / imports: created data rows, ``{"id", "external_id", "row_data",
@@ -155,7 +180,7 @@ class Task(Model):
         async for item in self._result_items():
             yield item
 
-    async def errors(self) -> AsyncGenerator[dict[str, Any], None]:
+    async def _error_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Stream the task's errors, one ``dict`` per error, each with a ``"message"`` key.
 
         * upserts: ``{"message", "failedDataRows": [{"externalId", "globalKey", "rowData",
@@ -369,3 +394,133 @@ def _with_message(item: Any) -> dict[str, Any]:
     detail = item.get("error", item.get("errorMessage"))
     message = detail if isinstance(detail, str) else json.dumps(item, default=str)
     return {"message": message, **item}
+
+
+# -- the upsert task group -----------------------------------------------------------------------
+
+
+class DataUpsertTaskGroup:
+    """The upsert task(s) of one ``create_data_rows`` / ``upsert_data_rows`` call.
+
+    Behaves like one task: ``wait_till_done`` waits for all of them in the client's shared
+    polling loop; ``result()`` and ``errors()`` stream every task's rows, task after task, in
+    input order of the tasks. ``tasks`` lists the server tasks (one per
+    :data:`aiolabel._bulk.descriptors.ITEMS_PER_TASK` items); ``uid`` is the first task's id.
+    """
+
+    def __init__(self, client: AsyncClient, tasks: list[Task], item_counts: list[int]) -> None:
+        if not tasks:
+            raise LabelboxError("an upsert task group needs at least one task")
+        self._client = client
+        self.tasks = tasks
+        self.item_counts = item_counts
+
+    def __repr__(self) -> str:
+        return (
+            f"DataUpsertTaskGroup({len(self.tasks)} task(s), {self.item_count} items, "
+            f"{self.status})"
+        )
+
+    @property
+    def client(self) -> AsyncClient:
+        return self._client
+
+    @property
+    def uid(self) -> str:
+        return self.tasks[0].uid
+
+    @property
+    def item_count(self) -> int:
+        """Items submitted (across tasks)."""
+        return sum(self.item_counts)
+
+    @property
+    def status(self) -> str:
+        """``IN_PROGRESS`` while any task runs, then ``FAILED`` if any failed, ``COMPLETE`` when
+        all completed, else the first other status."""
+        statuses = [t.status or "UNKNOWN" for t in self.tasks]
+        if any(not t.done for t in self.tasks):
+            return "IN_PROGRESS"
+        if "FAILED" in statuses:
+            return "FAILED"
+        return next((s for s in statuses if s != "COMPLETE"), "COMPLETE")
+
+    @property
+    def done(self) -> bool:
+        return all(t.done for t in self.tasks)
+
+    @property
+    def completion_percentage(self) -> float:
+        total = self.item_count or 1
+        return (
+            sum(
+                (t.completion_percentage or (100.0 if t.done else 0.0)) * n
+                for t, n in zip(self.tasks, self.item_counts, strict=True)
+            )
+            / total
+        )
+
+    async def refresh(self) -> DataUpsertTaskGroup:
+        """Refresh every task (concurrently)."""
+        async with anyio.create_task_group() as group:
+            for task in self.tasks:
+                group.start_soon(task.refresh)
+        return self
+
+    async def wait_till_done(self, timeout_seconds: float = 300.0) -> DataUpsertTaskGroup:
+        """Wait until every task is done (raises :class:`TaskTimeout` naming those that are
+        not); a FAILED task is a status, check :attr:`status`."""
+        await self._client.wait_for_tasks(self.tasks, timeout_seconds=timeout_seconds)
+        return self
+
+    @property
+    def result(self) -> TaskItems[Items]:
+        """``await group.result`` (a list) or ``async for row in group.result``."""
+        return TaskItems(self._result_stream, "result", none_if_empty=False)
+
+    @property
+    def errors(self) -> TaskItems[MaybeItems]:
+        """``await group.errors`` (a list, None when there are none) or ``async for``."""
+        return TaskItems(self._error_stream, "errors", none_if_empty=True)
+
+    @property
+    def created_data_rows(self) -> TaskItems[MaybeItems]:
+        return TaskItems(self._result_stream, "created_data_rows", none_if_empty=True)
+
+    @property
+    def failed_data_rows(self) -> TaskItems[MaybeItems]:
+        return TaskItems(self._error_stream, "failed_data_rows", none_if_empty=True)
+
+    async def _result_stream(self) -> AsyncGenerator[dict[str, Any], None]:
+        """Created or updated rows ``{"id", "external_id", "row_data", "global_key"}``, task by
+        task; a FAILED task raises :class:`TaskFailedError` when reached."""
+        for task in self.tasks:
+            async with contextlib.aclosing(task._result_stream()) as rows:
+                async for row in rows:
+                    yield row
+
+    async def _error_stream(self) -> AsyncGenerator[dict[str, Any], None]:
+        """Refused rows, ``{"message", "failedDataRows": [{"externalId", "globalKey",
+        "rowData", "metadata", "attachments"}]}``, task by task."""
+        for task in self.tasks:
+            async with contextlib.aclosing(task._error_stream()) as errors:
+                async for error in errors:
+                    yield error
+
+    async def has_errors(self) -> bool:
+        async with contextlib.aclosing(self._error_stream()) as errors:
+            async for _ in errors:
+                return True
+        return False
+
+
+class UpsertPartialFailure(PartialFailureError[int, str]):
+    """Some items of a ``create_data_rows`` call were not submitted.
+
+    Items are input positions (0-based). ``failures`` holds the descriptor files (or whole
+    tasks) that failed, ``not_started`` the items read but never uploaded; ``task`` is the
+    :class:`DataUpsertTaskGroup` of the tasks that were started (``None`` if none was), whose
+    rows the server is applying.
+    """
+
+    task: DataUpsertTaskGroup | None = None

@@ -1,5 +1,5 @@
-"""Argument checks of the project surface: every bad input is refused, naming the argument,
-before anything is sent."""
+"""Argument checks (priorities, identifiers, sequences, consensus settings, project input, key
+batches): every bad input is refused, naming the argument, before anything is sent."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from aiolabel import (
     UniqueId,
     UniqueIds,
 )
-from aiolabel._client_projects import _ProjectInput
 from aiolabel._operations._builder import And, Comparison, Op
-from aiolabel._project_input import check_sequence, pick_rows, stream_items
+from aiolabel._resources._rows import check_sequence, pick_rows, stream_items
+from aiolabel._resources.projects import _ProjectInput
 from aiolabel._validation import (
     INT32_MAX,
     INT32_MIN,
@@ -279,7 +279,7 @@ def test_project_where_dsl() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(max_size=6), max_size=40), st.integers(0, 1_000))
 def test_a_batch_refuses_exactly_its_first_repeated_key(keys: list[str], start: int) -> None:
-    from aiolabel._batch_create import KeyBatch
+    from aiolabel._bulk.keys import KeyBatch
 
     batch = KeyBatch(start)
     for key in keys:
@@ -293,7 +293,7 @@ def test_a_batch_refuses_exactly_its_first_repeated_key(keys: list[str], start: 
 
 
 def test_equal_hashes_of_different_keys_are_not_a_repeat(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aiolabel._batch_create as batch_create
+    import aiolabel._bulk.keys as batch_create
 
     monkeypatch.setattr(batch_create, "hash", lambda key: 7, raising=False)  # every key collides
     batch = batch_create.KeyBatch(0)
@@ -308,7 +308,7 @@ def test_equal_hashes_of_different_keys_are_not_a_repeat(monkeypatch: pytest.Mon
 
 
 def test_an_unchecked_batch_keeps_no_hashes_and_refuses_nothing() -> None:
-    from aiolabel._batch_create import KeyBatch
+    from aiolabel._bulk.keys import KeyBatch
 
     batch = KeyBatch(0, check=False)  # a list's batch: the list was checked whole
     for key in ("a", "b", "a"):

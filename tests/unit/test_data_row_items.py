@@ -1,4 +1,5 @@
-"""Catalog input checks: bad input raises a typed error naming the argument, before any request."""
+"""Data-row items and catalog arguments: bad input raises a typed error naming the argument, before
+any request; good items become the official specs."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import httpx
 import pytest
 
 from aiolabel import AsyncClient
+from aiolabel._bulk.specs import prepare_item
 from aiolabel._operations._entities import DATA_ROW
-from aiolabel._upsert import prepare_item
 from aiolabel._validation import InvalidItemAttribute, check_ids, where_as_dict
 from aiolabel.errors import InputError, InputTypeError, InvalidAttributeError
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
@@ -227,15 +228,20 @@ def test_metadata_values_are_normalised() -> None:
         [
             DataRowMetadataField(name="score", value="2"),
             {"schema_id": "t", "value": datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)},
-            {"name": "when", "value": "2024-01-02T03:04:05+01:00"},
             {"name": "emb", "value": [1] * 128},
         ]
     ) == [
         {"schemaId": "n", "value": 2.0},
         {"schemaId": "t", "value": "2024-01-02T03:04:05Z"},
-        {"schemaId": "t", "value": "2024-01-02T02:04:05Z"},
         {"schemaId": "e", "value": [1.0] * 128},
     ]
+    by_name = {"name": "when", "value": "2024-01-02T03:04:05+01:00"}
+    assert ontology.parse_upsert_metadata([by_name]) == [
+        {"schemaId": "t", "value": "2024-01-02T02:04:05Z"}
+    ]
+    twice = [{"schema_id": "t", "value": "2024-01-02T00:00:00Z"}, by_name]  # one schema, by id
+    with pytest.raises(InputError, match=r"only be specified once per DataRow : \[t\]"):
+        ontology.parse_upsert_metadata(twice)
     assert ontology.get_by_name("split") == {
         "train": ontology.fields_by_id["train"],
         "valid": ontology.fields_by_id["valid"],

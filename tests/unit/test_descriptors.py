@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aiolabel._upsert import DescriptorChunk, DescriptorChunker
+from aiolabel._bulk.descriptors import DescriptorChunk, DescriptorChunker
 from aiolabel.errors import InputError
 
 

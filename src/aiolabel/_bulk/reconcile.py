@@ -11,9 +11,9 @@ when it cannot decide. The steps of the SDK, by mutation:
 * ``addDataRowsToBatchAsync`` / ``createBatches`` — the batch is looked up by name and its
   filling task among the user's newest tasks by the batch id they carry
   (:func:`find_batch_task`);
-* ``createEmptyBatch`` / ``createBatchV2`` — the batch by name (:mod:`aiolabel._batch_create`);
+* ``createEmptyBatch`` / ``createBatchV2`` — the batch by name (:mod:`aiolabel._resources.batches`);
 * ``createDataRowAttachment`` — the row's attachments, by type, value and name;
-* ``upsertCustomMetadataSchema`` — the ontology, by name (:mod:`aiolabel.models.metadata`).
+* ``upsertCustomMetadataSchema`` — the ontology, by name (:mod:`aiolabel._resources.metadata`).
 
 Tasks are matched only when they were created after the attempt began (less
 :data:`CLOCK_SKEW` seconds, for the server's clock) and were not already handed to this client
@@ -31,11 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiolabel._operations import tasks as task_ops
 from aiolabel.errors import LabelboxError, TaskTimeout
-from aiolabel.models.task import Task
 from aiolabel.pagination import dig
 
 if TYPE_CHECKING:
-    from aiolabel.client import AsyncClient
+    from aiolabel._base_client import BaseClient
 
 __all__ = [
     "CLOCK_SKEW",
@@ -107,7 +106,7 @@ def _metadata(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 async def recent_tasks(
-    client: AsyncClient, task_type: str, started: float, *, sdk_method: str
+    client: BaseClient, task_type: str, started: float, *, sdk_method: str
 ) -> list[dict[str, Any]]:
     """The user's tasks of ``task_type`` created since ``started`` (epoch seconds, less the
     skew allowance), newest first, less those this client already knows."""
@@ -129,7 +128,7 @@ async def recent_tasks(
 
 
 async def find_batch_task(
-    client: AsyncClient, task_type: str, batch_id: str, started: float, *, sdk_method: str
+    client: BaseClient, task_type: str, batch_id: str, started: float, *, sdk_method: str
 ) -> str | None:
     """The id of a recent task filling ``batch_id`` (by the batch id in its metadata)."""
     for node in await recent_tasks(client, task_type, started, sdk_method=sdk_method):
@@ -164,7 +163,7 @@ def _identities(node: Any, row_id: bool) -> Iterable[Identity]:
 
 
 async def _task_holds(
-    client: AsyncClient, task_id: str, probe: set[Identity], sdk_method: str
+    client: BaseClient, task_id: str, probe: set[Identity], sdk_method: str
 ) -> bool:
     variables = {"taskId": task_id, "first": PROBE_PAGE, "from": None}
     done = await client._execute_operation(
@@ -184,7 +183,7 @@ async def _task_holds(
 
 
 async def find_upsert_task(
-    client: AsyncClient,
+    client: BaseClient,
     task_type: str,
     probe: Sequence[Identity],
     started: float,
@@ -200,9 +199,9 @@ async def find_upsert_task(
     nodes = await recent_tasks(client, task_type, started, sdk_method=sdk_method)
     if not nodes:
         return None
-    tasks = [Task._build(client, node) for node in nodes]
+    tasks = [client._task_from_wire(node) for node in nodes]
     try:
-        await client.wait_for_tasks(tasks, timeout_seconds=RECONCILE_WAIT)
+        await client._poller.wait(tasks, RECONCILE_WAIT)
     except TaskTimeout as exc:
         raise cannot_tell(what, error, f"candidate tasks are still running ({exc})") from exc
     wanted = set(probe)

@@ -1,77 +1,123 @@
-"""AsyncClient's top-level methods for datasets, data rows, global keys and metadata.
+"""Global keys: look up data rows by key, assign keys, clear them (each one a server job).
 
-Mixed into :class:`aiolabel.client.AsyncClient`; methods annotate ``self: AsyncClient`` to reach
-the client's internal entry points.
+Global-key jobs (wire doc §3.7) are not tasks: a job id is polled through its own result query.
+:meth:`GlobalKeyJobs.run_job` starts one and polls it on the task poller's schedule
+(:func:`aiolabel._polling.poll_delay`, 0.1 s growing to the client's ``task_poll_interval``
+with jitter) instead of the official fixed 2 s.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, cast
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from aiolabel._catalog import collection_status, run_job
+from aiolabel._operations import Operation
 from aiolabel._operations import global_keys as gk_ops
+from aiolabel._polling import poll_delay
+from aiolabel._resources._base import Resource
 from aiolabel._validation import InvalidItemAttribute, check_ids, check_str, check_timeout
-from aiolabel.errors import InputError, InputTypeError
+from aiolabel.enums import CollectionJobStatus
+from aiolabel.errors import InputError, InputTypeError, LabelboxError, TimeoutError
 from aiolabel.identifiers import GlobalKeys
-from aiolabel.models.metadata import DataRowMetadataOntology
+from aiolabel.pagination import dig
 
 if TYPE_CHECKING:
-    from aiolabel.client import AsyncClient
+    pass
+
+__all__ = ["GlobalKeyJobs", "collection_status"]
 
 logger = logging.getLogger("aiolabel.catalog")
 
 
-class _DefaultIAM:
-    """The default of ``create_dataset(iam_integration=...)``: the organisation's default."""
-
-    _instance: _DefaultIAM | None = None
-
-    def __new__(cls) -> _DefaultIAM:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "DEFAULT_IAM_INTEGRATION"
+def collection_status(results: Iterable[object], errors: list[Any]) -> str:
+    """``SUCCESS`` without errors, ``PARTIAL SUCCESS`` with errors and results, else
+    ``FAILURE`` (empty-string results do not count, as in the official SDK)."""
+    if not errors:
+        return CollectionJobStatus.SUCCESS.value
+    if any(r != "" for r in results):
+        return CollectionJobStatus.PARTIAL_SUCCESS.value
+    return CollectionJobStatus.FAILURE.value
 
 
-DEFAULT_IAM_INTEGRATION: Final = _DefaultIAM()
-"""``create_dataset``'s default: look up the organisation's default IAM integration."""
+def _job_result(results: list[Any], errors: list[dict[str, Any]]) -> dict[str, Any]:
+    if errors:
+        logger.warning(
+            "There are errors present. Please look at 'errors' in the returned dict for more "
+            "details"
+        )
+    return {"status": collection_status(results, errors), "results": results, "errors": errors}
 
-_ONTOLOGY_ATTR = "_catalog_metadata_ontology"
 
-
-class CatalogMethods:
-    """Datasets, data rows, global keys, metadata (mixed into AsyncClient)."""
+class GlobalKeyJobs(Resource):
+    """Global-key jobs."""
 
     __slots__ = ()
 
-    # -- datasets ----------------------------------------------------------------------------
+    async def run_job(
+        self,
+        start: Operation,
+        variables: dict[str, Any],
+        result: Operation,
+        root: str,
+        *,
+        timeout_seconds: float,
+        sdk_method: str,
+        what: str,
+    ) -> dict[str, Any]:
+        """Start a global-key job (``start``, answering ``{root: {jobId}}``), then poll
+        ``result`` (answering ``{root + "Result": {jobStatus, data}}``) until ``COMPLETE``;
+        return its ``data``.
 
-    # -- data rows ---------------------------------------------------------------------------
+        ``FAILED`` raises :class:`LabelboxError`, running out of time :class:`TimeoutError` (as
+        the official SDK). Asks at once, then backs off like the task poller.
+        """
+        started = self._client._clock()
+        answer = await self._client._execute_operation(start, variables, sdk_method=sdk_method)
+        job_id = dig(answer, (root, "jobId"))
+        if not isinstance(job_id, str) or not job_id:
+            raise LabelboxError(f"{root} returned no job id")
 
-    # -- global keys -------------------------------------------------------------------------
+        async def check() -> dict[str, Any] | None:
+            data = await self._client._execute_operation(
+                result, {"jobId": job_id}, sdk_method=sdk_method
+            )
+            job = dig(data, (root + "Result",))
+            status = job.get("jobStatus") if isinstance(job, Mapping) else None
+            if status == "COMPLETE":
+                body = job.get("data") if isinstance(job, Mapping) else None
+                if not isinstance(body, Mapping):
+                    raise LabelboxError(f"job {what} completed without data")
+                return dict(body)
+            if status == "FAILED":
+                raise LabelboxError(f"Job {what} failed.")
+            return None
 
-    async def get_data_row_ids_for_global_keys(
+        def delay(attempt: int, elapsed: float) -> float:
+            return poll_delay(
+                attempt,
+                interval=self._client.task_poll_interval,
+                elapsed=elapsed,
+                jitter=self._client._random(),
+            )
+
+        return await self._client._poll_until(
+            check,
+            timeout=timeout_seconds,
+            delays=delay,
+            timeout_error=lambda: TimeoutError(f"Timed out waiting for {what} job to complete."),
+            started=started,
+        )
+
+    async def ids_for_global_keys(
         self,
         global_keys: Sequence[str] | GlobalKeys,
         timeout_seconds: float = 60,
     ) -> dict[str, Any]:
-        """Data row ids for global keys: ``{"status", "results", "errors"}``.
-
-        ``results`` lists an id per key in input order (``""`` where none was found);
-        ``errors`` lists ``{"global_key", "error"}``; ``status`` is ``SUCCESS``,
-        ``PARTIAL SUCCESS`` or ``FAILURE``. The job is polled on the task poller's schedule
-        (0.1 s growing to ``task_poll_interval``).
-        """
-        client = cast("AsyncClient", self)
         keys = check_ids("global_keys", global_keys, allow=GlobalKeys)
         timeout = check_timeout(timeout_seconds)
         sdk = "Client:get_data_row_ids_for_global_keys"
-        body = await run_job(
-            client,
+        body = await self.run_job(
             gk_ops.GET_DATA_ROWS_FOR_GLOBAL_KEYS,
             {"globalKeys": keys},
             gk_ops.GET_DATA_ROWS_FOR_GLOBAL_KEYS_RESULT,
@@ -90,19 +136,11 @@ class CatalogMethods:
         ]
         return _job_result(results, errors)
 
-    async def assign_global_keys_to_data_rows(
+    async def assign(
         self,
         global_key_to_data_row_inputs: Sequence[Mapping[str, str]],
         timeout_seconds: float = 60,
     ) -> dict[str, Any]:
-        """Assign global keys: ``[{"data_row_id", "global_key"}]`` in, ``{"status", "results",
-        "errors"}`` out.
-
-        ``results``: ``{"data_row_id", "global_key", "sanitized"}`` (sanitised keys first, then
-        unchanged ones); ``errors``: ``{"data_row_id", "global_key", "error"}``. A data row or a
-        key may appear once per call.
-        """
-        client = cast("AsyncClient", self)
         inputs = global_key_to_data_row_inputs
         if isinstance(inputs, str | bytes | Mapping) or not isinstance(inputs, Sequence):
             raise InputTypeError("global_key_to_data_row_inputs must be a list of dicts")
@@ -122,6 +160,10 @@ class CatalogMethods:
                 raise InputError(f"{where} needs both data_row_id and global_key")
             row = check_str(f"{where}.data_row_id", item["data_row_id"])
             key = check_str(f"{where}.global_key", item["global_key"])
+            if key != key.strip() or "  " in key:  # the service refuses the assignment
+                raise InputError(
+                    f"{where}.global_key {key!r} has leading, trailing or doubled spaces"
+                )
             if row in rows:
                 raise InputError(f"{where}: data row {row!r} appears more than once")
             if key in keys:
@@ -131,8 +173,7 @@ class CatalogMethods:
             links.append({"dataRowId": row, "globalKey": key})
         timeout = check_timeout(timeout_seconds)
         sdk = "Client:assign_global_keys_to_data_rows"
-        body = await run_job(
-            client,
+        body = await self.run_job(
             gk_ops.ASSIGN_GLOBAL_KEYS_TO_DATA_ROWS,
             {"globalKeyDataRowLinks": links},
             gk_ops.ASSIGN_GLOBAL_KEYS_TO_DATA_ROWS_RESULT,
@@ -165,19 +206,15 @@ class CatalogMethods:
         ) + failed("accessDeniedAssignments", "Access denied to Data Row")
         return _job_result(results, errors)
 
-    async def clear_global_keys(
+    async def clear(
         self,
         global_keys: Sequence[str] | GlobalKeys,
         timeout_seconds: float = 60,
     ) -> dict[str, Any]:
-        """Remove global keys from their data rows: ``{"status", "results": [cleared keys],
-        "errors": [{"global_key", "error"}]}``."""
-        client = cast("AsyncClient", self)
         keys = check_ids("global_keys", global_keys, allow=GlobalKeys)
         timeout = check_timeout(timeout_seconds)
         sdk = "Client:clear_global_keys"
-        body = await run_job(
-            client,
+        body = await self.run_job(
             gk_ops.CLEAR_GLOBAL_KEYS,
             {"globalKeys": keys},
             gk_ops.CLEAR_GLOBAL_KEYS_RESULT,
@@ -197,31 +234,3 @@ class CatalogMethods:
         ):
             errors += [{"global_key": k, "error": message} for k in body.get(name) or []]
         return _job_result(list(body.get("clearedGlobalKeys") or []), errors)
-
-    # -- metadata ----------------------------------------------------------------------------
-
-    async def get_data_row_metadata_ontology(self) -> DataRowMetadataOntology:
-        """The organisation's metadata schemas, fetched once per client (``await
-        ontology.refresh_ontology()`` to fetch them again)."""
-        client = cast("AsyncClient", self)
-
-        cached = client.__dict__.get(_ONTOLOGY_ATTR)
-        if isinstance(cached, DataRowMetadataOntology):
-            return cached
-        async with client._lock():
-            cached = client.__dict__.get(_ONTOLOGY_ATTR)
-            if not isinstance(cached, DataRowMetadataOntology):
-                cached = await DataRowMetadataOntology._fetch(
-                    client, "Client:get_data_row_metadata_ontology"
-                )
-                client.__dict__[_ONTOLOGY_ATTR] = cached
-        return cached
-
-
-def _job_result(results: list[Any], errors: list[dict[str, Any]]) -> dict[str, Any]:
-    if errors:
-        logger.warning(
-            "There are errors present. Please look at 'errors' in the returned dict for more "
-            "details"
-        )
-    return {"status": collection_status(results, errors), "results": results, "errors": errors}

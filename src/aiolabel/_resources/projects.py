@@ -1,32 +1,29 @@
-"""AsyncClient's top-level methods for projects, batches, labelling priorities and task queues.
-
-Mixed into :class:`aiolabel.client.AsyncClient`; methods annotate ``self: AsyncClient`` to reach
-the client's internal entry points.
-"""
+"""Projects: create (checked as the official ``_CoreProjectInput``), get, list, update, delete,
+label count, members."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError, field_validator
 
-from aiolabel import _batch_create
 from aiolabel._operations import _builder as builder
 from aiolabel._operations import projects as ops
 from aiolabel._operations._entities import PROJECT
+from aiolabel._resources._base import Resource
 from aiolabel._validation import check_str
 from aiolabel.enums import MediaType, QualityMode
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 from aiolabel.models.base import WhereArg, as_where
-from aiolabel.models.batch import Batch
+from aiolabel.models.member import ProjectMember
 from aiolabel.models.project import Project
-from aiolabel.pagination import OffsetPaginator
+from aiolabel.pagination import OffsetPaginator, dig
 
 if TYPE_CHECKING:
-    from aiolabel.client import AsyncClient
+    pass
 
-__all__ = ["ProjectMethods"]
+__all__ = ["BENCHMARK_AUTO_AUDIT", "CONSENSUS_AUTO_AUDIT", "Projects"]
 
 BENCHMARK_AUTO_AUDIT = (1, 1.0)
 """``(autoAuditNumberOfLabels, autoAuditPercentage)`` of a benchmark project."""
@@ -108,19 +105,12 @@ def _input_error(exc: ValidationError) -> InputError:
     return InputError(problems)
 
 
-class ProjectMethods:
-    """Projects, batches, priorities, task queues (mixed into AsyncClient).
-
-    Methods reach the client's internal entry points through :meth:`_projects_client` (mypy
-    does not accept ``self: AsyncClient`` on a mixin).
-    """
+class Projects(Resource):
+    """Projects: create, get, list, update, delete, label count, members."""
 
     __slots__ = ()
 
-    def _projects_client(self) -> AsyncClient:
-        return cast("AsyncClient", self)
-
-    async def create_project(
+    async def create(
         self,
         name: str,
         media_type: MediaType | str,
@@ -129,12 +119,6 @@ class ProjectMethods:
         is_benchmark_enabled: bool | None = None,
         is_consensus_enabled: bool | None = None,
     ) -> Project:
-        """Create a project.
-
-        ``quality_modes`` (default: benchmark and consensus) sets the auto-audit fields and
-        overrides ``is_benchmark_enabled`` / ``is_consensus_enabled``; pass ``None`` or an empty
-        set to send those two as given.
-        """
         if quality_modes is not None and (
             isinstance(quality_modes, str) or not isinstance(quality_modes, Iterable)
         ):
@@ -151,46 +135,68 @@ class ProjectMethods:
         except ValidationError as exc:
             raise _input_error(exc) from None
         built = builder.create(PROJECT, checked.fields())
-        client = self._projects_client()
-        data = await client._execute_operation(
+        data = await self._client._execute_operation(
             built.operation, built.variables, sdk_method="Client:create_project", expect_one=True
         )
         created = data.get("createProject")
         if not isinstance(created, dict):
             raise LabelboxError("Failed to create Project")
-        return Project.from_wire(client, created)
+        return Project.from_wire(self._client, created)
 
-    async def get_project(self, project_id: str) -> Project:
-        """A project by id (:class:`ResourceNotFoundError` if there is none)."""
+    async def get(self, project_id: str) -> Project:
         project_id = check_str("project_id", project_id)
-        client = self._projects_client()
-        return await client._get_one(
+        return await self._client._get_one(
             ops.GET_PROJECT,
             {"param_0": project_id},
             ("project",),
-            lambda node: Project.from_wire(client, node),
+            lambda node: Project.from_wire(self._client, node),
             sdk_method="Client:get_project",
             what=Project,
         )
 
-    def get_projects(self, where: WhereArg | None = None) -> OffsetPaginator[Project]:
-        """The projects the user can see, optionally filtered:
-        ``client.get_projects(where=(Project.name == "x") & (Project.description == "y"))``."""
+    def get_all(self, where: WhereArg | None = None) -> OffsetPaginator[Project]:
         built = builder.get_all(PROJECT, as_where(where, "Project"), exclude_deleted=True)
-        client = self._projects_client()
-        return client._paginate_offset(
+        return self._client._paginate_offset(
             built.operation,
             built.variables,
             ("projects",),
-            lambda node: Project.from_wire(client, node),
+            lambda node: Project.from_wire(self._client, node),
             sdk_method="Client:get_projects",
         )
 
-    async def get_batch(self, project_id: str, batch_id: str) -> Batch:
-        """One batch of a project (:class:`ResourceNotFoundError` if there is none; the official
-        SDK raises IndexError)."""
-        project_id = check_str("project_id", project_id)
-        batch_id = check_str("batch_id", batch_id)
-        return await _batch_create.get_batch(
-            self._projects_client(), project_id, batch_id, sdk_method="Client:get_batch"
+    async def update(self, project: Project, data: dict[str, Any]) -> Project:
+        """Send fields checked by :func:`aiolabel._validation.check_project_update`."""
+        built = builder.update(PROJECT, project.uid, data)
+        data_out = await self._client._execute_operation(
+            built.operation, built.variables, sdk_method=project._sdk("update"), expect_one=True
+        )
+        updated = data_out.get("updateProject")
+        if not isinstance(updated, dict):
+            raise LabelboxError(f"updateProject answered no project for {project.uid}")
+        return Project.from_wire(self._client, updated)
+
+    async def delete(self, project: Project) -> None:
+        await self._client._execute_operation(
+            ops.DELETE_PROJECT, {"ProjectId": project.uid}, sdk_method=project._sdk("delete")
+        )
+
+    async def get_label_count(self, project: Project) -> int:
+        data = await self._client._execute_operation(
+            ops.LABEL_COUNT,
+            {"projectId": project.uid},
+            sdk_method=project._sdk("get_label_count"),
+            expect_one=True,
+        )
+        count = dig(data, ("project", "labelCount"))
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise LabelboxError(f"no label count for project {project.uid}")
+        return count
+
+    def members(self, project: Project) -> OffsetPaginator[ProjectMember]:
+        return self._client._paginate_offset(
+            ops.PROJECT_MEMBERS,
+            {"projectId": project.uid},
+            ("project", "members"),
+            lambda node: ProjectMember.from_wire(self._client, node),
+            sdk_method=project._sdk("members"),
         )

@@ -10,17 +10,24 @@ for duplicates within each chunk the server takes as a whole, so that memory sta
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
+from aiolabel._bulk.keys import RowKind
 from aiolabel._validation import check_str, no_duplicates
 from aiolabel.enums import IdType
 from aiolabel.errors import InputError, InputTypeError
 from aiolabel.identifiers import Identifiables
+from aiolabel.models.batch import ConsensusSettings
 from aiolabel.models.data_row import DataRow
 
-__all__ = ["RowKind", "check_sequence", "pick_rows", "stream_items"]
-
-RowKind = Literal["data_rows", "global_keys"]
+__all__ = [
+    "RowKind",
+    "bounded_list",
+    "check_sequence",
+    "consensus_wire",
+    "pick_rows",
+    "stream_items",
+]
 
 
 def _row_key(item: object, kind: RowKind, index: int) -> str:
@@ -74,7 +81,7 @@ async def stream_items(
 ) -> AsyncIterator[str]:
     """The keys of any (async) iterable, checked one by one as they are read (types,
     emptiness). Repeats are the caller's to find, batch by batch, so that no key needs to be
-    kept (see :class:`aiolabel._batch_create.KeyBatch`)."""
+    kept (see :class:`aiolabel._bulk.keys.KeyBatch`)."""
     index = 0
     if isinstance(source, AsyncIterable):
         async for item in source:
@@ -84,3 +91,22 @@ async def stream_items(
         for item in source:
             yield _row_key(item, kind, index)
             index += 1
+
+
+def consensus_wire(value: object) -> dict[str, Any] | None:
+    return None if value is None else ConsensusSettings.coerce(value).to_wire()
+
+
+def bounded_list(source: Any, kind: str, limit: int) -> Any:
+    """A list of an iterable's items, refusing more than ``limit`` (async iterables refused:
+    ``create_batch`` takes a sized collection)."""
+    if isinstance(source, AsyncIterable):
+        raise InputTypeError(f"{kind}: create_batch takes a list; use create_batches for streams")
+    out: list[Any] = []
+    for item in source:
+        out.append(item)
+        if len(out) > limit:
+            raise InputError(
+                f"{kind}: at most {limit:,} rows per batch; use create_batches for more"
+            )
+    return out
