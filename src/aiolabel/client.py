@@ -135,7 +135,10 @@ def _rest_endpoint_for(endpoint: str) -> str:
         return DEFAULT_REST_ENDPOINT
     import httpx
 
-    url = httpx.URL(endpoint)
+    try:
+        url = httpx.URL(endpoint)
+    except httpx.InvalidURL as exc:
+        raise InputError(f"endpoint {endpoint!r} is not a valid URL: {exc}") from None
     return str(url.copy_with(path="/api/v1", query=None, fragment=None))
 
 
