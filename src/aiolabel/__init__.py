@@ -1,5 +1,6 @@
 """aiolabel: an asyncio-native client for the Labelbox API."""
 
+from aiolabel import _logs
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
@@ -90,6 +91,8 @@ from aiolabel.models.webhook import Webhook
 from aiolabel.pagination import Paginator
 from aiolabel.types import ExportFilters, ExportParams
 from aiolabel.webhooks import verify_webhook_signature
+
+_logs.setup_logging()  # AIOLABEL_LOG=debug|info
 
 __all__ = [
     "AnnotationImportState",

@@ -25,6 +25,7 @@ __all__ = [
     "Upload",
     "UploadContent",
     "bytes_once",
+    "encode_json",
     "encode_variables",
     "guess_content_type",
     "json_default",
@@ -77,6 +78,11 @@ def json_default(value: object) -> Any:
     if isinstance(value, set | frozenset | tuple):
         return list(value)
     raise InputTypeError(f"cannot send a {type(value).__name__} as a GraphQL variable")
+
+
+def encode_json(value: Any) -> bytes:
+    """A JSON request body (a REST call's), datetimes, enums and sets converted as for variables."""
+    return json.dumps(value, default=json_default).encode("utf-8")
 
 
 def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:

@@ -38,16 +38,42 @@ def _never_sent(exc: httpx.TransportError) -> bool:
     return True
 
 
+def _refused(exc: httpx.HTTPError) -> bool:
+    """A connection that failed at once (refused, no route, DNS) which the aiohttp transport
+    reports as a connect timeout."""
+    cause = exc.__cause__
+    if not isinstance(exc, httpx.ConnectTimeout) or cause is None:
+        return False
+    if not type(cause).__module__.startswith("aiohttp"):
+        return False
+    connector = any(c.__name__ == "ClientConnectorError" for c in type(cause).__mro__)
+    return connector and not isinstance(cause, builtins.TimeoutError)
+
+
 def _transport_error(exc: httpx.HTTPError, what: str) -> LabelboxError:
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.TimeoutException) and not _refused(exc):
         err: LabelboxError = TimeoutError(f"{what} timed out ({type(exc).__name__})", exc)
         err.request_sent = not _never_sent(exc)
         return err
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return LabelboxError(f"{what}: {exc}")
     if isinstance(exc, httpx.TransportError):
-        return NetworkError(exc, request_sent=not _never_sent(exc))
+        err = NetworkError(exc, request_sent=not _never_sent(exc))
+        where = _where(exc)
+        err.message = f"{what}: cannot reach {where}: {err.message}"
+        err.args = (err.message, *err.args[1:])
+        return err
     return LabelboxError(f"{what} failed: {exc}", exc)
+
+
+def _where(exc: httpx.HTTPError) -> str:
+    """The scheme, host and port a failed request was for (never its path or query)."""
+    try:
+        url = exc.request.url
+    except RuntimeError:  # no request attached
+        return "the server"
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{url.host}{port}"
 
 
 async def download_once(

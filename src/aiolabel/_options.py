@@ -79,7 +79,10 @@ def rest_endpoint_for(endpoint: str) -> str:
         return DEFAULT_REST_ENDPOINT
     import httpx
 
-    url = httpx.URL(endpoint)
+    try:
+        url = httpx.URL(endpoint)
+    except httpx.InvalidURL as exc:
+        raise InputError(f"endpoint {endpoint!r} is not a valid URL: {exc}") from None
     return str(url.copy_with(path="/api/v1", query=None, fragment=None))
 
 
@@ -88,7 +91,10 @@ def api_key_option(api_key: object) -> str:
     if api_key is None:
         api_key = os.environ.get(API_KEY_ENV)
     if api_key is None or (isinstance(api_key, str) and not api_key.strip()):
-        raise AuthenticationError("Labelbox API key not provided")
+        raise AuthenticationError(
+            f"Labelbox API key not provided: pass api_key=... or set {API_KEY_ENV} (an "
+            "emulator's key is printed by `aiolabel emulator serve`)"
+        )
     if not isinstance(api_key, str):
         raise InputTypeError(f"api_key must be a str, got {type(api_key).__name__}")
     if any(c in api_key for c in "\r\n\x00") or not api_key.isascii():

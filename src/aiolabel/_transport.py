@@ -35,15 +35,18 @@ from aiolabel._content import (
     RawJSON,
     UploadContent,
     bytes_once,
+    encode_json,
     encode_variables,
     guess_content_type,
-    json_default,
     prepare_upload,
     split_lines,
 )
 from aiolabel._download import _transport_error, download_once
+from aiolabel._loop import LoopGuard
+from aiolabel._messages import wrong_endpoint
 from aiolabel._retry import Reconcile, RetryPolicy
 from aiolabel._secrets import redact
+from aiolabel._timeouts import attempt_cap, http_timeout
 from aiolabel._version import __version__
 from aiolabel.errors import (
     InputError,
@@ -135,7 +138,7 @@ class Transport:
         *,
         api_key: str,
         endpoint: str,
-        timeout: float,
+        timeout: float | httpx.Timeout | None,
         retry: RetryPolicy,
         limiter: anyio.CapacityLimiter,
         rate_limiter: Any = None,
@@ -152,6 +155,7 @@ class Transport:
         self._max_connections = max_connections
         self._http: httpx.AsyncClient | None = None
         self._closed = False
+        self.loop_guard = LoopGuard()
         self._urls: dict[bool, httpx.URL] = {}
         """The endpoint and the experimental endpoint, parsed once (not per request)."""
         self._timeouts: dict[float, httpx.Timeout] = {}
@@ -174,6 +178,7 @@ class Transport:
         """The shared ``httpx.AsyncClient``, created on first use."""
         if self._closed:
             raise LabelboxError("this client is closed")
+        self.loop_guard.check()
         if self._http is None:
             self._http = self._build_http()
         return self._http
@@ -197,7 +202,7 @@ class Transport:
         return httpx.AsyncClient(
             transport=transport,
             limits=limits,
-            timeout=httpx.Timeout(self.timeout),
+            timeout=http_timeout(self.timeout),
             headers={"X-User-Agent": USER_AGENT, "X-Python-Version": python_version_info()},
             follow_redirects=False,
         )
@@ -240,12 +245,15 @@ class Transport:
         }
 
     def _timeout(self, timeout: float | None) -> httpx.Timeout:
-        value = self.timeout if timeout is None else timeout
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        if timeout is None:  # the client's: seconds, an httpx.Timeout, or None (no timeout)
+            if self.timeout is None or isinstance(self.timeout, httpx.Timeout):
+                return http_timeout(self.timeout)
+            timeout = self.timeout
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
             raise InputError("timeout must be a positive number of seconds")
-        made = self._timeouts.get(value)
+        made = self._timeouts.get(timeout)
         if made is None:
-            made = self._timeouts[value] = httpx.Timeout(value)
+            made = self._timeouts[timeout] = httpx.Timeout(timeout)
         return made
 
     def _graphql_url(self, experimental: bool) -> httpx.URL:
@@ -260,7 +268,7 @@ class Transport:
         """The cap on one attempt, from sending to the last byte of the answer: the timeout,
         plus a second per 256 KiB of body for uploads. httpx times each phase (connect, each
         read and write) on its own, and in-process transports apply none of them."""
-        return float(http_timeout.read or 60.0) + body_bytes / UPLOAD_BYTES_PER_SECOND
+        return attempt_cap(http_timeout, body_bytes / UPLOAD_BYTES_PER_SECOND)
 
     def _map(
         self, response: httpx.Response, body: bytes, error_log_key: str
@@ -277,6 +285,8 @@ class Transport:
             return None, parsed
         if err.retry_after is not None and err.status_code == 429 and self.rate_limiter:
             self.rate_limiter.pause(err.retry_after)
+        if err.status_code == 404 and parsed is None:
+            err = wrong_endpoint(err, str(response.url))
         return self._redact_error(err), parsed
 
     async def _post(
@@ -290,6 +300,7 @@ class Transport:
         total: float,
     ) -> tuple[httpx.Response, bytes]:
         started = time.perf_counter()
+        self.loop_guard.check()  # before the limiter, which belongs to the client's loop too
         if self.rate_limiter is not None:
             await self.rate_limiter.acquire()
         async with self.limiter:
@@ -386,7 +397,7 @@ class Transport:
         headers["Accept"] = "application/json"
         content = None
         if json_body is not None:
-            content = json.dumps(json_body, default=json_default).encode("utf-8")
+            content = encode_json(json_body)
             headers["Content-Type"] = "application/json"
         http_timeout = self._timeout(timeout)
         total = self._total(http_timeout)

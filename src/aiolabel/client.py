@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
@@ -39,6 +39,7 @@ from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _Def
 from aiolabel._resources.exports import Exports
 from aiolabel._resources.global_keys import GlobalKeyJobs
 from aiolabel._resources.labels import Labels
+from aiolabel._resources.legacy_exports import LegacyExports
 from aiolabel._resources.metadata import Metadata
 from aiolabel._resources.ontologies import Ontologies
 from aiolabel._resources.priorities import Priorities
@@ -49,6 +50,7 @@ from aiolabel._resources.upserts import Upserts
 from aiolabel._resources.users import Users
 from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
+from aiolabel._timeouts import check_timeout_option
 from aiolabel._transport import (
     Transport,
     TransportOption,
@@ -77,6 +79,9 @@ from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator, OffsetPaginator
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = [
     "DEFAULT_APP_URL",
     "DEFAULT_ENDPOINT",
@@ -99,7 +104,8 @@ class AsyncClient(BaseClient):
     ``LABELBOX_API_KEY`` (missing: :class:`AuthenticationError`), the endpoint from ``endpoint``
     or ``LABELBOX_ENDPOINT``.
 
-    * ``timeout``: seconds per HTTP request (operations with an official timeout use theirs);
+    * ``timeout``: seconds per HTTP request, an ``httpx.Timeout`` (per phase) or ``None`` (no
+      timeout); operations with an official timeout use theirs;
     * ``max_retries``, ``retry_deadline``: the retry policy's bounds (see :mod:`aiolabel._retry`);
     * ``max_concurrency``: requests in flight at once, across everything this client does; the
       connection pool is sized from it;
@@ -124,7 +130,7 @@ class AsyncClient(BaseClient):
         *,
         rest_endpoint: str | None = None,
         app_url: str = DEFAULT_APP_URL,
-        timeout: float = 60.0,
+        timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 5,
         max_concurrency: int = 20,
         requests_per_minute: float | None = None,
@@ -141,7 +147,7 @@ class AsyncClient(BaseClient):
             rest_endpoint = rest_endpoint_for(self.endpoint)
         self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
         self.app_url = check_url("app_url", app_url)
-        self.timeout = check_number("timeout", timeout, low=0, high=3600)
+        self.timeout = check_timeout_option(timeout)
         max_concurrency = check_integer("max_concurrency", max_concurrency, low=1, high=10_000)
         task_poll_interval = check_number(
             "task_poll_interval", task_poll_interval, low=0, high=3600
@@ -571,6 +577,10 @@ class AsyncClient(BaseClient):
     @cached_property
     def _project_activity(self) -> ProjectActivity:
         return ProjectActivity(self)
+
+    @cached_property
+    def _legacy_exports(self) -> LegacyExports:
+        return LegacyExports(self)
 
     async def get_roles(self) -> dict[str, Role]:
         """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""

@@ -152,8 +152,13 @@ class Batches(Resource):
         params: ExportParams | Mapping[str, Any] | None = None,
         *,
         timeout_seconds: float = 7200.0,
+        include_metadata: bool | None = None,
     ) -> AsyncGenerator[dict[str, Any], None]:
         check_timeout(timeout_seconds)
+        if include_metadata is not None:
+            if not isinstance(include_metadata, bool):
+                raise InputTypeError("include_metadata must be a bool")
+            params = {**dict(params or {}), "metadata_fields": include_metadata}
         task = await self.export(batch, task_name, params)
         await task.wait_till_done(timeout_seconds=timeout_seconds)
         async for row in task.result():

@@ -13,6 +13,7 @@ from aiolabel._operations import tasks as ops
 from aiolabel._resources._base import Resource
 from aiolabel.enums import StreamType
 from aiolabel.errors import InputTypeError, LabelboxError, TaskFailedError
+from aiolabel.models.export_stream import ExportStream
 from aiolabel.models.task import (
     EXPORT_TASK_TYPE,
     INLINE_ERROR_TASK_TYPES,
@@ -147,6 +148,26 @@ class Tasks(Resource):
         lines = split_lines(self._client._transport.download(url, timeout=60.0))
         async for line in lines:
             yield _json_line(line)
+
+    async def export_total(self, task: Task, stream: StreamType, key: str) -> int | None:
+        """``totalLines`` or ``totalSize`` of a COMPLETE export's stream (None: no stream)."""
+        if task.status == "FAILED":
+            raise TaskFailedError(f"export task {task.uid} failed", task)
+        if task.status != "COMPLETE":
+            raise LabelboxError(f"task {task.uid} is not ready yet (await task.wait_till_done())")
+        data = await self._client._execute_operation(
+            ops.GET_EXPORT_METADATA_HEADER,
+            {"where": {"id": task.uid}, "streamType": stream.value},
+            sdk_method=task._sdk("get_total_lines"),
+            error_log_key="errors",
+        )
+        header = dig(data, ("task", "exportMetadataHeader"))
+        return int(header.get(key) or 0) if isinstance(header, dict) else None
+
+    def buffered_stream(self, task: Task, stream: StreamType) -> ExportStream:
+        if task.status != "COMPLETE":
+            raise LabelboxError(f"task {task.uid} is not ready yet (await task.wait_till_done())")
+        return ExportStream(self.export_stream(task, stream))
 
     async def export_stream(self, task: Task, stream: StreamType) -> AsyncIterator[dict[str, Any]]:
         if task.status == "FAILED":

@@ -134,14 +134,20 @@ class Batch(Model):
         params: ExportParams | Mapping[str, Any] | None = None,
         *,
         timeout_seconds: float = 7200.0,
+        include_metadata: bool | None = None,
     ) -> AsyncGenerator[dict[str, Any], None]:
         """Stream this batch's exported data rows, one dict per NDJSON line.
 
         Starts :meth:`export`, waits for it (``timeout_seconds``), then streams the result; the
-        official SDK removed this method in 7.x.
+        official SDK removed this method in 7.x. ``include_metadata`` (the guides' spelling)
+        sets ``params["metadata_fields"]``.
         """
         async for item in self.client._batches.export_data_rows(
-            self, task_name, params, timeout_seconds=timeout_seconds
+            self,
+            task_name,
+            params,
+            timeout_seconds=timeout_seconds,
+            include_metadata=include_metadata,
         ):
             yield item
 

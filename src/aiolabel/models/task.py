@@ -26,13 +26,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anyio
 from pydantic import Field
 
-from aiolabel.enums import TaskStatus
+from aiolabel.enums import StreamType, TaskStatus
 from aiolabel.errors import (
     LabelboxError,
     PartialFailureError,
     TaskFailedError,
 )
 from aiolabel.models.base import DateTime, Model
+from aiolabel.models.export_stream import ExportStream
 from aiolabel.models.task_items import Items, MaybeItems, TaskItems
 
 if TYPE_CHECKING:
@@ -123,6 +124,29 @@ class Task(Model):
             async for _ in errors:
                 return True
         return False
+
+    # -- exports (the official ExportTask's conveniences) ------------------------------------
+
+    async def get_total_lines(self, stream_type: StreamType = StreamType.RESULT) -> int | None:
+        """Lines in an export stream (None when the stream does not exist)."""
+        return await self.client._tasks.export_total(self, StreamType(stream_type), "totalLines")
+
+    async def get_total_file_size(self, stream_type: StreamType = StreamType.RESULT) -> int | None:
+        """Bytes in an export stream (None when the stream does not exist)."""
+        return await self.client._tasks.export_total(self, StreamType(stream_type), "totalSize")
+
+    async def has_result(self) -> bool:
+        """Whether the export wrote any result (one request)."""
+        return bool(await self.get_total_file_size(StreamType.RESULT))
+
+    def get_buffered_stream(self, stream_type: StreamType = StreamType.RESULT) -> ExportStream:
+        """An export stream: ``async for output in ...`` (``output.json``) or
+        ``await ....start(stream_handler=fn)``; the task must be COMPLETE."""
+        return self.client._tasks.buffered_stream(self, StreamType(stream_type))
+
+    def get_stream(self, stream_type: StreamType = StreamType.RESULT) -> ExportStream:
+        """The same stream as :meth:`get_buffered_stream`."""
+        return self.get_buffered_stream(stream_type)
 
     async def cancel(self) -> bool:
         """Cancel this task (it must be IN_PROGRESS and of a cancelable type)."""
