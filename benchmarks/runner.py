@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report
+from benchmarks.answering import AnsweringProcess
 from benchmarks.child import PREFIX
-from benchmarks.scenarios import ALL_CLIENTS, SCENARIOS, CheckFailed, Scenario
+from benchmarks.scenarios import ALL_CLIENTS, SCENARIOS, SERVERS, CheckFailed, Scenario
 from benchmarks.server import EmulatorProcess
 
 HERE = Path(__file__).resolve().parent
@@ -146,10 +147,16 @@ def run_client(
     max_concurrency: int | None,
     workdir: Path,
     profile: Path | None = None,
+    front: AnsweringProcess | None = None,
 ) -> dict[str, Any]:
-    """One client on one scenario: set-up, measured rounds, checks; one record."""
+    """One client on one scenario: set-up, measured rounds, checks; one record.
+
+    With ``front`` (the answering server), the client talks to it: it answers the scenario's
+    hot operations itself and forwards the rest to the emulator; requests are counted there.
+    """
     latency = 0.0 if scenario.zero_latency else latency_ms
     record: dict[str, Any] = {
+        "server": "emulator" if front is None else "answering",
         "scenario": scenario.name,
         "title": scenario.title.replace("N ", f"{size:,} ", 1),
         "client": client,
@@ -162,13 +169,16 @@ def run_client(
     }
     server.reset()
     server.latency(0)
+    if front is not None:
+        front.reset()
+        front.latency(0)
     started = time.perf_counter()
     params = scenario.setup(server, size, workdir)
     record["setup_s"] = round(time.perf_counter() - started, 2)
     spec = {
         "scenario": scenario.name,
         "client": client,
-        "endpoint": server.endpoint,
+        "endpoint": server.endpoint if front is None else front.endpoint,
         "api_key": server.api_key,
         "params": params,
         "max_concurrency": max_concurrency,
@@ -183,21 +193,31 @@ def run_client(
             record["reason"] = first.get("reason") or first.get("message")
             return record
         record["rss_ready_mib"] = first["rss_mib"]
-        wall = cpu_user = cpu_sys = server_cpu = 0.0
+        wall = cpu_user = cpu_sys = server_cpu = front_cpu = 0.0
         requests = 0
+        items: dict[str, int] = {}
         by_operation: dict[str, int] = {}
         rounds: list[dict[str, Any]] = []
         extras: list[dict[str, Any]] = []
         for index in range(scenario.rounds(size, quick=False)):
             args = scenario.before_round(server, params, index)
             server.latency(latency)
-            stats_before = server.stats()
+            counter: Any = server if front is None else front
+            if front is not None:
+                front.latency(latency)
+                front_before = front.cpu_seconds()
+            stats_before = counter.stats()
             cpu_before = server.cpu_seconds()
             child.send({"cmd": "go", "args": args})
             result = child.expect(("result",), ROUND_TIMEOUT)
             cpu_after = server.cpu_seconds()
-            stats_after = server.stats()
+            stats_after = counter.stats()
             server.latency(0)
+            if front is not None:
+                front.latency(0)
+                front_cpu += front.cpu_seconds() - front_before
+                for key, value in stats_after["items"].items():
+                    items[key] = items.get(key, 0) + value - stats_before["items"].get(key, 0)
             if result["event"] != "result":
                 child.kill()
                 record["status"] = "error"
@@ -208,7 +228,11 @@ def run_client(
             cpu_sys += result["cpu_sys_s"]
             server_cpu += cpu_after - cpu_before
             requests += stats_after["requests"] - stats_before["requests"]
-            sent = _diff(stats_after["by_operation"], stats_before["by_operation"])
+            sent = (
+                _diff(stats_after["by_operation"], stats_before["by_operation"])
+                if front is None
+                else _answered_diff(stats_after, stats_before)
+            )
             for key, value in sent.items():
                 by_operation[key] = by_operation.get(key, 0) + value
             extras.append(result["extra"])
@@ -235,15 +259,31 @@ def run_client(
         server_busy=server_cpu / wall if wall else None,
         extra=extras[0] if len(extras) == 1 else {},
     )
+    if front is not None:
+        record["answering_cpu_s"] = front_cpu
+        record["answered_items"] = items
     if scenario.multi_round:
         record["rounds"] = rounds
     scenario.summarize(record)
     try:
-        record["check"] = scenario.check(server, params, rounds)
+        record["check"] = (
+            scenario.check(server, params, rounds)
+            if front is None
+            else scenario.check_answered(items, params, rounds)
+        )
     except CheckFailed as exc:
         record["status"] = "check failed"
         record["reason"] = str(exc)
     return record
+
+
+def _answered_diff(after: dict[str, Any], before: dict[str, Any]) -> dict[str, int]:
+    """Requests by operation, ``answered:`` or ``forwarded:``, between two answering stats."""
+    out: dict[str, int] = {}
+    for kind in ("answered", "forwarded"):
+        for key, value in _diff(after[kind], before[kind]).items():
+            out[f"{kind}:{key}"] = value
+    return out
 
 
 # -- machine and git --------------------------------------------------------------------------
@@ -327,6 +367,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--latency-ms", type=float, default=50.0, help="added per request")
     parser.add_argument(
+        "--servers",
+        default=",".join(SERVERS),
+        help="comma-separated subset of: emulator (every request to the emulator), answering"
+        " (the scenario's hot operations answered at next to no CPU by benchmarks.answering,"
+        " the rest forwarded to the emulator; only for the scenarios that have such operations)",
+    )
+    parser.add_argument(
         "--size",
         action="append",
         default=[],
@@ -381,6 +428,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.scenario_names = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     args.client_names = [c.strip() for c in args.clients.split(",") if c.strip()]
+    args.server_names = [c.strip() for c in args.servers.split(",") if c.strip()]
+    for name in args.server_names:
+        if name not in SERVERS:
+            parser.error(f"unknown server {name!r}")
     for name in args.scenario_names:
         if name not in SCENARIOS:
             parser.error(f"unknown scenario {name!r}")
@@ -428,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
             "quick": args.quick,
             "latency_ms": args.latency_ms,
             "scenarios": args.scenario_names,
+            "servers": args.server_names,
             "clients": args.client_names,
             "aiolabel_concurrency": aiolabel_concurrency,
             "aiolabel_default_concurrency": default_concurrency,
@@ -445,49 +497,10 @@ def main(argv: list[str] | None = None) -> int:
         clients = [c for c in scenario.clients if c in args.client_names]
         if not clients:
             continue
-        for size in scenario.sizes(args.quick, args.sizes.get(name)):
-            with tempfile.TemporaryDirectory(prefix="aiolabel-bench-") as folder:
-                workdir = Path(folder)
-                server = EmulatorProcess(str(workdir / "emulator.sqlite"))
-                document["settings"]["launcher"] = server.launcher
-                try:
-                    for client in clients:
-                        log(f"[{name} {size:,}] {client} ...")
-                        runs = []
-                        for _ in range(args.repeat):
-                            busy = wait_for_quiet(args.quiet_cpu)
-                            try:
-                                runs.append(
-                                    run_client(
-                                        server,
-                                        scenario,
-                                        client,
-                                        size,
-                                        latency_ms=args.latency_ms,
-                                        aiolabel_concurrency=aiolabel_concurrency,
-                                        max_concurrency=args.concurrency,
-                                        workdir=workdir,
-                                        profile=args.profile,
-                                    )
-                                )
-                            except Exception as exc:  # set-up or emulator failure: say so
-                                runs.append(
-                                    {
-                                        "scenario": name,
-                                        "client": client,
-                                        "size": size,
-                                        "status": "error",
-                                        "reason": f"{type(exc).__name__}: {exc}"[:2000],
-                                    }
-                                )
-                            runs[-1]["machine_cpu_busy_pct"] = busy
-                            if runs[-1]["status"] == "not available":
-                                break
-                        record = median_run(runs)
-                        records.append(record)
-                        log("    " + summary_line(record))
-                finally:
-                    server.stop()
+        modes = [m for m in args.server_names if m == "emulator" or scenario.answerable]
+        for mode in modes:
+            for size in scenario.sizes(args.quick, args.sizes.get(name)):
+                records.extend(run_scenario(args, scenario, clients, size, mode, document))
     if snapshot is not None:
         snapshot.cleanup()
     report.add_ratios(records)
@@ -507,6 +520,67 @@ def main(argv: list[str] | None = None) -> int:
             f" {target['measured']} (required {target['required']}) {target['shortfall']}"
         )
     return 0
+
+
+def run_scenario(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    clients: list[str],
+    size: int,
+    mode: str,
+    document: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """Every client on one scenario and size, against the emulator or the answering server."""
+    name = scenario.name
+    records = []
+    with tempfile.TemporaryDirectory(prefix="aiolabel-bench-") as folder:
+        workdir = Path(folder)
+        server = EmulatorProcess(str(workdir / "emulator.sqlite"))
+        document["settings"]["launcher"] = server.launcher
+        front = AnsweringProcess(server.base_url) if mode == "answering" else None
+        try:
+            for client in clients:
+                log(f"[{name} {size:,} {mode}] {client} ...")
+                runs = []
+                for _ in range(args.repeat):
+                    busy = wait_for_quiet(args.quiet_cpu)
+                    try:
+                        runs.append(
+                            run_client(
+                                server,
+                                scenario,
+                                client,
+                                size,
+                                latency_ms=args.latency_ms,
+                                aiolabel_concurrency=document["settings"]["aiolabel_concurrency"],
+                                max_concurrency=args.concurrency,
+                                workdir=workdir,
+                                profile=args.profile,
+                                front=front,
+                            )
+                        )
+                    except Exception as exc:  # set-up or server failure: say so
+                        runs.append(
+                            {
+                                "server": mode,
+                                "scenario": name,
+                                "client": client,
+                                "size": size,
+                                "status": "error",
+                                "reason": f"{type(exc).__name__}: {exc}"[:2000],
+                            }
+                        )
+                    runs[-1]["machine_cpu_busy_pct"] = busy
+                    if runs[-1]["status"] == "not available":
+                        break
+                record = median_run(runs)
+                records.append(record)
+                log("    " + summary_line(record))
+        finally:
+            if front is not None:
+                front.stop()
+            server.stop()
+    return records
 
 
 def wait_for_quiet(threshold: float | None, limit: float = 600.0) -> float:

@@ -21,6 +21,9 @@ from benchmarks.server import EmulatorProcess
 
 ALL_CLIENTS = ("official", "official-16t", "aiolabel-httpx", "aiolabel-aiohttp")
 AIOLABEL_CLIENTS = ("aiolabel-httpx", "aiolabel-aiohttp")
+SERVERS = ("emulator", "answering")
+"""Where the clients send their requests: the emulator itself, or :mod:`benchmarks.answering` in
+front of it (the scenario's hot operations answered at next to no CPU, the rest forwarded)."""
 
 CREATE_PROJECT = (
     "mutation CreateProjectPyApi($name: String!, $allowedMediaType: MediaType!)"
@@ -47,6 +50,15 @@ ROW_COUNT = "query BenchRowCount($id: ID!){dataset(where: {id: $id}){rowCount}}"
 ONTOLOGY = "query BenchOntology{customMetadataOntology{id name}}"
 START_JOB = "query BenchStartJob($ids: [ID!]!){dataRowsForGlobalKeys(where: {ids: $ids}){jobId}}"
 NOTICE_TASK_TYPE = "get-data-rows-for-global-keys"
+
+
+def per_request(record: dict[str, Any]) -> None:
+    """Requests per second and client / server CPU per request, added to a record."""
+    requests = record.get("requests") or 0
+    if requests and record.get("wall_s"):
+        record["requests_per_s"] = requests / record["wall_s"]
+        record["cpu_per_request_ms"] = 1000 * record["cpu_s"] / requests
+        record["server_cpu_per_request_ms"] = 1000 * record["server_cpu_s"] / requests
 
 
 class CheckFailed(Exception):
@@ -121,6 +133,8 @@ class Scenario:
     extra_sizes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     multi_round: bool = False
     """Several measured rounds per client (their figures are summed; each is kept)."""
+    answerable: bool = False
+    """The answering server answers this scenario's hot operations (it runs against it too)."""
 
     def sizes(self, quick: bool, override: int | None) -> tuple[int, ...]:
         if override is not None:
@@ -150,8 +164,21 @@ class Scenario:
     ) -> str:
         return "not checked"
 
+    def check_answered(
+        self, items: dict[str, int], params: dict[str, Any], rounds: list[dict[str, Any]]
+    ) -> str:
+        """The check of a run against the answering server: what it received (``items``, counted
+        in the raw requests) or what the client reported."""
+        return "not checked"
+
     def summarize(self, record: dict[str, Any]) -> None:
         """Scenario-specific figures added to a finished record."""
+
+    @staticmethod
+    def _expect(got: int | None, want: int, what: str) -> str:
+        if got != want:
+            raise CheckFailed(f"the answering server received {got} {what}, expected {want}")
+        return f"{want:,} {what} received"
 
 
 class Lpo(Scenario):
@@ -185,6 +212,15 @@ class Lpo(Scenario):
             )
         return f"{expected:,} overrides with the expected priorities"
 
+    def check_answered(
+        self, items: dict[str, int], params: dict[str, Any], rounds: list[dict[str, Any]]
+    ) -> str:
+        return self._expect(items.get("lpo"), params["rows"], "override items")
+
+    def summarize(self, record: dict[str, Any]) -> None:
+        if record.get("cpu_s") is not None and record.get("size"):
+            record["cpu_per_item_us"] = 1e6 * record["cpu_s"] / record["size"]
+
 
 class CreateBatches(Scenario):
     def setup(self, server: EmulatorProcess, size: int, workdir: Path) -> dict[str, Any]:
@@ -211,6 +247,11 @@ class CreateBatches(Scenario):
             raise CheckFailed(f"batch names {names}, expected {expected}")
         return f"{len(batches)} batches named {names[0]}.. holding {total:,} rows"
 
+    def check_answered(
+        self, items: dict[str, int], params: dict[str, Any], rounds: list[dict[str, Any]]
+    ) -> str:
+        return self._expect(items.get("batched"), params["rows"], "batched ids")
+
 
 class CreateDataRows(Scenario):
     def setup(self, server: EmulatorProcess, size: int, workdir: Path) -> dict[str, Any]:
@@ -228,6 +269,11 @@ class CreateDataRows(Scenario):
         if count != params["rows"]:
             raise CheckFailed(f"the dataset holds {count} rows, expected {params['rows']}")
         return f"dataset holds {count:,} rows"
+
+    def check_answered(
+        self, items: dict[str, int], params: dict[str, Any], rounds: list[dict[str, Any]]
+    ) -> str:
+        return self._expect(items.get("uploaded_rows"), params["rows"], "uploaded rows")
 
 
 class IterateDataRows(Scenario):
@@ -261,6 +307,14 @@ class GetDataRow(Scenario):
             raise CheckFailed(f"{matched} rows came back with the asked id, expected all")
         return f"{matched:,} rows fetched by id"
 
+    def check_answered(
+        self, items: dict[str, int], params: dict[str, Any], rounds: list[dict[str, Any]]
+    ) -> str:
+        return self.check(None, params, rounds)  # type: ignore[arg-type]
+
+    def summarize(self, record: dict[str, Any]) -> None:
+        per_request(record)
+
 
 class Overhead(Scenario):
     def setup(self, server: EmulatorProcess, size: int, workdir: Path) -> dict[str, Any]:
@@ -274,11 +328,7 @@ class Overhead(Scenario):
         return f"{params['calls']:,} get_user calls returned"
 
     def summarize(self, record: dict[str, Any]) -> None:
-        requests = record.get("requests") or 0
-        if requests and record.get("wall_s"):
-            record["requests_per_s"] = requests / record["wall_s"]
-            record["cpu_per_request_ms"] = 1000 * record["cpu_s"] / requests
-            record["server_cpu_per_request_ms"] = 1000 * record["server_cpu_s"] / requests
+        per_request(record)
 
 
 FULL_NOTICE_DELAYS_MS = (700, 1300, 1900, 2600, 3400, 4100, 5300, 6200, 7700)
@@ -389,20 +439,23 @@ def _parse_time(text: str) -> float:
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
-        Lpo("lpo", "LPOs for N rows", 100_000, 10_000, "rows"),
+        Lpo("lpo", "LPOs for N rows", 100_000, 10_000, "rows", answerable=True),
         CreateBatches(
             "create_batches", "create_batches for N rows, until all tasks complete", 300_000,
-            20_000, "rows",
+            20_000, "rows", answerable=True,
         ),
         CreateDataRows(
             "create_data_rows", "create_data_rows for N rows with metadata, until the task"
-            " completes", 200_000, 20_000, "rows",
+            " completes", 200_000, 20_000, "rows", answerable=True,
         ),
         IterateDataRows(
             "iterate_data_rows", "iterating N data rows of a dataset", 100_000, 10_000, "rows",
             clients=("official", "aiolabel-httpx", "aiolabel-aiohttp"), sequential=True,
         ),
-        GetDataRow("get_data_row", "N independent get_data_row calls", 1_000, 100, "calls"),
+        GetDataRow(
+            "get_data_row", "N independent get_data_row calls", 1_000, 100, "calls",
+            answerable=True,
+        ),
         Overhead(
             "overhead", "client overhead at zero latency: N get_user calls", 2_000, 300, "calls",
             zero_latency=True,

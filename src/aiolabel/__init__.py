@@ -1,9 +1,12 @@
 """aiolabel: an asyncio-native client for the Labelbox API."""
 
+from aiolabel import _logs
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
+    AnnotationImportState,
     AttachmentType,
+    BulkImportRequestState,
     CollectionJobStatus,
     DataRowMetadataKind,
     DeleteBatchLabelsType,
@@ -39,16 +42,20 @@ from aiolabel.errors import (
     ValidationFailedError,
 )
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
+from aiolabel.models.annotation_import import (
+    BulkImportRequest,
+    LabelImport,
+    MALPredictionImport,
+    MEAPredictionImport,
+    MEAToMALPredictionImport,
+)
 from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
 from aiolabel.models.data_row import DataRow
-from aiolabel.models.dataset import (
-    Dataset,
-    DataUpsertTaskGroup,
-    IAMIntegration,
-    UpsertPartialFailure,
-)
+from aiolabel.models.dataset import Dataset, IAMIntegration
+from aiolabel.models.label import Benchmark, Label, Review
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember, Role
 from aiolabel.models.metadata import (
@@ -76,12 +83,19 @@ from aiolabel.models.ontology_builder import (
     Tool,
 )
 from aiolabel.models.project import Project
-from aiolabel.models.task import DataUpsertTask, Task
+from aiolabel.models.project_activity import LabelerPerformance
+from aiolabel.models.task import DataUpsertTask, DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
+from aiolabel.models.webhook import Webhook
 from aiolabel.pagination import Paginator
+from aiolabel.types import ExportFilters, ExportParams
+from aiolabel.webhooks import verify_webhook_signature
+
+_logs.setup_logging()  # AIOLABEL_LOG=debug|info
 
 __all__ = [
+    "AnnotationImportState",
     "ApiLimitError",
     "AssetAttachment",
     "AsyncClient",
@@ -89,6 +103,9 @@ __all__ = [
     "AuthenticationError",
     "AuthorizationError",
     "Batch",
+    "Benchmark",
+    "BulkImportRequest",
+    "BulkImportRequestState",
     "Classification",
     "CollectionJobStatus",
     "ConsensusSettings",
@@ -106,6 +123,8 @@ __all__ = [
     "DeleteBatchLabelsType",
     "DeleteDataRowMetadata",
     "DeleteFeatureFromOntologyResult",
+    "ExportFilters",
+    "ExportParams",
     "FeatureSchema",
     "FeatureSchemaAttribute",
     "GlobalKey",
@@ -117,10 +136,18 @@ __all__ = [
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
+    "Invite",
+    "InviteLimit",
+    "Label",
+    "LabelImport",
     "LabelboxError",
+    "LabelerPerformance",
     "LabelingFrontend",
     "LabelingFrontendOptions",
     "LabelingParameterOverride",
+    "MALPredictionImport",
+    "MEAPredictionImport",
+    "MEAToMALPredictionImport",
     "MalformedQueryException",
     "MediaType",
     "NetworkError",
@@ -135,11 +162,14 @@ __all__ = [
     "ProcessingWaitTimeout",
     "Project",
     "ProjectMember",
+    "ProjectRole",
     "PromptResponseClassification",
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "ResourceTag",
     "ResponseOption",
+    "Review",
     "Role",
     "StreamType",
     "Task",
@@ -155,6 +185,8 @@ __all__ = [
     "UpsertPartialFailure",
     "User",
     "ValidationFailedError",
+    "Webhook",
     "WorkflowStatus",
     "__version__",
+    "verify_webhook_signature",
 ]

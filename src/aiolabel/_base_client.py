@@ -416,8 +416,13 @@ class BaseClient:
         return self._task_from_wire(found[0])
 
     async def _refresh_same_tasks(self, same: Sequence[Task]) -> None:
-        """Refresh tasks sharing one id with a single request."""
+        """Refresh tasks sharing one id with a single request (anything else the poller waits
+        on, such as an annotation import, refreshes itself through its ``_poll_refresh``)."""
         if not same:
+            return
+        own = getattr(type(same[0]), "_poll_refresh", None)
+        if own is not None:
+            await own(same)
             return
         fresh = await self._fetch_task(
             same[0].uid, sdk_method=f"{type(same[0]).__name__}:wait_till_done"

@@ -121,6 +121,14 @@ class Chunker(Generic[T]):
                 yield item
 
     async def __aiter__(self) -> AsyncGenerator[list[T], None]:
+        if self._weight is None and type(self._items) is list:  # a list: sliced at C speed
+            items: list[T] = self._items
+            for start in range(0, len(items), self.size):
+                chunk = items[start : start + self.size]
+                self.consumed += len(chunk)
+                yield chunk
+            self.exhausted = True
+            return
         pending_weight = 0
         async for item in self._source():
             self.consumed += 1

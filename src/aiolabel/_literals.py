@@ -21,10 +21,13 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
+from json.encoder import encode_basestring
+from operator import add
 
 from aiolabel.errors import InputError, InputTypeError
 
-__all__ = ["EnumLiteral", "graphql_literal", "graphql_string", "lpo_list"]
+__all__ = ["EnumLiteral", "graphql_literal", "graphql_string", "lpo_columns", "lpo_list"]
 
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*\Z")
 _RESERVED_ENUM_NAMES = frozenset({"true", "false", "null"})
@@ -32,6 +35,9 @@ _JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode
 """``json.dumps(s, ensure_ascii=False)`` for a str, without building an encoder per call."""
 _LPO_ITEM = "{{dataRowIdentifier: {{id: {}, idType: {}}}, priority: {}}}"
 """One LPO item; its slots take an escaped string, an enum name and an int."""
+_LPO_HEAD = "{dataRowIdentifier: {id: "
+_LPO_BETWEEN = "}, " + _LPO_HEAD
+"""What follows an item's priority when another item comes next."""
 
 
 class EnumLiteral(str):
@@ -65,6 +71,11 @@ def lpo_list(items: Iterable[tuple[str, str, int]]) -> str:
     """``[{dataRowIdentifier: {id: "…", idType: ID}, priority: N}, …]`` from ``(key,
     id_type, priority)`` triples: what :func:`graphql_literal` renders for that shape, in a
     fraction of its time. ``id_type`` must be an enum value name, ``priority`` an int."""
+    if not isinstance(items, list):
+        items = list(items)
+    fast = _lpo_list_plain(items)
+    if fast is not None:
+        return fast
     names: dict[str, str] = {}
     parts: list[str] = []
     for key, id_type, priority in items:
@@ -79,6 +90,45 @@ def lpo_list(items: Iterable[tuple[str, str, int]]) -> str:
             _LPO_ITEM.format(graphql_string(key), name, priority)  # graphql-literal: escaped
         )
     return "[" + ", ".join(parts) + "]"  # graphql-literal: escaped
+
+
+def _lpo_list_plain(items: list[tuple[str, str, int]]) -> str | None:
+    """:func:`lpo_list` of plain triples (3-tuples of an ASCII ``str`` key, a ``str`` id type,
+    an ``int`` priority), checked and rendered column by column at C speed; None for anything
+    else (the item-by-item path then renders it or names what is wrong). The keys are escaped
+    by the same C function as :func:`graphql_string` (``json.dumps(key, ensure_ascii=False)``)."""
+    if not items or set(map(type, items)) != {tuple} or set(map(len, items)) != {3}:
+        return None
+    keys, id_types, priorities = zip(*items, strict=True)
+    return lpo_columns(keys, id_types, priorities)
+
+
+def lpo_columns(
+    keys: Sequence[str], id_types: Sequence[str], priorities: Sequence[int]
+) -> str | None:
+    """:func:`lpo_list` of the triples ``zip(keys, id_types, priorities)`` when every key is an
+    ASCII ``str``, every id type a ``str`` and every priority an ``int``, checked and rendered
+    column by column at C speed; None otherwise (then :func:`lpo_list` renders them item by
+    item, or names what is wrong). Keys are escaped by the C function behind
+    :func:`graphql_string` (``json.dumps(key, ensure_ascii=False)``)."""
+    if set(map(type, keys)) != {str} or set(map(type, priorities)) != {int}:
+        return None
+    if not all(map(str.isascii, keys)):
+        return None  # ASCII has no lone surrogate; others are checked one by one
+    kinds = set(id_types)
+    if set(map(type, kinds)) != {str}:
+        return None
+    for kind in kinds:
+        EnumLiteral(kind)  # refuses a name that is not an enum value's
+    if not keys:
+        return "[]"
+    # item i is _LPO_HEAD + key + _LPO_MIDDLE[kind] + priority + "}": the parts are joined once
+    middles = {kind: f", idType: {kind}}}, priority: " for kind in kinds}
+    parts: list[str] = [""] * (2 * len(keys))
+    parts[0::2] = map(add, map(encode_basestring, keys), map(middles.__getitem__, id_types))
+    parts[1::2] = map(add, map(str, priorities), repeat(_LPO_BETWEEN))
+    text = "".join(parts)  # graphql-literal: escaped
+    return "[" + _LPO_HEAD + text[: -len(_LPO_BETWEEN) + 1] + "]"  # graphql-literal: escaped
 
 
 def graphql_literal(value: object) -> str:

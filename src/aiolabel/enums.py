@@ -153,3 +153,15 @@ class WorkflowStatus(StrEnum):
     InReview = "InReview"
     InRework = "InRework"
     Done = "Done"
+
+
+class AnnotationImportState(StrEnum):
+    """State of an annotation import (MAL, label import, MEA)."""
+
+    RUNNING = "RUNNING"
+    FAILED = "FAILED"
+    FINISHED = "FINISHED"
+
+
+BulkImportRequestState = AnnotationImportState
+"""The state of a :class:`~aiolabel.BulkImportRequest` (the same three values)."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from benchmarks import data, report
+from benchmarks.answering import Answerer
 from benchmarks.runner import parse_args, summary_line
 from benchmarks.scenarios import SCENARIOS, notice_delays
 
@@ -147,3 +148,77 @@ def test_command_line_and_helpers() -> None:
     assert items[1]["global_key"] == "p-0000006"
     assert items[0]["metadata_fields"] == [{"schema_id": "s", "value": "tag-5"}]
     assert "error" in summary_line({"status": "error", "reason": "boom\nlast line"})
+
+
+def test_answering_records_get_their_own_targets_and_bounds() -> None:
+    records = [
+        {**_record("lpo", "official", 6.0, requests=100, size=100_000), "server": "answering"},
+        {
+            **_record("lpo", "aiolabel-httpx", 0.3, requests=100, size=100_000, cpu_s=0.08),
+            "server": "answering",
+            "cpu_per_item_us": 0.8,
+        },
+        _record("lpo", "official", 7.0, size=100_000, requests=100),
+        _record("lpo", "aiolabel-httpx", 1.2, size=100_000, requests=100),
+    ]
+    records[-1]["server_cpu_s"] = 1.05
+    report.add_ratios(records)
+    answered = report.find(records, "lpo", "aiolabel-httpx", server="answering")
+    emulated = report.find(records, "lpo", "aiolabel-httpx")
+    assert answered is not None
+    assert emulated is not None
+    assert answered["vs_official"]["speedup"] == pytest.approx(20.0)  # the same server's SDK
+    assert answered["near"] == "latency"
+    assert answered["server_bound_s"] is None
+    assert emulated["near"] == "server CPU"  # 1.05 s of emulator CPU > the 0.25 s latency bound
+    assert emulated["vs_bound"] == pytest.approx(1.2 / 1.05)
+    targets = {(t["target"], t["client"]): t for t in report.evaluate_targets(records)}
+    assert targets["answer_lpo_ideal", "aiolabel-httpx"]["status"] == "met"  # 0.3 / 0.25
+    assert targets["answer_lpo_vs_official", "aiolabel-httpx"]["status"] == "met"
+    assert targets["answer_lpo_cpu", "aiolabel-httpx"]["status"] == "met"
+    assert targets["lpo_vs_official", "aiolabel-httpx"]["value"] == pytest.approx(7.0 / 1.2)
+    assert ("answer_gets_cpu", "aiolabel-httpx") not in targets  # aiohttp's target only
+    assert targets["answer_gets_cpu", "aiolabel-aiohttp"]["status"] == "not measured"
+
+
+def test_the_answering_server_answers_hot_operations_from_the_raw_body() -> None:
+    answerer = Answerer("http://127.0.0.1:1", latency_ms=0, task_ms=0)
+    lpo = (
+        b'{"query": "mutation SetLabelingParameterOverridesPyApi($projectId: ID!) {project'
+        b" {setLabelingParameterOverrides(dataWithDataRowIdentifiers: [{dataRowIdentifier:"
+        b' {id: \\"a\\", idType: ID}, priority: 1},{dataRowIdentifier: {id: \\"b\\", idType:'
+        b' ID}, priority: 2}]) {success}}}", "variables": {"projectId": "p"}}'
+    )
+    assert answerer.answer("SetLabelingParameterOverridesPyApi", lpo, False) == {
+        "project": {"setLabelingParameterOverrides": {"success": True}}
+    }
+    assert answerer.items["lpo"] == 2
+    ids = json.dumps([f"id{i}" for i in range(250_000)])
+    body = ('{"query": "mutation createBatchesPyApi", "variables": {"input": {"dataRowIds": '
+            + ids + "}}}").encode()  # fmt: skip
+    created = answerer.answer("createBatchesPyApi", body, False)
+    assert isinstance(created, dict)
+    tasks = created["project"]["createBatches"]["tasks"]
+    assert len(tasks) == 3
+    assert answerer.items["batched"] == 250_000
+    poll = json.dumps(
+        {"query": "query GetUserCreatedTasksPyApi", "variables": {"taskId": tasks[0]["taskId"]}}
+    ).encode()
+    polled = answerer.answer("GetUserCreatedTasksPyApi", poll, False)
+    assert isinstance(polled, dict)
+    assert polled["user"]["createdTasks"][0]["status"] == "COMPLETE"
+    assert (
+        answerer.answer("GetUserPyApi", b'{"query": "query GetUserPyApi{user{id}}"}', False) is None
+    )
+
+
+def test_annotation_import_inputs_are_deterministic_with_the_expected_refusals() -> None:
+    from benchmarks.annotation_imports import annotations, invalid_positions
+
+    made = list(annotations(3000, 100))
+    assert [a["uuid"] for a in made] == [a["uuid"] for a in annotations(3000, 100)]
+    assert len({a["uuid"] for a in made}) == 3000
+    refused = [i + 1 for i, a in enumerate(made) if a.get("answer") == {"name": "snowy"}]
+    assert refused == invalid_positions(3000) == [999, 1999, 2999]
+    assert sum("bbox" in a for a in made) == 1500
+    assert {a["dataRow"]["globalKey"] for a in made} == {f"ann-{i}" for i in range(100)}

@@ -61,6 +61,7 @@ SCALAR_EXAMPLES: dict[str, Any] = {
     "EditorTaskType": "MODEL_CHAT_EVALUATION",
     "UploadType": "MANUAL",
     "TaskStatus": "COMPLETE",
+    "IssueStatus": "Open",
     "AttachmentType": "RAW_TEXT",
     "DeleteBatchLabelsType": "RequeueData",
     "TaskStreamType": "RESULT",
@@ -90,6 +91,19 @@ _EXPORT_PARAMS = {
 
 EXAMPLES: dict[str, dict[str, Any]] = {
     # operation name -> variables as the official SDK sends them (wire doc §3–§8)
+    "createInvitesPyApi": {
+        "data": [
+            {
+                "inviterId": "user1",
+                "inviteeEmail": "a@b.co",
+                "organizationId": "org1",
+                "organizationRoleId": "role1",
+                "projects": [{"projectId": "proj1", "projectRoleId": "role2"}],
+                "userGroupIds": [],
+                "userGroupWithRoleIds": [],
+            }
+        ]
+    },
     "createBatchV2PyApi": {
         "projectId": "proj1",
         "batchInput": {
@@ -343,9 +357,37 @@ def built_examples() -> Iterator[tuple[str, b.Built]]:
     )
 
 
+def webhook_examples() -> Iterator[tuple[str, Operation, dict[str, Any]]]:
+    """The webhook documents, whose topic and status names depend on the call."""
+    from aiolabel._operations import webhooks
+
+    url = {"url": "https://example.com/h"}
+    yield (
+        "webhooks.create_webhook(project)",
+        webhooks.create_webhook(["LABEL_CREATED", "WORKFLOW_ACTION"], with_project=True),
+        {"projectId": "proj1", "secret": "s"} | url,
+    )
+    yield (
+        "webhooks.create_webhook(organization)",
+        webhooks.create_webhook(["LABEL_DELETED"], with_project=False),
+        {"secret": "s"} | url,
+    )
+    yield (
+        "webhooks.update_webhook(all)",
+        webhooks.update_webhook(["LABEL_UPDATED"], with_url=True, status="INACTIVE"),
+        {"id": "w1"} | url,
+    )
+    yield (
+        "webhooks.update_webhook(status)",
+        webhooks.update_webhook(None, with_url=False, status="ACTIVE"),
+        {"id": "w1"},
+    )
+
+
 def catalogue() -> Iterator[tuple[str, Operation, dict[str, Any]]]:
     """Every document aiolabel can send, labelled, with example variables."""
     for label, operation in operation_constants():
         yield label, operation, example_variables(operation)
     for label, built in built_examples():
         yield f"_builder.{label}", built.operation, built.variables
+    yield from webhook_examples()

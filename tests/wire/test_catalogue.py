@@ -56,6 +56,19 @@ NOT_IDEMPOTENT = {
     "UpsertCustomMetadataSchemaPyApi",
     "upsertRootSchemaNodePyApi",  # create_ontology and create_feature_schema
     "CreateLabelingFrontendOptionsPyApi",
+    "createInvitesPyApi",
+    "CreateResourceTagPyApi",
+    "CreateWebhookPyApi",
+    "createMALPredictionImportByFilePyApi",
+    "createMALPredictionImportByUrlPyApi",
+    "createLabelImportByFilePyApi",
+    "createLabelImportByUrlPyApi",
+    "createMEAPredictionImportByFilePyApi",
+    "createMEAPredictionImportByUrlPyApi",
+    "createMalPredictionImportForModelRunDataRowsPyApi",
+    "CreateReviewPyApi",
+    "CreateBenchmarkPyApi",
+    "DeleteBenchmarkPyApi",
 }
 
 

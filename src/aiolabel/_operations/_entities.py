@@ -23,10 +23,12 @@ __all__ = [
     "LABELING_PARAMETER_OVERRIDE",
     "ONTOLOGY",
     "ORGANIZATION",
+    "ORG_ROLE",
     "PROJECT",
     "TASK",
     "TASK_QUEUE",
     "USER",
+    "WEBHOOK",
     "Entity",
     "FieldSpec",
     "RelationshipSpec",
@@ -166,6 +168,7 @@ PROJECT = Entity(
             to_many=True,
             filter_deleted=False,
         ),
+        _rel("webhooks", "webhooks", "Webhook", to_many=True, filter_deleted=False),
     ),
     create_extras=(
         _f("dataset_name_or_id", "datasetNameOrId", "String"),
@@ -294,6 +297,7 @@ USER = Entity(
     ),
     (
         _rel("created_tasks", "createdTasks", "Task", to_many=True, filter_deleted=False),
+        _rel("org_role", "orgRole", "OrgRole", to_many=False, filter_deleted=False),
         _rel("organization", "organization", "Organization", to_many=False, filter_deleted=True),
         _rel("projects", "projects", "Project", to_many=True, filter_deleted=False),
     ),
@@ -311,6 +315,7 @@ ORGANIZATION = Entity(
         _rel("projects", "projects", "Project", to_many=True, filter_deleted=True),
         _rel("tasks", "tasks", "Task", to_many=True, filter_deleted=False),
         _rel("users", "users", "User", to_many=True, filter_deleted=False),
+        _rel("webhooks", "webhooks", "Webhook", to_many=True, filter_deleted=False),
     ),
 )
 
@@ -386,6 +391,25 @@ LABELING_FRONTEND_OPTIONS = Entity(
     ),
 )
 
+ORG_ROLE = Entity("OrgRole", (_f("name", "name", "String"), _f("uid", "id", "ID")))
+
+WEBHOOK = Entity(
+    "Webhook",
+    (
+        _f("created_at", "createdAt", "DateTime"),
+        _f("status", "status", "String"),
+        _f("topics", "topics", "String"),
+        _f("uid", "id", "ID"),
+        _f("updated_at", "updatedAt", "DateTime"),
+        _f("url", "url", "String"),
+    ),
+    (
+        _rel("created_by", "createdBy", "User", to_many=False, filter_deleted=False),
+        _rel("organization", "organization", "Organization", to_many=False, filter_deleted=True),
+        _rel("project", "project", "Project", to_many=False, filter_deleted=True),
+    ),
+)
+
 ENTITIES: MappingProxyType[str, Entity] = MappingProxyType(
     {
         e.name: e
@@ -404,6 +428,8 @@ ENTITIES: MappingProxyType[str, Entity] = MappingProxyType(
             ONTOLOGY,
             LABELING_FRONTEND,
             LABELING_FRONTEND_OPTIONS,
+            ORG_ROLE,
+            WEBHOOK,
         )
     }
 )

@@ -9,12 +9,14 @@ the constants :data:`SET_LABELING_PARAMETER_OVERRIDES_HEAD` and ``…_TAIL``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter, itemgetter
+from typing import Any
 
-from aiolabel._literals import lpo_list
+from aiolabel._literals import lpo_columns, lpo_list
 from aiolabel._operations import Operation
 from aiolabel._operations._builder import Built
 from aiolabel.errors import InputError, InputTypeError
-from aiolabel.identifiers import Identifiable
+from aiolabel.identifiers import GlobalKey, Identifiable, UniqueId
 
 __all__ = [
     "CREATE_QUEUE_PRIORITY_UPDATE_TASK",
@@ -22,6 +24,7 @@ __all__ = [
     "SET_LABELING_PARAMETER_OVERRIDES_HEAD",
     "SET_LABELING_PARAMETER_OVERRIDES_NAME",
     "SET_LABELING_PARAMETER_OVERRIDES_TAIL",
+    "plain_pairs",
     "set_labeling_parameter_overrides",
 ]
 
@@ -37,6 +40,41 @@ SET_LABELING_PARAMETER_OVERRIDES_TAIL = ") {success}}}"
 """The document after the literal list."""
 
 _INT32 = 2**31
+
+
+_PLAIN_KINDS: dict[type, str] = {
+    UniqueId: UniqueId.id_type.value,
+    GlobalKey: GlobalKey.id_type.value,
+}
+_FIRST, _SECOND, _KEY = itemgetter(0), itemgetter(1), attrgetter("_key")
+
+
+def plain_pairs(overrides: Sequence[Any]) -> tuple[list[str], list[str], list[int]] | None:
+    """``(keys, idType names, priorities)`` of LPO pairs, checked column by column at C speed,
+    when every pair is a plain 2-tuple of a ``UniqueId`` or ``GlobalKey`` (not a subclass) and
+    an ``int`` priority in the signed 32-bit range, and no identifier repeats; None otherwise
+    (the pair-by-pair checks then find and name the first bad pair)."""
+    if not overrides or set(map(type, overrides)) != {tuple}:
+        return None
+    if set(map(len, overrides)) != {2}:
+        return None
+    identifiers = list(map(_FIRST, overrides))
+    priorities: list[int] = list(map(_SECOND, overrides))
+    classes = set(map(type, identifiers))
+    if not classes <= _PLAIN_KINDS.keys() or set(map(type, priorities)) != {int}:
+        return None
+    if min(priorities) < -_INT32 or max(priorities) >= _INT32:
+        return None
+    keys: list[str] = list(map(_KEY, identifiers))
+    if len(classes) == 1:
+        kinds = [_PLAIN_KINDS[classes.pop()]] * len(keys)
+        if len(set(keys)) != len(keys):
+            return None
+    else:
+        kinds = list(map(_PLAIN_KINDS.__getitem__, map(type, identifiers)))
+        if len(set(zip(kinds, keys, strict=True))) != len(keys):
+            return None
+    return keys, kinds, priorities
 
 
 def set_labeling_parameter_overrides(
@@ -55,6 +93,14 @@ def set_labeling_parameter_overrides(
         raise InputTypeError("overrides must be a sequence of (identifier, priority) pairs")
     if not overrides:
         raise InputError("overrides must not be empty")
+    plain = plain_pairs(overrides)
+    if plain is not None:
+        literal = lpo_columns(*plain) or lpo_list(list(zip(*plain, strict=True)))
+        document = (  # graphql-literal: escaped
+            SET_LABELING_PARAMETER_OVERRIDES_HEAD + literal + SET_LABELING_PARAMETER_OVERRIDES_TAIL
+        )
+        operation = Operation(SET_LABELING_PARAMETER_OVERRIDES_NAME, document, idempotent=True)
+        return Built(operation, {"projectId": project_id})
     items: list[tuple[str, str, int]] = []
     seen: set[tuple[str, str]] = set()
     kinds: dict[type, str] = {}  # identifier class -> idType name, looked up once per class

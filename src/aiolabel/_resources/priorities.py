@@ -127,8 +127,11 @@ class Priorities(Resource):
         if isinstance(data, Sequence):
             if not data:
                 raise InputError("data must not be empty")
-            checked = [check_override(pair, i) for i, pair in enumerate(data)]
-            _no_duplicate_identifiers(checked)
+            if lpo_ops.plain_pairs(data) is not None:  # all plain and distinct, at C speed
+                checked: list[Any] = list(data)
+            else:
+                checked = [check_override(pair, i) for i, pair in enumerate(data)]
+                _no_duplicate_identifiers(checked)
             source: Iterable[Any] | AsyncIterable[Any] = checked
         else:
             source = _checked_overrides(data)

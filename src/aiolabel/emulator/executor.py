@@ -4,8 +4,9 @@ documents, one transaction per request, and Labelbox-shaped errors (wire doc §1
 from __future__ import annotations
 
 import logging
+import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from threading import Lock
 from typing import Any
@@ -110,6 +111,12 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
 
 
 MAX_CACHED_QUERY_CHARS = 32_768
+
+_SKIP_LITERAL = re.compile(r"(\bskip\s*:\s*)(?:0|[1-9][0-9]{0,8})(?![0-9A-Za-z_.])")
+"""An Int literal of ``skip`` below 10**9: the official SDK pastes each page's offset into the
+text (``labelingParameterOverrides(skip: 300 first: 100)``), so every page is a new document.
+Whether such a document is valid does not depend on the number: it is validated once with
+``skip: 0`` and each page's text is only parsed (validation is most of the cost)."""
 """Longer documents (the official SDK's pasted LPO lists) are not cached: each is unique, and a
 parsed 1,000-item list holds megabytes."""
 
@@ -178,6 +185,9 @@ class Executor:
                 self.cache_hits += 1
                 return hit
             self.cache_misses += 1
+        paged = self._prepare_paged(query)
+        if paged is not None:
+            return paged
         prepared = self._prepare(query)
         if len(query) > MAX_CACHED_QUERY_CHARS:  # values pasted into the text: never seen again
             return prepared
@@ -199,6 +209,23 @@ class Executor:
             **(variables or {}),
             HOISTED_NAME: _Precoerced(hoisted.value),
         }
+
+    def _prepare_paged(self, query: str) -> Prepared | None:
+        """A document differing from a valid one only in ``skip`` literals: parsed, not
+        validated again (documents with strings are left alone: a string could hold the text)."""
+        if "skip" not in query or '"' in query:
+            return None
+        canonical, count = _SKIP_LITERAL.subn(r"\g<1>0", query)
+        if not count or canonical == query:
+            return None
+        model = self.prepare(canonical)
+        if model.document is None:
+            return None
+        try:
+            document = parse(query)
+        except GraphQLError:
+            return None
+        return replace(model, document=document)
 
     def _prepare(self, query: str) -> Prepared:
         try:

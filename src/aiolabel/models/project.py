@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 from pydantic import BaseModel, Field
@@ -12,9 +12,11 @@ from aiolabel._validation import check_project_update
 from aiolabel.enums import MediaType
 from aiolabel.errors import InputError
 from aiolabel.identifiers import GlobalKeys, Identifiable, UniqueIds
+from aiolabel.models.annotation_import import BulkImportRequest
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
+from aiolabel.models.label import Benchmark, Label
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember
 from aiolabel.models.task import Task
@@ -23,7 +25,12 @@ from aiolabel.pagination import CursorPaginator, OffsetPaginator
 from aiolabel.types import ExportFilters, ExportParams
 
 if TYPE_CHECKING:
+    from aiolabel._resources.annotation_imports import AnnotationImportReport
+    from aiolabel.models.admin import ResourceTag
     from aiolabel.models.ontology import LabelingFrontend, LabelingFrontendOptions, Ontology
+    from aiolabel.models.project_activity import LabelerPerformance
+    from aiolabel.models.user import Organization, User
+    from aiolabel.models.webhook import Webhook
 
 __all__ = ["LabelingParameterOverrideInput", "Project"]
 
@@ -94,12 +101,10 @@ class Project(Model):
     # -- the project itself ------------------------------------------------------------------
 
     async def update(self, **kwargs: Any) -> Project:
-        """Set fields (``name=``, ``description=``...) and return the updated project.
-
-        Models are immutable: use the returned object (the official SDK updates in place).
-        """
+        """Set fields (``name=``, ``description=``...); this project is updated in place, as in
+        the official SDK, and returned."""
         data = check_project_update(kwargs)  # before the client: bad input needs none
-        return await self.client._projects.update(self, data)
+        return self._refresh_from(await self.client._projects.update(self, data))
 
     async def delete(self) -> None:
         """Delete the project (a soft delete, as in the official SDK)."""
@@ -108,6 +113,81 @@ class Project(Model):
     async def get_label_count(self) -> int:
         """The number of labels in this project."""
         return await self.client._projects.get_label_count(self)
+
+    async def created_by(self) -> User:
+        return await self.client._admin.project_created_by(self.uid)
+
+    async def organization(self) -> Organization:
+        return await self.client._admin.project_organization(self.uid)
+
+    async def update_project_resource_tags(
+        self, resource_tag_ids: Sequence[str]
+    ) -> list[ResourceTag]:
+        return await self.client._admin.update_project_resource_tags(self.uid, resource_tag_ids)
+
+    async def get_resource_tags(self) -> list[ResourceTag]:
+        return await self.client._admin.project_resource_tags(self.uid)
+
+    def webhooks(self) -> OffsetPaginator[Webhook]:
+        return self.client._webhooks.project_webhooks(self.uid)
+
+    def labeler_performance(self) -> OffsetPaginator[LabelerPerformance]:
+        return self.client._project_activity.labeler_performance(self.uid)
+
+    async def review_metrics(self, net_score: Any) -> int:
+        """Labels whose reviews net to ``net_score`` (None or ``Review.NetScore`` / its name)."""
+        return await self.client._project_activity.review_metrics(self.uid, net_score)
+
+    async def export_v2(
+        self,
+        task_name: str | None = None,
+        filters: ExportFilters | Mapping[str, Any] | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await self.export(task_name, filters, params)
+
+    def export_queued_data_rows(
+        self, timeout_seconds: float = 120, include_metadata: bool = False
+    ) -> AsyncIterator[dict[str, Any]]:
+        """``async for row in project.export_queued_data_rows()``: the rows waiting to be
+        labelled (``id``, ``externalId``, ``globalKey``, ``rowData``), over the current export
+        (the official SDK removed this call in 7.x)."""
+        return self.client._legacy_exports.project_queued_data_rows(
+            self, timeout_seconds, include_metadata
+        )
+
+    async def export_issues(self, status: str | None = None) -> str | None:
+        return await self.client._project_activity.export_issues(self.uid, status)
+
+    async def extend_reservations(self, queue_type: str) -> int:
+        return await self.client._project_activity.extend_reservations(self.uid, queue_type)
+
+    def labels(
+        self, datasets: Any = None, order_by: Any = None, created_by: Any = None
+    ) -> OffsetPaginator[Label]:
+        return self.client._labels.project_labels(self, datasets, order_by, created_by)
+
+    def benchmarks(self) -> OffsetPaginator[Benchmark]:
+        return self.client._labels.project_benchmarks(self)
+
+    async def delete_labels_by_user(self, user_id: str) -> int:
+        return await self.client._labels.delete_labels_by_user(self, user_id)
+
+    async def enable_model_assisted_labeling(self, toggle: bool = True) -> bool:
+        return await self.client._labels.enable_model_assisted_labeling(self, toggle)
+
+    async def upload_annotations(
+        self, name: str, annotations: Any, validate: bool = False
+    ) -> BulkImportRequest:
+        return await self.client._annotation_imports.upload_annotations(self, name, annotations)
+
+    async def import_annotations(
+        self, name: str, annotations: Any, **options: Any
+    ) -> AnnotationImportReport:
+        return await self.client._annotation_imports.import_annotations(
+            self, name, annotations, **options
+        )
 
     def members(self) -> OffsetPaginator[ProjectMember]:
         """The project's members (``async for member in project.members()``)."""
@@ -180,7 +260,7 @@ class Project(Model):
         server refused; with ``wait=False`` returns at once a :class:`CreateBatchesTask` for
         that batch.
         """
-        return await self.client._batches.create_batch(
+        return await self.client._batch_creation.create_batch(
             self, name, data_rows, priority, consensus_settings, global_keys, wait=wait
         )
 
@@ -210,7 +290,7 @@ class Project(Model):
         created, or the input raised midway, :class:`PartialFailureError` says which (see
         :meth:`aiolabel._resources.batches.Batches.create_batches`).
         """
-        return await self.client._batches.create_batches(
+        return await self.client._batch_creation.create_batches(
             self,
             name_prefix,
             data_rows,
@@ -230,7 +310,7 @@ class Project(Model):
     ) -> CreateBatchesTask:
         """Create batches (``<name_prefix>0000``...) from every row of a dataset not yet in the
         project; returns the :class:`CreateBatchesTask` (no processing wait, as officially)."""
-        return await self.client._batches.create_batches_from_dataset(
+        return await self.client._batch_creation.create_batches_from_dataset(
             self, name_prefix, dataset_id, priority, consensus_settings
         )
 

@@ -9,6 +9,7 @@ replaces it, and the queue is ordered by that priority, then the batch priority,
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput
 from aiolabel.emulator.resolvers.base import page
 from aiolabel.emulator.resolvers.catalog import data_row_to_gql, json_strings, live_row
+from aiolabel.emulator.resolvers.metadata import prefetch
 from aiolabel.emulator.resolvers.projects import (
     load_project,
     lookup_data_rows,
@@ -56,25 +58,94 @@ def lpo_to_gql(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
+_LIVE_QUEUE = (
+    "SELECT p.* FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
+    " WHERE p.project_id = ? AND d.deleted = 0"
+)
+_QUEUE_KEY = "COALESCE(p.lpo_priority, p.batch_priority)"
+_AFTER_KEY = (
+    f" AND {_QUEUE_KEY} = ? AND p.batch_priority = ? AND p.seq > ? ORDER BY p.seq LIMIT ?",
+    f" AND {_QUEUE_KEY} = ? AND p.batch_priority > ? ORDER BY p.batch_priority, p.seq LIMIT ?",
+    f" AND {_QUEUE_KEY} > ? ORDER BY {QUEUE_ORDER} LIMIT ?",
+)
+"""The rows after a queue key ``(priority, batch priority, seq)``, in queue order: three ranges
+of the ``project_data_rows_queue_order`` index, each read from its start."""
+
+_PAGE_ENDS: OrderedDict[tuple[int, str, int], tuple[int, tuple[int, int, int]]] = OrderedDict()
+"""``(connection, project, position) -> (database version, queue key of the row before that
+position)``: where the previous offset page ended, so the next one starts there."""
+_PAGE_ENDS_MAX = 256
+
+
+def _queue_key(row: sqlite3.Row) -> tuple[int, int, int]:
+    priority = row["lpo_priority"] if row["lpo_priority"] is not None else row["batch_priority"]
+    return (priority, row["batch_priority"], row["seq"])
+
+
+def queue_page(
+    conn: sqlite3.Connection, project_id: str, offset: int, limit: int
+) -> list[sqlite3.Row]:
+    """Rows ``offset .. offset + limit`` of a project's live queue, in queue order.
+
+    An offset page costs O(offset) in SQLite; the official SDK reads the overrides in pages of
+    100 with growing ``skip``, so the next page continues from the key where the last one ended
+    (remembered while the database is unchanged: ``total_changes`` counts every write), as a
+    keyset page does, in O(page). Any other offset is read by OFFSET.
+    """
+    order = f" ORDER BY {QUEUE_ORDER} LIMIT ?"
+    version = conn.total_changes
+    known = _PAGE_ENDS.get((id(conn), project_id, offset)) if offset else None
+    rows: list[sqlite3.Row]
+    if known is not None and known[0] == version:
+        k1, k2, k3 = known[1]
+        rows = []
+        for extra, params in zip(_AFTER_KEY, ((k1, k2, k3), (k1, k2), (k1,)), strict=True):
+            if len(rows) >= limit:
+                break
+            rows += conn.execute(
+                _LIVE_QUEUE + extra, (project_id, *params, limit - len(rows))
+            ).fetchall()
+    elif offset:
+        rows = conn.execute(
+            _LIVE_QUEUE + order + " OFFSET ?", (project_id, limit, offset)
+        ).fetchall()
+    else:
+        rows = conn.execute(_LIVE_QUEUE + order, (project_id, limit)).fetchall()
+    if rows:
+        _PAGE_ENDS[(id(conn), project_id, offset + len(rows))] = (version, _queue_key(rows[-1]))
+        while len(_PAGE_ENDS) > _PAGE_ENDS_MAX:
+            _PAGE_ENDS.popitem(last=False)
+    return rows
+
+
 @project_type.field("labelingParameterOverrides")
 def resolve_overrides(
     project: dict[str, Any], info: Info, skip: int | None = None, first: int | None = None
 ) -> Any:
+    c = ctx(info)
     offset, limit = page(skip, first)
-    rows = (
-        ctx(info)
-        .conn.execute(
-            "SELECT p.* FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
-            f" WHERE p.project_id = ? AND d.deleted = 0 ORDER BY {QUEUE_ORDER} LIMIT ? OFFSET ?",
-            (project["id"], limit, offset),
-        )
-        .fetchall()
-    )
-    return [lpo_to_gql(row) for row in rows]
+    overrides = [lpo_to_gql(row) for row in queue_page(c.conn, project["id"], offset, limit)]
+    if overrides:  # the page's data rows and their metadata in two queries, not two per row
+        ids = [o["_data_row_id"] for o in overrides]
+        found = {
+            row["id"]: data_row_to_gql(dict(row))
+            for part in range(0, len(ids), 500)
+            for row in c.conn.execute(
+                "SELECT * FROM data_rows WHERE org_id = ? AND deleted = 0 AND id IN"
+                f" ({','.join('?' * len(ids[part : part + 500]))})",
+                (c.org_id, *ids[part : part + 500]),
+            )
+        }
+        prefetch(c.conn, list(found.values()))
+        for override in overrides:
+            override["_data_row"] = found.get(override["_data_row_id"])
+    return overrides
 
 
 @lpo_type.field("dataRow")
 def resolve_lpo_data_row(lpo: dict[str, Any], info: Info) -> Any:
+    if "_data_row" in lpo:
+        return lpo["_data_row"]
     c = ctx(info)
     row = live_row(c.conn, c.org_id, lpo["_data_row_id"])
     return None if row is None else data_row_to_gql(dict(row))

@@ -20,7 +20,7 @@ from ariadne import MutationType, ObjectType, QueryType
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
 from aiolabel.emulator.jobs import Job, Outcome, Work
-from aiolabel.emulator.resolvers.base import bind_owner_relations, org_users, page, user_to_gql
+from aiolabel.emulator.resolvers.base import bind_owner_relations, page
 from aiolabel.emulator.resolvers.catalog import (
     chunked,
     global_key_norm,
@@ -269,17 +269,20 @@ def label_count(conn: sqlite3.Connection, project_id: str) -> int:
 def project_to_gql(
     conn: sqlite3.Connection, row: sqlite3.Row, *, count: bool = True
 ) -> dict[str, Any]:
-    """The project as GraphQL sees it; ``count=False`` skips ``dataRowCount`` (a scan of the
-    project's rows), for the mutation namespace, whose type cannot select it."""
-    rows = (
-        conn.execute(
-            "SELECT COUNT(*) FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
-            " WHERE p.project_id = ? AND d.deleted = 0",
-            (row["id"],),
-        ).fetchone()[0]
-        if count
-        else None
-    )
+    """The project as GraphQL sees it; ``dataRowCount`` (a scan of the project's rows) is
+    counted only if selected; ``count=False`` (the mutation namespace, whose type cannot select
+    it) leaves it out."""
+    project_id = row["id"]
+
+    def data_row_count(_info: Any) -> int:  # counted only when selected (graphql-core calls it)
+        return int(
+            conn.execute(
+                "SELECT COUNT(*) FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
+                " WHERE p.project_id = ? AND d.deleted = 0",
+                (project_id,),
+            ).fetchone()[0]
+        )
+
     return {
         "id": row["id"],
         "name": row["name"],
@@ -292,7 +295,7 @@ def project_to_gql(
         "autoAuditPercentage": row["auto_audit_percentage"],
         "allowedMediaType": row["media_type"],
         "editorTaskType": row["editor_task_type"],
-        "dataRowCount": None if rows is None else int(rows),
+        "dataRowCount": data_row_count if count else None,
         "modelSetupComplete": _bool(row["model_setup_complete"]),
         "uploadType": row["upload_type"],
         "isBenchmarkEnabled": _bool(row["is_benchmark_enabled"]),
@@ -567,16 +570,11 @@ bind_owner_relations(project_type)
 def resolve_members(
     project: dict[str, Any], info: Info, skip: int | None = None, first: int | None = None
 ) -> Any:
-    """Every user of the organisation, with access through the organisation role."""
-    return [
-        {
-            "id": row["id"],
-            "user": user_to_gql(row),
-            "role": {"id": "admin", "name": "Admin"},
-            "accessFrom": "ORGANIZATION",
-        }
-        for row in org_users(info, project["_org_id"], skip, first)
-    ]
+    """Members with an organisation role, then project-based members of this project."""
+    from aiolabel.emulator.resolvers.admin import project_members
+
+    offset, limit = page(skip, first)
+    return project_members(ctx(info).conn, project["_org_id"], project["id"], offset, limit)
 
 
 def seed(conn: sqlite3.Connection, org_id: str, user_id: str) -> None:

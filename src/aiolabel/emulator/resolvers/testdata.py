@@ -12,8 +12,10 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from aiolabel.emulator.context import Context
 from aiolabel.emulator.resolvers.catalog import default_mime
 from aiolabel.emulator.store import dumps, now_iso
+from aiolabel.emulator.webhooks import emit
 
 if TYPE_CHECKING:
     from aiolabel.emulator.state import EmulatorState
@@ -208,6 +210,10 @@ def add_label(
                 (queue, stamp, entry["seq"]),
             )
         conn.execute("UPDATE projects SET last_activity_time = ? WHERE id = ?", (stamp, project_id))
+        event = Context(state, conn, state.user_id, state.org_id, base_url="")
+        payload = {"id": label_id, "project": {"id": project_id}, "dataRow": {"id": data_row_id}}
+        emit(event, "LABEL_CREATED", payload, project_id=project_id)
+    event.run_after_commit()
     return {"id": label_id}
 
 

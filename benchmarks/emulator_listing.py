@@ -1,0 +1,132 @@
+"""The emulator at project scale: the paginated listings the official SDK reads, and the LPO
+mutation's server cost, over real HTTP on 127.0.0.1 (the emulator in its own process).
+
+1. Set-up (not timed): N data rows (default 100,000) in a dataset, one project, ``createBatches``
+   with every id.
+2. Overrides for the N rows as N / 1,000 ``SetLabelingParameterOverridesPyApi`` calls (the
+   official SDK's document, one after the other): the emulator's CPU per 1,000 items.
+3. The official SDK lists them: ``project.labeling_parameter_overrides()`` (offset pages of 100,
+   so N / 100 requests); wall time, the emulator's CPU, and the first and last page times.
+4. The official SDK lists the project's batches and (with ``--data-rows``) the dataset's rows.
+
+Run: ``.venv/bin/python -m benchmarks.emulator_listing [--rows 100000] [--data-rows]
+[--output FILE]`` (``make bench`` writes ``benchmarks/listing.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.scenarios import CREATE_BATCHES, _wait_task, bulk_rows, new_project
+from benchmarks.server import EmulatorProcess
+
+LPO = (
+    "mutation SetLabelingParameterOverridesPyApi($projectId: ID!)"
+    " {project(where: { id: $projectId }) {setLabelingParameterOverrides"
+    " (dataWithDataRowIdentifiers: [%s]) {success}}}"
+)
+
+
+def lpo_document(ids: list[str], start: int) -> str:
+    items = "".join(
+        f'{{dataRowIdentifier: {{id: "{key}", idType: ID}}, priority: {1 + (start + i) % 1000}}},'
+        for i, key in enumerate(ids)
+    )
+    return LPO % items
+
+
+def measure(rows: int, *, data_rows: bool) -> dict[str, Any]:
+    import labelbox
+
+    out: dict[str, Any] = {"rows": rows}
+    with tempfile.TemporaryDirectory(prefix="aiolabel-listing-") as folder:
+        server = EmulatorProcess(str(Path(folder) / "emulator.sqlite"))
+        try:
+            started = time.perf_counter()
+            dataset_id, ids = bulk_rows(server, rows)
+            project_id = new_project(server)
+            tasks = server.gql(
+                CREATE_BATCHES,
+                {
+                    "projectId": project_id,
+                    "input": {"batchNamePrefix": "list-", "dataRowIds": ids, "priority": 5},
+                },
+            )["project"]["createBatches"]["tasks"]
+            for task in tasks:
+                _wait_task(server, task["taskId"])
+            out["setup_s"] = time.perf_counter() - started
+
+            documents = [lpo_document(ids[k : k + 1000], k) for k in range(0, rows, 1000)]
+            cpu = server.cpu_seconds()
+            started = time.perf_counter()
+            for document in documents:
+                server.gql(document, {"projectId": project_id})
+            out["lpo_calls"] = len(documents)
+            out["lpo_wall_s"] = time.perf_counter() - started
+            out["lpo_server_cpu_s"] = server.cpu_seconds() - cpu
+            out["lpo_server_cpu_ms_per_1000"] = 1000 * out["lpo_server_cpu_s"] / (rows / 1000)
+
+            client = labelbox.Client(api_key=server.api_key, endpoint=server.endpoint)
+            project = client.get_project(project_id)
+            cpu = server.cpu_seconds()
+            before = server.stats()["requests"]
+            started = time.perf_counter()
+            pages: list[float] = []
+            count = 0
+            mark = started
+            for count, _ in enumerate(project.labeling_parameter_overrides(), 1):
+                if count % 100 == 0:
+                    now = time.perf_counter()
+                    pages.append(now - mark)
+                    mark = now
+            out["overrides_listed"] = count
+            out["overrides_wall_s"] = time.perf_counter() - started
+            out["overrides_requests"] = server.stats()["requests"] - before
+            out["overrides_server_cpu_s"] = server.cpu_seconds() - cpu
+            out["overrides_first_pages_ms"] = [round(1000 * p, 1) for p in pages[:3]]
+            out["overrides_last_pages_ms"] = [round(1000 * p, 1) for p in pages[-3:]]
+
+            cpu = server.cpu_seconds()
+            started = time.perf_counter()
+            out["batches_listed"] = sum(1 for _ in project.batches())
+            out["batches_wall_s"] = time.perf_counter() - started
+            out["batches_server_cpu_s"] = server.cpu_seconds() - cpu
+
+            if data_rows:
+                dataset = client.get_dataset(dataset_id)
+                cpu = server.cpu_seconds()
+                started = time.perf_counter()
+                out["data_rows_listed"] = sum(1 for _ in dataset.data_rows())
+                out["data_rows_wall_s"] = time.perf_counter() - started
+                out["data_rows_server_cpu_s"] = server.cpu_seconds() - cpu
+        finally:
+            server.stop()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.emulator_listing")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--data-rows", action="store_true", help="also list the dataset's rows")
+    parser.add_argument("--output", type=Path, default=None, help="also write the JSON here")
+    args = parser.parse_args(argv)
+    started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    result = {"started_at": started, "loadavg_before": os.getloadavg()}
+    result.update(measure(args.rows, data_rows=args.data_rows))
+    result["loadavg_after"] = os.getloadavg()
+    text = json.dumps(result, indent=2) + "\n"
+    sys.stdout.write(text)
+    if args.output is not None:
+        args.output.write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

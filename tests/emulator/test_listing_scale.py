@@ -1,0 +1,167 @@
+"""The paginated listings the official SDK reads (overrides, batches, dataset rows) cost one page
+per page: every statement they run is an index search in listing order (no scan, no sort), and
+the overrides' offset pages continue from where the previous page ended."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aiolabel.emulator import Emulator
+from tests.emulator._support import (
+    DATASET_ROWS,
+    LPOS,
+    PROJECT_BATCHES,
+    create_batch,
+    lpo_document,
+    new_project,
+    rows,
+)
+from tests.emulator.conftest import Gql
+
+TABLES = ("project_data_rows", "data_rows", "batches")
+
+
+@contextmanager
+def statements(emu: Emulator) -> Iterator[list[str]]:
+    """Every SQL statement the emulator runs inside the block, with its values filled in."""
+    seen: list[str] = []
+    with emu.state.store.reading() as conn:
+        conn.set_trace_callback(seen.append)
+    try:
+        yield seen
+    finally:
+        with emu.state.store.reading() as conn:
+            conn.set_trace_callback(None)
+
+
+def plans(emu: Emulator, sql: list[str]) -> list[tuple[str, list[str]]]:
+    """``EXPLAIN QUERY PLAN`` of each SELECT on a listed table."""
+    out = []
+    with emu.state.store.reading() as conn:
+        for text in sql:
+            if not text.lstrip().upper().startswith("SELECT"):
+                continue
+            if not any(table in text for table in TABLES):
+                continue
+            detail = [str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + text)]
+            out.append((text, detail))
+    return out
+
+
+def assert_indexed(found: list[tuple[str, list[str]]]) -> None:
+    assert found, "no listing statement was seen"
+    for text, detail in found:
+        for step in detail:
+            assert not step.startswith("SCAN"), (text, detail)
+            assert "TEMP B-TREE" not in step, (text, detail)
+
+
+async def queued_project(emu: Emulator, gql: Gql, count: int) -> tuple[str, list[str]]:
+    """A project whose queue holds ``count`` rows in two batches of different priority, with
+    overrides giving runs of equal priority that cross page boundaries."""
+    project_id = await new_project(gql)
+    ids = rows(emu, count)
+    half = count // 2
+    await create_batch(gql, project_id, "first", ids[:half])
+    await create_batch(gql, project_id, "second", ids[half:], priority=3)
+    items = [(key, "ID", 1 + (i // 70) % 4) for i, key in enumerate(ids[: count // 3])]
+    await gql.data(lpo_document(items), {"projectId": project_id})
+    return project_id, ids
+
+
+async def lpo_page(gql: Gql, project_id: str, skip: int) -> list[str]:
+    page = (await gql.data(LPOS % skip, {"param_0": project_id}))["project"][
+        "labelingParameterOverrides"
+    ]
+    return [item["dataRow"]["id"] for item in page]
+
+
+async def test_override_pages_are_index_searches_from_the_previous_page_end(
+    emu: Emulator, gql: Gql
+) -> None:
+    project_id, _ = await queued_project(emu, gql, 450)
+    expected = [r["data_row_id"] for r in emu.control("labeling_queue", project_id=project_id)]
+    listed: list[str] = []
+    with statements(emu) as sql:
+        for skip in range(0, 500, 100):
+            listed += await lpo_page(gql, project_id, skip)
+    assert listed == expected
+    queue_reads = [s for s in sql if "FROM project_data_rows p JOIN" in s]
+    assert sum("OFFSET" in s for s in queue_reads) == 0, "every page continued from a key"
+    assert_indexed(plans(emu, sql))
+
+
+async def test_a_write_between_pages_falls_back_to_the_offset(emu: Emulator, gql: Gql) -> None:
+    project_id, _ = await queued_project(emu, gql, 300)
+    first = await lpo_page(gql, project_id, 0)
+    # move the last queued row to the front: the remembered key no longer marks position 100
+    last = [r["data_row_id"] for r in emu.control("labeling_queue", project_id=project_id)][-1]
+    await gql.data(lpo_document([(last, "ID", -5)]), {"projectId": project_id})
+    expected = [r["data_row_id"] for r in emu.control("labeling_queue", project_id=project_id)]
+    with statements(emu) as sql:
+        second = await lpo_page(gql, project_id, 100)
+    assert second == expected[100:200]
+    assert first[0] != expected[0] == last
+    assert any("OFFSET" in s for s in sql if "FROM project_data_rows p JOIN" in s)
+
+
+async def test_batch_and_dataset_row_pages_are_index_searches(emu: Emulator, gql: Gql) -> None:
+    project_id = await new_project(gql)
+    made = emu.control("bulk_create_data_rows", count=30)
+    for k in range(5):
+        await create_batch(gql, project_id, f"b{k}", made["ids"][6 * k : 6 * k + 6])
+    with statements(emu) as sql:
+        page = (
+            await gql.data(
+                PROJECT_BATCHES,
+                {"projectId": project_id, "from": None, "first": 2},
+                experimental=True,
+            )
+        )["project"]["batches"]
+        await gql.data(
+            PROJECT_BATCHES,
+            {"projectId": project_id, "from": page["pageInfo"]["endCursor"], "first": 2},
+            experimental=True,
+        )
+        rows_page = (
+            await gql.data(DATASET_ROWS, {"id": made["dataset_id"], "first": 10, "where": None})
+        )["datasetDataRows"]
+        await gql.data(
+            DATASET_ROWS,
+            {
+                "id": made["dataset_id"],
+                "first": 10,
+                "from": rows_page["pageInfo"]["startCursor"],
+                "where": None,
+            },
+        )
+    found = plans(emu, sql)
+    assert any("FROM batches" in text for text, _ in found)
+    assert any("FROM data_rows" in text for text, _ in found)
+    assert_indexed(found)
+
+
+def test_trace_sees_filled_in_values() -> None:
+    """The plan check relies on traced statements carrying their values (Python >= 3.11)."""
+    conn = sqlite3.connect(":memory:")
+    seen: list[str] = []
+    conn.set_trace_callback(seen.append)
+    conn.execute("SELECT ?", (7,))
+    assert seen == ["SELECT 7"]
+
+
+async def test_pages_differing_in_skip_are_validated_once(emu: Emulator, gql: Gql) -> None:
+    project_id, _ = await queued_project(emu, gql, 250)
+    executor = emu.state.executor
+    await lpo_page(gql, project_id, 0)
+    misses = executor.cache_misses
+    validated = executor.cache_hits
+    assert len(await lpo_page(gql, project_id, 200)) == 50
+    # one miss for the new text, then a hit on its ``skip: 0`` form: no second validation
+    assert (executor.cache_misses, executor.cache_hits) == (misses + 1, validated + 1)
+    too_big = await gql(LPOS % 10**10, {"param_0": project_id})
+    assert too_big["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    unknown = await gql((LPOS % 100).replace("numberOfLabels", "nope"), {"param_0": project_id})
+    assert unknown["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
