@@ -142,9 +142,11 @@ class BatchStage:
     async def _empty_batch(self, name: str) -> Batch:
         assert self.run.project is not None
         sdk = "Project:create_batch"
-        batches = self.run.client._batches
-        batch_id = await batches._create_empty(self.run.project.uid, name, None, sdk_method=sdk)
-        return await batches.get_batch(self.run.project.uid, batch_id, sdk_method=sdk)
+        creation = self.run.client._batch_creation
+        batch_id = await creation._create_empty(self.run.project.uid, name, None, sdk_method=sdk)
+        return await self.run.client._batches.get_batch(
+            self.run.project.uid, batch_id, sdk_method=sdk
+        )
 
     async def _add(self, batch: Batch, *, keys: list[str], ids: list[str]) -> dict[str, str]:
         """Add rows to an existing batch; the refused ``{data row id: reason}``."""
