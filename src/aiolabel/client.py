@@ -12,20 +12,19 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
 from aiolabel._base_client import BaseClient
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
-from aiolabel._operations import tasks as task_ops
-from aiolabel._operations import users as user_ops
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._resources.admin import Admin
 from aiolabel._resources.annotation_imports import AnnotationImports
 from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.batch_creation import BatchCreation
 from aiolabel._resources.batches import Batches
 from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
@@ -38,10 +37,13 @@ from aiolabel._resources.ontologies import Ontologies
 from aiolabel._resources.priorities import Priorities
 from aiolabel._resources.project_activity import ProjectActivity
 from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
+from aiolabel._resources.tasks import Tasks
 from aiolabel._resources.upserts import Upserts
+from aiolabel._resources.users import Users
 from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
 from aiolabel._secrets import is_labelbox_host
+from aiolabel._timeouts import check_timeout_option
 from aiolabel._transport import (
     Transport,
     TransportOption,
@@ -53,8 +55,6 @@ from aiolabel.errors import (
     AuthenticationError,
     InputError,
     InputTypeError,
-    LabelboxError,
-    ResourceNotFoundError,
 )
 from aiolabel.identifiers import GlobalKeys
 from aiolabel.models.base import WhereArg
@@ -72,7 +72,10 @@ from aiolabel.models.ontology import (
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
-from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
+from aiolabel.pagination import CursorPaginator, OffsetPaginator
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["DEFAULT_APP_URL", "DEFAULT_ENDPOINT", "DEFAULT_REST_ENDPOINT", "AsyncClient"]
 
@@ -136,7 +139,10 @@ def _rest_endpoint_for(endpoint: str) -> str:
         return DEFAULT_REST_ENDPOINT
     import httpx
 
-    url = httpx.URL(endpoint)
+    try:
+        url = httpx.URL(endpoint)
+    except httpx.InvalidURL as exc:
+        raise InputError(f"endpoint {endpoint!r} is not a valid URL: {exc}") from None
     return str(url.copy_with(path="/api/v1", query=None, fragment=None))
 
 
@@ -148,7 +154,8 @@ class AsyncClient(BaseClient):
     ``LABELBOX_API_KEY`` (missing: :class:`AuthenticationError`), the endpoint from ``endpoint``
     or ``LABELBOX_ENDPOINT``.
 
-    * ``timeout``: seconds per HTTP request (operations with an official timeout use theirs);
+    * ``timeout``: seconds per HTTP request, an ``httpx.Timeout`` (per phase) or ``None`` (no
+      timeout); operations with an official timeout use theirs;
     * ``max_retries``, ``retry_deadline``: the retry policy's bounds (see :mod:`aiolabel._retry`);
     * ``max_concurrency``: requests in flight at once, across everything this client does; the
       connection pool is sized from it;
@@ -173,7 +180,7 @@ class AsyncClient(BaseClient):
         *,
         rest_endpoint: str | None = None,
         app_url: str = DEFAULT_APP_URL,
-        timeout: float = 60.0,
+        timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 5,
         max_concurrency: int = 20,
         requests_per_minute: float | None = None,
@@ -185,7 +192,10 @@ class AsyncClient(BaseClient):
         if api_key is None:
             api_key = os.environ.get(API_KEY_ENV)
         if api_key is None or (isinstance(api_key, str) and not api_key.strip()):
-            raise AuthenticationError("Labelbox API key not provided")
+            raise AuthenticationError(
+                f"Labelbox API key not provided: pass api_key=... or set {API_KEY_ENV} (an "
+                "emulator's key is printed by `aiolabel emulator serve`)"
+            )
         if not isinstance(api_key, str):
             raise InputTypeError(f"api_key must be a str, got {type(api_key).__name__}")
         if any(c in api_key for c in "\r\n\x00") or not api_key.isascii():
@@ -199,7 +209,7 @@ class AsyncClient(BaseClient):
             rest_endpoint = _rest_endpoint_for(self.endpoint)
         self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
         self.app_url = check_url("app_url", app_url)
-        self.timeout = check_number("timeout", timeout, low=0, high=3600)
+        self.timeout = check_timeout_option(timeout)
         max_concurrency = check_integer("max_concurrency", max_concurrency, low=1, high=10_000)
         task_poll_interval = check_number(
             "task_poll_interval", task_poll_interval, low=0, high=3600
@@ -227,7 +237,6 @@ class AsyncClient(BaseClient):
             max_concurrency=max_concurrency,
             task_poll_interval=task_poll_interval,
         )
-        self._cancelable_types: list[str] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -288,6 +297,18 @@ class AsyncClient(BaseClient):
     @cached_property
     def _annotation_imports(self) -> AnnotationImports:
         return AnnotationImports(self)
+
+    @cached_property
+    def _tasks(self) -> Tasks:
+        return Tasks(self)
+
+    @cached_property
+    def _users(self) -> Users:
+        return Users(self)
+
+    @cached_property
+    def _batch_creation(self) -> BatchCreation:
+        return BatchCreation(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -601,25 +622,11 @@ class AsyncClient(BaseClient):
 
     async def get_user(self) -> User:
         """The API key's user (and cache its id for task lookups)."""
-        data = await self._execute_operation(
-            user_ops.GET_USER, {}, sdk_method="Client:get_user", expect_one=True
-        )
-        if not isinstance(data.get("user"), dict):
-            raise ResourceNotFoundError(User, {})
-        user = User.from_wire(self, data["user"])
-        self._user_id = user.uid
-        return user
+        return await self._users.get_user()
 
     async def get_organization(self) -> Organization:
         """The user's organization (and cache its id)."""
-        data = await self._execute_operation(
-            user_ops.GET_ORGANIZATION, {}, sdk_method="Client:get_organization", expect_one=True
-        )
-        if not isinstance(data.get("organization"), dict):
-            raise ResourceNotFoundError(Organization, {})
-        org = Organization.from_wire(self, data["organization"])
-        self._org_id = org.uid
-        return org
+        return await self._users.get_organization()
 
     @cached_property
     def _admin(self) -> Admin:
@@ -649,7 +656,7 @@ class AsyncClient(BaseClient):
     async def get_task_by_id(self, task_id: str) -> Task:
         """A task by id (``DataUpsertTask`` for upserts). Only tasks created by the key's user
         are visible, as in the official SDK."""
-        return await self._fetch_task(task_id, sdk_method="Client:get_task_by_id")
+        return await self._tasks.get(task_id)
 
     async def wait_for_tasks(
         self, tasks: Iterable[Task], *, timeout_seconds: float = 300.0
@@ -660,45 +667,8 @@ class AsyncClient(BaseClient):
         exponential, jittered schedule (0.1 s growing to ``task_poll_interval``, longer with many
         tasks or a long wait: see :class:`TaskPoller`), one request per task id per tick.
         """
-        if isinstance(tasks, Task) or not isinstance(tasks, Iterable):
-            raise InputTypeError("tasks must be an iterable of Task")
-        listed = list(tasks)
-        for task in listed:
-            if not isinstance(task, Task):
-                raise InputTypeError(f"tasks must hold Task objects, got {type(task).__name__}")
-            if task._client is not self:
-                task._client = self
-        await self._poller.wait(listed, timeout_seconds)
-        return listed
-
-    async def _cancelable_task_types(self) -> list[str]:
-        if self._cancelable_types is None:
-            data = await self._execute_operation(
-                task_ops.GET_CANCELABLE_TASK_TYPES, None, sdk_method="Client:cancel_task"
-            )
-            raw = data.get("cancelableTaskTypes") or []
-            self._cancelable_types = [_kebab(t) for t in raw if isinstance(t, str)]
-        return self._cancelable_types
+        return await self._tasks.wait(tasks, timeout_seconds)
 
     async def cancel_task(self, task_id: str) -> bool:
         """Cancel an in-progress task of a cancelable type; True when the server agreed."""
-        task = await self._fetch_task(task_id, sdk_method="Client:cancel_task")
-        cancelable = await self._cancelable_task_types()
-        if task.type not in cancelable:
-            raise LabelboxError(
-                f"Task type '{task.type}' cannot be cancelled. Cancelable types are: {cancelable}"
-            )
-        if task.status != "IN_PROGRESS":
-            raise LabelboxError(
-                "Task cannot be cancelled because it is not in progress. "
-                f"Current status: {task.status}"
-            )
-        data = await self._execute_operation(
-            task_ops.CANCEL_TASK, {"id": task.uid}, sdk_method="Client:cancel_task"
-        )
-        return bool(dig(data, ("cancelBulkOperationJob", "success")))
-
-
-def _kebab(value: str) -> str:
-    parts = re.findall(r"[A-Z][a-z0-9]*|[a-z][a-z0-9]*", value)
-    return "-".join(p.lower() for p in parts)
+        return await self._tasks.cancel(task_id)

@@ -203,6 +203,22 @@ bad_update_kwargs = st.one_of(
 )
 
 
+bad_normalized = st.one_of(
+    st.integers(),
+    st.none(),
+    st.text(max_size=3),
+    st.lists(st.integers(), max_size=2),
+    st.just({"tools": [{"tool": "lasso", "name": "x"}]}),
+    st.just({"tool": "lasso", "name": "x"}),
+    st.just({"type": "slider", "name": "x"}),
+    st.just({"tool": "line", "name": ""}),
+    st.just({"type": "radio", "name": "r", "options": []}),
+    st.just({"tools": [{"tool": "line", "name": "a"}, {"tool": "point", "name": "a"}]}),
+)
+"""Tool/classification or ontology dicts the service refuses (each also refused by the other
+check: an ontology dict has neither 'tool' nor 'type', a feature dict has unknown keys)."""
+
+
 BATCH_METHODS = {"create_batch", "create_batches", "create_batches_from_dataset"}
 
 
@@ -215,7 +231,13 @@ def by_annotation(method: str, name: str, annotation: str) -> st.SearchStrategy[
             if method in BATCH_METHODS
             else st.integers().filter(lambda p: not -(2**31) <= p < 2**31),
         ),
-        "media_type": bad_media,
+        "media_type": bad_media.filter(lambda v: v is not None)
+        if "None" in annotation
+        else bad_media,
+        "normalized": bad_normalized,
+        "feature_schema": bad_normalized,
+        "ontology_kind": st.one_of(st.integers(), st.text(min_size=1), st.builds(Opaque)),
+        "ontology": st.one_of(st.none(), st.integers(), st.text(), st.builds(Opaque)),
         "items": bad_items,
         "data": bad_lpos,
         "global_key_to_data_row_inputs": bad_key_inputs,
@@ -353,6 +375,15 @@ VALID: dict[str, Any] = {
     "metadata": [
         DataRowMetadata(data_row_id=ID, fields=[DataRowMetadataField(schema_id=TAG, value="t")])
     ],
+    "normalized": {"tools": []},
+    "feature_schema": {"tool": "line", "name": "x"},
+    "ontology_id": ID,
+    "feature_schema_id": ID,
+    "root_feature_schema_id": ID,
+    "title": "t",
+    "position": 0,
+    "feature_schema_ids": [ID],
+    "name_contains": "x",
 }
 """Valid values for the required arguments that are not being fuzzed."""
 
@@ -378,6 +409,24 @@ SURFACE: list[tuple[str, str]] = [
     ("client", "upload_data"),
     ("client", "upload_file"),
     ("client", "wait_for_tasks"),
+    ("client", "create_ontology"),
+    ("client", "create_ontology_from_feature_schemas"),
+    ("client", "get_ontology"),
+    ("client", "get_ontologies"),
+    ("client", "create_feature_schema"),
+    ("client", "get_feature_schema"),
+    ("client", "get_feature_schemas"),
+    ("client", "upsert_feature_schema"),
+    ("client", "update_feature_schema_title"),
+    ("client", "insert_feature_schema_into_ontology"),
+    ("client", "delete_feature_schema_from_ontology"),
+    ("client", "delete_unused_feature_schema"),
+    ("client", "delete_unused_ontology"),
+    ("client", "get_unused_feature_schemas"),
+    ("client", "get_unused_ontologies"),
+    ("client", "is_feature_schema_archived"),
+    ("client", "unarchive_feature_schema_node"),
+    ("client", "get_labeling_frontends"),
     ("project", "create_batch"),
     ("project", "create_batches"),
     ("project", "create_batches_from_dataset"),
@@ -393,6 +442,8 @@ SURFACE: list[tuple[str, str]] = [
     ("project", "set_labeling_parameter_overrides"),
     ("project", "update"),
     ("project", "update_data_row_labeling_priority"),
+    ("project", "connect_ontology"),
+    ("project", "setup_editor"),
     ("dataset", "create_data_row"),
     ("dataset", "create_data_rows"),
     ("dataset", "upsert_data_rows"),

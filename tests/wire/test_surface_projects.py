@@ -37,7 +37,7 @@ from aiolabel import (
     UniqueIds,
 )
 from aiolabel._operations import tasks as task_ops
-from aiolabel._resources import batches as _batch_create
+from aiolabel._resources import batch_creation as _batch_create
 from aiolabel.models.batch import Batch
 from aiolabel.models.project import Project
 from tests.wire import canned

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -136,11 +136,16 @@ class Ontologies(Resource):
         ontology_kind: OntologyKind | None = None,
     ) -> Ontology:
         _id(name, "name")
-        if isinstance(feature_schema_ids, str | bytes) or not isinstance(
+        if isinstance(feature_schema_ids, str | bytes | Mapping) or not isinstance(
             feature_schema_ids, Iterable
         ):
             raise InputTypeError("feature_schema_ids must be a list of feature schema ids")
         ids = [_id(i, "feature_schema_ids[]") for i in feature_schema_ids]
+        if not ids:
+            raise InputError("feature_schema_ids must name at least one feature schema")
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise InputError(f"feature_schema_ids: {repeated} named more than once")
         _media_type(media_type)
         _editor_task_type(ontology_kind, None)
         tools: list[dict[str, Any]] = []

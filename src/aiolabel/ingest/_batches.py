@@ -125,10 +125,10 @@ class BatchStage:
         kind: Literal["global_keys", "data_rows"] = "global_keys" if keys else "data_rows"
         values = keys or ids
         sdk = "Project:create_batch"
-        await self.run.client._batches.wait_until_processed(
+        await self.run.client._batch_creation.wait_until_processed(
             kind, values, timeout=self.run.options.task_timeout, sdk_method=sdk
         )
-        task = await self.run.client._batches.add_rows(
+        task = await self.run.client._batch_creation.add_rows(
             self.run.project.uid,
             batch.uid,
             kind,

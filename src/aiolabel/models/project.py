@@ -265,7 +265,7 @@ class Project(Model):
         server refused; with ``wait=False`` returns at once a :class:`CreateBatchesTask` for
         that batch.
         """
-        return await self.client._batches.create_batch(
+        return await self.client._batch_creation.create_batch(
             self, name, data_rows, priority, consensus_settings, global_keys, wait=wait
         )
 
@@ -295,7 +295,7 @@ class Project(Model):
         created, or the input raised midway, :class:`PartialFailureError` says which (see
         :meth:`aiolabel._resources.batches.Batches.create_batches`).
         """
-        return await self.client._batches.create_batches(
+        return await self.client._batch_creation.create_batches(
             self,
             name_prefix,
             data_rows,
@@ -315,7 +315,7 @@ class Project(Model):
     ) -> CreateBatchesTask:
         """Create batches (``<name_prefix>0000``...) from every row of a dataset not yet in the
         project; returns the :class:`CreateBatchesTask` (no processing wait, as officially)."""
-        return await self.client._batches.create_batches_from_dataset(
+        return await self.client._batch_creation.create_batches_from_dataset(
             self, name_prefix, dataset_id, priority, consensus_settings
         )
 
