@@ -437,6 +437,7 @@ SURFACE: list[tuple[str, str]] = [
     ("project", "extend_reservations"),
     ("project", "review_metrics"),
     ("project", "update_project_resource_tags"),
+    ("project", "upsert_instructions"),
     ("project", "move_data_rows_to_task_queue"),
     ("project", "set_labeling_parameter_overrides"),
     ("project", "update"),

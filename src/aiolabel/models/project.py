@@ -157,6 +157,11 @@ class Project(Model):
             self, timeout_seconds, include_metadata
         )
 
+    async def upsert_instructions(self, instructions_file: str) -> None:
+        """Upload a PDF or HTML file as the labelling instructions (they belong to the project's
+        ontology, so projects sharing it show them too); running it again replaces them."""
+        await self.client._project_activity.upsert_instructions(self, instructions_file)
+
     async def export_issues(self, status: str | None = None) -> str | None:
         return await self.client._project_activity.export_issues(self.uid, status)
 
