@@ -34,13 +34,16 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 ## make bench: the full benchmark against the official SDK (writes benchmarks/results.json),
-## then the emulator's listing scale (benchmarks/listing.json)
+## then the emulator's listing scale (benchmarks/listing.json) and the 1,000,000-annotation
+## MAL import (benchmarks/results_annotation_imports.json)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.emulator_listing --output benchmarks/listing.json
+	$(BIN)/python -m benchmarks.annotation_imports
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
+	$(BIN)/python -m benchmarks.annotation_imports --quick
 
 ## make soak: the long fault-matrix ingest (200,000 rows)
 soak: $(STAMP)

@@ -1,14 +1,18 @@
 """aiolabel: an asyncio-native client for the Labelbox API."""
 
+from aiolabel import _logs
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
+    AnnotationImportState,
     AttachmentType,
+    BulkImportRequestState,
     CollectionJobStatus,
     DataRowMetadataKind,
     DeleteBatchLabelsType,
     IdType,
     MediaType,
+    OntologyKind,
     QualityMode,
     StreamType,
     TaskStatus,
@@ -18,6 +22,7 @@ from aiolabel.errors import (
     ApiLimitError,
     AuthenticationError,
     AuthorizationError,
+    InconsistentOntologyException,
     InputError,
     InputTypeError,
     InternalServerError,
@@ -37,16 +42,20 @@ from aiolabel.errors import (
     ValidationFailedError,
 )
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
+from aiolabel.models.annotation_import import (
+    BulkImportRequest,
+    LabelImport,
+    MALPredictionImport,
+    MEAPredictionImport,
+    MEAToMALPredictionImport,
+)
 from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
 from aiolabel.models.data_row import DataRow
-from aiolabel.models.dataset import (
-    Dataset,
-    DataUpsertTaskGroup,
-    IAMIntegration,
-    UpsertPartialFailure,
-)
+from aiolabel.models.dataset import Dataset, IAMIntegration
+from aiolabel.models.label import Benchmark, Label, Review
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember, Role
 from aiolabel.models.metadata import (
@@ -57,13 +66,36 @@ from aiolabel.models.metadata import (
     DataRowMetadataSchema,
     DeleteDataRowMetadata,
 )
+from aiolabel.models.ontology import (
+    DeleteFeatureFromOntologyResult,
+    FeatureSchema,
+    LabelingFrontend,
+    LabelingFrontendOptions,
+    Ontology,
+)
+from aiolabel.models.ontology_builder import (
+    Classification,
+    FeatureSchemaAttribute,
+    OntologyBuilder,
+    Option,
+    PromptResponseClassification,
+    ResponseOption,
+    Tool,
+)
 from aiolabel.models.project import Project
-from aiolabel.models.task import DataUpsertTask, Task
+from aiolabel.models.project_activity import LabelerPerformance
+from aiolabel.models.task import DataUpsertTask, DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
+from aiolabel.models.webhook import Webhook
 from aiolabel.pagination import Paginator
+from aiolabel.types import ExportFilters, ExportParams
+from aiolabel.webhooks import verify_webhook_signature
+
+_logs.setup_logging()  # AIOLABEL_LOG=debug|info
 
 __all__ = [
+    "AnnotationImportState",
     "ApiLimitError",
     "AssetAttachment",
     "AsyncClient",
@@ -71,6 +103,10 @@ __all__ = [
     "AuthenticationError",
     "AuthorizationError",
     "Batch",
+    "Benchmark",
+    "BulkImportRequest",
+    "BulkImportRequestState",
+    "Classification",
     "CollectionJobStatus",
     "ConsensusSettings",
     "CreateBatchesTask",
@@ -86,29 +122,54 @@ __all__ = [
     "Dataset",
     "DeleteBatchLabelsType",
     "DeleteDataRowMetadata",
+    "DeleteFeatureFromOntologyResult",
+    "ExportFilters",
+    "ExportParams",
+    "FeatureSchema",
+    "FeatureSchemaAttribute",
     "GlobalKey",
     "GlobalKeys",
     "IAMIntegration",
     "IdType",
+    "InconsistentOntologyException",
     "InputError",
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
+    "Invite",
+    "InviteLimit",
+    "Label",
+    "LabelImport",
     "LabelboxError",
+    "LabelerPerformance",
+    "LabelingFrontend",
+    "LabelingFrontendOptions",
     "LabelingParameterOverride",
+    "MALPredictionImport",
+    "MEAPredictionImport",
+    "MEAToMALPredictionImport",
     "MalformedQueryException",
     "MediaType",
     "NetworkError",
+    "Ontology",
+    "OntologyBuilder",
+    "OntologyKind",
     "OperationNotAllowedException",
+    "Option",
     "Organization",
     "Paginator",
     "PartialFailureError",
     "ProcessingWaitTimeout",
     "Project",
     "ProjectMember",
+    "ProjectRole",
+    "PromptResponseClassification",
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "ResourceTag",
+    "ResponseOption",
+    "Review",
     "Role",
     "StreamType",
     "Task",
@@ -117,12 +178,15 @@ __all__ = [
     "TaskStatus",
     "TaskTimeout",
     "TimeoutError",
+    "Tool",
     "UniqueId",
     "UniqueIds",
     "UnprocessableEntityError",
     "UpsertPartialFailure",
     "User",
     "ValidationFailedError",
+    "Webhook",
     "WorkflowStatus",
     "__version__",
+    "verify_webhook_signature",
 ]

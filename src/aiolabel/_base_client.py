@@ -5,6 +5,8 @@ official top-level methods. Everything below the client goes through these entry
 
 * :meth:`BaseClient._execute_operation` — one GraphQL operation: validation of variables,
   retry policy (``Operation.retry_safe``), rate limit, concurrency limiter, error mapping.
+* :meth:`BaseClient._rest` — one REST call under ``rest_endpoint`` (ontology maintenance), same
+  policy, limiter and error mapping.
 * :meth:`BaseClient._get_one` — one object at a path, :class:`ResourceNotFoundError` if null.
 * :meth:`BaseClient._paginate_offset` / :meth:`BaseClient._paginate_cursor` — the paginator.
 * :meth:`BaseClient._run_chunks` — the chunk runner, bounded by the client's ``max_concurrency``.
@@ -38,6 +40,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import anyio
 
 from aiolabel import _concurrency
+from aiolabel._bulk.reconcile import TaskLedger
 from aiolabel._operations import Operation
 from aiolabel._operations import tasks as task_ops
 from aiolabel._polling import Deadline, TaskPoller, poll_until
@@ -61,6 +64,9 @@ R = TypeVar("R")
 class BaseClient:
     """The request contract: one transport, one retry policy, one limiter, one task poller."""
 
+    rest_endpoint: str
+    """The REST base (``https://api.labelbox.com/api/v1``), set by the concrete client."""
+
     def __init__(
         self,
         *,
@@ -81,6 +87,8 @@ class BaseClient:
         self._org_id: str | None = None
         self._id_lock: anyio.Lock | None = None
         self._poller = TaskPoller(self._refresh_same_tasks, interval=task_poll_interval)
+        self._task_ledger = TaskLedger()
+        """Ids of tasks this client learnt from answers (reconcile steps skip them)."""
 
     # -- provided by the concrete client (they build models) --------------------------------
 
@@ -139,6 +147,28 @@ class BaseClient:
             reconcile=reconcile,
             error_log_key=error_log_key,
             name=op.name,
+        )
+
+    async def _rest(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        expected: int,
+        sdk_method: str,
+        retry_safe: bool,
+    ) -> Any:
+        """One REST call under ``rest_endpoint`` (``path`` starts with ``/``): the parsed JSON
+        answer when the status is ``expected``, else a typed error. Same limiter, retry policy,
+        auth header and redaction as GraphQL; ``retry_safe`` as for an operation."""
+        return await self._transport.rest(
+            method,
+            self.rest_endpoint + path,
+            json_body=json_body,
+            expected=expected,
+            sdk_method=sdk_method,
+            retry_safe=retry_safe,
         )
 
     async def _get_one(
@@ -386,8 +416,13 @@ class BaseClient:
         return self._task_from_wire(found[0])
 
     async def _refresh_same_tasks(self, same: Sequence[Task]) -> None:
-        """Refresh tasks sharing one id with a single request."""
+        """Refresh tasks sharing one id with a single request (anything else the poller waits
+        on, such as an annotation import, refreshes itself through its ``_poll_refresh``)."""
         if not same:
+            return
+        own = getattr(type(same[0]), "_poll_refresh", None)
+        if own is not None:
+            await own(same)
             return
         fresh = await self._fetch_task(
             same[0].uid, sdk_method=f"{type(same[0]).__name__}:wait_till_done"

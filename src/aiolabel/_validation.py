@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from aiolabel._operations._builder import Comparison, Where
-from aiolabel._operations._entities import Entity
+from aiolabel._operations._entities import PROJECT, Entity
 from aiolabel.enums import AttachmentType, IdType, MediaType
 from aiolabel.errors import InputError, InputTypeError, InvalidAttributeError, LabelboxError
 from aiolabel.identifiers import GlobalKeys, Identifiable, Identifiables, UniqueIds
@@ -36,6 +36,7 @@ __all__ = [
     "check_override",
     "check_positive_int",
     "check_progress",
+    "check_project_update",
     "check_str",
     "check_timeout",
     "check_url",
@@ -91,6 +92,16 @@ def check_url(name: str, value: object) -> str:
         raise InputTypeError(f"{name} must be a str, got {type(value).__name__}")
     if not value.startswith(("http://", "https://")) or len(value) < 9:
         raise InputError(f"{name} must be an http(s) URL")
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        raise InputError(f"{name} {value!r} is not a valid URL: it contains white space")
+    import httpx
+
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL as exc:
+        raise InputError(f"{name} {value!r} is not a valid URL: {exc}") from None
+    if not url.host or (url.port is not None and not 0 < url.port < 65536):
+        raise InputError(f"{name} {value!r} is not a valid URL: it needs a host and a port 1-65535")
     return value.rstrip("/") if name != "endpoint" else value
 
 
@@ -292,3 +303,49 @@ def where_as_dict(entity: Entity, where: object) -> dict[str, Any] | None:
     if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
         raise InputError("where: datetimes must carry a time zone")
     return {spec.graphql + where.op.value: value}
+
+
+PROJECT_READ_ONLY = frozenset(
+    {"uid", "created_at", "updated_at", "data_row_count", "last_activity_time"}
+)
+"""Project fields ``update`` refuses (the server sets them)."""
+
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "String": str,
+    "Int": int,
+    "Float": (int, float),
+    "Boolean": bool,
+    "DateTime": datetime,
+}
+
+
+def _check_field_value(key: str, graphql_type: str, value: object) -> None:
+    """A value of the type the field declares (None clears a field); a name is never empty."""
+    wanted = _FIELD_TYPES.get(graphql_type)
+    if value is None or wanted is None:
+        return
+    if isinstance(value, bool) and wanted is not bool:
+        raise InputTypeError(f"{key} must be a {graphql_type}, got bool")
+    if not isinstance(value, wanted):
+        raise InputTypeError(f"{key} must be a {graphql_type}, got {type(value).__name__}")
+    if key == "name" and not str(value).strip():
+        raise InputError("name must not be empty")
+
+
+def check_project_update(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """``Project.update``'s fields: settable Project fields with values of their types."""
+    if not kwargs:
+        raise InputError("update needs at least one field, e.g. update(name='x')")
+    data: dict[str, Any] = {}
+    for key, value in kwargs.items():
+        spec = PROJECT.field(key)
+        if spec is None or key == "deleted" or key in PROJECT_READ_ONLY:
+            settable = sorted(f.name for f in PROJECT.fields if f.name not in PROJECT_READ_ONLY)
+            raise InputError(f"{key}: not a Project field update accepts ({settable})")
+        if key == "media_type":
+            value = check_media_type(value)
+        _check_field_value(key, spec.type, value)
+        if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
+            raise InputError(f"{key}: a datetime needs a time zone")
+        data[key] = value
+    return data

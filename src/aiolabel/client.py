@@ -6,111 +6,97 @@ poll, download, upload, cached ids, tasks) is :class:`aiolabel._base_client.Base
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
 from aiolabel._base_client import BaseClient
-from aiolabel._client_catalog import CatalogMethods
-from aiolabel._client_projects import ProjectMethods
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
-from aiolabel._operations import tasks as task_ops
-from aiolabel._operations import users as user_ops
+from aiolabel._options import (
+    DEFAULT_APP_URL,
+    DEFAULT_ENDPOINT,
+    DEFAULT_REST_ENDPOINT,
+    api_key_option,
+    check_key_destination,
+    endpoint_option,
+    is_loopback,
+    rest_endpoint_for,
+)
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
-from aiolabel._reconcile import TaskLedger
+from aiolabel._resources.admin import Admin
+from aiolabel._resources.annotation_imports import AnnotationImports
 from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.batch_creation import BatchCreation
+from aiolabel._resources.batches import Batches
 from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
 from aiolabel._resources.exports import Exports
+from aiolabel._resources.global_keys import GlobalKeyJobs
+from aiolabel._resources.labels import Labels
+from aiolabel._resources.legacy_exports import LegacyExports
+from aiolabel._resources.metadata import Metadata
+from aiolabel._resources.ontologies import Ontologies
+from aiolabel._resources.priorities import Priorities
+from aiolabel._resources.project_activity import ProjectActivity
+from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
+from aiolabel._resources.tasks import Tasks
+from aiolabel._resources.upserts import Upserts
+from aiolabel._resources.users import Users
+from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
-from aiolabel._secrets import is_labelbox_host
+from aiolabel._timeouts import check_timeout_option
 from aiolabel._transport import (
     Transport,
     TransportOption,
     check_transport_option,
 )
-from aiolabel._validation import check_integer, check_number, check_url
+from aiolabel._validation import check_integer, check_number, check_str, check_url
+from aiolabel.enums import MediaType, OntologyKind, QualityMode
 from aiolabel.errors import (
-    AuthenticationError,
-    InputError,
     InputTypeError,
-    LabelboxError,
-    ResourceNotFoundError,
 )
+from aiolabel.identifiers import GlobalKeys
 from aiolabel.models.base import WhereArg
+from aiolabel.models.batch import Batch
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset, IAMIntegration
+from aiolabel.models.member import Role
+from aiolabel.models.metadata import DataRowMetadataOntology
+from aiolabel.models.ontology import (
+    DeleteFeatureFromOntologyResult,
+    FeatureSchema,
+    LabelingFrontend,
+    Ontology,
+)
+from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
-from aiolabel.pagination import OffsetPaginator, dig
+from aiolabel.pagination import CursorPaginator, OffsetPaginator
 
-__all__ = ["DEFAULT_APP_URL", "DEFAULT_ENDPOINT", "DEFAULT_REST_ENDPOINT", "AsyncClient"]
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "DEFAULT_APP_URL",
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_REST_ENDPOINT",
+    "AsyncClient",
+    "is_loopback",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_ENDPOINT = "https://api.labelbox.com/graphql"
-DEFAULT_REST_ENDPOINT = "https://api.labelbox.com/api/v1"
-DEFAULT_APP_URL = "https://app.labelbox.com"
-API_KEY_ENV = "LABELBOX_API_KEY"
-ENDPOINT_ENV = "LABELBOX_ENDPOINT"
-
-EMULATOR_KEY_PREFIX = "lbemu_"
-"""The aiolabel emulator's keys start with this; they are never sent to Labelbox itself."""
-
 _OPERATION_NAME = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 
-def is_loopback(host: str) -> bool:
-    """True for hosts that resolve to this machine: 127.0.0.0/8, ::1, localhost, *.localhost."""
-    host = host.lower().rstrip(".").strip("[]")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _in_memory(transport: object) -> bool:
-    """Transports that never open a connection (a mock, an ASGI app in this process)."""
-    import httpx
-
-    return isinstance(transport, httpx.MockTransport | httpx.ASGITransport)
-
-
-def _check_key_destination(
-    api_key: str, endpoint: str, transport: object, allow_insecure_http: bool
-) -> None:
-    """Refuse to send the key where it could be read or where it does not belong."""
-    import httpx
-
-    try:
-        host = httpx.URL(endpoint).host
-    except httpx.InvalidURL as exc:
-        raise InputError(f"endpoint {endpoint!r} is not a valid URL: {exc}") from None
-    plain = endpoint.startswith("http://") and not allow_insecure_http
-    if plain and not is_loopback(host) and not _in_memory(transport):
-        raise InputError(
-            f"refusing to send the API key over plain http to {host!r}: use an https "
-            "endpoint, or pass allow_insecure_http=True if this network is trusted"
-        )
-    if is_labelbox_host(host) and api_key.startswith(EMULATOR_KEY_PREFIX):
-        raise AuthenticationError(
-            f"this API key is an aiolabel emulator key ({EMULATOR_KEY_PREFIX}...); it is not "
-            f"sent to {host}: set the emulator's endpoint, or use a Labelbox API key"
-        )
-
-
-class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
+class AsyncClient(BaseClient):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -118,7 +104,8 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
     ``LABELBOX_API_KEY`` (missing: :class:`AuthenticationError`), the endpoint from ``endpoint``
     or ``LABELBOX_ENDPOINT``.
 
-    * ``timeout``: seconds per HTTP request (operations with an official timeout use theirs);
+    * ``timeout``: seconds per HTTP request, an ``httpx.Timeout`` (per phase) or ``None`` (no
+      timeout); operations with an official timeout use theirs;
     * ``max_retries``, ``retry_deadline``: the retry policy's bounds (see :mod:`aiolabel._retry`);
     * ``max_concurrency``: requests in flight at once, across everything this client does; the
       connection pool is sized from it;
@@ -141,9 +128,9 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
         api_key: str | None = None,
         endpoint: str | None = None,
         *,
-        rest_endpoint: str = DEFAULT_REST_ENDPOINT,
+        rest_endpoint: str | None = None,
         app_url: str = DEFAULT_APP_URL,
-        timeout: float = 60.0,
+        timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 5,
         max_concurrency: int = 20,
         requests_per_minute: float | None = None,
@@ -152,28 +139,22 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
         allow_insecure_http: bool = False,
         task_poll_interval: float = POLL_INTERVAL,
     ) -> None:
-        if api_key is None:
-            api_key = os.environ.get(API_KEY_ENV)
-        if api_key is None or (isinstance(api_key, str) and not api_key.strip()):
-            raise AuthenticationError("Labelbox API key not provided")
-        if not isinstance(api_key, str):
-            raise InputTypeError(f"api_key must be a str, got {type(api_key).__name__}")
-        if any(c in api_key for c in "\r\n\x00") or not api_key.isascii():
-            raise InputError("api_key must be printable ASCII")
-        if endpoint is None:
-            endpoint = os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT
-        self.endpoint = check_url("endpoint", endpoint)
+        api_key = api_key_option(api_key)
+        self.endpoint = check_url("endpoint", endpoint_option(endpoint))
         if not isinstance(allow_insecure_http, bool):
             raise InputTypeError("allow_insecure_http must be a bool")
+        if rest_endpoint is None:  # beside a non-default endpoint (the emulator): that host's
+            rest_endpoint = rest_endpoint_for(self.endpoint)
         self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
         self.app_url = check_url("app_url", app_url)
-        self.timeout = check_number("timeout", timeout, low=0, high=3600)
+        self.timeout = check_timeout_option(timeout)
         max_concurrency = check_integer("max_concurrency", max_concurrency, low=1, high=10_000)
         task_poll_interval = check_number(
             "task_poll_interval", task_poll_interval, low=0, high=3600
         )
         transport = check_transport_option(transport)
-        _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
+        check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
+        check_key_destination(api_key, self.rest_endpoint, transport, allow_insecure_http)
         retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
         rate_limiter = None if requests_per_minute is None else RateLimiter(requests_per_minute)
         limiter = anyio.CapacityLimiter(max_concurrency)
@@ -194,8 +175,6 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
             max_concurrency=max_concurrency,
             task_poll_interval=task_poll_interval,
         )
-        self._cancelable_types: list[str] | None = None
-        self._task_ledger = TaskLedger()
 
     def __repr__(self) -> str:
         return (
@@ -220,6 +199,54 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
     @cached_property
     def _attachments(self) -> Attachments:
         return Attachments(self)
+
+    @cached_property
+    def _global_keys(self) -> GlobalKeyJobs:
+        return GlobalKeyJobs(self)
+
+    @cached_property
+    def _metadata(self) -> Metadata:
+        return Metadata(self)
+
+    @cached_property
+    def _upserts(self) -> Upserts:
+        return Upserts(self)
+
+    @cached_property
+    def _projects(self) -> Projects:
+        return Projects(self)
+
+    @cached_property
+    def _batches(self) -> Batches:
+        return Batches(self)
+
+    @cached_property
+    def _priorities(self) -> Priorities:
+        return Priorities(self)
+
+    @cached_property
+    def _tasks(self) -> Tasks:
+        return Tasks(self)
+
+    @cached_property
+    def _users(self) -> Users:
+        return Users(self)
+
+    @cached_property
+    def _batch_creation(self) -> BatchCreation:
+        return BatchCreation(self)
+
+    @cached_property
+    def _ontologies(self) -> Ontologies:
+        return Ontologies(self)
+
+    @cached_property
+    def _labels(self) -> Labels:
+        return Labels(self)
+
+    @cached_property
+    def _annotation_imports(self) -> AnnotationImports:
+        return AnnotationImports(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -349,29 +376,215 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
             external_ids, max_concurrency=max_concurrency, progress=progress
         )
 
+    # -- global keys -------------------------------------------------------------------------------
+
+    async def get_data_row_ids_for_global_keys(
+        self,
+        global_keys: Sequence[str] | GlobalKeys,
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Data row ids for global keys: ``{"status", "results", "errors"}``.
+
+        ``results`` lists an id per key in input order (``""`` where none was found);
+        ``errors`` lists ``{"global_key", "error"}``; ``status`` is ``SUCCESS``,
+        ``PARTIAL SUCCESS`` or ``FAILURE``. The job is polled on the task poller's schedule
+        (0.1 s growing to ``task_poll_interval``).
+        """
+        return await self._global_keys.ids_for_global_keys(global_keys, timeout_seconds)
+
+    async def assign_global_keys_to_data_rows(
+        self,
+        global_key_to_data_row_inputs: Sequence[Mapping[str, str]],
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Assign global keys: ``[{"data_row_id", "global_key"}]`` in, ``{"status", "results",
+        "errors"}`` out.
+
+        ``results``: ``{"data_row_id", "global_key", "sanitized"}`` (sanitised keys first, then
+        unchanged ones); ``errors``: ``{"data_row_id", "global_key", "error"}``. A data row or a
+        key may appear once per call.
+        """
+        return await self._global_keys.assign(global_key_to_data_row_inputs, timeout_seconds)
+
+    async def clear_global_keys(
+        self,
+        global_keys: Sequence[str] | GlobalKeys,
+        timeout_seconds: float = 60,
+    ) -> dict[str, Any]:
+        """Remove global keys from their data rows: ``{"status", "results": [cleared keys],
+        "errors": [{"global_key", "error"}]}``."""
+        return await self._global_keys.clear(global_keys, timeout_seconds)
+
+    # -- metadata ----------------------------------------------------------------------------------
+
+    async def get_data_row_metadata_ontology(self) -> DataRowMetadataOntology:
+        """The organisation's metadata schemas, fetched once per client (``await
+        ontology.refresh_ontology()`` to fetch them again)."""
+        return await self._metadata.ontology()
+
+    # -- projects and batches ----------------------------------------------------------------------
+
+    async def create_project(
+        self,
+        name: str,
+        media_type: MediaType | str,
+        description: str | None = None,
+        quality_modes: Iterable[QualityMode] | None = _DEFAULT_QUALITY,
+        is_benchmark_enabled: bool | None = None,
+        is_consensus_enabled: bool | None = None,
+    ) -> Project:
+        """Create a project.
+
+        ``quality_modes`` (default: benchmark and consensus) sets the auto-audit fields and
+        overrides ``is_benchmark_enabled`` / ``is_consensus_enabled``; pass ``None`` or an empty
+        set to send those two as given.
+        """
+        return await self._projects.create(
+            name, media_type, description, quality_modes, is_benchmark_enabled, is_consensus_enabled
+        )
+
+    async def get_project(self, project_id: str) -> Project:
+        """A project by id (:class:`ResourceNotFoundError` if there is none)."""
+        return await self._projects.get(project_id)
+
+    def get_projects(self, where: WhereArg | None = None) -> OffsetPaginator[Project]:
+        """The projects the user can see, optionally filtered:
+        ``self.get_all(where=(Project.name == "x") & (Project.description == "y"))``."""
+        return self._projects.get_all(where)
+
+    async def get_batch(self, project_id: str, batch_id: str) -> Batch:
+        """One batch of a project (:class:`ResourceNotFoundError` if there is none; the official
+        SDK raises IndexError)."""
+        return await self._batches.get_batch(
+            check_str("project_id", project_id),
+            check_str("batch_id", batch_id),
+            sdk_method="Client:get_batch",
+        )
+
+    # -- ontologies, feature schemas, labelling frontends -----------------------------------
+
+    async def create_ontology(
+        self,
+        name: str,
+        normalized: dict[str, Any],
+        media_type: MediaType | None = None,
+        ontology_kind: OntologyKind | None = None,
+    ) -> Ontology:
+        """Create an ontology from normalized JSON (``OntologyBuilder(...).asdict()``)."""
+        return await self._ontologies.create_ontology(name, normalized, media_type, ontology_kind)
+
+    async def create_ontology_from_feature_schemas(
+        self,
+        name: str,
+        feature_schema_ids: Iterable[str],
+        media_type: MediaType | None = None,
+        ontology_kind: OntologyKind | None = None,
+    ) -> Ontology:
+        """Create an ontology whose tools and classifications are existing feature schemas."""
+        return await self._ontologies.create_ontology_from_feature_schemas(
+            name, feature_schema_ids, media_type, ontology_kind
+        )
+
+    async def get_ontology(self, ontology_id: str) -> Ontology:
+        return await self._ontologies.get_ontology(ontology_id)
+
+    def get_ontologies(self, name_contains: str | None) -> CursorPaginator[Ontology]:
+        """Ontologies whose names contain ``name_contains`` (any case)."""
+        return self._ontologies.get_ontologies(name_contains)
+
+    async def create_feature_schema(self, normalized: dict[str, Any]) -> FeatureSchema:
+        """Create a feature schema from one tool's or classification's normalized dict."""
+        return await self._ontologies.create_feature_schema(normalized)
+
+    async def get_feature_schema(self, feature_schema_id: str) -> FeatureSchema:
+        return await self._ontologies.get_feature_schema(feature_schema_id)
+
+    def get_feature_schemas(self, name_contains: str | None) -> CursorPaginator[FeatureSchema]:
+        """Root feature schemas whose names contain ``name_contains`` (any case)."""
+        return self._ontologies.get_feature_schemas(name_contains)
+
+    async def upsert_feature_schema(self, feature_schema: dict[str, Any]) -> FeatureSchema:
+        """Create a feature schema, or update the one ``featureSchemaId`` names."""
+        return await self._ontologies.upsert_feature_schema(feature_schema)
+
+    async def update_feature_schema_title(
+        self, feature_schema_id: str, title: str
+    ) -> FeatureSchema:
+        return await self._ontologies.update_feature_schema_title(feature_schema_id, title)
+
+    async def insert_feature_schema_into_ontology(
+        self, feature_schema_id: str, ontology_id: str, position: int
+    ) -> None:
+        """Insert a feature schema at ``position`` (or move it there if already present)."""
+        await self._ontologies.insert_feature_schema_into_ontology(
+            feature_schema_id, ontology_id, position
+        )
+
+    async def delete_feature_schema_from_ontology(
+        self, ontology_id: str, feature_schema_id: str
+    ) -> DeleteFeatureFromOntologyResult:
+        """Remove a feature from an ontology, or archive it when labels use it."""
+        return await self._ontologies.delete_feature_schema_from_ontology(
+            ontology_id, feature_schema_id
+        )
+
+    async def delete_unused_feature_schema(self, feature_schema_id: str) -> None:
+        await self._ontologies.delete_unused_feature_schema(feature_schema_id)
+
+    async def delete_unused_ontology(self, ontology_id: str) -> None:
+        await self._ontologies.delete_unused_ontology(ontology_id)
+
+    async def get_unused_feature_schemas(self, after: str | None = None) -> list[str]:
+        """One page (100) of ids of feature schemas no ontology uses, after the id ``after``."""
+        return await self._ontologies.get_unused_feature_schemas(after)
+
+    async def get_unused_ontologies(self, after: str | None = None) -> list[str]:
+        """One page (100) of ids of ontologies no project uses, after the id ``after``."""
+        return await self._ontologies.get_unused_ontologies(after)
+
+    async def is_feature_schema_archived(self, ontology_id: str, feature_schema_id: str) -> bool:
+        return await self._ontologies.is_feature_schema_archived(ontology_id, feature_schema_id)
+
+    async def unarchive_feature_schema_node(
+        self, ontology_id: str, root_feature_schema_id: str
+    ) -> None:
+        await self._ontologies.unarchive_feature_schema_node(ontology_id, root_feature_schema_id)
+
+    def get_labeling_frontends(
+        self, where: WhereArg | None = None
+    ) -> OffsetPaginator[LabelingFrontend]:
+        """Labelling editors (``where=LabelingFrontend.name == "Editor"``)."""
+        return self._ontologies.get_labeling_frontends(where)
+
     # -- user and organization ---------------------------------------------------------------
 
     async def get_user(self) -> User:
         """The API key's user (and cache its id for task lookups)."""
-        data = await self._execute_operation(
-            user_ops.GET_USER, {}, sdk_method="Client:get_user", expect_one=True
-        )
-        if not isinstance(data.get("user"), dict):
-            raise ResourceNotFoundError(User, {})
-        user = User.from_wire(self, data["user"])
-        self._user_id = user.uid
-        return user
+        return await self._users.get_user()
 
     async def get_organization(self) -> Organization:
         """The user's organization (and cache its id)."""
-        data = await self._execute_operation(
-            user_ops.GET_ORGANIZATION, {}, sdk_method="Client:get_organization", expect_one=True
-        )
-        if not isinstance(data.get("organization"), dict):
-            raise ResourceNotFoundError(Organization, {})
-        org = Organization.from_wire(self, data["organization"])
-        self._org_id = org.uid
-        return org
+        return await self._users.get_organization()
+
+    @cached_property
+    def _admin(self) -> Admin:
+        return Admin(self)
+
+    @cached_property
+    def _webhooks(self) -> Webhooks:
+        return Webhooks(self)
+
+    @cached_property
+    def _project_activity(self) -> ProjectActivity:
+        return ProjectActivity(self)
+
+    @cached_property
+    def _legacy_exports(self) -> LegacyExports:
+        return LegacyExports(self)
+
+    async def get_roles(self) -> dict[str, Role]:
+        """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""
+        return await self._admin.get_roles()
 
     # -- tasks -------------------------------------------------------------------------------
 
@@ -381,7 +594,7 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
     async def get_task_by_id(self, task_id: str) -> Task:
         """A task by id (``DataUpsertTask`` for upserts). Only tasks created by the key's user
         are visible, as in the official SDK."""
-        return await self._fetch_task(task_id, sdk_method="Client:get_task_by_id")
+        return await self._tasks.get(task_id)
 
     async def wait_for_tasks(
         self, tasks: Iterable[Task], *, timeout_seconds: float = 300.0
@@ -392,45 +605,8 @@ class AsyncClient(CatalogMethods, ProjectMethods, BaseClient):
         exponential, jittered schedule (0.1 s growing to ``task_poll_interval``, longer with many
         tasks or a long wait: see :class:`TaskPoller`), one request per task id per tick.
         """
-        if isinstance(tasks, Task) or not isinstance(tasks, Iterable):
-            raise InputTypeError("tasks must be an iterable of Task")
-        listed = list(tasks)
-        for task in listed:
-            if not isinstance(task, Task):
-                raise InputTypeError(f"tasks must hold Task objects, got {type(task).__name__}")
-            if task._client is not self:
-                task._client = self
-        await self._poller.wait(listed, timeout_seconds)
-        return listed
-
-    async def _cancelable_task_types(self) -> list[str]:
-        if self._cancelable_types is None:
-            data = await self._execute_operation(
-                task_ops.GET_CANCELABLE_TASK_TYPES, None, sdk_method="Client:cancel_task"
-            )
-            raw = data.get("cancelableTaskTypes") or []
-            self._cancelable_types = [_kebab(t) for t in raw if isinstance(t, str)]
-        return self._cancelable_types
+        return await self._tasks.wait(tasks, timeout_seconds)
 
     async def cancel_task(self, task_id: str) -> bool:
         """Cancel an in-progress task of a cancelable type; True when the server agreed."""
-        task = await self._fetch_task(task_id, sdk_method="Client:cancel_task")
-        cancelable = await self._cancelable_task_types()
-        if task.type not in cancelable:
-            raise LabelboxError(
-                f"Task type '{task.type}' cannot be cancelled. Cancelable types are: {cancelable}"
-            )
-        if task.status != "IN_PROGRESS":
-            raise LabelboxError(
-                "Task cannot be cancelled because it is not in progress. "
-                f"Current status: {task.status}"
-            )
-        data = await self._execute_operation(
-            task_ops.CANCEL_TASK, {"id": task.uid}, sdk_method="Client:cancel_task"
-        )
-        return bool(dig(data, ("cancelBulkOperationJob", "success")))
-
-
-def _kebab(value: str) -> str:
-    parts = re.findall(r"[A-Z][a-z0-9]*|[a-z][a-z0-9]*", value)
-    return "-".join(p.lower() for p in parts)
+        return await self._tasks.cancel(task_id)

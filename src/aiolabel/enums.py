@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 
 def _camel_case(value: str) -> str:
@@ -56,6 +56,13 @@ class MediaType(StrEnum):
     def supported(cls) -> list[MediaType]:
         """Canonical members a project or data row may carry (aliases folded)."""
         return [m for m in cls if m not in (cls.Unknown, cls.Unsupported)]
+
+
+class OntologyKind(Enum):
+    """What an ontology is for: ``ModelEvaluation`` (chat evaluation) or ``Missing``."""
+
+    ModelEvaluation = "MODEL_EVALUATION"
+    Missing = None
 
 
 class TaskStatus(StrEnum):
@@ -146,3 +153,15 @@ class WorkflowStatus(StrEnum):
     InReview = "InReview"
     InRework = "InRework"
     Done = "Done"
+
+
+class AnnotationImportState(StrEnum):
+    """State of an annotation import (MAL, label import, MEA)."""
+
+    RUNNING = "RUNNING"
+    FAILED = "FAILED"
+    FINISHED = "FINISHED"
+
+
+BulkImportRequestState = AnnotationImportState
+"""The state of a :class:`~aiolabel.BulkImportRequest` (the same three values)."""

@@ -379,6 +379,48 @@ def _snippet(text: str, redact: Callable[[str], str] | None) -> str:
     return redact(text[: SNIPPET * 4])[:SNIPPET]
 
 
+_REST_ERRORS: dict[int, type[LabelboxError]] = {
+    400: InvalidQueryError,
+    401: AuthenticationError,
+    403: AuthorizationError,
+    409: ResourceConflict,
+    422: UnprocessableEntityError,
+}
+
+
+def rest_error(
+    status: int,
+    reason: str,
+    body: bytes | str,
+    *,
+    retry_after: str | None = None,
+    redact: Callable[[str], str] | None = None,
+) -> LabelboxError:
+    """The error of a REST answer outside the statuses the call expects: the body's
+    ``message`` (``{"statusCode", "message", "error"}``) in a typed error; 5xx and 429 as for
+    GraphQL, so the retry policy treats them alike."""
+    wait = parse_retry_after(retry_after)
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else body
+    if 500 <= status < 600:
+        return _tag(InternalServerError(f"Internal server http error {status}"), status, None, wait)
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        parsed = None
+    message = parsed.get("message") if isinstance(parsed, Mapping) else None
+    if isinstance(message, list):  # validation errors come as a list of sentences
+        message = "; ".join(str(m) for m in message)
+    if not isinstance(message, str) or not message:
+        message = f"{status} {reason}: {_snippet(text, redact)}".strip()
+    elif redact is not None:
+        message = redact(message)
+    if status == 429:
+        return _tag(ApiLimitError(message), status, None, wait)
+    if status == 404:
+        return _tag(ResourceNotFoundError(message=message), status, None, wait)
+    return _tag(_REST_ERRORS.get(status, LabelboxError)(message), status, None, wait)
+
+
 def error_from_response(
     status: int,
     reason: str,

@@ -81,7 +81,7 @@ def test_rules_answer_with_the_sdks_exceptions_and_change_nothing(
         project.create_batch("first", data_rows=rows.ids[3:])
     with pytest.raises(lbx.InvalidQueryError, match="between 1 \\(highest\\) and 5"):
         project.create_batch("bad priority", data_rows=rows.ids[3:], priority=9)
-    with pytest.raises(lbx.InvalidQueryError, match="do not exist: missing-key"):
+    with pytest.raises(lbx.MalformedQueryException, match="do not exist: missing-key"):
         project.create_batch("bad keys", global_keys=["missing-key"])
     assert [(b.name, b.size) for b in project.batches()] == [("first", 3)]
     second = project.create_batch("second", data_rows=[*rows.ids, *videos.ids])

@@ -24,7 +24,7 @@ def test_metadata_ontology_schemas_and_bulk_operations(lb_client: labelbox.Clien
     assert set(mdo.reserved_by_name["split"]) == {"train", "valid", "test"}
     colour = mdo.create_schema("colour", DataRowMetadataKind.enum, ["red", "green"])
     note = mdo.create_schema("note", DataRowMetadataKind.string)
-    with pytest.raises(lbx.ResourceConflict):
+    with pytest.raises(lbx.MalformedQueryException, match="already exists"):
         mdo.create_schema("tag", DataRowMetadataKind.string)
     dataset = lb_client.create_dataset(name="meta", iam_integration=None)
     task = dataset.create_data_rows(

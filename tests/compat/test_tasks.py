@@ -28,7 +28,8 @@ def test_get_task_by_id_and_cancel(emulator: EmulatorServer, lb_client: labelbox
     assert pending.status == "IN_PROGRESS"
     assert lb_client.cancel_task(pending.uid) is True
     emulator.wait_for_jobs()
-    assert lb_client.get_task_by_id(pending.uid).status in ("CANCELLING", "CANCELED")
+    assert lb_client.get_task_by_id(pending.uid).status == "CANCELING"
+    assert lb_client.get_task_by_id(pending.uid).status == "CANCELED"
 
 
 def test_forced_failure_is_seen_by_wait_result_and_errors(

@@ -131,7 +131,9 @@ async def test_failed_rows_are_reported_not_refused(emu: Emulator, gql: Gql) -> 
         ({"globalKeys": ["k"]}, 400, "not both"),
         ({"name": " "}, 400, "non-empty name"),
         ({"dataRowIds": ["x"], "globalKeys": None, "name": "taken"}, None, "already exists"),
-        ({"dataRowIds": [], "globalKeys": ["nope-1", "nope-2"]}, 400, "do not exist: nope-1"),
+        ({"dataRowIds": [], "globalKeys": ["nope-1", "nope-2"]}, None, "do not exist: nope-1"),
+        ({"priority": None}, 400, "got null"),
+        ({"dataRowIds": ["cl-no-such-row"]}, None, "No valid data rows"),
         (
             {"consensusSettings": {"numberOfLabels": 2, "coveragePercentage": 1.5}},
             400,
@@ -150,7 +152,8 @@ async def test_refused_batches_change_nothing(
     assert fragment in error["message"]
     assert status_of(error) == status
     if status is None:
-        assert error["extensions"]["code"] == "RESOURCE_CONFLICT"
+        expected = "RESOURCE_CONFLICT" if fragment == "already exists" else "MALFORMED_REQUEST"
+        assert error["extensions"]["code"] == expected
     assert [(b["name"], b["size"]) for b in await batches(gql, project_id)] == [("taken", 1)]
 
 
@@ -264,7 +267,7 @@ async def test_create_batches_by_global_keys_refuses_unknown_keys(emu: Emulator,
         "input": {"batchNamePrefix": "g", "dataRowIds": [], "globalKeys": ["g-0", "g-9"]},
     }
     error = error_of(await gql(CREATE_BATCHES, variables))
-    assert status_of(error) == 400
+    assert error["extensions"]["code"] == "MALFORMED_REQUEST"
     assert "g-9" in error["message"]
     assert await batches(gql, project_id) == []
     variables["input"]["globalKeys"] = ["g-0", "g-1"]
@@ -307,7 +310,7 @@ async def test_processing_check(emu: Emulator, gql: Gql) -> None:
     assert by_keys["queryAllDataRowsHaveBeenProcessed"]["allDataRowsHaveBeenProcessed"] is True
     error = error_of(await gql(PROCESSED % (("globalKeys",) * 3), {"globalKeys": ["key1"]}))
     assert error["message"] == "Data rows with the following global keys do not exist: key1."
-    assert status_of(error) == 400
+    assert error["extensions"]["code"] == "MALFORMED_REQUEST"
 
 
 async def test_batches_cursor_pages_and_get_batch(emu: Emulator, gql: Gql) -> None:

@@ -86,7 +86,7 @@ async def test_dataset_where_with_and_nesting_and_operators(gql: Gql) -> None:
 
 async def test_bad_date_time_filter_is_refused(gql: Gql) -> None:
     body = await gql(DATASETS, {"w": {"createdAt_gt": "yesterday"}})
-    assert body["errors"][0]["extensions"]["exception"]["status"] == 400
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"  # DateTime
 
 
 # -- IAM ----------------------------------------------------------------------------------------

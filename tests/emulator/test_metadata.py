@@ -98,7 +98,7 @@ async def test_custom_schema_create_rename_options_delete(gql: Gql) -> None:
     export = {"dataRowIdentifiers": {"ids": [row["id"]], "idType": "ID"}}
     assert (await gql.data(EXPORT_VALUES, export))["dataRowCustomMetadata"][0]["fields"] == []
     clash = await gql(UPSERT_SCHEMA, {"data": {"name": "tag", "kind": "CustomMetadataString"}})
-    assert code(clash) == "RESOURCE_CONFLICT"
+    assert code(clash) == "MALFORMED_REQUEST"
     reserved = await gql(
         UPSERT_SCHEMA, {"data": {"id": TAG, "name": "t2", "kind": "CustomMetadataString"}}
     )

@@ -16,8 +16,8 @@ from aiolabel import (
     PartialFailureError,
     ResourceConflict,
     ResourceNotFoundError,
-    _batch_create,
 )
+from aiolabel._resources import batch_creation as _batch_create
 from aiolabel.emulator import Emulator
 from aiolabel.errors import OperationNotAllowedException
 from aiolabel.models.batch import Batch

@@ -46,3 +46,24 @@ async def test_quickstart_runs_against_the_emulator(emu: Emulator) -> None:
     assert batches == ["cats-0000"]
     assert [tuple(r) for r in lpos] == [("cat-1", 1), ("cat-2", 1)]
     assert exports == 1
+
+
+async def test_ontologies_example_runs_against_the_emulator(emu: Emulator) -> None:
+    from aiolabel import AsyncClient, MediaType
+
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Ontologies") :]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match is not None
+    namespace: dict[str, Any] = {}
+    exec(compile(match.group(1), str(README), "exec"), namespace)
+    async with AsyncClient(
+        api_key=emu.api_key, endpoint=emu.endpoint, transport=emu.transport
+    ) as client:
+        project = await client.create_project("readme", MediaType.Image)
+        await namespace["set_up"](client, project.uid)
+    with emu.state.store.reading() as conn:
+        features = [r[0] for r in conn.execute("SELECT name FROM feature_schemas ORDER BY seq")]
+        connected = conn.execute("SELECT ontology_id FROM project_setup").fetchall()
+    assert features == ["cat", "quality"]
+    assert len(connected) == 1

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from aiolabel import AsyncClient
-from aiolabel._upsert import DataUpsertTaskGroup, UpsertPartialFailure
 from aiolabel.emulator import Emulator
 from aiolabel.errors import ResourceCreationError
 from aiolabel.identifiers import GlobalKey, UniqueId
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset
+from aiolabel.models.task import DataUpsertTaskGroup, UpsertPartialFailure
 from tests.integration._support import live_rows, metadata_of, query, requests
 
 TAG = "cko8s9r5v0001h2dk9elqdidh"

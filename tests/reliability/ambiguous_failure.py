@@ -108,5 +108,63 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "exportDataRowsInProjectPyApi": _p("resend", "another export; the first is never read"),
     "exportDataRowsInCatalogPyApi": _p("resend", "another export; the first is never read"),
     "CancelTaskPyApi": _p("resend", "cancelling again changes nothing"),
+    # ontologies and the editor (the REST maintenance calls: resent when idempotent - GETs,
+    # title, insert at a position, unarchive - else not resent)
+    "upsertRootSchemaNodePyApi": _p(
+        "not resent", "a second ontology or feature schema would be made (names are not unique)"
+    ),
+    "ConnectOntologyPyApi": _p("resend", "the same ontology again"),
+    "ConnectProjectAndLabelingFrontendPyApi": _p("resend", "the same editor again"),
+    "CreateLabelingFrontendOptionsPyApi": _p(
+        "not resent", "a second options row would be made; nothing identifies the first"
+    ),
+    # labels, reviews, benchmarks, imports
+    "updateLabelPyApi": _p("resend", "sets the same fields again"),
+    "deleteLabelsPyApi": _p("resend", "deleting again leaves them deleted"),
+    "CreateReviewPyApi": _p("not resent", "a second review of the label would be recorded"),
+    "updateReviewPyApi": _p("resend", "sets the same fields again"),
+    "deleteReviewPyApi": _p("resend", "deleting again leaves it deleted"),
+    "CreateBenchmarkPyApi": _p(
+        "not resent", "the label may be a benchmark already; look before trying again"
+    ),
+    "DeleteBenchmarkPyApi": _p(
+        "not resent", "declared not idempotent: the benchmark may be gone already"
+    ),
+    "toggle_model_assisted_labelingPyApi": _p("resend", "sets the same flag again"),
+    "createLabelImportByFilePyApi": _p(
+        "not resent", "a second import would run; look the import up by name first"
+    ),
+    "createLabelImportByUrlPyApi": _p(
+        "not resent", "a second import would run; look the import up by name first"
+    ),
+    "createMALPredictionImportByFilePyApi": _p(
+        "not resent", "a second import would run; look the import up by name first"
+    ),
+    "createMALPredictionImportByUrlPyApi": _p(
+        "not resent", "a second import would run; look the import up by name first"
+    ),
+    "createMEAPredictionImportByFilePyApi": _p(
+        "not resent", "a second import would run; look the import up by name first"
+    ),
+    "createMEAPredictionImportByUrlPyApi": _p(
+        "not resent", "a second import would run; look the import up by name first"
+    ),
+    "createMalPredictionImportForModelRunDataRowsPyApi": _p(
+        "not resent", "a second import would run; look the import up by name first"
+    ),
+    "deleteModelAssistedLabelingPredictionImportPyApi": _p(
+        "resend", "deleting again leaves it deleted"
+    ),
+    # organisation administration
+    "createInvitesPyApi": _p(
+        "not resent", "a second invitation would be sent; list the invites before trying again"
+    ),
+    "CreateResourceTagPyApi": _p(
+        "not resent", "a second tag would be made; look the tag up by text before trying again"
+    ),
+    "DeleteMemberPyApi": _p("resend", "removing again leaves the user removed"),
+    "SetOrganizationRolePyApi": _p("resend", "the same role again"),
+    "SetProjectMembershipPyApi": _p("resend", "the same membership again"),
+    "UpdateProjectResourceTagsPyApi": _p("resend", "the same tags again"),
 }
 """Mutation name -> what an ambiguous failure leads to, and how."""

@@ -203,6 +203,22 @@ bad_update_kwargs = st.one_of(
 )
 
 
+bad_normalized = st.one_of(
+    st.integers(),
+    st.none(),
+    st.text(max_size=3),
+    st.lists(st.integers(), max_size=2),
+    st.just({"tools": [{"tool": "lasso", "name": "x"}]}),
+    st.just({"tool": "lasso", "name": "x"}),
+    st.just({"type": "slider", "name": "x"}),
+    st.just({"tool": "line", "name": ""}),
+    st.just({"type": "radio", "name": "r", "options": []}),
+    st.just({"tools": [{"tool": "line", "name": "a"}, {"tool": "point", "name": "a"}]}),
+)
+"""Tool/classification or ontology dicts the service refuses (each also refused by the other
+check: an ontology dict has neither 'tool' nor 'type', a feature dict has unknown keys)."""
+
+
 BATCH_METHODS = {"create_batch", "create_batches", "create_batches_from_dataset"}
 
 
@@ -215,7 +231,13 @@ def by_annotation(method: str, name: str, annotation: str) -> st.SearchStrategy[
             if method in BATCH_METHODS
             else st.integers().filter(lambda p: not -(2**31) <= p < 2**31),
         ),
-        "media_type": bad_media,
+        "media_type": bad_media.filter(lambda v: v is not None)
+        if "None" in annotation
+        else bad_media,
+        "normalized": bad_normalized,
+        "feature_schema": bad_normalized,
+        "ontology_kind": st.one_of(st.integers(), st.text(min_size=1), st.builds(Opaque)),
+        "ontology": st.one_of(st.none(), st.integers(), st.text(), st.builds(Opaque)),
         "items": bad_items,
         "data": bad_lpos,
         "global_key_to_data_row_inputs": bad_key_inputs,
@@ -250,6 +272,17 @@ def by_annotation(method: str, name: str, annotation: str) -> st.SearchStrategy[
         "limit": st.one_of(bad_int, st.integers(max_value=0)),
         "external_id": not_str,  # an empty external id is a valid lookup, as officially
         "file_upload_thread_count": st.one_of(bad_int, st.integers(max_value=0)),
+        "resource_tag_ids": bad_id_list.filter(lambda v: v != []),  # [] clears the tags
+        "net_score": st.one_of(
+            st.integers(),
+            st.just("None"),
+            st.text(max_size=8).filter(lambda s: s not in ("Negative", "Zero", "Positive")),
+            st.lists(st.integers(), min_size=1),
+        ),
+        "queue_type": st.one_of(
+            not_str,
+            st.text(max_size=12).filter(lambda s: s not in ("LabelingQueue", "ReviewQueue")),
+        ),
     }
     if name in special:
         return special[name]
@@ -342,6 +375,15 @@ VALID: dict[str, Any] = {
     "metadata": [
         DataRowMetadata(data_row_id=ID, fields=[DataRowMetadataField(schema_id=TAG, value="t")])
     ],
+    "normalized": {"tools": []},
+    "feature_schema": {"tool": "line", "name": "x"},
+    "ontology_id": ID,
+    "feature_schema_id": ID,
+    "root_feature_schema_id": ID,
+    "title": "t",
+    "position": 0,
+    "feature_schema_ids": [ID],
+    "name_contains": "x",
 }
 """Valid values for the required arguments that are not being fuzzed."""
 
@@ -367,14 +409,41 @@ SURFACE: list[tuple[str, str]] = [
     ("client", "upload_data"),
     ("client", "upload_file"),
     ("client", "wait_for_tasks"),
+    ("client", "create_ontology"),
+    ("client", "create_ontology_from_feature_schemas"),
+    ("client", "get_ontology"),
+    ("client", "get_ontologies"),
+    ("client", "create_feature_schema"),
+    ("client", "get_feature_schema"),
+    ("client", "get_feature_schemas"),
+    ("client", "upsert_feature_schema"),
+    ("client", "update_feature_schema_title"),
+    ("client", "insert_feature_schema_into_ontology"),
+    ("client", "delete_feature_schema_from_ontology"),
+    ("client", "delete_unused_feature_schema"),
+    ("client", "delete_unused_ontology"),
+    ("client", "get_unused_feature_schemas"),
+    ("client", "get_unused_ontologies"),
+    ("client", "is_feature_schema_archived"),
+    ("client", "unarchive_feature_schema_node"),
+    ("client", "get_labeling_frontends"),
     ("project", "create_batch"),
     ("project", "create_batches"),
     ("project", "create_batches_from_dataset"),
     ("project", "export"),
+    ("project", "export_issues"),
+    ("project", "export_queued_data_rows"),
+    ("project", "export_v2"),
+    ("project", "extend_reservations"),
+    ("project", "review_metrics"),
+    ("project", "update_project_resource_tags"),
+    ("project", "upsert_instructions"),
     ("project", "move_data_rows_to_task_queue"),
     ("project", "set_labeling_parameter_overrides"),
     ("project", "update"),
     ("project", "update_data_row_labeling_priority"),
+    ("project", "connect_ontology"),
+    ("project", "setup_editor"),
     ("dataset", "create_data_row"),
     ("dataset", "create_data_rows"),
     ("dataset", "upsert_data_rows"),
@@ -382,6 +451,8 @@ SURFACE: list[tuple[str, str]] = [
     ("dataset", "data_rows_for_external_id"),
     ("dataset", "data_rows"),
     ("dataset", "export"),
+    ("dataset", "export_data_rows"),
+    ("dataset", "export_v2"),
     ("dataset", "update"),
     ("data_row", "create_attachment"),
     ("data_row", "update"),
@@ -468,7 +539,7 @@ def _ontology() -> None:
             Emulator() as emu,
             AsyncClient(api_key=emu.api_key, endpoint=emu.endpoint, transport=emu.transport) as c,
         ):
-            return await DataRowMetadataOntology._raw(c, "test")
+            return await c._metadata.fetch_raw("test")
 
     ONTOLOGY_RAW[:] = anyio.run(fetch)
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from aiolabel import AsyncClient, GlobalKey
-from aiolabel._upsert import UpsertPartialFailure
 from aiolabel.emulator import Emulator
 from aiolabel.enums import MediaType
 from aiolabel.errors import LabelboxError
 from aiolabel.ingest import ingest
 from aiolabel.models.dataset import Dataset
 from aiolabel.models.project import Project
+from aiolabel.models.task import UpsertPartialFailure
 from tests.reliability.ambiguous_failure import AMBIGUOUS_FAILURE
 
 from .conftest import OneShot, rows_of, sent

@@ -1,5 +1,6 @@
-"""Global-key jobs (``run_job``): started once, polled on the task poller's schedule until
-COMPLETE; a failed job, a missing job id and a wait past its time are typed errors."""
+"""Global-key jobs (``run_job`` of the global-keys resource): started once, polled on the task
+poller's schedule until COMPLETE; a failed job, a missing job id and a wait past its time are
+typed errors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 import respx
 
 from aiolabel import errors
-from aiolabel._catalog import run_job
 from aiolabel._operations import global_keys as gk_ops
 
 from .conftest import ENDPOINT, gql_body, op_name
@@ -42,8 +42,7 @@ async def run(client: Any, sleeps: list[float], limit: float = 60.0) -> dict[str
 
     client._poller.sleep = sleep
 
-    return await run_job(
-        client,
+    return await client._global_keys.run_job(
         gk_ops.CLEAR_GLOBAL_KEYS,
         {"globalKeys": ["k"]},
         gk_ops.CLEAR_GLOBAL_KEYS_RESULT,

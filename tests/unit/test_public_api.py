@@ -13,6 +13,7 @@ import pytest
 import aiolabel
 
 EXPORTED = [
+    "AnnotationImportState",
     "ApiLimitError",
     "AssetAttachment",
     "AsyncClient",
@@ -20,6 +21,10 @@ EXPORTED = [
     "AuthenticationError",
     "AuthorizationError",
     "Batch",
+    "Benchmark",
+    "BulkImportRequest",
+    "BulkImportRequestState",
+    "Classification",
     "CollectionJobStatus",
     "ConsensusSettings",
     "CreateBatchesTask",
@@ -35,29 +40,54 @@ EXPORTED = [
     "Dataset",
     "DeleteBatchLabelsType",
     "DeleteDataRowMetadata",
+    "DeleteFeatureFromOntologyResult",
+    "ExportFilters",
+    "ExportParams",
+    "FeatureSchema",
+    "FeatureSchemaAttribute",
     "GlobalKey",
     "GlobalKeys",
     "IAMIntegration",
     "IdType",
+    "InconsistentOntologyException",
     "InputError",
     "InputTypeError",
     "InternalServerError",
     "InvalidQueryError",
+    "Invite",
+    "InviteLimit",
+    "Label",
+    "LabelImport",
     "LabelboxError",
+    "LabelerPerformance",
+    "LabelingFrontend",
+    "LabelingFrontendOptions",
     "LabelingParameterOverride",
+    "MALPredictionImport",
+    "MEAPredictionImport",
+    "MEAToMALPredictionImport",
     "MalformedQueryException",
     "MediaType",
     "NetworkError",
+    "Ontology",
+    "OntologyBuilder",
+    "OntologyKind",
     "OperationNotAllowedException",
+    "Option",
     "Organization",
     "Paginator",
     "PartialFailureError",
     "ProcessingWaitTimeout",
     "Project",
     "ProjectMember",
+    "ProjectRole",
+    "PromptResponseClassification",
     "QualityMode",
     "ResourceConflict",
     "ResourceNotFoundError",
+    "ResourceTag",
+    "ResponseOption",
+    "Review",
     "Role",
     "StreamType",
     "Task",
@@ -66,14 +96,17 @@ EXPORTED = [
     "TaskStatus",
     "TaskTimeout",
     "TimeoutError",
+    "Tool",
     "UniqueId",
     "UniqueIds",
     "UnprocessableEntityError",
     "UpsertPartialFailure",
     "User",
     "ValidationFailedError",
+    "Webhook",
     "WorkflowStatus",
     "__version__",
+    "verify_webhook_signature",
 ]
 
 
@@ -111,3 +144,12 @@ def test_every_exported_name_has_its_own_docstring(name: str) -> None:
 def test_version_is_a_string() -> None:
     assert isinstance(aiolabel.__version__, str)
     assert aiolabel.__version__
+
+
+@pytest.mark.parametrize("name", [n for n in EXPORTED if n != "__version__"])
+def test_every_exported_class_lives_in_a_public_module(name: str) -> None:
+    value = getattr(aiolabel, name)
+    if inspect.isclass(value):
+        module = value.__module__
+        assert module.startswith("aiolabel."), (name, module)
+        assert not any(part.startswith("_") for part in module.split(".")), (name, module)

@@ -102,7 +102,7 @@ async def test_variables_convert_datetimes_enums_and_tuples(make_client: Any) ->
 
 
 def test_raw_json_values_are_spliced_in_as_they_are() -> None:
-    from aiolabel._batch_create import KeyBatch
+    from aiolabel._bulk.keys import KeyBatch
 
     keys = ['a"b', "c\\d", "é😀", "\n", "x" * 50, '","', "\x00aiolabel-raw-json-"]
     batch = KeyBatch(0)

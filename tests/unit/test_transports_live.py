@@ -193,7 +193,7 @@ async def test_graphql_post(live: tuple[str, State], client_for: Any, transport:
 async def test_a_large_graphql_body_is_streamed_with_its_length(
     live: tuple[str, State], client_for: Any, transport: str
 ) -> None:
-    from aiolabel._batch_create import KeyBatch
+    from aiolabel._bulk.keys import KeyBatch
 
     _, state = live
     keys = [f"key-{i:06d}-é" for i in range(20_000)]  # ~300 kB of variables

@@ -34,6 +34,9 @@ from aiolabel._operations import _builder as b
 from aiolabel._operations._entities import (
     DATA_ROW,
     DATASET,
+    LABELING_FRONTEND,
+    LABELING_FRONTEND_OPTIONS,
+    ONTOLOGY,
     ORGANIZATION,
     PROJECT,
     USER,
@@ -58,9 +61,17 @@ SCALAR_EXAMPLES: dict[str, Any] = {
     "EditorTaskType": "MODEL_CHAT_EVALUATION",
     "UploadType": "MANUAL",
     "TaskStatus": "COMPLETE",
+    "IssueStatus": "Open",
     "AttachmentType": "RAW_TEXT",
     "DeleteBatchLabelsType": "RequeueData",
     "TaskStreamType": "RESULT",
+    # input objects of the ontology documents (two constants share the official operation name
+    # upsertRootSchemaNodePyApi, so their examples go by type)
+    "UpsertOntologyInput": {"name": "o", "normalized": '{"tools": []}', "mediaType": "IMAGE"},
+    "UpsertRootSchemaNodeInput": {"normalized": '{"tool": "line", "name": "l"}'},
+    "RootSchemaNodeWhere": {"featureSchemaId": "fs1"},
+    "OntologyFilter": {"status": "ALL"},
+    "RootSchemaNodeFilter": {"status": "ALL"},
 }
 """An example value for every scalar and enum type a document declares."""
 
@@ -80,6 +91,19 @@ _EXPORT_PARAMS = {
 
 EXAMPLES: dict[str, dict[str, Any]] = {
     # operation name -> variables as the official SDK sends them (wire doc §3–§8)
+    "createInvitesPyApi": {
+        "data": [
+            {
+                "inviterId": "user1",
+                "inviteeEmail": "a@b.co",
+                "organizationId": "org1",
+                "organizationRoleId": "role1",
+                "projects": [{"projectId": "proj1", "projectRoleId": "role2"}],
+                "userGroupIds": [],
+                "userGroupWithRoleIds": [],
+            }
+        ]
+    },
     "createBatchV2PyApi": {
         "projectId": "proj1",
         "batchInput": {
@@ -298,6 +322,27 @@ def built_examples() -> Iterator[tuple[str, b.Built]]:
         ),
     )
     yield "create(Dataset)", b.create(DATASET, {"name": "ds"})
+    yield "get_one(Ontology)", b.get_one(ONTOLOGY, "onto1")
+    for entity, uid, rel in (
+        (PROJECT, "proj1", "ontology"),
+        (PROJECT, "proj1", "labeling_frontend"),
+        (PROJECT, "proj1", "labeling_frontend_options"),
+        (ONTOLOGY, "onto1", "projects"),
+        (ONTOLOGY, "onto1", "created_by"),
+    ):
+        yield f"relationship({entity.name}.{rel})", b.relationship(entity, uid, rel)
+    yield "get_all(LabelingFrontend)", b.get_all(LABELING_FRONTEND, exclude_deleted=True)
+    yield (
+        "get_all(LabelingFrontend, name)",
+        b.get_all(LABELING_FRONTEND, F("name") == "Editor", exclude_deleted=True),
+    )
+    yield (
+        "create(LabelingFrontendOptions)",
+        b.create(
+            LABELING_FRONTEND_OPTIONS,
+            {"project": "proj1", "labeling_frontend": "lf1", "customization_options": "{}"},
+        ),
+    )
     yield "update(Project)", b.update(PROJECT, "proj1", {"name": "n", "description": "d"})
     yield "update(Dataset)", b.update(DATASET, "ds1", {"name": "n"})
     yield (
@@ -312,9 +357,37 @@ def built_examples() -> Iterator[tuple[str, b.Built]]:
     )
 
 
+def webhook_examples() -> Iterator[tuple[str, Operation, dict[str, Any]]]:
+    """The webhook documents, whose topic and status names depend on the call."""
+    from aiolabel._operations import webhooks
+
+    url = {"url": "https://example.com/h"}
+    yield (
+        "webhooks.create_webhook(project)",
+        webhooks.create_webhook(["LABEL_CREATED", "WORKFLOW_ACTION"], with_project=True),
+        {"projectId": "proj1", "secret": "s"} | url,
+    )
+    yield (
+        "webhooks.create_webhook(organization)",
+        webhooks.create_webhook(["LABEL_DELETED"], with_project=False),
+        {"secret": "s"} | url,
+    )
+    yield (
+        "webhooks.update_webhook(all)",
+        webhooks.update_webhook(["LABEL_UPDATED"], with_url=True, status="INACTIVE"),
+        {"id": "w1"} | url,
+    )
+    yield (
+        "webhooks.update_webhook(status)",
+        webhooks.update_webhook(None, with_url=False, status="ACTIVE"),
+        {"id": "w1"},
+    )
+
+
 def catalogue() -> Iterator[tuple[str, Operation, dict[str, Any]]]:
     """Every document aiolabel can send, labelled, with example variables."""
     for label, operation in operation_constants():
         yield label, operation, example_variables(operation)
     for label, built in built_examples():
         yield f"_builder.{label}", built.operation, built.variables
+    yield from webhook_examples()

@@ -65,12 +65,38 @@ _PAGE_REASON = (
     "Int and an Int! position."
 )
 
-_ORM_COLLECTIONS = r"Get\w+PyApi|ProjectMemberOverviewPyApi"
-"""ORM lists (``Get<Type>sPyApi``), to-many relationships (``Get<Type><Rel>PyApi``), members."""
+_WEBHOOK_REASON = (
+    "The official SDK pastes the URL, the secret and the ids into the text unescaped (a quote "
+    "in a URL or secret breaks the request, or changes it). Ids are ID and the URL and secret "
+    "String wherever the API declares them; topics and status stay enum literals (names, "
+    "checked against Webhook.Topic / Webhook.Status)."
+)
+
+_ORM_COLLECTIONS = r"Get\w+PyApi|ProjectMemberOverviewPyApi|LabelerPerformancePyApi"
+"""ORM lists (``Get<Type>sPyApi``), to-many relationships (``Get<Type><Rel>PyApi``), members,
+labeler performance."""
 
 DOCUMENT_DIFFERENCES: tuple[VariableForLiteral, ...] = (
     VariableForLiteral(_ORM_COLLECTIONS, None, "skip", (), "skip", "Int!", _PAGE_REASON),
     VariableForLiteral(_ORM_COLLECTIONS, None, "first", (), "first", "Int!", _PAGE_REASON),
+    VariableForLiteral(
+        "deleteLabelsPyApi",
+        ("deleteLabels",),
+        "labelIds",
+        (),
+        "labelIds",
+        "[ID!]!",
+        "The official SDK pastes the label ids, unescaped, into the text (Label.bulk_delete).",
+    ),
+    VariableForLiteral(
+        "GetProjectLabelsPyApi",
+        ("project", "labels"),
+        "where",
+        ("createdBy", "id"),
+        "createdBy",
+        "ID!",
+        "The official SDK pastes the user id into the text (project.labels(created_by=)).",
+    ),
     VariableForLiteral(
         "deleteDataRowsPyApi",
         ("deleteDataRows",),
@@ -81,6 +107,16 @@ DOCUMENT_DIFFERENCES: tuple[VariableForLiteral, ...] = (
         "The official SDK pastes the ids, unescaped, into the text (wire doc §11.1). Every "
         "other data-row id list of the API (dataRowIds of the processing check, of batches) "
         "is declared [ID!], so [ID!]! fits.",
+    ),
+    *(
+        VariableForLiteral(operation, (root,), argument, path, variable, type_, _WEBHOOK_REASON)
+        for operation, root, argument, path, variable, type_ in (
+            ("CreateWebhookPyApi", "createWebhook", "data", ("project", "id"), "projectId", "ID!"),
+            ("CreateWebhookPyApi", "createWebhook", "data", ("url",), "url", "String!"),
+            ("CreateWebhookPyApi", "createWebhook", "data", ("secret",), "secret", "String!"),
+            ("UpdateWebhookPyApi", "updateWebhook", "where", ("id",), "id", "ID!"),
+            ("UpdateWebhookPyApi", "updateWebhook", "data", ("url",), "url", "String!"),
+        )
     ),
 )
 """Every document difference, and why."""
@@ -102,6 +138,34 @@ class CallDifference:
 
 
 CALL_DIFFERENCES: tuple[CallDifference, ...] = (
+    CallDifference(
+        "Project.connect_ontology",
+        "GetProjectLabelingFrontendPyApi twice in a row when the project has no editor (once in"
+        " connect_ontology, once in _connect_default_labeling_front_end)",
+        "GetProjectLabelingFrontendPyApi once",
+        "The second lookup cannot answer differently; one round trip fewer.",
+    ),
+    CallDifference(
+        "MALPredictionImport / LabelImport / MEAPredictionImport .create_from_objects / "
+        "create_from_file",
+        "one multipart create...ByFilePyApi carrying the NDJSON",
+        "UploadFile (the NDJSON streamed, spooled to disk when large), then create...ByUrlPyApi"
+        " with the file's URL",
+        "One upload path for every file (streamed, retried on its own); both are the service's"
+        " documented operations.",
+    ),
+    CallDifference(
+        "AnnotationImport.wait_till_done",
+        "refresh every sleep_time_seconds (10 s by default)",
+        "the client's one poller: 0.1 s growing to task_poll_interval, with jitter",
+        "Completion noticed sooner; the number of refreshes differs with timing only.",
+    ),
+    CallDifference(
+        "Label.bulk_delete / Project.delete_labels_by_user",
+        "one deleteLabelsPyApi with every id pasted (delete_labels_by_user: per 500, serially)",
+        "deleteLabelsPyApi per 500 ids (a variable), chunks run concurrently",
+        "Bounded request size, not serialised.",
+    ),
     CallDifference(
         "DataRow.bulk_delete",
         "one deleteDataRowsPyApi with every id pasted into the text",

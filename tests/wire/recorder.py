@@ -49,6 +49,8 @@ import requests
 from tests.wire import canned
 
 API_KEY = "test-key"
+REST_BASE = "/api/v1"
+"""The path of the REST base (the official default is ``https://api.labelbox.com/api/v1``)."""
 ENDPOINT = "http://recorder.invalid/graphql"
 
 Json = Any
@@ -78,7 +80,9 @@ class RecordedRequest:
     method: str
     url: str
     endpoint: str
-    """``graphql`` (``/graphql``), ``_gql`` (``/_gql``) or ``download`` (a plain GET of a URL)."""
+    """``graphql`` (``/graphql``), ``_gql`` (``/_gql``), ``download`` (a plain GET of a URL) or
+    ``rest`` (a call under ``/api/v1``: ``variables`` holds its JSON body, ``rest_path`` its path
+    after ``/api/v1``)."""
     headers: Mapping[str, str]
     """Request headers, ``Authorization`` removed."""
     query: str | None
@@ -90,6 +94,10 @@ class RecordedRequest:
     @property
     def operation_name(self) -> str | None:
         return operation_name(self.query) if self.query is not None else None
+
+    @property
+    def rest_path(self) -> str:
+        return urllib.parse.urlsplit(self.url).path.partition(REST_BASE)[2]
 
     @property
     def is_multipart(self) -> bool:
@@ -168,6 +176,8 @@ class Responder:
         self.state = canned.CannedState()
         self.files: dict[str, bytes] = {}
         """Bodies served to plain GETs (downloads of signed URLs), by URL."""
+        self.rest: dict[tuple[str, str], Reply] = {}
+        """REST answers by ``(method, path after /api/v1)``; unscripted calls get a 404."""
 
     def respond(self, operation: str, data: Answer, *, times: int = 1) -> None:
         """Answer the next ``times`` requests of ``operation`` with ``{"data": data}``.
@@ -308,12 +318,36 @@ class Recorder(Responder):
 
     # -- the official SDK's transport (requests) ------------------------------------------------
 
+    def _rest(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes
+    ) -> tuple[int, bytes]:
+        """Record one REST call and answer it from :attr:`rest`."""
+        request = RecordedRequest(
+            method=method,
+            url=url,
+            endpoint="rest",
+            headers={k: v for k, v in headers.items() if k.lower() != "authorization"},
+            query=None,
+            variables=json.loads(body) if body.strip() else None,
+        )
+        with self._lock:
+            self.requests.append(request)
+        reply = self.rest.get((method, request.rest_path))
+        if reply is None:
+            with self._lock:
+                self.unscripted.append(f"{method} {request.rest_path}")
+            reply = Reply({"message": "recorder: no answer scripted"}, 404)
+        return reply.status, b"" if reply.body is None else json.dumps(reply.body).encode()
+
     def send(self, prepared: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         """Replacement for ``requests.Session.send`` of the official client."""
         url = str(prepared.url)
         body = prepared.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
+        if REST_BASE + "/" in urllib.parse.urlsplit(url).path:
+            status, answer = self._rest(str(prepared.method), url, prepared.headers, body)
+            return _response(status, answer, url, "application/json")
         status, answer = self._graphql(
             str(prepared.method), url, prepared.headers, body, kwargs.get("timeout")
         )
@@ -341,7 +375,9 @@ class Recorder(Responder):
         def handle(request: httpx.Request) -> httpx.Response:
             url = str(request.url)
             timeout = request.extensions.get("timeout")
-            if request.method == "GET":
+            if REST_BASE + "/" in request.url.path:
+                status, body = self._rest(request.method, url, request.headers, request.content)
+            elif request.method == "GET":
                 status, body = self._download(url, request.headers, timeout)
             else:
                 status, body = self._graphql(

@@ -54,6 +54,21 @@ NOT_IDEMPOTENT = {
     "createBatchesFromDatasetPyApi",
     "CreateDataRowAttachmentPyApi",
     "UpsertCustomMetadataSchemaPyApi",
+    "upsertRootSchemaNodePyApi",  # create_ontology and create_feature_schema
+    "CreateLabelingFrontendOptionsPyApi",
+    "createInvitesPyApi",
+    "CreateResourceTagPyApi",
+    "CreateWebhookPyApi",
+    "createMALPredictionImportByFilePyApi",
+    "createMALPredictionImportByUrlPyApi",
+    "createLabelImportByFilePyApi",
+    "createLabelImportByUrlPyApi",
+    "createMEAPredictionImportByFilePyApi",
+    "createMEAPredictionImportByUrlPyApi",
+    "createMalPredictionImportForModelRunDataRowsPyApi",
+    "CreateReviewPyApi",
+    "CreateBenchmarkPyApi",
+    "DeleteBenchmarkPyApi",
 }
 
 

@@ -18,12 +18,17 @@ __all__ = [
     "DATA_ROW",
     "ENTITIES",
     "IAM_INTEGRATION",
+    "LABELING_FRONTEND",
+    "LABELING_FRONTEND_OPTIONS",
     "LABELING_PARAMETER_OVERRIDE",
+    "ONTOLOGY",
     "ORGANIZATION",
+    "ORG_ROLE",
     "PROJECT",
     "TASK",
     "TASK_QUEUE",
     "USER",
+    "WEBHOOK",
     "Entity",
     "FieldSpec",
     "RelationshipSpec",
@@ -148,6 +153,22 @@ PROJECT = Entity(
             filter_deleted=False,
         ),
         _rel("organization", "organization", "Organization", to_many=False, filter_deleted=False),
+        _rel("ontology", "ontology", "Ontology", to_many=False, filter_deleted=True),
+        _rel(
+            "labeling_frontend",
+            "labelingFrontend",
+            "LabelingFrontend",
+            to_many=False,
+            filter_deleted=True,
+        ),
+        _rel(
+            "labeling_frontend_options",
+            "labelingFrontendOptions",
+            "LabelingFrontendOptions",
+            to_many=True,
+            filter_deleted=False,
+        ),
+        _rel("webhooks", "webhooks", "Webhook", to_many=True, filter_deleted=False),
     ),
     create_extras=(
         _f("dataset_name_or_id", "datasetNameOrId", "String"),
@@ -276,6 +297,7 @@ USER = Entity(
     ),
     (
         _rel("created_tasks", "createdTasks", "Task", to_many=True, filter_deleted=False),
+        _rel("org_role", "orgRole", "OrgRole", to_many=False, filter_deleted=False),
         _rel("organization", "organization", "Organization", to_many=False, filter_deleted=True),
         _rel("projects", "projects", "Project", to_many=True, filter_deleted=False),
     ),
@@ -293,6 +315,7 @@ ORGANIZATION = Entity(
         _rel("projects", "projects", "Project", to_many=True, filter_deleted=True),
         _rel("tasks", "tasks", "Task", to_many=True, filter_deleted=False),
         _rel("users", "users", "User", to_many=True, filter_deleted=False),
+        _rel("webhooks", "webhooks", "Webhook", to_many=True, filter_deleted=False),
     ),
 )
 
@@ -320,6 +343,73 @@ IAM_INTEGRATION = Entity(
     ),
 )
 
+ONTOLOGY = Entity(
+    "Ontology",
+    (
+        _f("classification_schema_count", "classificationSchemaCount", "Int"),
+        _f("created_at", "createdAt", "DateTime"),
+        _f("description", "description", "String"),
+        _f("media_type", "mediaType", "MediaType"),
+        _f("name", "name", "String"),
+        _f("normalized", "normalized", "Json"),
+        _f("object_schema_count", "objectSchemaCount", "Int"),
+        _f("uid", "id", "ID"),
+        _f("updated_at", "updatedAt", "DateTime"),
+    ),
+    (
+        _rel("projects", "projects", "Project", to_many=True, filter_deleted=True),
+        _rel("created_by", "createdBy", "User", to_many=False, filter_deleted=False),
+    ),
+)
+
+LABELING_FRONTEND = Entity(
+    "LabelingFrontend",
+    (
+        _f("description", "description", "String"),
+        _f("iframe_url_path", "iframeUrlPath", "String"),
+        _f("name", "name", "String"),
+        _f("uid", "id", "ID"),
+    ),
+)
+
+LABELING_FRONTEND_OPTIONS = Entity(
+    "LabelingFrontendOptions",
+    (
+        _f("customization_options", "customizationOptions", "String"),
+        _f("uid", "id", "ID"),
+    ),
+    (
+        _rel("project", "project", "Project", to_many=False, filter_deleted=True),
+        _rel(
+            "labeling_frontend",
+            "labelingFrontend",
+            "LabelingFrontend",
+            to_many=False,
+            filter_deleted=True,
+        ),
+        _rel("organization", "organization", "Organization", to_many=False, filter_deleted=True),
+    ),
+)
+
+ORG_ROLE = Entity("OrgRole", (_f("name", "name", "String"), _f("uid", "id", "ID")))
+
+WEBHOOK = Entity(
+    "Webhook",
+    (
+        _f("created_at", "createdAt", "DateTime"),
+        _f("status", "status", "String"),
+        _f("topics", "topics", "String"),
+        _f("uid", "id", "ID"),
+        _f("updated_at", "updatedAt", "DateTime"),
+        _f("url", "url", "String"),
+    ),
+    (
+        _rel("created_by", "createdBy", "User", to_many=False, filter_deleted=False),
+        _rel("organization", "organization", "Organization", to_many=False, filter_deleted=True),
+        _rel("project", "project", "Project", to_many=False, filter_deleted=True),
+    ),
+)
+
 ENTITIES: MappingProxyType[str, Entity] = MappingProxyType(
     {
         e.name: e
@@ -335,6 +425,11 @@ ENTITIES: MappingProxyType[str, Entity] = MappingProxyType(
             ORGANIZATION,
             ASSET_ATTACHMENT,
             IAM_INTEGRATION,
+            ONTOLOGY,
+            LABELING_FRONTEND,
+            LABELING_FRONTEND_OPTIONS,
+            ORG_ROLE,
+            WEBHOOK,
         )
     }
 )

@@ -126,7 +126,24 @@ class Target:
         return {"endpoint": self.endpoint, "emulator": db is not None, "emulator_db": db}
 
 
+EMULATOR_EXTRA = "pip install 'aiolabel[emulator]'"
+
+
+def emulator_missing() -> str | None:
+    """Why the embedded emulator cannot start (its extra is not installed), or None."""
+    try:
+        import aiolabel.emulator  # noqa: F401
+    except ModuleNotFoundError as exc:
+        return (
+            f"the emulator needs the 'emulator' extra ({exc.name} is not installed): "
+            f"{EMULATOR_EXTRA}"
+        )
+    return None
+
+
 def embedded_target(directory: Path | None, max_concurrency: int, db_name: str) -> Target:
+    """The embedded emulator on ``directory/db_name`` (its extra must be installed: see
+    :func:`emulator_missing`)."""
     db = data_dir(directory) / db_name
     return Target(_embedded(db, max_concurrency), "embedded emulator", db)
 
@@ -146,6 +163,9 @@ def open_client(
     ``--emulator``; otherwise the service at ``endpoint`` (default: Labelbox's) with the key,
     and no key is a usage error (never a silent switch to offline)."""
     if emulator:
+        missing = emulator_missing()
+        if missing is not None:
+            raise fail_usage(err, "ingest", missing, json_output=json_output, kind="setup")
         target = embedded_target(directory, max_concurrency, "emulator.sqlite3")
         ignored = f"; {EMULATOR_NOTICE}" if endpoint or api_key else ""
         say(err, f"aiolabel: using the embedded emulator (state in {target.emulator_db}){ignored}")

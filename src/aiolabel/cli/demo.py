@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from aiolabel.cli._failures import run_command
 from aiolabel.cli._options import (
     EMULATOR_NOTICE,
     EXIT_FAILED_ROWS,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     DataDirOption,
     JsonOption,
@@ -21,6 +21,9 @@ from aiolabel.cli._options import (
     consoles,
     data_dir,
     embedded_target,
+    emulator_missing,
+    fail,
+    fail_usage,
     quiet_sdk_logs,
     say,
 )
@@ -67,8 +70,7 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
     import anyio
 
     from aiolabel.enums import MediaType
-    from aiolabel.errors import LabelboxError
-    from aiolabel.ingest import IngestError, IngestOptions, ingest
+    from aiolabel.ingest import IngestOptions, ingest
     from aiolabel.ingest import _demo as demo
 
     out, err, interactive = consoles(json_output)
@@ -83,6 +85,9 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
     for leftover in (db, *(db.with_name(db.name + s) for s in ("-wal", "-shm", "-journal"))):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()
+    missing = emulator_missing()
+    if missing is not None:
+        raise fail_usage(err, "demo", missing, json_output=json_output, kind="setup")
     target = embedded_target(folder, max_concurrency, db.name)
     opener = target.opener
     say(
@@ -131,14 +136,20 @@ def _demo(*, rows: int, max_concurrency: int, json_output: bool, directory: Path
                 bars("verify", counted, rows)
                 return result, checked, time.monotonic() - export_started
 
-    try:
-        result, checked, export_seconds = anyio.run(run)
-    except KeyboardInterrupt:
-        say(err, "aiolabel demo: interrupted")
-        return EXIT_INTERRUPTED
-    except (IngestError, LabelboxError) as exc:
-        say(err, f"aiolabel demo: {exc}")
-        return EXIT_FAILED_ROWS
+    result, checked, export_seconds = run_command(
+        lambda: anyio.run(run),
+        endpoint=target.endpoint,
+        api_key=None,
+        on_stop=lambda stop: fail(
+            err,
+            "demo",
+            stop.message,
+            code=stop.code,
+            kind=stop.kind,
+            json_output=json_output,
+            extra=target.as_json(),
+        ),
+    )
     total = time.monotonic() - started
     verification = {
         "verified": checked.ok,

@@ -42,8 +42,17 @@ def serve(
 
     The first lines of output are ``aiolabel emulator listening on http://HOST:PORT``,
     ``LABELBOX_ENDPOINT=…`` and ``LABELBOX_API_KEY=…``: export the last two and
-    ``aiolabel ingest`` (or any aiolabel or labelbox client) talks to this emulator.
+    ``aiolabel ingest`` (or any aiolabel or labelbox client) talks to this emulator. They are
+    printed once the port is bound; a port that is taken, an unknown host or a database that
+    cannot be opened exits with code 2 and one line. With ``--host 0.0.0.0`` the endpoint
+    printed is on 127.0.0.1, which a client on this machine reaches over plain http.
     """
+    from aiolabel.cli._options import emulator_missing
+
+    missing = emulator_missing()
+    if missing is not None:
+        typer.echo(f"aiolabel emulator: {missing}", err=True)
+        raise typer.Exit(2)
     from aiolabel.emulator import EmulatorConfig, EmulatorServer, FaultConfig
     from aiolabel.emulator.config import new_api_key
 
@@ -65,5 +74,14 @@ def serve(
     except ValueError as exc:
         typer.echo(f"aiolabel emulator: {exc}", err=True)
         raise typer.Exit(2) from None
+    import sqlite3
+
     server = EmulatorServer(config, host=host, port=port)
-    server.serve_forever(announce=lambda line: print(line, flush=True))
+    try:
+        server.serve_forever(announce=lambda line: print(line, flush=True))
+    except OSError as exc:
+        typer.echo(f"aiolabel emulator: cannot listen on {host}:{port}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except sqlite3.Error as exc:
+        typer.echo(f"aiolabel emulator: cannot open the database {db!r}: {exc}", err=True)
+        raise typer.Exit(2) from None

@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from aiolabel.cli._failures import run_command
 from aiolabel.cli._options import (
     EXIT_FAILED_ROWS,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     DataDirOption,
     JsonOption,
     MaxConcurrencyOption,
     consoles,
+    fail,
     fail_usage,
     open_client,
     quiet_sdk_logs,
@@ -41,7 +42,8 @@ EPILOG = (
     '   "attachments": [{"type": "RAW_TEXT", "value": "a note"}],\n'
     '   "priority": 2, "batch": "review"}\n\n'
     "Only row_data and global_key are required. Exit codes: 0 every line landed; 1 some "
-    "lines failed (listed, and written to --report FILE); 2 usage error; 130 interrupted. "
+    "lines failed (listed, and written to --report FILE) or the run stopped (the server did "
+    "not answer); 2 usage error or a refused API key; 130 interrupted; 143 SIGTERM. "
     "After an interruption or a failure, run the same command again: nothing is created "
     "twice and what was missing is finished."
 )
@@ -222,23 +224,32 @@ def _ingest(
 ) -> int:
     import anyio
 
-    from aiolabel.errors import AuthenticationError, AuthorizationError, InputError, LabelboxError
     from aiolabel.ingest import IngestError, IngestOptions, ingest
 
     out, err, interactive = consoles(json_output)
     quiet_sdk_logs()
+
+    def usage(text: str) -> typer.Exit:
+        return fail_usage(err, "ingest", text, json_output=json_output)
+
     if manifest_format is not None and manifest_format not in ("ndjson", "csv"):
-        raise fail_usage(err, "ingest", f"--format must be ndjson or csv, not {manifest_format!r}")
+        raise usage(f"--format must be ndjson or csv, not {manifest_format!r}")
     if not manifest.is_file():
-        what = "is a directory" if manifest.is_dir() else "does not exist"
-        raise fail_usage(err, "ingest", f"{manifest}: the manifest {what}")
+        what = (
+            "is a directory"
+            if manifest.is_dir()
+            else "is not a regular file (a pipe or a device): save it to a file first"
+            if manifest.exists()
+            else "does not exist"
+        )
+        raise usage(f"{manifest}: the manifest {what}")
     if report is not None:
         from aiolabel.ingest._report import check_report_path
 
         try:
             check_report_path(report, [manifest])
         except IngestError as exc:
-            raise fail_usage(err, "ingest", str(exc)) from None
+            raise usage(str(exc)) from None
     endpoint, api_key = endpoint or None, api_key or None  # set but empty: not set
     options = IngestOptions(
         dataset=dataset,
@@ -255,7 +266,7 @@ def _ingest(
         from aiolabel.ingest._manifest import parse_media_type
 
         if parse_media_type(media_type) is None:
-            raise fail_usage(err, "ingest", f"--media-type {media_type!r} is not a media type")
+            raise usage(f"--media-type {media_type!r} is not a media type")
     target = open_client(
         endpoint,
         api_key,
@@ -280,28 +291,19 @@ def _ingest(
                     report=report,
                 )
 
-    try:
-        result = anyio.run(run)
-    except IngestError as exc:
-        raise fail_usage(err, "ingest", str(exc)) from None
-    except KeyboardInterrupt:
-        say(
+    result = run_command(
+        lambda: anyio.run(run),
+        endpoint=target.endpoint,
+        api_key=api_key,
+        on_stop=lambda stop: fail(
             err,
-            "aiolabel ingest: interrupted. Nothing already ingested is lost; run the same "
-            "command again to finish.",
-        )
-        return EXIT_INTERRUPTED
-    except (AuthenticationError, AuthorizationError) as exc:
-        raise fail_usage(err, "ingest", f"{exc} (check --api-key and --endpoint)") from None
-    except InputError as exc:  # the endpoint or key refused before anything was sent
-        hint = " (or pass --allow-insecure-http)" if "plain http" in str(exc) else ""
-        raise fail_usage(err, "ingest", f"{exc}{hint}") from None
-    except (LabelboxError, OSError) as exc:
-        say(
-            err,
-            f"aiolabel ingest: stopped: {exc}. Nothing already ingested is lost; run the "
-            "same command again to finish.",
-        )
-        return EXIT_FAILED_ROWS
+            "ingest",
+            stop.message,
+            code=stop.code,
+            kind=stop.kind,
+            json_output=json_output,
+            extra=target.as_json(),
+        ),
+    )
     finish(out, err, result, report, json_output, "aiolabel ingest", target.as_json())
     return EXIT_OK if result.ok else EXIT_FAILED_ROWS

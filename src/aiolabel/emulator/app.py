@@ -18,9 +18,10 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from aiolabel.emulator._hoist import hoistable
-from aiolabel.emulator.context import Context
-from aiolabel.emulator.errors import Malformed
+from aiolabel.emulator.context import Context, RestCall
+from aiolabel.emulator.errors import EmulatorError, Malformed
 from aiolabel.emulator.executor import Prepared
+from aiolabel.emulator.resolvers import rest_routes
 from aiolabel.emulator.state import EmulatorState
 
 log = logging.getLogger("aiolabel.emulator")
@@ -137,6 +138,15 @@ async def _parse_request(
 
 def make_graphql_endpoint(state: EmulatorState, endpoint: str) -> Any:
     async def graphql_endpoint(request: Request) -> Response:
+        # the key first (a header check): an unauthenticated body is never read or parsed
+        if not state.authenticate(request.headers.get("authorization")):
+            return _error("Invalid API key", "AUTHENTICATION_ERROR", status=401)
+        try:
+            return await handle(request)
+        finally:
+            await request.close()  # closes an uploaded multipart form and its files
+
+    async def handle(request: Request) -> Response:
         parsed = await _parse_request(state, request)
         prepared: Prepared | None = None
         if isinstance(parsed, tuple):
@@ -165,8 +175,6 @@ def make_graphql_endpoint(state: EmulatorState, endpoint: str) -> Any:
             return _gateway_error(503)
         if decision == "drop":
             return _DroppedResponse()
-        if not state.authenticate(request.headers.get("authorization")):
-            return _error("Invalid API key", "AUTHENTICATION_ERROR", status=401)
         if not isinstance(parsed, tuple):
             return parsed
         assert prepared is not None
@@ -236,6 +244,71 @@ def make_file_endpoint(state: EmulatorState) -> Any:
         return Response(data, media_type=media_type)
 
     return file_endpoint
+
+
+REST_BASE = "/api/v1"
+"""Where the REST endpoints live: the official SDK's ``rest_endpoint`` is ``{host}/api/v1``."""
+
+_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+            409: "Conflict", 422: "Unprocessable Entity", 500: "Internal Server Error"}  # fmt: skip
+
+
+def _rest_error(status: int, message: str) -> Response:
+    """The service's REST error body."""
+    return _json(
+        {"statusCode": status, "message": message, "error": _REASONS.get(status, "Error")}, status
+    )
+
+
+def make_rest_endpoint(state: EmulatorState, method: str, path: str, handler: Any) -> Any:
+    """One REST endpoint: faults, authentication, then ``handler`` in one transaction."""
+    operation = f"{method} {path}"
+
+    async def rest_endpoint(request: Request) -> Response:
+        state.count(f"rest:{operation}")
+        faults = state.faults
+        delay = faults.latency_for(operation)
+        if delay:
+            await anyio.sleep(delay)
+        limited = faults.rate_limit(operation)
+        if limited is not None:
+            return _rate_limited(faults.config.rate_limit, limited.retry_after)
+        decision = faults.decide(operation)
+        if decision == "rate_limited":
+            return _rate_limited(faults.config.rate_limit, faults.config.retry_after_s)
+        if decision in ("error_502", "error_503"):
+            return _gateway_error(502 if decision == "error_502" else 503)
+        if decision == "drop":
+            return _DroppedResponse()
+        if not state.authenticate(request.headers.get("authorization")):
+            return _rest_error(401, "Unauthorized")
+        try:
+            raw = await _read_body(request, state.config.max_body_bytes)
+        except _TooLarge:
+            return _rest_error(413, f"Request body exceeds {state.config.max_body_bytes} bytes")
+        try:
+            body = json.loads(raw) if raw.strip() else None
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return _rest_error(400, "Request body is not valid JSON")
+
+        def run() -> tuple[int, Any]:
+            try:
+                with state.store.transaction() as conn:
+                    call = RestCall(conn, state.org_id, state.user_id, state.store.new_id, body)
+                    return handler(call, **request.path_params)  # type: ignore[no-any-return]
+            except EmulatorError as exc:
+                return exc.rest_status, {"message": exc.message}
+
+        status, answer = await anyio.to_thread.run_sync(run)
+        if decision == "applied_then_failed":
+            return _gateway_error(502)
+        if status >= 400:
+            return _rest_error(status, answer["message"])
+        if answer is None:
+            return Response(status_code=status)
+        return _json(answer, status)
+
+    return rest_endpoint
 
 
 def make_control_endpoints(state: EmulatorState) -> list[Route]:
@@ -309,6 +382,10 @@ def create_app(state: EmulatorState) -> Starlette:
         Route("/graphql", make_graphql_endpoint(state, "graphql"), methods=["POST"]),
         Route("/_gql", make_graphql_endpoint(state, "_gql"), methods=["POST"]),
         Route("/files/{file_id}", make_file_endpoint(state), methods=["GET"]),
+        *(
+            Route(REST_BASE + path, make_rest_endpoint(state, method, path, fn), methods=[method])
+            for method, path, fn in rest_routes()
+        ),
         *make_control_endpoints(state),
     ]
     app = Starlette(routes=routes)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass, field
 
+MAX_LATENCY_MS = 600_000
+"""Ten minutes: the most latency a request can be given (NaN and infinity are refused)."""
 API_KEY_PREFIX = "lbemu_"
 """Every emulator key starts with this, so a client can refuse to send it to the real service."""
 
@@ -47,8 +50,16 @@ class FaultConfig:
             raise ValueError("the fault rates must add up to at most 1")
         if isinstance(self.retry_after_s, bool) or not 0 <= self.retry_after_s <= 3600:
             raise ValueError(f"retry_after_s must be 0..3600 seconds, got {self.retry_after_s}")
-        if self.latency_ms < 0:
-            raise ValueError(f"latency_ms must be >= 0, got {self.latency_ms}")
+        if (
+            isinstance(self.latency_ms, bool)
+            or not isinstance(self.latency_ms, int | float)
+            or not math.isfinite(self.latency_ms)
+            or not 0 <= self.latency_ms <= MAX_LATENCY_MS
+        ):
+            raise ValueError(
+                f"latency_ms must be a number of milliseconds from 0 to {MAX_LATENCY_MS:,}, "
+                f"got {self.latency_ms!r}"
+            )
         if self.rate_limit is not None and self.rate_limit < 1:
             raise ValueError(f"rate_limit must be >= 1 request per minute, got {self.rate_limit}")
 

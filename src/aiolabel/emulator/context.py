@@ -72,6 +72,18 @@ class Context:
         )
 
 
+@dataclass
+class RestCall:
+    """One REST request, inside its transaction: what a domain's ``REST`` handler receives."""
+
+    conn: sqlite3.Connection
+    org_id: str
+    user_id: str
+    new_id: Callable[[], str]
+    body: Any
+    """The parsed JSON body, or ``None`` when there is none."""
+
+
 if TYPE_CHECKING:
     Info = GraphQLResolveInfo[Context]
 else:

@@ -11,6 +11,8 @@ class EmulatorError(Exception):
     code = "INTERNAL_SERVER_ERROR"
     status: int | None = None
     """``extensions.exception.status``: 400, 422 and 426 pick the SDK's exception class."""
+    http_status: int | None = None
+    """The HTTP status a REST endpoint answers with (``status``, else 500, when unset)."""
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
@@ -25,12 +27,18 @@ class EmulatorError(Exception):
             ext["details"] = self.details
         return ext
 
+    @property
+    def rest_status(self) -> int:
+        return self.http_status or self.status or 500
+
 
 class AuthenticationError(EmulatorError):
+    http_status = 401
     code = "AUTHENTICATION_ERROR"
 
 
 class AuthorizationError(EmulatorError):
+    http_status = 403
     code = "AUTHORIZATION_ERROR"
 
 
@@ -38,12 +46,14 @@ class NotFound(EmulatorError):
     """RESOURCE_NOT_FOUND."""
 
     code = "RESOURCE_NOT_FOUND"
+    http_status = 404
 
 
 class Conflict(EmulatorError):
     """RESOURCE_CONFLICT: the request clashes with existing state (a name already taken)."""
 
     code = "RESOURCE_CONFLICT"
+    http_status = 409
 
 
 class BadInput(EmulatorError):
@@ -59,12 +69,14 @@ class Unprocessable(EmulatorError):
 
 
 class NotAllowed(EmulatorError):
+    http_status = 403
     """OPERATION_NOT_ALLOWED."""
 
     code = "OPERATION_NOT_ALLOWED"
 
 
 class Malformed(EmulatorError):
+    http_status = 400
     """MALFORMED_REQUEST. The error object also carries an ``errors`` key (export calls read it)."""
 
     code = "MALFORMED_REQUEST"

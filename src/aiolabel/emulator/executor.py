@@ -63,6 +63,24 @@ def _error_body(error: GraphQLError, code: str) -> dict[str, Any]:
     return body
 
 
+VALIDATION_MESSAGE = "GraphQL validation error"
+"""What the deployed API says of a document or variables that do not fit its schema: the detail
+is masked (so the schema is not revealed), the code kept, so the official SDK raises the same
+``InvalidQueryError``."""
+
+
+def _validation_error(error: GraphQLError) -> dict[str, Any]:
+    """A validation failure, masked as the service masks it. The emulator keeps graphql-core's
+    own words in ``extensions.detail`` (the official SDK reads only the code), with any "Did you
+    mean" suggestion dropped."""
+    detail = error.message.split(" Did you mean", 1)[0]
+    body: dict[str, Any] = {"message": VALIDATION_MESSAGE}
+    if error.locations:
+        body["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]
+    body["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED", "detail": detail}
+    return body
+
+
 def format_error(error: GraphQLError) -> dict[str, Any]:
     """A GraphQL error in the shape the official SDK maps (every error carries a code)."""
     original = error.original_error
@@ -79,7 +97,7 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
             body["errors"] = original.message
         return body
     if not error.path:  # variable coercion and the like: the request does not fit the schema
-        return _error_body(error, "GRAPHQL_VALIDATION_FAILED")
+        return _validation_error(error)
     if original is not None:
         log.error("resolver failed", exc_info=original)
         message = f"Internal server error: {type(original).__name__}"
@@ -223,7 +241,7 @@ class Executor:
                 None,
                 name,
                 kind,
-                tuple(_error_body(e, "GRAPHQL_VALIDATION_FAILED") for e in errors),
+                tuple(_validation_error(e) for e in errors),
             )
         if len(operations) != 1:
             malformed = Malformed("A request must contain exactly one operation")

@@ -29,6 +29,10 @@ log = logging.getLogger("aiolabel.emulator.jobs")
 
 TaskMode = Literal["immediate", "polls", "delay", "fail"]
 
+CANCELING = "CANCELING"
+"""A cancelled task's status until its work has stopped, as the service spells it (the official
+SDK's ``TaskStatus.Canceling`` is ``CANCELLING``, which it never receives); then ``CANCELED``."""
+
 
 @dataclass(frozen=True)
 class TransitionRule:
@@ -39,10 +43,20 @@ class TransitionRule:
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> TransitionRule:
+        if not isinstance(raw, dict):
+            raise ValueError(
+                f"a transition rule must be an object with mode, n, ms, errors; got {raw!r}"
+            )
+        unknown = sorted(set(raw) - {"mode", "n", "ms", "errors"})
+        if unknown:
+            raise ValueError(f"unknown transition rule keys {unknown}; known: mode, n, ms, errors")
         mode = raw.get("mode", "immediate")
         if mode not in ("immediate", "polls", "delay", "fail"):
             raise ValueError(f"unknown transition mode {mode!r}")
-        n, ms = int(raw.get("n", 0)), int(raw.get("ms", 0))
+        values = raw.get("n", 0), raw.get("ms", 0)
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+            raise ValueError(f"n and ms must be whole numbers, got {values[0]!r} and {values[1]!r}")
+        n, ms = values
         if n < 0 or ms < 0:
             raise ValueError("n and ms must be >= 0")
         errors = raw.get("errors", ["Task failed (emulator transition rule)"])
@@ -217,7 +231,14 @@ class Jobs:
     ) -> dict[str, Any]:
         """The task as a reader sees it now; counts this read against a 'polls' rule."""
         task = dict(row)
-        if task["status"] not in ("IN_PROGRESS", "CANCELLING"):
+        if task["status"] == CANCELING:
+            if task["work_done"]:  # this read sees CANCELING, the next ones CANCELED
+                conn.execute(
+                    "UPDATE tasks SET status = 'CANCELED', updated_at = ? WHERE id = ?",
+                    (now_iso(), task["id"]),
+                )
+            return task
+        if task["status"] != "IN_PROGRESS":
             return task
         if task["polls_left"] > 0:
             conn.execute("UPDATE tasks SET polls_left = polls_left - 1 WHERE id = ?", (task["id"],))
@@ -252,7 +273,7 @@ class Jobs:
 
     def request_cancel(self, conn: sqlite3.Connection, task_id: str) -> None:
         conn.execute(
-            "UPDATE tasks SET cancel_requested = 1, status = 'CANCELLING' WHERE id = ?"
+            "UPDATE tasks SET cancel_requested = 1, status = 'CANCELING' WHERE id = ?"
             " AND status = 'IN_PROGRESS'",
             (task_id,),
         )
@@ -305,10 +326,9 @@ class Jobs:
                 outcome = work(job)
         except Cancelled:
             with self.store.transaction() as conn:
-                conn.execute(
-                    "UPDATE tasks SET status = 'CANCELED', work_done = 1,"
-                    " outcome_status = 'CANCELED', updated_at = ? WHERE id = ?",
-                    (now_iso(), task_id),
+                conn.execute(  # published as CANCELED once a reader has seen CANCELING
+                    "UPDATE tasks SET work_done = 1, outcome_status = 'CANCELED' WHERE id = ?",
+                    (task_id,),
                 )
             return
         except Exception as exc:
@@ -321,11 +341,8 @@ class Jobs:
                 (outcome.status, outcome.result, outcome.errors, task_id),
             )
             task = conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
-            if task is not None and task["status"] == "CANCELLING":
-                conn.execute(
-                    "UPDATE tasks SET status = 'CANCELED', updated_at = ? WHERE id = ?",
-                    (now_iso(), task_id),
-                )
+            if task is not None and task["status"] == CANCELING:
+                pass  # published as CANCELED by the next read (see ``observe``)
             elif task is not None and task["polls_left"] <= 0 and time.time() >= task["ready_at"]:
                 self._publish(conn, dict(task))
 

@@ -12,7 +12,8 @@ from typing import Any, Self
 import anyio
 import uvicorn
 
-from aiolabel.emulator.app import ConnectionDropped, create_app
+from aiolabel.emulator._guard import GuardedH11Protocol
+from aiolabel.emulator.app import REST_BASE, ConnectionDropped, create_app
 from aiolabel.emulator.config import EmulatorConfig, FaultConfig
 from aiolabel.emulator.state import EmulatorState
 from aiolabel.emulator.transport import EmulatorTransport
@@ -94,6 +95,11 @@ class Emulator(_Controls):
         return f"{IN_PROCESS_BASE_URL}/graphql"
 
     @property
+    def rest_endpoint(self) -> str:
+        """The REST base (``rest_endpoint`` of the official client)."""
+        return f"{IN_PROCESS_BASE_URL}{REST_BASE}"
+
+    @property
     def transport(self) -> EmulatorTransport:
         if self._transport is None:
             raise RuntimeError("the emulator is not running: use `async with Emulator() as emu:`")
@@ -133,6 +139,33 @@ class _QuietDrops(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], ConnectionDropped))
 
 
+def connect_host(host: str) -> str:
+    """The host a local client connects to for a server listening on ``host``."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host in ("::", "[::]"):
+        return "[::1]"
+    if ":" in host and not host.startswith("["):
+        return f"[{host}]"
+    return host
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (``OSError`` when it cannot be had)."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host.strip("[]") or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
@@ -168,11 +201,19 @@ class EmulatorServer(_Controls):
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        """Where a client on this machine reaches the server (a wildcard host such as
+        ``0.0.0.0`` or ``::`` is reached on loopback, which clients accept over plain http)."""
+        return f"http://{connect_host(self.host)}:{self.port}"
 
     @property
     def endpoint(self) -> str:
         return f"{self.base_url}/graphql"
+
+    @property
+    def rest_endpoint(self) -> str:
+        """The REST base: pass it as the official client's ``rest_endpoint``, whose default is
+        the real service's (it is not derived from ``endpoint``)."""
+        return f"{self.base_url}{REST_BASE}"
 
     def _uvicorn(self, state: EmulatorState) -> uvicorn.Server:
         logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
@@ -184,6 +225,7 @@ class EmulatorServer(_Controls):
             access_log=False,
             lifespan="off",
             timeout_keep_alive=30,
+            http=GuardedH11Protocol,
         )
         return uvicorn.Server(config)
 
@@ -238,17 +280,23 @@ class EmulatorServer(_Controls):
         await anyio.to_thread.run_sync(self.stop)
 
     def serve_forever(self, announce: Any = print) -> None:
-        """Serve in the foreground (the CLI); prints where to reach it first."""
-        if self.port == 0:
-            self.port = free_port(self.host)
-        self._state = EmulatorState(self.config)
+        """Serve in the foreground (the CLI). The socket is bound first (``OSError`` if it
+        cannot be: the port is taken, the host unknown), then where to reach it is printed."""
+        sock = listen(self.host, self.port)
+        try:
+            self.port = int(sock.getsockname()[1])
+            self._state = EmulatorState(self.config)
+        except BaseException:
+            sock.close()
+            raise
         server = self._uvicorn(self._state)
         announce(f"aiolabel emulator listening on {self.base_url}")
         announce(f"LABELBOX_ENDPOINT={self.endpoint}")
         announce(f"LABELBOX_API_KEY={self.config.api_key}")
         try:
-            server.run()
+            server.run(sockets=[sock])
         finally:
+            sock.close()
             self._state.close()
             self._state = None
 

@@ -14,6 +14,7 @@ from aiolabel.emulator.faults import Faults
 from aiolabel.emulator.jobs import Jobs, TransitionRule
 from aiolabel.emulator.resolvers import controls, domains
 from aiolabel.emulator.store import Store, now_iso
+from aiolabel.emulator.webhooks import WebhookDispatcher
 
 log = logging.getLogger("aiolabel.emulator")
 
@@ -31,6 +32,7 @@ class EmulatorState:
         )
         self.faults = Faults(config.faults, config.seed)
         self.executor = Executor()
+        self.webhooks = WebhookDispatcher()
         self.requests: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
         self.org_id = ""
@@ -98,6 +100,7 @@ class EmulatorState:
         with self._stats_lock:
             self.requests.clear()
         self.faults.injected.clear()
+        self.webhooks.clear()
         self._seed()
 
     def set_transition(self, task_type: str, rule: dict[str, Any] | None) -> None:
@@ -132,5 +135,6 @@ class EmulatorState:
         }
 
     def close(self) -> None:
+        self.webhooks.close()
         self.jobs.close()
         self.store.close()

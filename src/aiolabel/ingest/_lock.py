@@ -3,7 +3,8 @@ project (a double start, a CI retry, two terminals) would each find nothing and 
 dataset and a project. The second run waits for the first, then finds everything made.
 
 The lock is an ``flock`` on a file in the temporary directory, named by a hash of the endpoint,
-the dataset and the project: the system releases it when the process ends, however it ends, so
+the organisation (so two emulators on two files never wait for each other), the dataset and the
+project: the system releases it when the process ends, however it ends, so
 it never goes stale.
 """
 

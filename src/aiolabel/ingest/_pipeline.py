@@ -42,31 +42,29 @@ How each write is made safe to repeat or to lose the answer of:
 from __future__ import annotations
 
 import contextlib
-import re
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from anyio.abc import ObjectSendStream
 
-from aiolabel._upsert import UpsertPartialFailure, prepare_item
+from aiolabel._bulk.specs import prepare_item
 from aiolabel.enums import MediaType
 from aiolabel.errors import (
     InputError,
     InputTypeError,
     LabelboxError,
     PartialFailureError,
-    ResourceNotFoundError,
 )
 from aiolabel.ingest._batches import BatchStage
 from aiolabel.ingest._lock import target_lock
 from aiolabel.ingest._manifest import LineError, Manifest, ManifestError, ManifestRow
 from aiolabel.ingest._report import check_report_path, finish_report
 from aiolabel.ingest._scratch import Batched, FailedRow, Scratch, State, norm_key
+from aiolabel.ingest._targets import TargetStage
 from aiolabel.ingest._types import (
     LOOKUP_CHUNK,
     LOOKUP_CONCURRENCY,
@@ -86,24 +84,12 @@ from aiolabel.ingest._types import (
 )
 from aiolabel.models.dataset import Dataset
 from aiolabel.models.project import Project
+from aiolabel.models.task import UpsertPartialFailure
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
     from aiolabel.models.metadata import DataRowMetadataOntology
     from aiolabel.models.task import Task
-
-_CUID = re.compile(r"c[a-z0-9]{24}")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class _Named(Protocol):
-    @property
-    def uid(self) -> str: ...
-    @property
-    def created_at(self) -> datetime | None: ...
-
-
-_N = TypeVar("_N", bound=_Named)
 
 
 async def ingest(
@@ -139,7 +125,13 @@ async def ingest(
         scratch = Scratch(Path(scratch_dir))
         try:
             run = _Run(client, opened, options, scratch, progress, message)
-            summary = await run.run()
+            try:
+                summary = await run.run()
+            except BaseExceptionGroup as group:
+                error = _unwrap(group)
+                if error is group:
+                    raise
+                raise error from None
             failures_total = scratch.failed_lines()
             kept = list(scratch.failures(failures_kept))
             written = finish_report(report, scratch) if report is not None else None
@@ -170,6 +162,8 @@ def _check_options(options: IngestOptions, stem: str) -> tuple[MediaType | None,
     ):
         if value is not None and not value.strip():
             raise IngestError(f"{label} must not be blank")
+        if value is not None and any("\ud800" <= c <= "\udfff" for c in value):
+            raise IngestError(f"{label} is not valid text (it holds bytes that are not UTF-8)")
     dataset = options.dataset or stem
     project = options.project or stem
     prefix = options.batch_prefix if options.batch_prefix is not None else f"{stem}-"
@@ -240,7 +234,8 @@ class _Run:
         if self.options.dry_run:
             await self._stages()
         else:
-            parts = (self.client.endpoint, self.dataset_name, self.project_name)
+            organization = (await self.client.get_organization()).uid
+            parts = (self.client.endpoint, organization, self.dataset_name, self.project_name)
             async with target_lock(parts, self.say):
                 await self._stages()
         self.scratch.commit()
@@ -279,108 +274,16 @@ class _Run:
         )
 
     async def _stages(self) -> None:
-        await self._targets()
+        await TargetStage(self).resolve()
         await self._read_and_upload()
         if not self.options.dry_run and not self.nothing:
             stage = BatchStage(self)
             await stage.batches()
             await stage.priorities()
 
-    # -- dataset and project -----------------------------------------------------------------
-
-    async def _targets(self) -> None:
-        """Find the dataset and project, check the project fits, then create what is missing
-        (so a refusal creates nothing)."""
-        self.dataset = await self._find_dataset(self.dataset_name)
-        self.project = await self._find_project(self.project_name)
-        if self.project is not None:
-            have = self.project.media_type
-            if self.media is not None and have is not None and MediaType(have) != self.media:
-                raise IngestError(
-                    f"project {self.project.name!r} ({self.project.uid}) is for {have.value} "
-                    f"assets, not {self.media.value}; pick another --project or --media-type"
-                )
-            if self.media is None and have is not None and MediaType.is_supported(have):
-                self.media = MediaType(have)
-        if self.media is None:
-            self.media = MediaType.Image
-        if self.options.dry_run:
-            return
-        if (self.dataset is None or self.project is None) and not await self._any_valid_row():
-            self.nothing = True
-            self.say("the manifest has no line that can be ingested: nothing was created")
-            return
-        if self.dataset is None:
-            name = self.dataset_name
-            self.dataset = await _create_once(
-                lambda: self.client.create_dataset(name, iam_integration=None),
-                lambda: self._find_dataset(name),
-            )
-            self.dataset_created = True
-            self.say(f"created dataset {self.dataset_name!r} ({self.dataset.uid})")
-        if self.project is None:
-            name, media = self.project_name, self.media
-            self.project = await _create_once(
-                lambda: self.client.create_project(name, media),
-                lambda: self._find_project(name),
-            )
-            self.project_created = True
-            self.say(f"created project {self.project_name!r} ({self.project.uid})")
-
-    async def _any_valid_row(self) -> bool:
-        """Whether the manifest has a line that passes every check (read up to the first
-        one): an empty, header-only or wholly invalid manifest creates nothing."""
-        if self.ontology is None:
-            self.ontology = await self.client.get_data_row_metadata_ontology()
-        try:
-            with Manifest(
-                self.manifest.path,
-                format=self.manifest.format,
-                allow_missing_global_keys=self.options.allow_missing_global_keys,
-            ) as scan:
-                for item in scan:
-                    if isinstance(item, ManifestRow) and self._check_row(item) is None:
-                        return True
-        except ManifestError as exc:
-            raise IngestError(str(exc)) from None
-        return False
-
-    async def _find_dataset(self, name_or_id: str) -> Dataset | None:
-        found = await self.client.get_datasets(where=Dataset.name == name_or_id).get_many(100)
-        if found:
-            return self._oldest(found, "dataset", name_or_id)
-        if _CUID.fullmatch(name_or_id):
-            try:
-                return await self.client.get_dataset(name_or_id)
-            except (ResourceNotFoundError, InputError):
-                raise IngestError(f"no dataset has the id or name {name_or_id!r}") from None
-        return None
-
-    async def _find_project(self, name_or_id: str) -> Project | None:
-        found = await self.client.get_projects(where=Project.name == name_or_id).get_many(100)
-        if found:
-            return self._oldest(found, "project", name_or_id)
-        if _CUID.fullmatch(name_or_id):
-            try:
-                return await self.client.get_project(name_or_id)
-            except (ResourceNotFoundError, InputError):
-                raise IngestError(f"no project has the id or name {name_or_id!r}") from None
-        return None
-
-    def _oldest(self, found: Sequence[_N], kind: str, name: str) -> _N:
-        """Of several with one name, the oldest: every run picks the same one (a create whose
-        answer was lost and was sent again can leave two)."""
-        chosen = min(found, key=lambda f: (f.created_at or _EPOCH, f.uid))
-        if len(found) > 1:
-            self.say(
-                f"several {kind}s are named {name!r}; using the oldest, {chosen.uid} "
-                f"(pass --{kind} ID to choose another)"
-            )
-        return chosen
-
     # -- stage 1: read, look up, upload ------------------------------------------------------
 
-    def _check_row(self, row: ManifestRow) -> LineError | None:
+    def check_row(self, row: ManifestRow) -> LineError | None:
         """The media-type check and the SDK's own item check, as a line error."""
         if row.media_type is not None and row.media_type != self.media:
             assert self.media is not None
@@ -419,7 +322,7 @@ class _Run:
                 self._invalid(item)
             else:
                 name = self._group_batch(item)
-                problem = self._check_row(item)
+                problem = self.check_row(item)
                 if problem is not None:
                     self._invalid(problem)
                 else:
@@ -639,27 +542,24 @@ class _Run:
         self.progress("tasks", self.tasks_done, self.tasks_total)
 
 
-CREATE_ATTEMPTS = 3
-"""Creations of the dataset (or project) tried when the answers are lost and a lookup by name
-shows the earlier tries were not applied."""
+def _unwrap(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    """The exception a task group's group stands for: an interruption, else the first error
+    that is not a cancellation (the others were cancelled because of it)."""
+    found: list[BaseException] = []
 
+    def walk(error: BaseException) -> None:
+        if isinstance(error, BaseExceptionGroup):
+            for inner in error.exceptions:
+                walk(inner)
+        else:
+            found.append(error)
 
-async def _create_once(
-    create: Callable[[], Awaitable[_N]], find: Callable[[], Awaitable[_N | None]]
-) -> _N:
-    """Create a dataset or project by name, exactly once.
-
-    The SDK does not resend a creation whose answer was lost (``maybe_applied``): names are not
-    unique, so it cannot tell. Here the name is the identity: look it up, and create again
-    only if the lost creation was not applied.
-    """
-    for attempt in range(1, CREATE_ATTEMPTS + 1):
-        try:
-            return await create()
-        except LabelboxError as exc:
-            found = await find()
-            if found is not None:
-                return found
-            if not exc.maybe_applied or attempt == CREATE_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    walk(group)
+    cancelled = anyio.get_cancelled_exc_class()
+    for leaf in found:
+        if isinstance(leaf, KeyboardInterrupt):
+            return leaf
+    for leaf in found:
+        if not isinstance(leaf, cancelled):
+            return leaf
+    return group

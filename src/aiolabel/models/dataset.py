@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError
 
-from aiolabel._concurrency import Progress
-from aiolabel._upsert import (
+from aiolabel._bulk.descriptors import (
     FILE_UPLOAD_CONCURRENCY,
     ITEMS_PER_TASK,
     UPSERT_CHUNK_SIZE_BYTES,
-    DataUpsertTaskGroup,
-    UpsertPartialFailure,
-    upsert,
 )
+from aiolabel._concurrency import Progress
 from aiolabel.errors import (
     InputError,
     InputTypeError,
 )
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.data_row import DataRow
-from aiolabel.models.task import Task
+from aiolabel.models.task import DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator
 from aiolabel.types import ExportFilters, ExportParams
@@ -99,7 +96,8 @@ class Dataset(Model):
         """The dataset's data rows, newest first (``async for``; pages of 500).
 
         ``where`` is one comparison, e.g. ``DataRow.external_id == "x"``; ``from_cursor`` a
-        data-row id to start from. Deleted and failed rows are not listed.
+        data-row id: the rows after it (as the service pages). Deleted and failed rows are not
+        listed.
         """
         return self.client._datasets.data_rows(self, from_cursor, where)
 
@@ -137,8 +135,7 @@ class Dataset(Model):
         and :class:`UpsertPartialFailure` (a :class:`PartialFailureError` with input positions
         and ``.task``) when some items could not be submitted.
         """
-        return await upsert(
-            self.client,
+        return await self.client._upserts.run(
             self.uid,
             items,
             upsert=False,
@@ -163,8 +160,7 @@ class Dataset(Model):
         """Create or update data rows: an item with ``"key": UniqueId(id)`` or
         ``GlobalKey(key)`` updates that row (a global key not found creates one), an item
         without a key creates a row. Otherwise as :meth:`create_data_rows`."""
-        return await upsert(
-            self.client,
+        return await self.client._upserts.run(
             self.uid,
             items,
             upsert=True,
@@ -203,12 +199,29 @@ class Dataset(Model):
         """
         return await self.client._exports.dataset(self, task_name, filters, params)
 
+    async def export_v2(
+        self,
+        task_name: str | None = None,
+        filters: ExportFilters | Mapping[str, Any] | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await self.export(task_name, filters, params)
+
+    def export_data_rows(
+        self, timeout_seconds: float = 120, include_metadata: bool = False
+    ) -> AsyncIterator[DataRow]:
+        """``async for row in dataset.export_data_rows()``: every data row, over the current
+        export (the official SDK removed this one-call export in 7.x)."""
+        return self.client._legacy_exports.dataset_data_rows(
+            self, timeout_seconds, include_metadata
+        )
+
     # -- changes ---------------------------------------------------------------------------------
 
     async def update(self, **kwargs: Any) -> Dataset:
-        """Set ``name`` or ``description``; returns the updated dataset (this object is
-        immutable)."""
-        return await self.client._datasets.update(self, **kwargs)
+        """Set ``name`` or ``description``; this dataset is updated in place and returned."""
+        return self._refresh_from(await self.client._datasets.update(self, **kwargs))
 
     async def delete(self) -> None:
         """Delete this dataset (and, on the server, its data rows)."""

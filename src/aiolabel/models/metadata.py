@@ -17,12 +17,10 @@ from pydantic import ConfigDict, Field, field_validator
 
 from aiolabel._concurrency import Progress
 from aiolabel._operations import metadata as ops
-from aiolabel._validation import check_ids
-from aiolabel.enums import DataRowMetadataKind, IdType
+from aiolabel.enums import DataRowMetadataKind
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
 from aiolabel.models.base import Model
-from aiolabel.pagination import dig
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
@@ -176,20 +174,6 @@ class DataRowMetadataOntology:
             f"{len(self.custom_fields)} custom)"
         )
 
-    @classmethod
-    async def _fetch(cls, client: AsyncClient, sdk_method: str) -> DataRowMetadataOntology:
-        return cls(client, await cls._raw(client, sdk_method))
-
-    @staticmethod
-    async def _raw(client: AsyncClient, sdk_method: str) -> list[Mapping[str, Any]]:
-        data = await client._execute_operation(
-            ops.GET_METADATA_ONTOLOGY, None, sdk_method=sdk_method
-        )
-        raw = data.get("customMetadataOntology")
-        if not isinstance(raw, list):
-            raise LabelboxError("the metadata ontology is missing from the response")
-        return raw
-
     def _build(self, raw: Sequence[Mapping[str, Any]]) -> None:
         fields: list[DataRowMetadataSchema] = []
         for schema in raw:
@@ -244,7 +228,7 @@ class DataRowMetadataOntology:
 
     async def refresh_ontology(self) -> None:
         """Fetch the schemas again (one request)."""
-        self._build(await self._raw(self._client, "DataRowMetadataOntology:refresh_ontology"))
+        return await self.client._metadata.refresh_ontology(self)
 
     # -- parsing ---------------------------------------------------------------------------------
 
@@ -345,13 +329,19 @@ class DataRowMetadataOntology:
         out: list[dict[str, Any]] = []
         for i, raw in enumerate(metadata_fields):
             out.extend(self._resolve(_as_field(raw, f"{where}[{i}]"), f"{where}[{i}]"))
+        ids = [f["schemaId"] for f in out]
+        repeated = list(dict.fromkeys(s for s in ids if ids.count(s) > 1))
+        if repeated:  # the service refuses the row
+            raise InputError(
+                f"{where}: A schemaId can only be specified once per DataRow : "
+                f"[{', '.join(repeated)}]"
+            )
         return out
 
     # -- bulk calls ------------------------------------------------------------------------------
 
     async def _refresh_if_unknown(self, schema_ids: Iterable[str | None]) -> None:
-        if any(s is not None and s not in self.fields_by_id for s in schema_ids):
-            await self.refresh_ontology()
+        return await self.client._metadata._refresh_if_unknown(self, schema_ids)
 
     async def bulk_upsert(
         self,
@@ -366,41 +356,9 @@ class DataRowMetadataOntology:
         Validated before the first request; batches of 50 run concurrently. A data row may
         appear once per call (concurrent batches would race).
         """
-        items = _sequence(metadata, "metadata", DataRowMetadata)
-        seen: set[tuple[str, str]] = set()
-        for i, m in enumerate(items):
-            if (m.data_row_id is None) == (m.global_key is None):
-                raise InputError(f"metadata[{i}]: give exactly one of data_row_id and global_key")
-            key = ("id", m.data_row_id) if m.data_row_id is not None else ("gk", m.global_key or "")
-            if key in seen:
-                raise InputError(f"metadata[{i}]: {key[1]!r} appears more than once")
-            seen.add(key)
-        await self._refresh_if_unknown(f.schema_id for m in items for f in m.fields)
-        payload = [
-            {
-                "globalKey": m.global_key,
-                "dataRowId": m.data_row_id,
-                "fields": self._upsert_fields(m.fields, f"metadata[{i}].fields"),
-            }
-            for i, m in enumerate(items)
-        ]
-
-        async def send(batch: list[dict[str, Any]]) -> list[DataRowMetadataBatchResponse]:
-            data = await self._client._execute_operation(
-                ops.UPSERT_DATA_ROW_METADATA,
-                {"metadata": batch},
-                sdk_method="DataRowMetadataOntology:bulk_upsert",
-            )
-            return [self._failure(r) for r in data.get("upsertDataRowCustomMetadata") or []]
-
-        results = await self._client._run_chunks(
-            payload,
-            send,
-            chunk_size=self._batch_size,
-            max_concurrency=max_concurrency,
-            progress=progress,
+        return await self.client._metadata.bulk_upsert(
+            self, metadata, max_concurrency=max_concurrency, progress=progress
         )
-        return [r for batch in results for r in batch]
 
     def _failure(self, row: Mapping[str, Any]) -> DataRowMetadataBatchResponse:
         fields: list[DataRowMetadataField | str] = []
@@ -432,56 +390,9 @@ class DataRowMetadataOntology:
         ``data_row_id`` is a ``UniqueId``, a ``GlobalKey`` or a ``str`` (a data-row id).
         Batches of 50 run concurrently.
         """
-        items = _sequence(deletes, "deletes", DeleteDataRowMetadata)
-        seen: set[tuple[str, str]] = set()
-        wire: list[dict[str, Any]] = []
-        await self._refresh_if_unknown(s for d in items for s in d.fields)
-        for i, d in enumerate(items):
-            ident = d.data_row_id
-            if isinstance(ident, str):
-                ident = UniqueId(ident) if ident else _empty(f"deletes[{i}].data_row_id")
-            if not d.fields:
-                raise InputError(f"deletes[{i}]: no fields given for {ident.key!r}")
-            for schema_id in d.fields:
-                if not isinstance(schema_id, str) or schema_id not in self.fields_by_id:
-                    raise InputError(
-                        f"deletes[{i}]: schema id {schema_id!r} is not in the metadata ontology"
-                    )
-            key = (ident.id_type.value, ident.key)
-            if key in seen:
-                raise InputError(f"deletes[{i}]: {ident.key!r} appears more than once")
-            seen.add(key)
-            wire.append(
-                {
-                    "schemaIds": list(d.fields),
-                    "dataRowIdentifier": {"id": ident.key, "idType": ident.id_type.value},
-                }
-            )
-
-        async def send(batch: list[dict[str, Any]]) -> list[DataRowMetadataBatchResponse]:
-            data = await self._client._execute_operation(
-                ops.DELETE_DATA_ROW_METADATA,
-                {"deletes": batch},
-                sdk_method="DataRowMetadataOntology:bulk_delete",
-            )
-            return [
-                DataRowMetadataBatchResponse(
-                    global_key=r.get("globalKey"),
-                    data_row_id=r.get("dataRowId"),
-                    error=r.get("error"),
-                    fields=[f.get("schemaId") for f in r.get("fields") or []],
-                )
-                for r in data.get("deleteDataRowCustomMetadata") or []
-            ]
-
-        results = await self._client._run_chunks(
-            wire,
-            send,
-            chunk_size=self._batch_size,
-            max_concurrency=max_concurrency,
-            progress=progress,
+        return await self.client._metadata.bulk_delete(
+            self, deletes, max_concurrency=max_concurrency, progress=progress
         )
-        return [r for batch in results for r in batch]
 
     async def bulk_export(
         self,
@@ -492,86 +403,20 @@ class DataRowMetadataOntology:
     ) -> list[DataRowMetadata]:
         """The metadata of data rows (ids, ``UniqueIds`` or ``GlobalKeys``), one
         :class:`DataRowMetadata` per row found, in input order; batches of 50 concurrently."""
-        ids = check_ids("data_row_ids", data_row_ids)
-        id_type = (
-            data_row_ids.id_type
-            if isinstance(data_row_ids, UniqueIds | GlobalKeys)
-            else IdType.DataRowId
+        return await self.client._metadata.bulk_export(
+            self, data_row_ids, max_concurrency=max_concurrency, progress=progress
         )
-
-        async def send(batch: list[str]) -> list[Mapping[str, Any]]:
-            data = await self._client._execute_operation(
-                ops.EXPORT_DATA_ROW_METADATA,
-                {"dataRowIdentifiers": {"ids": batch, "idType": id_type.value}},
-                sdk_method="DataRowMetadataOntology:bulk_export",
-            )
-            rows = data.get("dataRowCustomMetadata")
-            return rows if isinstance(rows, list) else []
-
-        results = await self._client._run_chunks(
-            ids,
-            send,
-            chunk_size=self._batch_size,
-            max_concurrency=max_concurrency,
-            progress=progress,
-        )
-        rows = [r for batch in results for r in batch]
-        await self._refresh_if_unknown(
-            str(f.get("schemaId")) for r in rows for f in r.get("fields") or []
-        )
-        return self.parse_metadata(rows)
 
     # -- custom schemas --------------------------------------------------------------------------
 
     async def _upsert_schema(self, data: dict[str, Any], sdk: str) -> DataRowMetadataSchema:
-        async def reconcile(_: LabelboxError) -> dict[str, Any] | None:
-            """After an ambiguous failure of a create: the schema if it now exists."""
-            await self.refresh_ontology()
-            found = self.custom_by_name_normalized.get(data["name"])
-            if "id" in data or found is None or found.kind.value != data["kind"]:
-                return None
-            return {"upsertCustomMetadataSchema": {"id": found.uid, "name": found.name}}
-
-        result = await self._client._execute_operation(
-            ops.UPSERT_CUSTOM_METADATA_SCHEMA,
-            {"data": data},
-            sdk_method=f"DataRowMetadataOntology:{sdk}",
-            reconcile=reconcile,
-        )
-        raw = dig(result, ("upsertCustomMetadataSchema",))
-        if not isinstance(raw, Mapping):
-            raise LabelboxError("the schema is missing from the response")
-        await self.refresh_ontology()
-        return self.fields_by_id.get(str(raw.get("id"))) or DataRowMetadataSchema.from_wire(
-            self._client,
-            {
-                **raw,
-                "reserved": False,
-                "options": [
-                    {**o, "reserved": False, "parent": raw.get("id")}
-                    for o in raw.get("options") or []
-                ]
-                or None,
-            },
-        )
+        return await self.client._metadata._upsert_schema(self, data, sdk)
 
     async def create_schema(
         self, name: str, kind: DataRowMetadataKind, options: Sequence[str] | None = None
     ) -> DataRowMetadataSchema:
         """Create a custom schema; an enum takes its option names in ``options``."""
-        if not isinstance(kind, DataRowMetadataKind):
-            raise InputTypeError("kind must be a DataRowMetadataKind")
-        data: dict[str, Any] = {"name": _name(name, "name"), "kind": kind.value}
-        if options:
-            if kind is not DataRowMetadataKind.enum:
-                raise InputError(f"kind {kind.name} takes no options; only enum does")
-            if isinstance(options, str):
-                raise InputTypeError("options must be a list of names")
-            names = [_name(o, f"options[{i}]") for i, o in enumerate(options)]
-            if len(set(names)) != len(names):
-                raise InputError("options must not repeat a name")
-            data["options"] = [{"name": o, "kind": DataRowMetadataKind.option.value} for o in names]
-        return await self._upsert_schema(data, "create_schema")
+        return await self.client._metadata.create_schema(self, name, kind, options)
 
     def _custom(self, name: str) -> DataRowMetadataSchema:
         if not isinstance(name, str):
@@ -589,44 +434,17 @@ class DataRowMetadataOntology:
 
     async def update_schema(self, name: str, new_name: str) -> DataRowMetadataSchema:
         """Rename a custom schema."""
-        schema = self._custom(name)
-        data: dict[str, Any] = {
-            "id": schema.uid,
-            "name": _name(new_name, "new_name"),
-            "kind": schema.kind.value,
-        }
-        if schema.options:
-            data["options"] = self._options(schema)
-        return await self._upsert_schema(data, "update_schema")
+        return await self.client._metadata.update_schema(self, name, new_name)
 
     async def update_enum_option(
         self, name: str, option: str, new_option: str
     ) -> DataRowMetadataSchema:
         """Rename one option of a custom enum schema."""
-        schema = self._custom(name)
-        if schema.kind is not DataRowMetadataKind.enum:
-            raise InputError("Updating Enum option is only supported for Enum metadata schema")
-        valid = [o.name for o in schema.options or []]
-        if option not in valid:
-            raise InputError(f"option {option!r} is not an option of {name!r}: {valid}")
-        new = _name(new_option, "new_option")
-        options = self._options(schema)
-        for o in options:
-            if o["name"] == option:
-                o["name"] = new
-        data = {"id": schema.uid, "name": schema.name, "kind": schema.kind.value}
-        return await self._upsert_schema({**data, "options": options}, "update_enum_option")
+        return await self.client._metadata.update_enum_option(self, name, option, new_option)
 
     async def delete_schema(self, name: str) -> bool:
         """Delete a custom schema; True when the server did."""
-        schema = self._custom(name)
-        data = await self._client._execute_operation(
-            ops.DELETE_CUSTOM_METADATA_SCHEMA,
-            {"where": {"id": schema.uid}},
-            sdk_method="DataRowMetadataOntology:delete_schema",
-        )
-        await self.refresh_ontology()
-        return bool(dig(data, ("deleteCustomMetadataSchema", "success")))
+        return await self.client._metadata.delete_schema(self, name)
 
 
 def _id_index(fields: Iterable[DataRowMetadataSchema]) -> dict[str, DataRowMetadataSchema]:

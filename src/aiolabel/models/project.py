@@ -2,81 +2,42 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 from pydantic import BaseModel, Field
 
-from aiolabel import _batch_create
 from aiolabel._concurrency import Progress
-from aiolabel._operations import Operation
-from aiolabel._operations import _builder as builder
-from aiolabel._operations import batches as batch_ops
-from aiolabel._operations import labeling_parameter_overrides as lpo_ops
-from aiolabel._operations import projects as ops
-from aiolabel._operations import task_queues as queue_ops
-from aiolabel._operations._entities import PROJECT
-from aiolabel._project_input import check_sequence, pick_rows
-from aiolabel._validation import (
-    check_batch_priority,
-    check_identifiers,
-    check_int32_priority,
-    check_media_type,
-    check_optional_str,
-    check_override,
-    check_positive_int,
-    check_str,
-    check_timeout,
-)
-from aiolabel.enums import IdType, MediaType
-from aiolabel.errors import InputError, InputTypeError, LabelboxError
+from aiolabel._validation import check_project_update
+from aiolabel.enums import MediaType
+from aiolabel.errors import InputError
 from aiolabel.identifiers import GlobalKeys, Identifiable, UniqueIds
+from aiolabel.models.annotation_import import BulkImportRequest
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.batch import Batch, ConsensusSettings
-from aiolabel.models.create_batches_task import CreateBatchesTask, inline_failures
+from aiolabel.models.create_batches_task import CreateBatchesTask
+from aiolabel.models.label import Benchmark, Label
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember
 from aiolabel.models.task import Task
 from aiolabel.models.task_queue import TaskQueue
-from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
+from aiolabel.pagination import CursorPaginator, OffsetPaginator
 from aiolabel.types import ExportFilters, ExportParams
 
 if TYPE_CHECKING:
-    from aiolabel.client import AsyncClient
+    from aiolabel._resources.annotation_imports import AnnotationImportReport
+    from aiolabel.models.admin import ResourceTag
+    from aiolabel.models.ontology import LabelingFrontend, LabelingFrontendOptions, Ontology
+    from aiolabel.models.project_activity import LabelerPerformance
+    from aiolabel.models.user import Organization, User
+    from aiolabel.models.webhook import Webhook
 
 __all__ = ["LabelingParameterOverrideInput", "Project"]
-
-LPO_CHUNK_SIZE = 1_000
-"""Overrides per ``setLabelingParameterOverrides`` request (the service's limit per call)."""
-PRIORITY_UPDATE_CHUNK_SIZE = 1_000_000
-"""Rows per ``createQueuePriorityUpdateTask`` (the official docstring's limit per call)."""
-QUEUE_MOVE_CHUNK_SIZE = 1_000_000
-"""Rows per ``createBulkAddRowsToQueueTask``."""
 
 LabelingParameterOverrideInput = tuple[Identifiable, int]
 """``(UniqueId | GlobalKey, priority)``."""
 
 _M = TypeVar("_M", bound=BaseModel)
-
-_READ_ONLY = frozenset({"uid", "created_at", "updated_at", "data_row_count", "last_activity_time"})
-"""Project fields ``update`` refuses (the server sets them)."""
-
-
-def _consensus(value: object) -> dict[str, Any] | None:
-    return None if value is None else ConsensusSettings.coerce(value).to_wire()
-
-
-def _failure_detail(task: Task) -> str:
-    """The errors a failed project task carries (inline JSON in ``result`` or ``errors``)."""
-    items = inline_failures(task)
-    if not items and task.errors_url and not task.errors_url.startswith(("http://", "https://")):
-        try:
-            items = [json.loads(task.errors_url)]
-        except ValueError:
-            items = [task.errors_url]
-    return json.dumps(items[0] if len(items) == 1 else items or None)
 
 
 class Project(Model):
@@ -108,6 +69,26 @@ class Project(Model):
     def _sdk(self, method: str) -> str:
         return f"Project:{method}"
 
+    # -- ontology and editor (aiolabel._resources.ontologies) --
+
+    async def ontology(self) -> Ontology | None:
+        """The connected ontology, or ``None``."""
+        return await self.client._ontologies.project_ontology(self.uid)
+
+    async def connect_ontology(self, ontology: Ontology) -> None:
+        """Make ``ontology`` this project's (connecting the default editor when there is none)."""
+        await self.client._ontologies.connect_ontology(self, ontology)
+
+    async def setup_editor(self, ontology: Ontology) -> Project:
+        """Connect the default editor and ``ontology``; the updated project (setup complete)."""
+        return await self.client._ontologies.setup_editor(self, ontology)
+
+    async def labeling_frontend(self) -> LabelingFrontend | None:
+        return await self.client._ontologies.project_labeling_frontend(self.uid)
+
+    def labeling_frontend_options(self) -> OffsetPaginator[LabelingFrontendOptions]:
+        return self.client._ontologies.project_labeling_frontend_options(self.uid)
+
     def is_chat_evaluation(self) -> bool:
         return (
             self.media_type is MediaType.Conversational
@@ -120,61 +101,102 @@ class Project(Model):
     # -- the project itself ------------------------------------------------------------------
 
     async def update(self, **kwargs: Any) -> Project:
-        """Set fields (``name=``, ``description=``...) and return the updated project.
-
-        Models are immutable: use the returned object (the official SDK updates in place).
-        """
-        if not kwargs:
-            raise InputError("update needs at least one field, e.g. update(name='x')")
-        data: dict[str, Any] = {}
-        for key, value in kwargs.items():
-            spec = PROJECT.field(key)
-            if spec is None or key == "deleted" or key in _READ_ONLY:
-                settable = sorted(f.name for f in PROJECT.fields if f.name not in _READ_ONLY)
-                raise InputError(f"{key}: not a Project field update accepts ({settable})")
-            if key == "media_type":
-                value = check_media_type(value)
-            _check_field_value(key, spec.type, value)
-            if isinstance(value, datetime) and (value.tzinfo is None or value.utcoffset() is None):
-                raise InputError(f"{key}: a datetime needs a time zone")
-            data[key] = value
-        built = builder.update(PROJECT, self.uid, data)
-        data_out = await self.client._execute_operation(
-            built.operation, built.variables, sdk_method=self._sdk("update"), expect_one=True
-        )
-        updated = data_out.get("updateProject")
-        if not isinstance(updated, dict):
-            raise LabelboxError(f"updateProject answered no project for {self.uid}")
-        return Project.from_wire(self.client, updated)
+        """Set fields (``name=``, ``description=``...); this project is updated in place, as in
+        the official SDK, and returned."""
+        data = check_project_update(kwargs)  # before the client: bad input needs none
+        return self._refresh_from(await self.client._projects.update(self, data))
 
     async def delete(self) -> None:
         """Delete the project (a soft delete, as in the official SDK)."""
-        await self.client._execute_operation(
-            ops.DELETE_PROJECT, {"ProjectId": self.uid}, sdk_method=self._sdk("delete")
-        )
+        return await self.client._projects.delete(self)
 
     async def get_label_count(self) -> int:
         """The number of labels in this project."""
-        data = await self.client._execute_operation(
-            ops.LABEL_COUNT,
-            {"projectId": self.uid},
-            sdk_method=self._sdk("get_label_count"),
-            expect_one=True,
+        return await self.client._projects.get_label_count(self)
+
+    async def created_by(self) -> User:
+        return await self.client._admin.project_created_by(self.uid)
+
+    async def organization(self) -> Organization:
+        return await self.client._admin.project_organization(self.uid)
+
+    async def update_project_resource_tags(
+        self, resource_tag_ids: Sequence[str]
+    ) -> list[ResourceTag]:
+        return await self.client._admin.update_project_resource_tags(self.uid, resource_tag_ids)
+
+    async def get_resource_tags(self) -> list[ResourceTag]:
+        return await self.client._admin.project_resource_tags(self.uid)
+
+    def webhooks(self) -> OffsetPaginator[Webhook]:
+        return self.client._webhooks.project_webhooks(self.uid)
+
+    def labeler_performance(self) -> OffsetPaginator[LabelerPerformance]:
+        return self.client._project_activity.labeler_performance(self.uid)
+
+    async def review_metrics(self, net_score: Any) -> int:
+        """Labels whose reviews net to ``net_score`` (None or ``Review.NetScore`` / its name)."""
+        return await self.client._project_activity.review_metrics(self.uid, net_score)
+
+    async def export_v2(
+        self,
+        task_name: str | None = None,
+        filters: ExportFilters | Mapping[str, Any] | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await self.export(task_name, filters, params)
+
+    def export_queued_data_rows(
+        self, timeout_seconds: float = 120, include_metadata: bool = False
+    ) -> AsyncIterator[dict[str, Any]]:
+        """``async for row in project.export_queued_data_rows()``: the rows waiting to be
+        labelled (``id``, ``externalId``, ``globalKey``, ``rowData``), over the current export
+        (the official SDK removed this call in 7.x)."""
+        return self.client._legacy_exports.project_queued_data_rows(
+            self, timeout_seconds, include_metadata
         )
-        count = dig(data, ("project", "labelCount"))
-        if isinstance(count, bool) or not isinstance(count, int):
-            raise LabelboxError(f"no label count for project {self.uid}")
-        return count
+
+    async def upsert_instructions(self, instructions_file: str) -> None:
+        """Upload a PDF or HTML file as the labelling instructions (they belong to the project's
+        ontology, so projects sharing it show them too); running it again replaces them."""
+        await self.client._project_activity.upsert_instructions(self, instructions_file)
+
+    async def export_issues(self, status: str | None = None) -> str | None:
+        return await self.client._project_activity.export_issues(self.uid, status)
+
+    async def extend_reservations(self, queue_type: str) -> int:
+        return await self.client._project_activity.extend_reservations(self.uid, queue_type)
+
+    def labels(
+        self, datasets: Any = None, order_by: Any = None, created_by: Any = None
+    ) -> OffsetPaginator[Label]:
+        return self.client._labels.project_labels(self, datasets, order_by, created_by)
+
+    def benchmarks(self) -> OffsetPaginator[Benchmark]:
+        return self.client._labels.project_benchmarks(self)
+
+    async def delete_labels_by_user(self, user_id: str) -> int:
+        return await self.client._labels.delete_labels_by_user(self, user_id)
+
+    async def enable_model_assisted_labeling(self, toggle: bool = True) -> bool:
+        return await self.client._labels.enable_model_assisted_labeling(self, toggle)
+
+    async def upload_annotations(
+        self, name: str, annotations: Any, validate: bool = False
+    ) -> BulkImportRequest:
+        return await self.client._annotation_imports.upload_annotations(self, name, annotations)
+
+    async def import_annotations(
+        self, name: str, annotations: Any, **options: Any
+    ) -> AnnotationImportReport:
+        return await self.client._annotation_imports.import_annotations(
+            self, name, annotations, **options
+        )
 
     def members(self) -> OffsetPaginator[ProjectMember]:
         """The project's members (``async for member in project.members()``)."""
-        return self.client._paginate_offset(
-            ops.PROJECT_MEMBERS,
-            {"projectId": self.uid},
-            ("project", "members"),
-            lambda node: ProjectMember.from_wire(self.client, node),
-            sdk_method=self._sdk("members"),
-        )
+        return self.client._projects.members(self)
 
     async def export(
         self,
@@ -243,26 +265,8 @@ class Project(Model):
         server refused; with ``wait=False`` returns at once a :class:`CreateBatchesTask` for
         that batch.
         """
-        name = check_str("name", name)
-        priority = check_batch_priority(priority)
-        consensus = _consensus(consensus_settings)
-        if not isinstance(wait, bool):
-            raise InputTypeError("wait must be a bool")
-        kind, source = pick_rows(data_rows, global_keys)
-        if isinstance(source, AsyncIterable) or not isinstance(source, Sequence):
-            source = _bounded_list(source, kind, _batch_create.MAX_BATCH_ROWS)
-        keys = check_sequence(source, kind, max_rows=_batch_create.MAX_BATCH_ROWS)
-        self._check_batchable()
-        return await _batch_create.create_batch(
-            self.client,
-            self.uid,
-            name,
-            kind,
-            keys,
-            priority,
-            consensus,
-            wait=wait,
-            processing_timeout=self._wait_processing_max_seconds,
+        return await self.client._batch_creation.create_batch(
+            self, name, data_rows, priority, consensus_settings, global_keys, wait=wait
         )
 
     async def create_batches(
@@ -289,26 +293,17 @@ class Project(Model):
         Returns one :class:`CreateBatchesTask`: ``await task.wait_till_done()``, then ``await
         task.result()`` (the batches) and ``await task.errors()``. If some batches could not be
         created, or the input raised midway, :class:`PartialFailureError` says which (see
-        :func:`aiolabel._batch_create.create_batches`).
+        :meth:`aiolabel._resources.batches.Batches.create_batches`).
         """
-        prefix = check_str("name_prefix", name_prefix)
-        priority = check_batch_priority(priority)
-        consensus = _consensus(consensus_settings)
-        if max_concurrency is not None:
-            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
-        kind, source = pick_rows(data_rows, global_keys)
-        self._check_batchable()
-        return await _batch_create.create_batches(
-            self.client,
-            self.uid,
-            prefix,
-            kind,
-            source,
+        return await self.client._batch_creation.create_batches(
+            self,
+            name_prefix,
+            data_rows,
+            global_keys,
             priority,
-            consensus,
+            consensus_settings,
             max_concurrency=max_concurrency,
             progress=progress,
-            processing_timeout=self._wait_processing_max_seconds,
         )
 
     async def create_batches_from_dataset(
@@ -320,42 +315,13 @@ class Project(Model):
     ) -> CreateBatchesTask:
         """Create batches (``<name_prefix>0000``...) from every row of a dataset not yet in the
         project; returns the :class:`CreateBatchesTask` (no processing wait, as officially)."""
-        prefix = check_str("name_prefix", name_prefix)
-        dataset_id = check_str("dataset_id", dataset_id)
-        priority = check_batch_priority(priority)
-        consensus = _consensus(consensus_settings)
-        sdk = self._sdk("create_batches_from_dataset")
-        data = await self.client._execute_operation(
-            batch_ops.CREATE_BATCHES_FROM_DATASET,
-            {
-                "projectId": self.uid,
-                "input": {
-                    "batchNamePrefix": prefix,
-                    "datasetId": dataset_id,
-                    "priority": priority,
-                    "consensusSettings": consensus,
-                },
-            },
-            sdk_method=sdk,
-            reconcile=_batch_create._created_but_unanswered(
-                self.client, self.uid, f"{prefix}0000", sdk
-            ),
-            expect_one=True,
+        return await self.client._batch_creation.create_batches_from_dataset(
+            self, name_prefix, dataset_id, priority, consensus_settings
         )
-        tasks = dig(data, ("project", "createBatchesFromDataset", "tasks"))
-        return _batch_create.tasks_handle(self.client, self.uid, tasks)
 
     def batches(self) -> CursorPaginator[Batch]:
         """The project's batches (``async for batch in project.batches()``)."""
-        return self.client._paginate_cursor(
-            batch_ops.GET_PROJECT_BATCHES,
-            {"projectId": self.uid},
-            nodes_path=("project", "batches", "nodes"),
-            cursor_path=("project", "batches", "pageInfo", "endCursor"),
-            has_next_path=("project", "batches", "pageInfo", "hasNextPage"),
-            parse=lambda node: Batch._parse(self.client, self.uid, node),
-            sdk_method=self._sdk("batches"),
-        )
+        return self.client._batches.of_project(self)
 
     # -- priorities --------------------------------------------------------------------------
 
@@ -378,52 +344,13 @@ class Project(Model):
         True; if some requests failed, :class:`PartialFailureError` lists exactly the pairs not
         applied (``failed_items``).
         """
-        if isinstance(data, str | bytes) or not isinstance(data, Iterable | AsyncIterable):
-            raise InputTypeError("data must be a list or an (async) iterable of pairs")
-        if max_concurrency is not None:
-            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
-        if isinstance(data, Sequence):
-            if not data:
-                raise InputError("data must not be empty")
-            if lpo_ops.plain_pairs(data) is not None:  # all plain and distinct, at C speed
-                checked: list[Any] = list(data)
-            else:
-                checked = [check_override(pair, i) for i, pair in enumerate(data)]
-                _no_duplicate_identifiers(checked)
-            source: Iterable[Any] | AsyncIterable[Any] = checked
-        else:
-            source = _checked_overrides(data)
-        sdk = self._sdk("set_labeling_parameter_overrides")
-
-        async def send(chunk: list[tuple[Identifiable, int]]) -> bool:
-            built = lpo_ops.set_labeling_parameter_overrides(self.uid, chunk)
-            answer = await self.client._execute_operation(
-                built.operation, built.variables, sdk_method=sdk, expect_one=True
-            )
-            if dig(answer, ("project", "setLabelingParameterOverrides", "success")) is not True:
-                raise LabelboxError("setLabelingParameterOverrides answered success: false")
-            return True
-
-        results = await self.client._run_chunks(
-            source,
-            send,
-            chunk_size=LPO_CHUNK_SIZE,
-            max_concurrency=max_concurrency,
-            progress=progress,
+        return await self.client._priorities.set_labeling_parameter_overrides(
+            self, data, max_concurrency=max_concurrency, progress=progress
         )
-        if not results:
-            raise InputError("data must not be empty")
-        return True
 
     def labeling_parameter_overrides(self) -> OffsetPaginator[LabelingParameterOverride]:
         """Every queued row's override (priority, number of labels, data row)."""
-        return self.client._paginate_offset(
-            lpo_ops.GET_PROJECT_LABELING_PARAMETER_OVERRIDES,
-            {"param_0": self.uid},
-            ("project", "labelingParameterOverrides"),
-            lambda node: LabelingParameterOverride.from_wire(self.client, node),
-            sdk_method=self._sdk("labeling_parameter_overrides"),
-        )
+        return self.client._priorities.labeling_parameter_overrides(self)
 
     @overload
     async def update_data_row_labeling_priority(
@@ -462,38 +389,20 @@ class Project(Model):
         and waited for in one polling loop. Returns True (a failed task raises
         :class:`LabelboxError` with its errors); with ``wait=False`` returns the tasks at once.
         """
-        id_type, keys = check_identifiers(data_rows, "data_rows")
-        priority = check_int32_priority(priority)
-        _check_task_options(wait, max_concurrency, timeout_seconds)
-        tasks = await self._row_tasks(
-            lpo_ops.CREATE_QUEUE_PRIORITY_UPDATE_TASK,
-            {"priority": priority, "projectId": self.uid},
-            "createQueuePriorityUpdateTask",
-            id_type,
-            keys,
-            chunk_size=PRIORITY_UPDATE_CHUNK_SIZE,
-            sdk_method=self._sdk("update_data_row_labeling_priority"),
+        return await self.client._priorities.update_data_row_labeling_priority(
+            self,
+            data_rows,
+            priority,
+            wait=wait,
             max_concurrency=max_concurrency,
+            timeout_seconds=timeout_seconds,
         )
-        if not wait:
-            return tasks
-        await self._finish(tasks, "Priority was not updated successfully: ", timeout_seconds)
-        return True
 
     # -- task queues -------------------------------------------------------------------------
 
     async def task_queues(self) -> list[TaskQueue]:
         """The project's task queues, in workflow order."""
-        data = await self.client._execute_operation(
-            queue_ops.GET_PROJECT_TASK_QUEUES,
-            {"projectId": self.uid},
-            sdk_method=self._sdk("task_queues"),
-            expect_one=True,
-        )
-        found = dig(data, ("project", "taskQueues"))
-        if not isinstance(found, list):
-            raise LabelboxError(f"no task queues for project {self.uid}")
-        return [TaskQueue.from_wire(self.client, node) for node in found]
+        return await self.client._priorities.task_queues(self)
 
     @overload
     async def move_data_rows_to_task_queue(
@@ -531,152 +440,11 @@ class Project(Model):
         Waits for the move (a failed task raises :class:`LabelboxError`); with ``wait=False``
         returns the tasks at once.
         """
-        id_type, keys = check_identifiers(data_row_ids, "data_row_ids")
-        queue_id = check_optional_str("task_queue_id", task_queue_id)
-        _check_task_options(wait, max_concurrency, timeout_seconds)
-        tasks = await self._row_tasks(
-            queue_ops.ADD_DATA_ROWS_TO_TASK_QUEUE_ASYNC,
-            {"projectId": self.uid, "queueId": queue_id},
-            "createBulkAddRowsToQueueTask",
-            id_type,
-            keys,
-            chunk_size=QUEUE_MOVE_CHUNK_SIZE,
-            sdk_method=self._sdk("move_data_rows_to_task_queue"),
+        return await self.client._priorities.move_data_rows_to_task_queue(
+            self,
+            data_row_ids,
+            task_queue_id,
+            wait=wait,
             max_concurrency=max_concurrency,
+            timeout_seconds=timeout_seconds,
         )
-        if not wait:
-            return tasks
-        await self._finish(tasks, "Data rows were not moved successfully: ", timeout_seconds)
-        return None
-
-    # -- shared ------------------------------------------------------------------------------
-
-    async def _row_tasks(
-        self,
-        op: Operation,
-        variables: dict[str, Any],
-        root: str,
-        id_type: IdType,
-        keys: list[str],
-        *,
-        chunk_size: int,
-        sdk_method: str,
-        max_concurrency: int | None,
-    ) -> list[Task]:
-        """Start one task per ``chunk_size`` rows: ``op`` with ``variables`` and the chunk as
-        ``dataRowIdentifiers``, answering ``{project: {root: {taskId}}}``; chunks run
-        concurrently through the chunk runner."""
-        if max_concurrency is not None:
-            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
-
-        async def start(chunk: list[str]) -> Task:
-            identifiers = {"ids": chunk, "idType": id_type.value}
-            answer = await self.client._execute_operation(
-                op,
-                {**variables, "dataRowIdentifiers": identifiers},
-                sdk_method=sdk_method,
-                expect_one=True,
-            )
-            return _started(self.client, answer, root)
-
-        if len(keys) <= chunk_size:  # one request: its own error, not a one-chunk report
-            return [await start(keys)]
-        tasks: list[Task] = await self.client._run_chunks(
-            keys, start, chunk_size=chunk_size, max_concurrency=max_concurrency
-        )
-        return tasks
-
-    async def _finish(self, tasks: list[Task], message: str, timeout_seconds: float) -> None:
-        await self.client.wait_for_tasks(tasks, timeout_seconds=timeout_seconds)
-        failed = [task for task in tasks if task.status != "COMPLETE"]
-        if failed:
-            raise LabelboxError(message + "; ".join(_failure_detail(t) for t in failed))
-
-
-def _started(client: AsyncClient, answer: Mapping[str, Any], root: str) -> Task:
-    task_id = dig(answer, ("project", root, "taskId"))
-    if not isinstance(task_id, str):
-        raise LabelboxError(f"{root} answered no task id")
-    return Task.from_wire(client, {"id": task_id, "status": "IN_PROGRESS"})
-
-
-def _no_duplicate_identifiers(pairs: Sequence[tuple[Identifiable, int]]) -> None:
-    seen: set[Identifiable] = set()
-    for index, (identifier, _) in enumerate(pairs):
-        if identifier in seen:
-            raise InputError(f"data[{index}]: {identifier!r} appears more than once")
-        seen.add(identifier)
-
-
-async def _checked_overrides(
-    source: Iterable[Any] | AsyncIterable[Any],
-) -> AsyncIterator[tuple[Identifiable, int]]:
-    """Pairs of a stream, checked as they are read; an identifier repeated within one request's
-    pairs raises when reached (only that request's identifiers are kept)."""
-    seen: set[Identifiable] = set()
-    index = 0
-
-    def check(pair: object) -> tuple[Identifiable, int]:
-        nonlocal seen
-        if index % LPO_CHUNK_SIZE == 0:
-            seen = set()
-        identifier, priority = check_override(pair, index)
-        if identifier in seen:
-            raise InputError(f"data[{index}]: {identifier!r} appears more than once")
-        seen.add(identifier)
-        return identifier, priority
-
-    if isinstance(source, AsyncIterable):
-        async for pair in source:
-            yield check(pair)
-            index += 1
-    else:
-        for pair in source:
-            yield check(pair)
-            index += 1
-
-
-def _bounded_list(source: Any, kind: str, limit: int) -> Any:
-    """A list of an iterable's items, refusing more than ``limit`` (async iterables refused:
-    ``create_batch`` takes a sized collection)."""
-    if isinstance(source, AsyncIterable):
-        raise InputTypeError(f"{kind}: create_batch takes a list; use create_batches for streams")
-    out: list[Any] = []
-    for item in source:
-        out.append(item)
-        if len(out) > limit:
-            raise InputError(
-                f"{kind}: at most {limit:,} rows per batch; use create_batches for more"
-            )
-    return out
-
-
-def _check_task_options(wait: object, max_concurrency: object, timeout_seconds: object) -> None:
-    """The options of a task-starting bulk call, checked before its first request."""
-    if not isinstance(wait, bool):
-        raise InputTypeError("wait must be a bool")
-    if max_concurrency is not None:
-        check_positive_int("max_concurrency", max_concurrency)
-    check_timeout(timeout_seconds)
-
-
-_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
-    "String": str,
-    "Int": int,
-    "Float": (int, float),
-    "Boolean": bool,
-    "DateTime": datetime,
-}
-
-
-def _check_field_value(key: str, graphql_type: str, value: object) -> None:
-    """A value of the type the field declares (None clears a field); a name is never empty."""
-    wanted = _FIELD_TYPES.get(graphql_type)
-    if value is None or wanted is None:
-        return
-    if isinstance(value, bool) and wanted is not bool:
-        raise InputTypeError(f"{key} must be a {graphql_type}, got bool")
-    if not isinstance(value, wanted):
-        raise InputTypeError(f"{key} must be a {graphql_type}, got {type(value).__name__}")
-    if key == "name" and not str(value).strip():
-        raise InputError("name must not be empty")

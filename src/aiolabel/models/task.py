@@ -23,22 +23,23 @@ from collections.abc import (
 )
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import anyio
 from pydantic import Field
 
-from aiolabel._operations import tasks as ops
-from aiolabel._transport import split_lines
 from aiolabel.enums import StreamType, TaskStatus
 from aiolabel.errors import (
     LabelboxError,
+    PartialFailureError,
     TaskFailedError,
 )
 from aiolabel.models.base import DateTime, Model
-from aiolabel.pagination import dig
+from aiolabel.models.export_stream import ExportStream
+from aiolabel.models.task_items import Items, MaybeItems, TaskItems
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
 
-__all__ = ["DataUpsertTask", "Task"]
+__all__ = ["DataUpsertTask", "DataUpsertTaskGroup", "Task", "UpsertPartialFailure"]
 
 logger = logging.getLogger("aiolabel.task")
 
@@ -90,8 +91,8 @@ class Task(Model):
     @property
     def done(self) -> bool:
         """No longer in progress (COMPLETE, FAILED, CANCELED, or any status but IN_PROGRESS and
-        CANCELLING)."""
-        return self.status not in ("IN_PROGRESS", "CANCELLING")
+        CANCELING, which the official SDK's enum spells CANCELLING)."""
+        return self.status not in ("IN_PROGRESS", "CANCELING", "CANCELLING")
 
     def is_creation_task(self) -> bool:
         return self.name == LEGACY_IMPORT_NAME or (self.type or "").lower() == UPSERT_TASK_TYPE
@@ -107,9 +108,7 @@ class Task(Model):
 
     async def refresh(self) -> Task:
         """Fetch the current state from the server (one request) and update this task."""
-        fresh = await self.client._fetch_task(self.uid, sdk_method=self._sdk("refresh"))
-        self._apply(fresh)
-        return self
+        return await self.client._tasks.refresh(self)
 
     async def wait_till_done(self, timeout_seconds: float = 300.0) -> Task:
         """Wait until the task leaves IN_PROGRESS; raise :class:`TaskTimeout` if it does not.
@@ -120,11 +119,34 @@ class Task(Model):
         return self
 
     async def has_errors(self) -> bool:
-        """Whether :meth:`errors` would yield anything (may cost a request)."""
-        async with contextlib.aclosing(self.errors()) as errors:
+        """Whether :attr:`errors` would yield anything (may cost a request)."""
+        async with contextlib.aclosing(self._error_stream()) as errors:
             async for _ in errors:
                 return True
         return False
+
+    # -- exports (the official ExportTask's conveniences) ------------------------------------
+
+    async def get_total_lines(self, stream_type: StreamType = StreamType.RESULT) -> int | None:
+        """Lines in an export stream (None when the stream does not exist)."""
+        return await self.client._tasks.export_total(self, StreamType(stream_type), "totalLines")
+
+    async def get_total_file_size(self, stream_type: StreamType = StreamType.RESULT) -> int | None:
+        """Bytes in an export stream (None when the stream does not exist)."""
+        return await self.client._tasks.export_total(self, StreamType(stream_type), "totalSize")
+
+    async def has_result(self) -> bool:
+        """Whether the export wrote any result (one request)."""
+        return bool(await self.get_total_file_size(StreamType.RESULT))
+
+    def get_buffered_stream(self, stream_type: StreamType = StreamType.RESULT) -> ExportStream:
+        """An export stream: ``async for output in ...`` (``output.json``) or
+        ``await ....start(stream_handler=fn)``; the task must be COMPLETE."""
+        return self.client._tasks.buffered_stream(self, StreamType(stream_type))
+
+    def get_stream(self, stream_type: StreamType = StreamType.RESULT) -> ExportStream:
+        """The same stream as :meth:`get_buffered_stream`."""
+        return self.get_buffered_stream(stream_type)
 
     async def cancel(self) -> bool:
         """Cancel this task (it must be IN_PROGRESS and of a cancelable type)."""
@@ -138,7 +160,29 @@ class Task(Model):
         if not self.done:
             await self.wait_till_done(timeout_seconds=RESULT_WAIT_SECONDS)
 
-    async def result(self) -> AsyncGenerator[dict[str, Any], None]:
+    @property
+    def result(self) -> TaskItems[Items]:
+        """The result: ``await task.result`` (a list) or ``async for item in task.result``
+        (streamed); see :meth:`_result_stream`."""
+        return TaskItems(self._result_stream, "result", none_if_empty=False)
+
+    @property
+    def errors(self) -> TaskItems[MaybeItems]:
+        """The errors: ``await task.errors`` (a list, None when there are none) or
+        ``async for error in task.errors``; see :meth:`_error_stream`."""
+        return TaskItems(self._error_stream, "errors", none_if_empty=True)
+
+    @property
+    def created_data_rows(self) -> TaskItems[MaybeItems]:
+        """``await task.created_data_rows``: the result's rows, None when there are none."""
+        return TaskItems(self._result_stream, "created_data_rows", none_if_empty=True)
+
+    @property
+    def failed_data_rows(self) -> TaskItems[MaybeItems]:
+        """``await task.failed_data_rows``: the errors, None when there are none."""
+        return TaskItems(self._error_stream, "failed_data_rows", none_if_empty=True)
+
+    async def _result_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Stream the task's result, one ``dict`` per item, whatever the task type.
 
         * upserts / imports: created data rows, ``{"id", "external_id", "row_data",
@@ -155,7 +199,7 @@ class Task(Model):
         async for item in self._result_items():
             yield item
 
-    async def errors(self) -> AsyncGenerator[dict[str, Any], None]:
+    async def _error_stream(self) -> AsyncGenerator[dict[str, Any], None]:
         """Stream the task's errors, one ``dict`` per error, each with a ``"message"`` key.
 
         * upserts: ``{"message", "failedDataRows": [{"externalId", "globalKey", "rowData",
@@ -172,107 +216,12 @@ class Task(Model):
             yield _with_message(item)
 
     async def _result_items(self) -> AsyncIterator[dict[str, Any]]:
-        kind = (self.type or "").lower()
-        if kind == EXPORT_TASK_TYPE:
-            if self.result_url:
-                async for obj in self._ndjson_url(self.result_url):
-                    yield obj
-            else:
-                async for obj in self._export_stream(StreamType.RESULT):
-                    yield obj
-        elif self.name == LEGACY_IMPORT_NAME and self.result_url:
-            doc = await self._json_url(self.result_url)
-            for row in doc.get("createdDataRows") or [] if isinstance(doc, dict) else []:
-                yield _created_row(row)
-        elif self.result_url and self.result_url.startswith(("http://", "https://")):
-            doc = await self._json_url(self.result_url)
-            for obj in _json_items(doc):
-                yield obj
+        async for item in self.client._tasks.result_items(self):
+            yield item
 
     async def _error_items(self) -> AsyncIterator[Any]:
-        kind = (self.type or "").lower()
-        if kind == EXPORT_TASK_TYPE:
-            if self.errors_url:
-                async for obj in self._ndjson_url(self.errors_url):
-                    yield obj
-            elif self.status == "COMPLETE":
-                async for obj in self._export_stream(StreamType.ERRORS):
-                    yield obj
-            elif self.status == "FAILED":
-                yield {"message": "Task failed", "status": self.status}
-        elif self.name == LEGACY_IMPORT_NAME and self.result_url:
-            doc = await self._json_url(self.result_url)
-            if isinstance(doc, dict):
-                if self.status == "FAILED" and doc.get("error") is not None:
-                    yield doc["error"]
-                for err in doc.get("errors") or []:
-                    yield err
-        elif kind in INLINE_ERROR_TASK_TYPES and self.status == "FAILED" and self.result_url:
-            try:
-                doc = json.loads(self.result_url)
-            except ValueError:
-                doc = self.result_url
-            for obj in _json_items(doc):
-                yield obj
-        elif self.status == "FAILED":
-            yield {"message": "Task failed", "status": self.status}
-
-    async def _json_url(self, url: str) -> Any:
-        chunks = [chunk async for chunk in self.client._transport.download(url, timeout=60.0)]
-        try:
-            return json.loads(b"".join(chunks))
-        except ValueError as exc:
-            raise LabelboxError(f"task {self.uid}: the result file is not JSON") from exc
-
-    async def _ndjson_url(self, url: str) -> AsyncIterator[dict[str, Any]]:
-        lines = split_lines(self.client._transport.download(url, timeout=60.0))
-        async for line in lines:
-            yield _json_line(line)
-
-    async def _export_stream(self, stream: StreamType) -> AsyncIterator[dict[str, Any]]:
-        """An export stream: header, then every chunk file, checked against its offsets."""
-        if self.status == "FAILED":
-            raise TaskFailedError(f"export task {self.uid} failed", self)
-        where = {"where": {"id": self.uid}, "streamType": stream.value}
-        sdk = self._sdk("result" if stream is StreamType.RESULT else "errors")
-        data = await self.client._execute_operation(
-            ops.GET_EXPORT_METADATA_HEADER, where, sdk_method=sdk, error_log_key="errors"
-        )
-        header = dig(data, ("task", "exportMetadataHeader"))
-        if not header:
-            return
-        total = int(header.get("totalSize") or 0)
-
-        async def chunk_bytes() -> AsyncIterator[bytes]:
-            offset = 0
-            while offset < total:
-                data = await self.client._execute_operation(
-                    ops.GET_EXPORT_FILE_FROM_OFFSET,
-                    {**where, "offset": str(offset)},
-                    sdk_method=sdk,
-                    error_log_key="errors",
-                )
-                info = dig(data, ("task", "exportFileFromOffset"))
-                try:
-                    start = int(info["offsets"]["start"])
-                    end = int(info["offsets"]["end"])
-                    url = str(info["file"])
-                except (KeyError, TypeError, ValueError):
-                    raise LabelboxError(
-                        f"task {self.uid} has no {stream.value} export file at offset {offset}"
-                    ) from None
-                if end < offset or end < start:
-                    raise LabelboxError(
-                        f"export offsets do not advance ({start}-{end} at {offset})"
-                    )
-                async for piece in self.client._transport.download(
-                    url, timeout=30.0, expected_length=end - start + 1
-                ):
-                    yield piece
-                offset = end + 1
-
-        async for line in split_lines(chunk_bytes()):
-            yield _json_line(line)
+        async for item in self.client._tasks.error_items(self):
+            yield item
 
 
 class DataUpsertTask(Task):
@@ -282,35 +231,12 @@ class DataUpsertTask(Task):
     """
 
     async def _result_items(self) -> AsyncIterator[dict[str, Any]]:
-        pages = self.client._paginate_cursor(
-            ops.SUCCESSFUL_DATA_ROW_IMPORTS,
-            {"taskId": self.uid},
-            nodes_path=("successesfulDataRowImports", "nodes"),
-            cursor_path=("successesfulDataRowImports", "after"),
-            parse=_created_row,
-            sdk_method=self._sdk("result"),
-            page_size=ops.DOWNLOAD_RESULT_PAGE_SIZE,
-        )
-        async with pages:
-            async for row in pages:
-                yield row
+        async for item in self.client._tasks.upsert_result_items(self):
+            yield item
 
     async def _error_items(self) -> AsyncIterator[Any]:
-        pages = self.client._paginate_cursor(
-            ops.FAILED_DATA_ROW_IMPORTS,
-            {"taskId": self.uid},
-            nodes_path=("failedDataRowImports", "results"),
-            cursor_path=("failedDataRowImports", "after"),
-            parse=_failed_row,
-            sdk_method=self._sdk("errors"),
-            page_size=ops.DOWNLOAD_RESULT_PAGE_SIZE,
-        )
-        async with pages:
-            async for err in pages:
-                yield err
-        if self.status == "FAILED" and self.result_url and not self.result_url.startswith("http"):
-            for obj in _json_items(_loads_or_text(self.result_url)):
-                yield obj
+        async for item in self.client._tasks.upsert_error_items(self):
+            yield item
 
 
 def _created_row(row: Any) -> dict[str, Any]:
@@ -369,3 +295,133 @@ def _with_message(item: Any) -> dict[str, Any]:
     detail = item.get("error", item.get("errorMessage"))
     message = detail if isinstance(detail, str) else json.dumps(item, default=str)
     return {"message": message, **item}
+
+
+# -- the upsert task group -----------------------------------------------------------------------
+
+
+class DataUpsertTaskGroup:
+    """The upsert task(s) of one ``create_data_rows`` / ``upsert_data_rows`` call.
+
+    Behaves like one task: ``wait_till_done`` waits for all of them in the client's shared
+    polling loop; ``result()`` and ``errors()`` stream every task's rows, task after task, in
+    input order of the tasks. ``tasks`` lists the server tasks (one per
+    :data:`aiolabel._bulk.descriptors.ITEMS_PER_TASK` items); ``uid`` is the first task's id.
+    """
+
+    def __init__(self, client: AsyncClient, tasks: list[Task], item_counts: list[int]) -> None:
+        if not tasks:
+            raise LabelboxError("an upsert task group needs at least one task")
+        self._client = client
+        self.tasks = tasks
+        self.item_counts = item_counts
+
+    def __repr__(self) -> str:
+        return (
+            f"DataUpsertTaskGroup({len(self.tasks)} task(s), {self.item_count} items, "
+            f"{self.status})"
+        )
+
+    @property
+    def client(self) -> AsyncClient:
+        return self._client
+
+    @property
+    def uid(self) -> str:
+        return self.tasks[0].uid
+
+    @property
+    def item_count(self) -> int:
+        """Items submitted (across tasks)."""
+        return sum(self.item_counts)
+
+    @property
+    def status(self) -> str:
+        """``IN_PROGRESS`` while any task runs, then ``FAILED`` if any failed, ``COMPLETE`` when
+        all completed, else the first other status."""
+        statuses = [t.status or "UNKNOWN" for t in self.tasks]
+        if any(not t.done for t in self.tasks):
+            return "IN_PROGRESS"
+        if "FAILED" in statuses:
+            return "FAILED"
+        return next((s for s in statuses if s != "COMPLETE"), "COMPLETE")
+
+    @property
+    def done(self) -> bool:
+        return all(t.done for t in self.tasks)
+
+    @property
+    def completion_percentage(self) -> float:
+        total = self.item_count or 1
+        return (
+            sum(
+                (t.completion_percentage or (100.0 if t.done else 0.0)) * n
+                for t, n in zip(self.tasks, self.item_counts, strict=True)
+            )
+            / total
+        )
+
+    async def refresh(self) -> DataUpsertTaskGroup:
+        """Refresh every task (concurrently)."""
+        async with anyio.create_task_group() as group:
+            for task in self.tasks:
+                group.start_soon(task.refresh)
+        return self
+
+    async def wait_till_done(self, timeout_seconds: float = 300.0) -> DataUpsertTaskGroup:
+        """Wait until every task is done (raises :class:`TaskTimeout` naming those that are
+        not); a FAILED task is a status, check :attr:`status`."""
+        await self._client.wait_for_tasks(self.tasks, timeout_seconds=timeout_seconds)
+        return self
+
+    @property
+    def result(self) -> TaskItems[Items]:
+        """``await group.result`` (a list) or ``async for row in group.result``."""
+        return TaskItems(self._result_stream, "result", none_if_empty=False)
+
+    @property
+    def errors(self) -> TaskItems[MaybeItems]:
+        """``await group.errors`` (a list, None when there are none) or ``async for``."""
+        return TaskItems(self._error_stream, "errors", none_if_empty=True)
+
+    @property
+    def created_data_rows(self) -> TaskItems[MaybeItems]:
+        return TaskItems(self._result_stream, "created_data_rows", none_if_empty=True)
+
+    @property
+    def failed_data_rows(self) -> TaskItems[MaybeItems]:
+        return TaskItems(self._error_stream, "failed_data_rows", none_if_empty=True)
+
+    async def _result_stream(self) -> AsyncGenerator[dict[str, Any], None]:
+        """Created or updated rows ``{"id", "external_id", "row_data", "global_key"}``, task by
+        task; a FAILED task raises :class:`TaskFailedError` when reached."""
+        for task in self.tasks:
+            async with contextlib.aclosing(task._result_stream()) as rows:
+                async for row in rows:
+                    yield row
+
+    async def _error_stream(self) -> AsyncGenerator[dict[str, Any], None]:
+        """Refused rows, ``{"message", "failedDataRows": [{"externalId", "globalKey",
+        "rowData", "metadata", "attachments"}]}``, task by task."""
+        for task in self.tasks:
+            async with contextlib.aclosing(task._error_stream()) as errors:
+                async for error in errors:
+                    yield error
+
+    async def has_errors(self) -> bool:
+        async with contextlib.aclosing(self._error_stream()) as errors:
+            async for _ in errors:
+                return True
+        return False
+
+
+class UpsertPartialFailure(PartialFailureError[int, str]):
+    """Some items of a ``create_data_rows`` call were not submitted.
+
+    Items are input positions (0-based). ``failures`` holds the descriptor files (or whole
+    tasks) that failed, ``not_started`` the items read but never uploaded; ``task`` is the
+    :class:`DataUpsertTaskGroup` of the tasks that were started (``None`` if none was), whose
+    rows the server is applying.
+    """
+
+    task: DataUpsertTaskGroup | None = None

@@ -5,6 +5,10 @@ Each module defines:
 - ``DDL``: SQL run at start-up (``CREATE TABLE IF NOT EXISTS`` / ``CREATE INDEX IF NOT EXISTS``);
 - ``BINDABLES``: ariadne bindables for the types and fields it resolves;
 - ``seed(conn, org_id, user_id)``: rows a fresh organisation starts with (once per database);
+- optionally ``REST``: ``[(method, path under /api/v1, handler)]``, REST endpoints of the
+  service; ``handler(call, **path_params) -> (status, JSON body or None)`` runs in one
+  transaction (``call`` carries the connection, identity, id factory and parsed JSON body), and
+  an ``EmulatorError`` it raises answers with its ``rest_status``;
 - optionally ``CONTROLS``: ``{name: fn(state, **kwargs) -> JSON-able}``, test controls reachable
   as ``POST /_emulator/actions/{name}`` (JSON body = kwargs) and ``emu.control(name, **kwargs)``.
 
@@ -45,3 +49,8 @@ def controls() -> dict[str, Callable[..., Any]]:
                 raise RuntimeError(f"two domains define the control {name!r}")
             found[name] = fn
     return found
+
+
+def rest_routes() -> list[tuple[str, str, Callable[..., Any]]]:
+    """Every domain's REST endpoints, in domain order (a fixed path before a templated one)."""
+    return [route for domain in domains() for route in getattr(domain, "REST", [])]

@@ -10,6 +10,7 @@ from ariadne import MutationType, ObjectType, QueryType, ScalarType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotAllowed, NotFound
+from aiolabel.emulator.resolvers.catalog import normalize_datetime
 from aiolabel.emulator.store import now_iso
 
 query = QueryType()
@@ -32,9 +33,12 @@ uint64_scalar = ScalarType("UInt64")
 
 @datetime_scalar.value_parser
 def _parse_datetime(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("DateTime must be an ISO 8601 string")
-    return value
+    """Any ISO 8601 instant, kept in the one form every DateTime is answered in
+    (``%Y-%m-%dT%H:%M:%S.%fZ`` with milliseconds: the official SDK parses no other)."""
+    try:
+        return normalize_datetime(value)
+    except BadInput:
+        raise ValueError("DateTime must be an ISO 8601 string") from None
 
 
 @page_size_scalar.value_parser
@@ -100,7 +104,7 @@ def task_to_gql(task: dict[str, Any]) -> dict[str, Any]:
         "completionPercentage": float(task["completion"]),
         "result": task["result"],
         "errors": task["errors"],
-        "metadata": None if task["metadata"] is None else json.loads(task["metadata"]),
+        "metadata": {} if task["metadata"] is None else json.loads(task["metadata"]),
         "createdAt": task["created_at"],
         "updatedAt": task["updated_at"],
         "_created_by": task["created_by"],
@@ -197,7 +201,7 @@ def _task_filter(where: dict[str, Any] | None) -> tuple[str, list[Any]]:
             "createdAt_lt": ("created_at", "<"),
         }[key]
         clauses.append(f"{column} {op} ?")
-        params.append(value)
+        params.append("CANCELING" if key == "status" and value == "CANCELLING" else value)
     return ("".join(" AND " + c for c in clauses), params)
 
 

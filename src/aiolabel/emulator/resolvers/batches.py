@@ -9,6 +9,9 @@ default 5; only assets of the project's media type are added; a batch holds at m
 
 A task adding rows ends COMPLETE when at least one row was added (``result`` then lists the rows
 that were not, as inline JSON text, or is null) and FAILED with that list when none was.
+``createBatchV2`` in which no row can be added creates nothing and answers MALFORMED_REQUEST
+("No valid data rows to be added from the list provided!"); unknown global keys answer
+MALFORMED_REQUEST too; ``priority: null`` is refused.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 from ariadne import ObjectType, QueryType
 
 from aiolabel.emulator.context import Context, Info, ctx
-from aiolabel.emulator.errors import BadInput, Conflict, NotAllowed, NotFound
+from aiolabel.emulator.errors import BadInput, Conflict, Malformed, NotAllowed, NotFound
 from aiolabel.emulator.jobs import Job, Outcome, Work, inline_failure
 from aiolabel.emulator.resolvers.base import resolve_creator
 from aiolabel.emulator.resolvers.catalog import chunked, json_strings
@@ -41,6 +44,7 @@ DDL = ""
 MAX_BATCH_ROWS = 100_000
 """Rows one batch may hold (and one createBatches chunk holds)."""
 ADD_TASK_TYPE = "add-data-rows-to-batch"
+NO_VALID_ROWS = "No valid data rows to be added from the list provided!"
 
 query = QueryType()
 project_type = ObjectType("Project")
@@ -51,9 +55,13 @@ batch_type = ObjectType("Batch")
 # -- validation ---------------------------------------------------------------------------------
 
 
-def check_priority(priority: int | None) -> int:
-    if priority is None:
+def check_priority(input: dict[str, Any]) -> int:
+    """The batch priority of a request: 5 when not given; ``null`` is refused."""
+    if "priority" not in input:
         return 5
+    priority: int | None = input["priority"]
+    if priority is None:
+        raise BadInput("Batch priority must be between 1 (highest) and 5 (lowest), got null")
     if not 1 <= priority <= 5:
         raise BadInput(f"Batch priority must be between 1 (highest) and 5 (lowest), got {priority}")
     return priority
@@ -93,7 +101,7 @@ def requested_rows(
     found = lookup_data_rows(c.conn, c.org_id, keys, by_global_key=True)
     missing = [key for key in dict.fromkeys(keys) if key not in found]
     if missing:
-        raise BadInput(missing_keys_message(missing))
+        raise Malformed(missing_keys_message(missing))
     return list(dict.fromkeys(found[key]["id"] for key in keys))
 
 
@@ -325,7 +333,7 @@ def resolve_processed(
         found = lookup_data_rows(c.conn, c.org_id, globalKeys, by_global_key=True)
         missing = [key for key in dict.fromkeys(globalKeys) if key not in found]
         if missing:
-            raise BadInput(missing_keys_message(missing))
+            raise Malformed(missing_keys_message(missing))
     return {"allDataRowsHaveBeenProcessed": True}
 
 
@@ -392,13 +400,15 @@ def resolve_batch_project(batch: dict[str, Any], info: Info) -> Any:
 def resolve_create_batch_v2(project: dict[str, Any], info: Info, input: dict[str, Any]) -> Any:
     c = ctx(info)
     name = check_name(input["name"])
-    priority = check_priority(input.get("priority"))
+    priority = check_priority(input)
     consensus = check_consensus(input.get("consensusSettings"))
     ids = requested_rows(c, input.get("dataRowIds"), input.get("globalKeys"), limit=MAX_BATCH_ROWS)
     project_row = load_project(c.conn, c.org_id, project["id"])
     batch_id = create_batch_row(c, project["id"], name, priority, consensus)
     batch = load_batch(c.conn, project["id"], batch_id)
-    failures, _ = add_rows(c.conn, c.org_id, project_row, batch, ids)
+    failures, added = add_rows(c.conn, c.org_id, project_row, batch, ids)
+    if not added:  # refused whole: the batch inserted above is rolled back with the request
+        raise Malformed(NO_VALID_ROWS)
     return {
         "batch": batch_to_gql(c.conn, load_batch(c.conn, project["id"], batch_id)),
         "failedDataRowIds": [f["dataRowId"] for f in failures],
@@ -418,7 +428,7 @@ def resolve_create_empty_batch(project: dict[str, Any], info: Info, input: dict[
 def resolve_add_rows_async(project: dict[str, Any], info: Info, input: dict[str, Any]) -> Any:
     c = ctx(info)
     batch = load_batch(c.conn, project["id"], input["batchId"])
-    priority = check_priority(input.get("priority"))
+    priority = check_priority(input)
     ids = requested_rows(c, input.get("dataRowIds"), input.get("globalKeys"), limit=None)
     room = MAX_BATCH_ROWS - batch_size(c.conn, batch["id"])
     if len(ids) > room:
@@ -471,7 +481,7 @@ def create_chunked_batches(
 @mutations_type.field("createBatches")
 def resolve_create_batches(project: dict[str, Any], info: Info, input: dict[str, Any]) -> Any:
     c = ctx(info)
-    priority = check_priority(input.get("priority"))
+    priority = check_priority(input)
     consensus = check_consensus(input.get("consensusSettings"))
     ids = requested_rows(c, input.get("dataRowIds"), input.get("globalKeys"), limit=None)
     return create_chunked_batches(
@@ -485,7 +495,7 @@ def resolve_create_batches_from_dataset(
 ) -> Any:
     """Every row of the dataset not already in the project."""
     c = ctx(info)
-    priority = check_priority(input.get("priority"))
+    priority = check_priority(input)
     consensus = check_consensus(input.get("consensusSettings"))
     dataset = c.conn.execute(
         "SELECT id FROM datasets WHERE id = ? AND org_id = ? AND deleted = 0",

@@ -3,8 +3,9 @@
 §4.3, §8.1).
 
 ``datasetDataRows`` pages newest first (the SDK's documented order); the cursor the SDK reads is
-``pageInfo.startCursor``: the id of the first row of the next page, passed back as ``from``
-(inclusive), ``null`` after the last page. Deleted rows never appear.
+``pageInfo.startCursor``: the id of the last row of this page, passed back as ``from`` (the next
+page starts after it, as the service's does), ``null`` after the last page. Deleted rows never
+appear.
 """
 
 from __future__ import annotations
@@ -20,17 +21,25 @@ from aiolabel.emulator.errors import BadInput, Conflict, NotFound
 from aiolabel.emulator.resolvers.base import bind_owner_relations
 from aiolabel.emulator.resolvers.catalog import (
     Column,
+    ContentMismatch,
     InvalidGlobalKey,
+    check_content,
     chunked,
     compile_where,
+    content_mime,
     data_row_to_gql,
     dataset_to_gql,
+    document_url,
     global_key_norm,
+    is_document,
     live_row,
     marks,
+    media_attributes_json,
     media_type_for,
+    media_type_of_mime,
     rows_by_global_key,
     sanitize_global_key,
+    upload_types,
 )
 from aiolabel.emulator.resolvers.datasets import live_dataset
 from aiolabel.emulator.resolvers.metadata import (
@@ -100,7 +109,7 @@ def resolve_dataset_data_rows(
         ).fetchone()
         if found is None:
             raise BadInput(f"Unknown cursor {cursor!r} for dataset {id}")
-        start = " AND seq <= ?"
+        start = " AND seq < ?"
         params = [found["seq"], *params]
     rows = c.conn.execute(
         "SELECT * FROM data_rows WHERE dataset_id = ? AND org_id = ? AND deleted = 0"
@@ -114,7 +123,7 @@ def resolve_dataset_data_rows(
         "nodes": nodes,
         "pageInfo": {
             "hasNextPage": more,
-            "startCursor": rows[size]["id"] if more else None,
+            "startCursor": nodes[-1]["id"] if more else None,
             "endCursor": nodes[-1]["id"] if nodes else None,
         },
     }
@@ -162,10 +171,30 @@ def resolve_update_data_row(_: Any, info: Info, where: dict[str, Any], data: dic
     if "externalId" in data:
         changes["external_id"] = data["externalId"]
     if "rowData" in data:
-        if not data["rowData"]:
+        content = data["rowData"]
+        if not content or not content.strip():
             raise BadInput("rowData must not be empty")
-        changes["row_data"] = data["rowData"]
-        changes["media_type"] = media_type_for(data["rowData"])
+        if is_document(content):
+            url = document_url(content)
+            if url is None:
+                raise BadInput("Document row data needs a pdf_url")
+            changes["row_data"] = url
+        else:
+            changes["row_data"] = content
+        mime = content_mime(content, upload_types(c.conn))
+        inferred = media_type_of_mime(mime) if mime is not None else None
+        if inferred is None or content[:1] == "{":
+            inferred = media_type_for(content)
+        changes["media_type"] = inferred
+        if data.get("mediaType") is not None:
+            try:
+                check_content(data["mediaType"], mime)
+            except ContentMismatch as exc:
+                raise BadInput(str(exc)) from None
+            changes["media_type"] = data["mediaType"]
+        changes["media_attributes"] = media_attributes_json(
+            changes["media_type"], changes["row_data"], mime
+        )
     if data.get("mediaType") is not None:
         changes["media_type"] = data["mediaType"]
     if data.get("metadataFields") is not None:

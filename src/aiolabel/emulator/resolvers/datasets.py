@@ -92,7 +92,7 @@ def resolve_create_dataset(_: Any, info: Info, data: dict[str, Any]) -> Any:
     c.conn.execute(
         "INSERT INTO datasets (id, org_id, created_by, name, description, created_at, updated_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (dataset_id, c.org_id, c.user_id, name, data.get("description"), stamp, stamp),
+        (dataset_id, c.org_id, c.user_id, name, data.get("description") or "", stamp, stamp),
     )
     return dataset_to_gql(_require(info, dataset_id))
 

@@ -24,7 +24,12 @@ from ariadne import MutationType, ObjectType
 from aiolabel.emulator.context import Context, Info, ctx
 from aiolabel.emulator.errors import Malformed
 from aiolabel.emulator.jobs import Job, Outcome, Work
-from aiolabel.emulator.resolvers.catalog import chunked, global_key_norm, marks
+from aiolabel.emulator.resolvers.catalog import (
+    chunked,
+    export_media_attributes,
+    global_key_norm,
+    marks,
+)
 from aiolabel.emulator.resolvers.labeling import QUEUE_ORDER
 from aiolabel.emulator.resolvers.projects import WORKFLOW_STATUS, load_project
 from aiolabel.emulator.store import Store, dumps, now_iso
@@ -422,8 +427,7 @@ class _Lines:
             if row is None:
                 continue
             line: dict[str, Any] = {"data_row": self._data_row(conn, row, entries)}
-            attributes = row["media_attributes"]
-            line["media_attributes"] = {} if attributes is None else json.loads(attributes)
+            line["media_attributes"] = export_media_attributes(row["media_attributes"])
             if include["Attachments"]:
                 line["attachments"] = attachments.get(data_row_id, [])
             if include["Metadata"]:

@@ -6,8 +6,10 @@ once the task is, ``FAILED`` if it failed or was cancelled, else ``IN_PROGRESS``
 derives from the lists:
 
 - get: ``fetchedDataRows`` is aligned with the input, ``{"id": ""}`` where a key was not found;
-- assign, in input order: a missing row, an invalid key (``catalog.sanitize_global_key``) or a
-  key held by another live row → ``invalidGlobalKeyAssignments``; a key that had to be
+- assign, in input order: a missing row, an invalid key (``catalog.sanitize_global_key``, or
+  one with leading, trailing or doubled spaces) or a key held by another live row →
+  ``invalidGlobalKeyAssignments`` (the SDK words each "Invalid assignment. Either DataRow does
+  not exist, or globalKey is invalid"); a key that had to be
   sanitised → ``sanitizedAssignments`` (with the stored key); otherwise
   ``unmodifiedAssignments``. A row's previous key is released;
 - clear: keys held by a live row are cleared, others are ``notFoundGlobalKeys`` (repeats count
@@ -31,6 +33,7 @@ from aiolabel.emulator.jobs import Job, Outcome
 from aiolabel.emulator.resolvers.base import load_task
 from aiolabel.emulator.resolvers.catalog import (
     InvalidGlobalKey,
+    badly_spaced,
     global_key_norm,
     rows_by_global_key,
     rows_by_id,
@@ -124,9 +127,10 @@ def assign_keys(
     cleaned: list[str | None] = []
     for link in links:
         try:
-            cleaned.append(sanitize_global_key(link["globalKey"]))
+            key = sanitize_global_key(link["globalKey"])
         except InvalidGlobalKey:
-            cleaned.append(None)
+            key = None
+        cleaned.append(None if key is None or badly_spaced(key) else key)
     holders = rows_by_global_key(conn, org_id, [k for k in cleaned if k is not None])
     holder = {k: r["id"] for k, r in holders.items()}
     for r in rows.values():

@@ -21,7 +21,7 @@ from typing import Any
 from ariadne import MutationType, ObjectType, QueryType
 
 from aiolabel.emulator.context import Info, ctx
-from aiolabel.emulator.errors import BadInput, Conflict, NotAllowed, NotFound
+from aiolabel.emulator.errors import BadInput, Malformed, NotAllowed, NotFound
 from aiolabel.emulator.resolvers.catalog import (
     chunked,
     global_key_norm,
@@ -154,10 +154,22 @@ def normalize_fields(ontology: Ontology, fields: Iterable[Mapping[str, Any]]) ->
     """Fields as stored: ``{schema id: JSON value}``; ``MetadataError`` if any is refused."""
     values: dict[str, str] = {}
     enums_needing_option: set[str] = set()
+    resolved: list[tuple[Mapping[str, Any], Schema]] = []
+    given: set[str] = set()
+    repeated: list[str] = []
     for field in fields:
         if not isinstance(field, Mapping):
             raise MetadataError(f"A metadata field must be an object, got {field!r}")
         schema = ontology.resolve(field)
+        if schema.id in given and schema.id not in repeated:
+            repeated.append(schema.id)
+        given.add(schema.id)
+        resolved.append((field, schema))
+    if repeated:
+        raise MetadataError(
+            f"A schemaId can only be specified once per DataRow : [{', '.join(repeated)}]"
+        )
+    for field, schema in resolved:
         value = field.get("value")
         if schema.kind == OPTION:
             assert schema.parent_id is not None
@@ -244,10 +256,10 @@ def custom_metadata_out(entries: Iterable[Entry]) -> list[dict[str, Any]]:
 
 
 def metadata_fields_out(entries: Iterable[Entry]) -> list[dict[str, Any]]:
-    """``{schemaId name value kind}``; an enum's value is ``{schemaId, name}`` of its option."""
+    """``{schemaId name value kind}``; an enum's value is the name of its option (``"train"``)."""
     out: list[dict[str, Any]] = []
     for e in entries:
-        value = {"schemaId": e.value, "name": e.option_name} if e.kind == ENUM else e.value
+        value = e.option_name if e.kind == ENUM else e.value
         out.append({"schemaId": e.schema_id, "name": e.name, "value": value, "kind": e.kind})
     return out
 
@@ -326,7 +338,7 @@ def resolve_upsert_schema(_: Any, info: Info, data: dict[str, Any]) -> Any:
     schema_id = data.get("id")
     clash = ontology.by_name.get(name)
     if clash is not None and clash.id != schema_id:
-        raise Conflict(f"A metadata schema named {name!r} already exists")
+        raise Malformed(f"A metadata schema named {name!r} already exists")
     if schema_id is None:
         schema_id = c.new_id()
         c.conn.execute(
@@ -463,11 +475,21 @@ def _identified_rows(
     return {k: by_norm[global_key_norm(k)] for k in ids if global_key_norm(k) in by_norm}
 
 
+def _row_has(held: Mapping[str, str], schema: Schema) -> bool:
+    """Whether a row's stored values (``{schema id: JSON value}``) include this schema (an
+    option: its enum set to it)."""
+    if schema.kind == OPTION:
+        return schema.parent_id is not None and held.get(schema.parent_id) == dumps(schema.id)
+    return schema.id in held
+
+
 @mutation.field("deleteDataRowCustomMetadata")
 def resolve_delete_values(
     _: Any, info: Info, dataRowIdentifiers: list[dict[str, Any]] | None = None
 ) -> Any:
-    """Remove fields from rows; an enum is removed by its schema id or by its chosen option."""
+    """Remove fields from rows; an enum is removed by its schema id or by its chosen option.
+
+    A row is refused whole ("Schema did not exist", naming the fields) when it lacks a field."""
     c = ctx(info)
     items = dataRowIdentifiers or []
     ontology = Ontology(c.conn, c.org_id)
@@ -489,6 +511,23 @@ def resolve_delete_values(
                     "dataRowId": row["id"],
                     "error": f"Unknown metadata schema ids: {', '.join(unknown)}",
                     "fields": echo,
+                }
+            )
+            continue
+        held: dict[str, str] = {
+            r["schema_id"]: r["value"]
+            for r in c.conn.execute(
+                "SELECT schema_id, value FROM data_row_metadata WHERE data_row_id = ?",
+                (row["id"],),
+            )
+        }
+        absent = [s for s in item["schemaIds"] if not _row_has(held, ontology.by_id[s])]
+        if absent:
+            failures.append(
+                {
+                    "dataRowId": row["id"],
+                    "error": "Schema did not exist",
+                    "fields": [{"schemaId": s, "value": None} for s in absent],
                 }
             )
             continue

@@ -20,7 +20,7 @@ from ariadne import MutationType, ObjectType, QueryType
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
 from aiolabel.emulator.jobs import Job, Outcome, Work
-from aiolabel.emulator.resolvers.base import bind_owner_relations, org_users, page, user_to_gql
+from aiolabel.emulator.resolvers.base import bind_owner_relations, page
 from aiolabel.emulator.resolvers.catalog import (
     chunked,
     global_key_norm,
@@ -98,6 +98,10 @@ WORKFLOW_STATUS = {
     "MANUAL_REWORK_QUEUE": "IN_REWORK",
     None: "DONE",
 }
+
+UPDATE_HOOKS: dict[str, Callable[[sqlite3.Connection, sqlite3.Row, Any], None]] = {}
+"""``updateProject`` input fields other domains own (``labelingFrontend``: ontologies.py): each
+hook applies its field's value to the project row before the columns here are updated."""
 
 query = QueryType()
 mutation = MutationType()
@@ -412,6 +416,9 @@ def resolve_update_project(_: Any, info: Info, where: dict[str, Any], data: dict
         labels == 1 and share == 1
     ):
         raise BadInput("A project cannot switch between benchmark and consensus quality modes")
+    for key, hook in UPDATE_HOOKS.items():
+        if data.get(key) is not None:
+            hook(c.conn, row, data[key])
     columns = {_UPDATABLE[k]: v for k, v in data.items() if k in _UPDATABLE}
     for key in ("is_benchmark_enabled", "is_consensus_enabled", "model_setup_complete", "deleted"):
         if key in columns and columns[key] is not None:
@@ -563,16 +570,11 @@ bind_owner_relations(project_type)
 def resolve_members(
     project: dict[str, Any], info: Info, skip: int | None = None, first: int | None = None
 ) -> Any:
-    """Every user of the organisation, with access through the organisation role."""
-    return [
-        {
-            "id": row["id"],
-            "user": user_to_gql(row),
-            "role": {"id": "admin", "name": "Admin"},
-            "accessFrom": "ORGANIZATION",
-        }
-        for row in org_users(info, project["_org_id"], skip, first)
-    ]
+    """Members with an organisation role, then project-based members of this project."""
+    from aiolabel.emulator.resolvers.admin import project_members
+
+    offset, limit = page(skip, first)
+    return project_members(ctx(info).conn, project["_org_id"], project["id"], offset, limit)
 
 
 def seed(conn: sqlite3.Connection, org_id: str, user_id: str) -> None:

@@ -14,6 +14,7 @@ from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
 from aiolabel.emulator.jobs import inline_failure
 from aiolabel.emulator.resolvers.projects import update_rows_work
+from aiolabel.emulator.webhooks import emit
 
 DDL = ""
 
@@ -84,6 +85,14 @@ def resolve_move_rows(project: dict[str, Any], info: Info, data: dict[str, Any])
         size=len(keys),
         metadata={"projectId": project["id"], "queueId": queue_id},
     )
+    event = {
+        "project": {"id": project["id"]},
+        "action": "MOVE_DATA_ROWS",
+        "taskQueueId": queue_id,
+        "dataRowCount": len(keys),
+        "taskId": task["id"],
+    }
+    emit(c, "WORKFLOW_ACTION", event, project_id=project["id"])
     return {"taskId": task["id"]}
 
 

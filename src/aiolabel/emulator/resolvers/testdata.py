@@ -12,7 +12,10 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from aiolabel.emulator.context import Context
+from aiolabel.emulator.resolvers.catalog import default_mime
 from aiolabel.emulator.store import dumps, now_iso
+from aiolabel.emulator.webhooks import emit
 
 if TYPE_CHECKING:
     from aiolabel.emulator.state import EmulatorState
@@ -64,7 +67,7 @@ def bulk_create_data_rows(
                     state.org_id,
                     state.user_id,
                     dataset_name or f"bulk dataset {dataset_id}",
-                    None,
+                    "",
                     stamp,
                     stamp,
                 ),
@@ -76,7 +79,9 @@ def bulk_create_data_rows(
             raise LookupError(f"dataset {dataset_id} not found")
         fields = _metadata_fields(conn, state.org_id, metadata or {})
     ids: list[str] = []
-    attributes = None if media_attributes is None else dumps(media_attributes)
+    attributes = dumps(
+        {"mimeType": default_mime(media_type)} if media_attributes is None else media_attributes
+    )
     for start in range(0, count, INSERT_CHUNK):
         batch = []
         for i in range(start, min(count, start + INSERT_CHUNK)):
@@ -205,6 +210,10 @@ def add_label(
                 (queue, stamp, entry["seq"]),
             )
         conn.execute("UPDATE projects SET last_activity_time = ? WHERE id = ?", (stamp, project_id))
+        event = Context(state, conn, state.user_id, state.org_id, base_url="")
+        payload = {"id": label_id, "project": {"id": project_id}, "dataRow": {"id": data_row_id}}
+        emit(event, "LABEL_CREATED", payload, project_id=project_id)
+    event.run_after_commit()
     return {"id": label_id}
 
 

@@ -27,16 +27,25 @@ from aiolabel.emulator.jobs import Job, Outcome
 from aiolabel.emulator.resolvers.attachments import check_attachment
 from aiolabel.emulator.resolvers.base import task_to_gql
 from aiolabel.emulator.resolvers.catalog import (
+    ContentMismatch,
     InvalidGlobalKey,
+    check_content,
     chunked,
+    content_mime,
+    default_mime,
+    document_url,
     global_key_norm,
+    is_document,
     marks,
+    media_attributes_json,
     media_type_for,
+    media_type_of_mime,
     new_ids,
     parse_media_type,
     rows_by_global_key,
     rows_by_id,
     sanitize_global_key,
+    upload_types,
 )
 from aiolabel.emulator.resolvers.metadata import MetadataError, Ontology, normalize_fields
 from aiolabel.emulator.store import dumps, now_iso
@@ -116,35 +125,81 @@ def _manifest(conn: sqlite3.Connection, uri: str) -> tuple[list[str], int]:
 def resolve_upsert(_: Any, info: Info, data: dict[str, Any]) -> Any:
     c = ctx(info)
     file_ids, count = _manifest(c.conn, data["manifestUri"])
-    org_id, user_id = c.org_id, c.user_id
+    org_id, user_id, base_url = c.org_id, c.user_id, c.base_url
 
     def work(job: Job) -> Outcome:
-        return run_upsert(job, org_id, user_id, file_ids, count)
+        run_upsert(job, org_id, user_id, file_ids, count)
+        return Outcome(result=_result_file(job, base_url))
+
+    def forced_failure(job: Job, errors: list[Any]) -> Outcome:
+        with job.store.transaction() as conn:
+            job.add_items(
+                conn,
+                "error",
+                [
+                    {"message": e if isinstance(e, str) else dumps(e), "spec": _EMPTY_SPEC}
+                    for e in errors
+                ],
+            )
+        url = _result_file(job, base_url, error=dumps(errors))
+        return Outcome(status="FAILED", result=url, errors=dumps(errors))
 
     task = c.create_task(
         type=TASK_TYPE,
         name="Upsert data rows",
         work=work,
-        on_forced_failure=_forced_failure,
+        on_forced_failure=forced_failure,
         size=count,
     )
     return task_to_gql(task)
 
 
-def _forced_failure(job: Job, errors: list[Any]) -> Outcome:
+_RESULT_JSON = """
+SELECT json_object(
+    'createdDataRows', (SELECT json_group_array(json(payload)) FROM (
+        SELECT payload FROM task_items WHERE task_id = ?1 AND kind = 'ok' ORDER BY seq)),
+    'errors', (SELECT json_group_array(json_object(
+        'message', json_extract(payload, '$.message'),
+        'failedDataRows', json_array(json(json_extract(payload, '$.spec'))))) FROM (
+        SELECT payload FROM task_items WHERE task_id = ?1 AND kind = 'error' ORDER BY seq))
+)
+"""
+
+
+def _result_file(job: Job, base_url: str, error: str | None = None) -> str:
+    """The task's ``result`` URL: a JSON file of ``createdDataRows`` and ``errors`` (and, for a
+    failed task, ``error``), what the official SDK's ``Task.result`` / ``errors`` download for a
+    creation task."""
     with job.store.transaction() as conn:
-        job.add_items(
-            conn,
-            "error",
-            [
-                {"message": e if isinstance(e, str) else dumps(e), "spec": _EMPTY_SPEC}
-                for e in errors
-            ],
+        try:
+            text = str(conn.execute(_RESULT_JSON, (job.task_id,)).fetchone()[0])
+        except sqlite3.OperationalError:  # an item SQLite's JSON cannot read (NaN)
+            items = conn.execute(
+                "SELECT kind, payload FROM task_items WHERE task_id = ? ORDER BY kind, seq",
+                (job.task_id,),
+            ).fetchall()
+            text = dumps(
+                {
+                    "createdDataRows": [json.loads(r[1]) for r in items if r[0] == "ok"],
+                    "errors": [
+                        {"message": p["message"], "failedDataRows": [p["spec"]]}
+                        for p in (json.loads(r[1]) for r in items if r[0] == "error")
+                    ],
+                }
+            )
+        if error is not None:
+            text = text[:-1] + ',"error":' + dumps(error) + "}"
+        file_id = job.store.new_id()
+        data = text.encode("utf-8", "surrogatepass")
+        conn.execute(
+            "INSERT INTO files (id, filename, content_type, size, data, created_at)"
+            " VALUES (?, 'result.json', 'application/json', ?, ?, ?)",
+            (file_id, len(data), data, now_iso()),
         )
-    return Outcome(status="FAILED", errors=dumps(errors))
+    return f"{base_url}/files/{file_id}"
 
 
-def run_upsert(job: Job, org_id: str, user_id: str, file_ids: list[str], count: int) -> Outcome:
+def run_upsert(job: Job, org_id: str, user_id: str, file_ids: list[str], count: int) -> None:
     """Apply every chunk, ``BATCH_SIZE`` specs per transaction."""
     done = 0
     for file_id in file_ids:
@@ -168,7 +223,6 @@ def run_upsert(job: Job, org_id: str, user_id: str, file_ids: list[str], count: 
                 job.add_items(conn, "error", errors)
                 done += len(batch)
                 job.progress(conn, done / max(count, done, 1))
-    return Outcome()
 
 
 # -- one batch ----------------------------------------------------------------------------------
@@ -220,7 +274,7 @@ def _scrub(value: Any) -> Any:
     return value
 
 
-def _parse(raw: Any, ontology: Ontology) -> Spec:
+def _parse(raw: Any, ontology: Ontology, upload_type: Callable[[str], str | None]) -> Spec:
     if not _is_mapping(raw):
         raise SpecError("A data row spec must be an object")
     if not _unicode(raw):
@@ -243,24 +297,40 @@ def _parse(raw: Any, ontology: Ontology) -> Spec:
         raise SpecError("dataset_id is required")
     spec = Spec(key["type"], str(key_value), dataset_id)
     sets = spec.sets
+    content: Any = None
     if tiled and "row_data" not in payload:
         tile = {k: v for k, v in payload.items() if k not in _KNOWN_KEYS or k == "tileLayerUrl"}
-        sets["row_data"] = dumps(tile)
+        sets["row_data"] = content = dumps(tile)
     elif "row_data" in payload:
-        row_data = payload["row_data"]
-        if isinstance(row_data, dict) and row_data:
-            sets["row_data"] = dumps(row_data)
-        elif isinstance(row_data, str) and row_data.strip():
-            sets["row_data"] = row_data
+        content = payload["row_data"]
+        if is_document(content):
+            url = document_url(content)
+            if url is None:
+                raise SpecError("Document row data needs a pdf_url")
+            sets["row_data"] = url
+        elif isinstance(content, dict) and content:
+            sets["row_data"] = dumps(content)
+        elif isinstance(content, str) and content.strip():
+            sets["row_data"] = content
         else:
             raise SpecError("row_data must be a non-empty string or object")
+    mime: str | None = None
     if "row_data" in sets:
-        sets["media_type"] = media_type_for(sets["row_data"])
+        mime = content_mime(content, upload_type)
+        inferred = media_type_of_mime(mime) if mime is not None else None
+        if inferred is None or isinstance(content, dict) or content[:1] == "{":
+            inferred = media_type_for(content)
+        sets["media_type"] = inferred
     if payload.get("media_type") is not None:
         try:
             sets["media_type"] = parse_media_type(payload["media_type"])
         except ValueError as exc:
             raise SpecError(str(exc)) from None
+        if "row_data" in sets:
+            try:
+                check_content(sets["media_type"], mime)
+            except ContentMismatch as exc:
+                raise SpecError(str(exc)) from None
     for name in ("external_id", "externalId"):
         if name in payload:
             if payload[name] is not None and not isinstance(payload[name], str):
@@ -275,7 +345,12 @@ def _parse(raw: Any, ontology: Ontology) -> Spec:
     if payload.get("media_attributes") is not None:
         if not isinstance(payload["media_attributes"], dict):
             raise SpecError("media_attributes must be an object")
-        sets["media_attributes"] = dumps(payload["media_attributes"])
+        given = dict(payload["media_attributes"])
+        if "row_data" in sets:
+            given.setdefault("mimeType", mime or default_mime(sets["media_type"]))
+        sets["media_attributes"] = dumps(given)
+    elif "row_data" in sets:
+        sets["media_attributes"] = media_attributes_json(sets["media_type"], sets["row_data"], mime)
     fields = payload.get("metadata_fields", payload.get("metadata"))
     if fields is not None:
         if not isinstance(fields, list):
@@ -368,10 +443,11 @@ def apply_specs(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Apply a batch of specs in order; returns the success and error items."""
     ontology = Ontology(conn, org_id)
+    upload_type = upload_types(conn)
     parsed: list[Spec | SpecError] = []
     for raw in raws:
         try:
-            parsed.append(_parse(raw, ontology))
+            parsed.append(_parse(raw, ontology, upload_type))
         except SpecError as exc:
             parsed.append(exc)
     specs = [p for p in parsed if isinstance(p, Spec)]
@@ -506,7 +582,7 @@ def _apply_one(
     if new_key is not None:
         owner = holder.get(global_key_norm(new_key))
         if owner is not None and owner != row_id:
-            raise SpecError(f"Duplicate global key: {new_key}")
+            raise SpecError(f"Duplicate global key: '{new_key}'")
     if target is None:
         if "row_data" not in sets:
             raise SpecError("row_data is required to create a data row")

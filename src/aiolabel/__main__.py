@@ -1,0 +1,5 @@
+"""``python -m aiolabel``: the ``aiolabel`` command."""
+
+from aiolabel.cli import main
+
+main()

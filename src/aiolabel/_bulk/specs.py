@@ -1,0 +1,228 @@
+"""One item of a data-row upsert, checked and turned into its wire spec (before any request).
+
+Every error is an :class:`InputError` or :class:`InputTypeError` naming ``items[i]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiolabel._operations._builder import FieldRef
+from aiolabel._validation import (
+    InvalidItemAttribute,
+    check_attachment_type,
+    check_attachment_value,
+)
+from aiolabel.enums import MediaType
+from aiolabel.errors import InputError, InputTypeError, LabelboxError
+from aiolabel.identifiers import GlobalKey, UniqueId
+
+if TYPE_CHECKING:
+    from aiolabel.models.metadata import DataRowMetadataOntology
+
+__all__ = ["Prepared", "bad_item", "has_metadata", "prepare_item"]
+
+_ALLOWED_KEYS = frozenset(
+    {
+        "row_data",
+        "global_key",
+        "external_id",
+        "metadata_fields",
+        "metadata",
+        "attachments",
+        "media_type",
+        "media_attributes",
+        "dataset_id",
+        "embeddings",
+    }
+)
+_MESSAGE_KEYS = frozenset({"messageId", "timestampUsec", "content", "user", "align", "canLabel"})
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_AUTO = {"type": "AUTO", "value": ""}
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A checked item: its spec, and the local file to upload first (if any)."""
+
+    key: dict[str, str]
+    payload: dict[str, Any]
+    local_path: str | None = None
+
+    def dumps(self) -> bytes:
+        return json.dumps({"id": self.key, "payload": self.payload}).encode()
+
+
+def bad_item(where: str, message: str) -> InputError:
+    return InputError(f"{where}: {message}")
+
+
+def _check_attachments(value: object, where: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list | tuple):
+        raise InputTypeError(f"{where}.attachments must be a list, got {type(value).__name__}")
+    out = []
+    for j, att in enumerate(value):
+        at = f"{where}.attachments[{j}]"
+        if not isinstance(att, Mapping):
+            raise InputTypeError(f"{at} must be a dict with type and value")
+        unknown = set(att) - {"type", "value", "name"}
+        if unknown:
+            raise bad_item(at, f"unknown keys {sorted(map(str, unknown))}")
+        if "type" not in att or "value" not in att:
+            raise bad_item(at, "an attachment needs a 'type' and a 'value'")
+        item = {
+            "type": check_attachment_type(att["type"], f"{at}.type"),
+            "value": check_attachment_value(att["value"], f"{at}.value"),
+        }
+        if att.get("name") is not None:
+            if not isinstance(att["name"], str):
+                raise InputTypeError(f"{at}.name must be a str")
+            item["name"] = att["name"]
+        out.append(item)
+    return out
+
+
+def _check_embeddings(value: object, where: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list | tuple):
+        raise InputTypeError(f"{where}.embeddings must be a list")
+    out = []
+    for j, emb in enumerate(value):
+        at = f"{where}.embeddings[{j}]"
+        if not isinstance(emb, Mapping) or not isinstance(emb.get("embedding_id"), str):
+            raise InputTypeError(f"{at} must be a dict with embedding_id and vector")
+        vector = emb.get("vector")
+        if not isinstance(vector, list | tuple) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in vector
+        ):
+            raise InputTypeError(f"{at}.vector must be a list of numbers")
+        item: dict[str, Any] = {"embeddingId": emb["embedding_id"], "vector": list(vector)}
+        clusters = emb.get("clusters")
+        if clusters:
+            item["clusters"] = list(clusters)
+        out.append(item)
+    return out
+
+
+def _conversational(item: dict[str, Any], where: str) -> None:
+    """The legacy ``conversationalData`` form, as the official SDK rewrites it."""
+    messages = item.pop("conversationalData")
+    version = item.pop("version", 1)
+    kind = item.pop("type", "application/vnd.labelbox.conversational")
+    if "externalId" in item:
+        item["external_id"] = item.pop("externalId")
+    if "globalKey" in item:
+        item["global_key"] = item.pop("globalKey")
+    if not isinstance(messages, list):
+        raise InputTypeError(f"{where}.conversationalData must be a list")
+    for j, message in enumerate(messages):
+        unknown = set(message) - _MESSAGE_KEYS if isinstance(message, Mapping) else {"?"}
+        if unknown:
+            raise bad_item(f"{where}.conversationalData[{j}]", f"unknown keys {sorted(unknown)}")
+    item["row_data"] = {"type": kind, "version": version, "messages": messages}
+
+
+def prepare_item(
+    raw: object,
+    index: int,
+    *,
+    dataset_id: str,
+    upsert: bool,
+    ontology: DataRowMetadataOntology | None,
+) -> Prepared:
+    """Check and normalise one item into its spec; raises naming ``items[index]``.
+
+    ``ontology`` must be given when the item has ``metadata_fields``. The caller's dict is
+    never modified.
+    """
+    where = f"items[{index}]"
+    if isinstance(raw, str):
+        if upsert:
+            raise InputTypeError(f"{where}: upsert_data_rows takes dicts, not paths")
+        if not os.path.isfile(raw):
+            raise bad_item(where, f"the file {raw!r} does not exist")
+        raw = {"row_data": raw, "external_id": raw}
+    if not isinstance(raw, Mapping):
+        raise InputTypeError(
+            f"{where} must be a dict (or a local file path), got {type(raw).__name__}"
+        )
+    item: dict[str, Any] = {}
+    for k, v in raw.items():
+        name = k.name if isinstance(k, FieldRef) else k
+        if not isinstance(name, str):
+            raise InputTypeError(f"{where}: keys must be str, got {type(name).__name__}")
+        item[name] = v
+    key = _AUTO
+    raw_key = item.pop("key", None)
+    if raw_key is not None:
+        if not upsert:
+            raise bad_item(where, "create_data_rows takes no 'key'; use upsert_data_rows")
+        if not isinstance(raw_key, UniqueId | GlobalKey):
+            raise InputTypeError(
+                f"{where}.key must be a UniqueId or a GlobalKey, got {type(raw_key).__name__}"
+            )
+        key = {"type": raw_key.id_type.value, "value": raw_key.key}
+    item["dataset_id"] = dataset_id
+    item = {k: v for k, v in item.items() if v is not None}
+    if "tileLayerUrl" in item:
+        if "attachments" in item:
+            item["attachments"] = _check_attachments(item["attachments"], where)
+        return Prepared(key, item)
+    if "conversationalData" in item:
+        _conversational(item, where)
+    unknown = set(item) - _ALLOWED_KEYS
+    if unknown:
+        raise InvalidItemAttribute("DataRow", unknown, where)
+
+    row_data = item.get("row_data")
+    local_path = None
+    if row_data is None:
+        if not upsert:
+            raise bad_item(where, "row_data is required to create a data row")
+    elif isinstance(row_data, str):
+        if not row_data:
+            raise bad_item(where, "row_data must not be empty")
+        if row_data.startswith("s3:/"):
+            raise bad_item(where, "row_data: s3 assets must start with 'https'")
+        if not _URL.match(row_data) and os.path.isfile(row_data):
+            local_path = row_data
+            item.setdefault("external_id", row_data)
+    elif isinstance(row_data, Mapping):
+        if not row_data:
+            raise bad_item(where, "row_data must not be empty")
+    else:
+        raise InputTypeError(f"{where}.row_data must be a str or a dict")
+    for name in ("global_key", "external_id"):
+        if name in item:
+            if not isinstance(item[name], str):
+                raise InputTypeError(f"{where}.{name} must be a str")
+            if name == "global_key" and not item[name]:
+                raise bad_item(where, "global_key must not be empty")
+    if "media_type" in item:
+        media = item["media_type"]
+        if isinstance(media, str):
+            media = MediaType(media)
+        if not MediaType.is_supported(media):
+            raise bad_item(where, f"unknown media_type {item['media_type']!r}")
+        item["media_type"] = media.value
+    if "attachments" in item:
+        item["attachments"] = _check_attachments(item["attachments"], where)
+    if "embeddings" in item:
+        item["embeddings"] = _check_embeddings(item["embeddings"], where)
+    if "metadata_fields" in item:
+        if ontology is None:  # pragma: no cover - the pipeline fetches it first
+            raise LabelboxError("the metadata ontology is needed to check metadata_fields")
+        item["metadata_fields"] = ontology._upsert_fields(
+            item["metadata_fields"], f"{where}.metadata_fields"
+        )
+    if upsert and len(item) == 1:
+        raise bad_item(where, f"nothing to change for {key['value'] or 'a new data row'}")
+    return Prepared(key, item, local_path)
+
+
+def has_metadata(raw: object) -> bool:
+    return isinstance(raw, Mapping) and raw.get("metadata_fields") is not None

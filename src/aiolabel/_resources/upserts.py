@@ -1,0 +1,445 @@
+"""The data-row upsert pipeline behind ``Dataset.create_data_rows`` / ``upsert_data_rows``.
+
+Wire protocol (wire doc §4.1): specs ``{"id": {"type", "value"}, "payload": {...}}`` are written
+into JSON descriptor files of at most 10 MB, each uploaded with ``uploadFile``; a manifest
+``{"source": "SDK", "item_count", "chunk_uris"}`` is uploaded; ``upsertDataRows(manifestUri)``
+starts a task.
+
+How aiolabel runs it:
+
+* every item is checked before it is sent (a list: all of them before the first request; an
+  iterable: each as it is read, and a bad one stops the job like a failing iterator);
+* each spec is serialised once, appended to the current descriptor file, and the file is
+  closed when the next spec would pass the byte bound (:class:`DescriptorChunker`): one pass,
+  input order kept, deterministic;
+* descriptor files are written to a temporary directory (removed when the call ends), not
+  held in memory, and each is deleted once uploaded: memory stays the same whatever the input
+  size and however many files are in flight;
+* descriptor files are uploaded concurrently through the client's chunk runner;
+* inputs above :data:`ITEMS_PER_TASK` items are split into several upsert tasks (one manifest
+  each), submitted while the next task's files upload; the caller gets one
+  :class:`DataUpsertTaskGroup` over all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import tempfile
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from aiolabel._bulk import reconcile as _reconcile
+from aiolabel._bulk.descriptors import (
+    FILE_UPLOAD_CONCURRENCY,
+    ITEMS_PER_TASK,
+    UPLOAD_CONCURRENCY,
+    UPSERT_CHUNK_SIZE_BYTES,
+    DescriptorChunk,
+    DescriptorChunker,
+)
+from aiolabel._bulk.specs import Prepared, bad_item, has_metadata, prepare_item
+from aiolabel._concurrency import (
+    ChunkFailure,
+    ChunkSuccess,
+    FailureLedger,
+    Progress,
+    report_progress,
+)
+from aiolabel._content import guess_content_type
+from aiolabel._operations import data_rows as ops
+from aiolabel._resources._base import Resource
+from aiolabel._validation import check_progress
+from aiolabel.errors import InputError, InputTypeError, LabelboxError, PartialFailureError
+from aiolabel.models.metadata import DataRowMetadataOntology
+from aiolabel.models.task import UPSERT_TASK_TYPE, DataUpsertTaskGroup, Task, UpsertPartialFailure
+
+if TYPE_CHECKING:
+    from aiolabel.client import AsyncClient
+
+__all__ = ["Upserts"]
+
+WINDOW = 256
+"""Items prepared together, so their local files upload concurrently."""
+
+
+# -- the pipeline --------------------------------------------------------------------------------
+
+
+class _Upsert:
+    def __init__(
+        self,
+        client: AsyncClient,
+        dataset_id: str,
+        *,
+        upsert: bool,
+        sdk_method: str,
+        max_concurrency: int | None,
+        file_concurrency: int,
+        progress: Progress | None,
+        max_chunk_bytes: int,
+        items_per_task: int,
+    ) -> None:
+        self.client = client
+        self.dataset_id = dataset_id
+        self.upsert = upsert
+        self.sdk_method = sdk_method
+        self.max_concurrency = min(max_concurrency or UPLOAD_CONCURRENCY, client.max_concurrency)
+        self.file_concurrency = file_concurrency
+        self.progress = progress
+        self.chunker = DescriptorChunker(max_chunk_bytes, items_per_task)
+        self.ontology: DataRowMetadataOntology | None = None
+        self.total: int | None = None
+        self.uploaded = 0
+        self.read = 0
+        """Items read from the input (checked and in a window, a buffer or a chunk)."""
+        self.sent_any = False
+        self.position = 0
+        """Items handed to the chunker."""
+        self.probes: dict[int, list[_reconcile.Identity]] = {}
+        """Task index -> identities of its first rows (see :mod:`aiolabel._reconcile`)."""
+
+    async def _ontology(self) -> DataRowMetadataOntology:
+        if self.ontology is None:
+            self.ontology = await self.client.get_data_row_metadata_ontology()
+        return self.ontology
+
+    async def _prepare(self, raw: object, index: int) -> Prepared:
+        ontology = await self._ontology() if has_metadata(raw) else None
+        return prepare_item(
+            raw, index, dataset_id=self.dataset_id, upsert=self.upsert, ontology=ontology
+        )
+
+    async def check_all(self, items: Iterable[Any]) -> list[Prepared | bytes]:
+        """A sized input: every item checked before any request (duplicates included).
+
+        Items are kept serialised (a spec is a few hundred bytes; its dict several times that);
+        only those with a local file to upload stay :class:`Prepared` until the upload.
+        """
+        prepared: list[Prepared | bytes] = []
+        keys: set[tuple[str, str]] = set()
+        for index, raw in enumerate(items):
+            p = await self._prepare(raw, index)
+            for kind, value in (
+                ("global key", p.payload.get("global_key")),
+                ("key", p.key["value"] and f"{p.key['type']}:{p.key['value']}"),
+            ):
+                if isinstance(value, str) and value:
+                    if (kind, value) in keys:
+                        raise bad_item(
+                            f"items[{index}]", f"{kind} {value!r} appears more than once"
+                        )
+                    keys.add((kind, value))
+            prepared.append(p if p.local_path is not None else p.dumps())
+        if not prepared:
+            raise InputError("items must not be empty")
+        return prepared
+
+    async def _stream_prepared(
+        self, items: Iterable[Any] | AsyncIterable[Any]
+    ) -> AsyncIterator[Prepared]:
+        index = 0
+        if isinstance(items, AsyncIterable):
+            async for raw in items:
+                yield await self._prepare(raw, index)
+                index += 1
+        else:
+            for raw in items:
+                yield await self._prepare(raw, index)
+                index += 1
+        if index == 0:
+            raise InputError("items must not be empty")
+
+    async def _upload_local(self, window: list[Prepared | bytes]) -> None:
+        local = [p for p in window if isinstance(p, Prepared) and p.local_path is not None]
+        if not local:
+            return
+
+        async def upload(batch: list[Prepared]) -> None:
+            for p in batch:
+                assert p.local_path is not None
+                p.payload["row_data"] = await self.client._transport.upload(
+                    pathlib.Path(p.local_path),
+                    filename=os.path.basename(p.local_path),
+                    content_type=_content_type(p.local_path),
+                    sdk_method="Client:upload_file",
+                )
+                p.local_path = None
+
+        await self.client._run_chunks(
+            local, upload, chunk_size=1, max_concurrency=self.file_concurrency, on_error="cancel"
+        )
+
+    async def _chunks(
+        self, prepared: AsyncIterator[Prepared | bytes]
+    ) -> AsyncGenerator[DescriptorChunk, None]:
+        window: list[Prepared | bytes] = []
+
+        def flush() -> Iterable[DescriptorChunk]:
+            for p in window:
+                self._probe(self.position, p)
+                self.position += 1
+                yield from self.chunker.add(p if isinstance(p, bytes) else p.dumps())
+
+        async for p in prepared:
+            self.read += 1
+            window.append(p)
+            if len(window) >= WINDOW:
+                await self._upload_local(window)
+                for chunk in flush():
+                    yield chunk
+                window = []
+        await self._upload_local(window)
+        for chunk in flush():
+            yield chunk
+        last = self.chunker.close()
+        if last is not None:
+            yield last
+
+    async def _upload_chunk(self, batch: list[DescriptorChunk]) -> str:
+        [chunk] = batch
+        self.sent_any = True
+        try:
+            url = await self.client._transport.upload(
+                chunk.content(),
+                filename="json_import.json",
+                content_type="application/json",
+                sdk_method=self.sdk_method,
+            )
+        finally:
+            chunk.discard()
+        self.uploaded += chunk.count
+        await report_progress(self.progress, self.uploaded, self.total)
+        return url
+
+    def _probe(self, position: int, spec: Prepared | bytes) -> None:
+        """Remember how the first rows of each task are recognised (for :meth:`_submit`)."""
+        task, offset = divmod(position, self.chunker.items_per_task)
+        if offset >= _reconcile.PROBE_ROWS:
+            return
+        if isinstance(spec, bytes):
+            parsed = json.loads(spec)
+            key, payload = parsed.get("id"), parsed.get("payload") or {}
+        else:
+            key, payload = spec.key, spec.payload
+        found = _reconcile.identity(payload, key)
+        if found is not None:
+            self.probes.setdefault(task, []).append(found)
+
+    async def _submit(self, urls: list[str], count: int, task_index: int) -> Task:
+        manifest = json.dumps({"source": "SDK", "item_count": count, "chunk_uris": urls}).encode()
+        uri = await self.client._transport.upload(
+            manifest,
+            filename="manifest.json",
+            content_type="application/json",
+            sdk_method=self.sdk_method,
+        )
+        probe = self.probes.pop(task_index, [])
+        started = _reconcile.now()
+
+        async def reconcile(error: LabelboxError) -> dict[str, Any] | None:
+            node = await _reconcile.find_upsert_task(
+                self.client, UPSERT_TASK_TYPE, probe, started, error, sdk_method=self.sdk_method
+            )
+            return None if node is None else {"upsertDataRows": node}
+
+        data = await self.client._execute_operation(
+            ops.UPSERT_DATA_ROWS,
+            {"manifestUri": uri},
+            sdk_method=self.sdk_method,
+            reconcile=reconcile,
+        )
+        raw = data.get("upsertDataRows")
+        if not isinstance(raw, dict):
+            raise LabelboxError("the upsert task is missing from the response")
+        task = Task._build(self.client, raw)
+        self.client._task_ledger.add(task.uid)
+        return task
+
+    async def run(self, items: Iterable[Any] | AsyncIterable[Any]) -> DataUpsertTaskGroup:
+        if isinstance(items, str | bytes | Mapping) or not isinstance(
+            items, Iterable | AsyncIterable
+        ):
+            raise InputTypeError(
+                f"items must be a list or an (async) iterable of dicts, got {type(items).__name__}"
+            )
+        with tempfile.TemporaryDirectory(prefix="aiolabel-descriptors-") as spool:
+            self.chunker.spool_dir = spool
+            try:
+                return await self._run(items)
+            finally:
+                self.chunker.discard()
+
+    async def _run(self, items: Iterable[Any] | AsyncIterable[Any]) -> DataUpsertTaskGroup:
+        source: AsyncIterator[Prepared | bytes]
+        if isinstance(items, Sized) and isinstance(items, Iterable):
+            checked = await self.check_all(items)
+            self.total = len(checked)
+            source = _aiter(checked)
+        else:
+            source = self._stream_prepared(items)
+        chunks = self._chunks(source)
+        ledger: FailureLedger[int, str] = FailureLedger()
+        failures, succeeded, not_started = ledger.failures, ledger.succeeded, ledger.not_started
+        started: dict[int, tuple[Task, int]] = {}
+        finished = False
+
+        async def task_chunks() -> AsyncIterator[DescriptorChunk]:
+            nonlocal finished
+            while True:
+                try:
+                    chunk = await anext(chunks)
+                except StopAsyncIteration:
+                    finished = True
+                    return
+                yield chunk
+                if chunk.last_in_task:
+                    return
+
+        async def submit(task_index: int, uploaded: list[_Sent], urls: list[str]) -> None:
+            count = sum(c.count for c in uploaded)
+            try:
+                task = await self._submit(urls, count, task_index)
+            except Exception as exc:
+                for c in uploaded:
+                    failures.append(ChunkFailure(c.index, c.start, _positions(c), exc))
+                return
+            started[task_index] = (task, count)
+            for c in uploaded:
+                succeeded.append(ChunkSuccess(c.index, c.start, c.count, task.uid))
+
+        async def upload(batch: list[DescriptorChunk]) -> tuple[_Sent, str]:
+            url = await self._upload_chunk(batch)
+            [chunk] = batch
+            return _Sent(chunk.index, chunk.start, chunk.count), url  # bodies are not kept
+
+        task_index = 0
+        stop = False
+        try:
+            async with anyio.create_task_group() as group:
+                while not finished and not stop:
+                    try:
+                        pairs = await self.client._run_chunks(
+                            task_chunks(),
+                            upload,
+                            chunk_size=1,
+                            max_concurrency=self.max_concurrency,
+                        )
+                    except PartialFailureError as exc:
+                        stop = True  # later tasks would meet the same trouble
+                        pairs = list(exc.results)
+                        for f in exc.failures:
+                            for c in f.items:
+                                failures.append(
+                                    ChunkFailure(c.index, c.start, _positions(c), f.error)
+                                )
+                        for left in exc.not_started:
+                            not_started.extend(_positions(c) for c in left)
+                        if exc.input_error is not None:
+                            ledger.input_error = exc.input_error
+                            start = self.chunker.pending[0]
+                            if self.read > start:
+                                not_started.append(list(range(start, self.read)))
+                    if pairs:
+                        uploaded = [c for c, _ in pairs]
+                        urls = [u for _, u in pairs]
+                        group.start_soon(submit, task_index, uploaded, urls)
+                        task_index += 1
+        finally:
+            with anyio.CancelScope(shield=True):
+                await chunks.aclose()
+
+        tasks = [started[i] for i in sorted(started)]
+        handle = (
+            DataUpsertTaskGroup(self.client, [t for t, _ in tasks], [n for _, n in tasks])
+            if tasks
+            else None
+        )
+        if not ledger:
+            if handle is None:  # pragma: no cover - an empty input is refused earlier
+                raise LabelboxError("no upsert task was started")
+            return handle
+        if ledger.input_error is not None and not self.sent_any:
+            raise ledger.input_error
+        error = ledger.error(
+            f"{ledger.failed_items} items not submitted",
+            input_exhausted=finished and ledger.input_error is None,
+            kind=UpsertPartialFailure,
+        )
+        assert isinstance(error, UpsertPartialFailure)
+        error.task = handle
+        raise error from ledger.cause()
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """An uploaded descriptor file, without its body."""
+
+    index: int
+    start: int
+    count: int
+
+
+def _positions(chunk: DescriptorChunk | _Sent) -> list[int]:
+    return list(range(chunk.start, chunk.start + chunk.count))
+
+
+async def _aiter(items: Iterable[Prepared | bytes]) -> AsyncIterator[Prepared | bytes]:
+    for item in items:
+        yield item
+
+
+def _content_type(path: str) -> str | None:
+    return guess_content_type(path)
+
+
+class Upserts(Resource):
+    """``create_data_rows`` / ``upsert_data_rows`` of a dataset."""
+
+    __slots__ = ()
+
+    async def run(
+        self,
+        dataset_id: str,
+        items: Iterable[Any] | AsyncIterable[Any],
+        *,
+        upsert: bool,
+        sdk_method: str,
+        max_concurrency: int | None = None,
+        file_upload_thread_count: int = FILE_UPLOAD_CONCURRENCY,
+        progress: Progress | None = None,
+        max_chunk_bytes: int = UPSERT_CHUNK_SIZE_BYTES,
+        items_per_task: int = ITEMS_PER_TASK,
+    ) -> DataUpsertTaskGroup:
+        """Run the pipeline; see the module docstring. Raises :class:`UpsertPartialFailure` when
+        some items were not submitted (``.task`` has what was)."""
+        for name, value in (
+            ("file_upload_thread_count", file_upload_thread_count),
+            ("max_chunk_bytes", max_chunk_bytes),
+            ("items_per_task", items_per_task),
+        ):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InputError(f"{name} must be a positive int")
+        if max_concurrency is not None and (
+            isinstance(max_concurrency, bool)
+            or not isinstance(max_concurrency, int)
+            or max_concurrency < 1
+        ):
+            raise InputError("max_concurrency must be a positive int")
+        check_progress(progress)
+        job = _Upsert(
+            self._client,
+            dataset_id,
+            upsert=upsert,
+            sdk_method=sdk_method,
+            max_concurrency=max_concurrency,
+            file_concurrency=min(file_upload_thread_count, self._client.max_concurrency),
+            progress=progress,
+            max_chunk_bytes=max_chunk_bytes,
+            items_per_task=items_per_task,
+        )
+        return await job.run(items)
