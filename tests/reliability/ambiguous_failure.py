@@ -166,5 +166,6 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "SetOrganizationRolePyApi": _p("resend", "the same role again"),
     "SetProjectMembershipPyApi": _p("resend", "the same membership again"),
     "UpdateProjectResourceTagsPyApi": _p("resend", "the same tags again"),
+    "setprojectinsructionsPyApi": _p("resend", "the same instructions again"),
 }
 """Mutation name -> what an ambiguous failure leads to, and how."""
