@@ -118,5 +118,24 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "CreateLabelingFrontendOptionsPyApi": _p(
         "not resent", "a second options row would be made; nothing identifies the first"
     ),
+    # labels, reviews, benchmarks and annotation imports
+    "deleteLabelsPyApi": _p("resend", "deleting again leaves them deleted"),
+    "updateLabelPyApi": _p("resend", "sets the same text again"),
+    "CreateReviewPyApi": _p("not resent", "a second review would be made; reviews have no key"),
+    "updateReviewPyApi": _p("resend", "sets the same score again"),
+    "deleteReviewPyApi": _p("resend", "deleting again leaves it deleted"),
+    "CreateBenchmarkPyApi": _p("not resent", "a second create is refused: the label is one"),
+    "DeleteBenchmarkPyApi": _p("not resent", "a second delete is refused: it is gone"),
+    "toggle_model_assisted_labelingPyApi": _p("resend", "sets the same switch again"),
+    "deleteModelAssistedLabelingPredictionImportPyApi": _p("resend", "deleting again is a no-op"),
+    "createMALPredictionImportByUrlPyApi": _p("reconcile", "the import looked up by its name"),
+    "createLabelImportByUrlPyApi": _p("reconcile", "the import looked up by its name"),
+    "createMEAPredictionImportByUrlPyApi": _p("reconcile", "the import looked up by its name"),
+    "createMALPredictionImportByFilePyApi": _p("not resent", "not sent by aiolabel (by URL)"),
+    "createLabelImportByFilePyApi": _p("not resent", "not sent by aiolabel (by URL)"),
+    "createMEAPredictionImportByFilePyApi": _p("not resent", "not sent by aiolabel (by URL)"),
+    "createMalPredictionImportForModelRunDataRowsPyApi": _p(
+        "not resent", "aiolabel does not look it up; the error says it may have been applied"
+    ),
 }
 """Mutation name -> what an ambiguous failure leads to, and how."""
