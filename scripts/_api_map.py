@@ -280,7 +280,54 @@ def _is_transport_upload(call: ast.Call) -> bool:
     )
 
 
-def _bindings(func: Callable[..., Any], call: ast.Call, method: bool) -> dict[str, str]:
+def _rest_call(call: ast.Call, resolve: _Resolver) -> str | None:
+    """``client._rest("DELETE", ops.ontology_path(id))`` -> ``REST DELETE /ontologies/{}``: the
+    path rebuilt with ``{}`` for every value the call passes."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "_rest" and len(call.args) >= 2):
+        return None
+    method = call.args[0]
+    verb = method.value if isinstance(method, ast.Constant) else "?"
+    path = _sample_path(call.args[1], resolve)
+    return f"REST {verb} {path if path is not None else ast.unparse(call.args[1])[:60]}"
+
+
+def _sample_path(node: ast.expr, resolve: _Resolver) -> str | None:
+    value = resolve(node)
+    if isinstance(value, str):
+        return value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _sample_path(node.left, resolve), _sample_path(node.right, resolve)
+        return None if left is None or right is None else left + right
+    if isinstance(node, ast.Call):
+        target = resolve(node.func)
+        if inspect.isfunction(target) and target.__module__.startswith("aiolabel._operations"):
+            try:
+                return str(target(*["{}"] * len(node.args))).replace("%7B%7D", "{}")
+            except Exception:  # a path function that wants other values
+                return None
+    return None
+
+
+def rest_resolvers(label: str) -> list[str]:
+    """The emulator's REST handler for ``REST <verb> <path>`` (``{}`` for each value)."""
+    import re
+
+    from aiolabel.emulator.resolvers import rest_routes
+
+    _, verb, path = label.split(" ", 2)
+    sample = path.replace("{}", "x")
+    for method, template, handler in rest_routes():
+        pattern = re.sub(r"\\{\w+\\}", "[^/]+", re.escape(template))
+        if method == verb and re.fullmatch(pattern, sample):
+            module = handler.__module__.removeprefix("aiolabel.emulator.")
+            return [f"{module}.{handler.__name__}"]
+    return []
+
+
+def _bindings(
+    func: Callable[..., Any], call: ast.Call, method: bool, resolve: _Resolver
+) -> dict[str, str]:
     """The string constants a call passes, by parameter name (``_to_one(ds, "created_by")``)."""
     try:
         names = list(inspect.signature(func).parameters)
@@ -290,12 +337,13 @@ def _bindings(func: Callable[..., Any], call: ast.Call, method: bool) -> dict[st
         names = names[1:]
     out: dict[str, str] = {}
     for name, arg in zip(names, call.args, strict=False):
-        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-            out[name] = arg.value
+        value = resolve(arg)
+        if isinstance(value, str):
+            out[name] = value
     for keyword in call.keywords:
-        value = keyword.value
-        if keyword.arg and isinstance(value, ast.Constant) and isinstance(value.value, str):
-            out[keyword.arg] = value.value
+        value = resolve(keyword.value)
+        if keyword.arg and isinstance(value, str):
+            out[keyword.arg] = value
     return out
 
 
@@ -326,10 +374,20 @@ def _walk(
             value = resolve(node)
             if isinstance(value, Operation):
                 walk.operations.setdefault(value.name, value.document)
+            elif isinstance(value, (dict, tuple, list)) and not isinstance(value, str):
+                # a table of operations picked from by kind: the call sends one of them
+                members = value.values() if isinstance(value, dict) else value
+                for member in members:
+                    if isinstance(member, Operation):
+                        walk.operations.setdefault(member.name, member.document)
         if not isinstance(node, ast.Call):
             continue
         if _is_transport_upload(node):
             walk.operations.setdefault("UploadFile", ALL_OPERATIONS.get("UploadFile"))
+            continue
+        rest = _rest_call(node, resolve)
+        if rest is not None:
+            walk.operations.setdefault(rest, None)
             continue
         target = resolve(node.func)
         if target is Operation and node.args and isinstance(node.args[0], ast.Name):
@@ -344,13 +402,13 @@ def _walk(
                     walk.operations.setdefault(op.name, op.document)
             continue
         if isinstance(target, tuple) and len(target) == 2 and inspect.isfunction(target[0]):
-            bound = _bindings(target[0], node, method=True)
+            bound = _bindings(target[0], node, True, resolve)
             _walk(target[0], target[1], walk, depth + 1, bound)
         elif isinstance(target, tuple) and target[0] == "self":
             continue
         elif inspect.isfunction(target):
             klass_of = _defining_class(target)
-            bound = _bindings(target, node, method=klass_of is not None)
+            bound = _bindings(target, node, klass_of is not None, resolve)
             _walk(target, klass_of, walk, depth + 1, bound)
         elif isinstance(target, type) and _followable(target) and not issubclass(target, Model):
             # an object made here is then driven through methods the walk cannot name: all of

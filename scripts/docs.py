@@ -132,7 +132,8 @@ def api() -> str:
     out += [
         "## Operations and the emulator resolvers that answer them",
         "",
-        "GQL is `/graphql`, EXP the experimental `/_gql`; resolvers are listed outside in (the",
+        "GQL is `/graphql`, EXP the experimental `/_gql`, REST the `/api/v1` calls (named by",
+        "method and path); resolvers are listed outside in (the",
         "root field's, then those of the object fields inside it), relative to",
         "`aiolabel.emulator`.",
         "",
@@ -145,7 +146,12 @@ def api() -> str:
         endpoint = "EXP" if operation is not None and operation.experimental else "GQL"
         if name == "UploadFile":
             endpoint = "GQL (multipart)"
-        found = m.resolvers(schema, document) if document else []
+        elif name.startswith("REST "):
+            endpoint = "REST"
+        if name.startswith("REST "):
+            found = m.rest_resolvers(name)
+        else:
+            found = m.resolvers(schema, document) if document else []
         out.append(_row(f"`{name}`", endpoint, ", ".join(f"`{r}`" for r in found) or "—"))
     return "\n".join(out) + "\n"
 

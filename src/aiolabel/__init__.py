@@ -1,5 +1,6 @@
 """aiolabel: an asyncio-native client for the Labelbox API."""
 
+from aiolabel import _logs
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
@@ -53,12 +54,7 @@ from aiolabel.models.attachment import AssetAttachment
 from aiolabel.models.batch import Batch, ConsensusSettings
 from aiolabel.models.create_batches_task import CreateBatchesTask
 from aiolabel.models.data_row import DataRow
-from aiolabel.models.dataset import (
-    Dataset,
-    DataUpsertTaskGroup,
-    IAMIntegration,
-    UpsertPartialFailure,
-)
+from aiolabel.models.dataset import Dataset, IAMIntegration
 from aiolabel.models.label import Benchmark, Label, Review
 from aiolabel.models.labeling import LabelingParameterOverride
 from aiolabel.models.member import ProjectMember, Role
@@ -88,12 +84,15 @@ from aiolabel.models.ontology_builder import (
 )
 from aiolabel.models.project import Project
 from aiolabel.models.project_activity import LabelerPerformance
-from aiolabel.models.task import DataUpsertTask, Task
+from aiolabel.models.task import DataUpsertTask, DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
 from aiolabel.models.webhook import Webhook
 from aiolabel.pagination import Paginator
+from aiolabel.types import ExportFilters, ExportParams
 from aiolabel.webhooks import verify_webhook_signature
+
+_logs.setup_logging()  # AIOLABEL_LOG=debug|info
 
 __all__ = [
     "AnnotationImportState",
@@ -124,6 +123,8 @@ __all__ = [
     "DeleteBatchLabelsType",
     "DeleteDataRowMetadata",
     "DeleteFeatureFromOntologyResult",
+    "ExportFilters",
+    "ExportParams",
     "FeatureSchema",
     "FeatureSchemaAttribute",
     "GlobalKey",

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 import anyio
 
+from aiolabel._loop import MESSAGE as LOOP_MESSAGE
+from aiolabel._loop import WrongEventLoop
 from aiolabel._validation import check_timeout
 from aiolabel.errors import LabelboxError, TaskTimeout
 
@@ -172,6 +174,10 @@ class TaskPoller:
         pending = [t for t in tasks if not t.done]
         if not pending:
             return
+        polling = self._loop
+        elsewhere = polling is not None and polling.get_loop() is not asyncio.get_running_loop()
+        if elsewhere and polling is not None and not polling.done():
+            raise WrongEventLoop(LOOP_MESSAGE)
         now = self.clock()
         waiter = _Waiter(pending, now + timeout, timeout)
         for task in pending:

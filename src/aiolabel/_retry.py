@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 import anyio
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
+from aiolabel._messages import gave_up
 from aiolabel.errors import (
     ApiLimitError,
     InputError,
@@ -239,6 +240,7 @@ class RetryPolicy:
             delay = delay_for(exc)
             if give_up(delay):
                 stats.gave_up += 1
+                gave_up(exc, attempts, self.clock() - start)
                 raise
             log(exc, delay)
         await self.sleep(delay)
@@ -260,4 +262,5 @@ class RetryPolicy:
         except LabelboxError as exc:
             if retryable(exc):
                 stats.gave_up += 1
+                gave_up(exc, attempts, self.clock() - start)
             raise

@@ -17,38 +17,44 @@ times the CPU (encode/httpx#3215).
 from __future__ import annotations
 
 import builtins
-import contextlib
 import functools
 import json
 import logging
-import mimetypes
-import os
-import secrets
 import sys
-import tempfile
 import time
 import urllib.parse
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from enum import Enum
-from typing import IO, Any, Literal, TypeAlias
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Literal, TypeAlias
 
 import anyio
 import httpx
 
+from aiolabel._content import (
+    STREAM_CHUNK,
+    Multipart,
+    RawJSON,
+    UploadContent,
+    bytes_once,
+    encode_json,
+    encode_variables,
+    guess_content_type,
+    prepare_upload,
+    split_lines,
+)
+from aiolabel._download import _transport_error, download_once
+from aiolabel._loop import LoopGuard
+from aiolabel._messages import wrong_endpoint
 from aiolabel._retry import Reconcile, RetryPolicy
 from aiolabel._secrets import redact
+from aiolabel._timeouts import attempt_cap, http_timeout
 from aiolabel._version import __version__
 from aiolabel.errors import (
     InputError,
     InputTypeError,
     LabelboxError,
-    NetworkError,
     ResourceNotFoundError,
     TimeoutError,
     error_from_response,
-    parse_retry_after,
     rest_error,
 )
 
@@ -61,6 +67,7 @@ __all__ = [
     "default_transport",
     "encode_variables",
     "experimental_endpoint",
+    "guess_content_type",
     "python_version_info",
     "split_lines",
 ]
@@ -77,17 +84,9 @@ UPLOAD_FILE_DOCUMENT = (
 
 TransportOption: TypeAlias = httpx.AsyncBaseTransport | Literal["httpx", "aiohttp"] | None
 
-UploadContent: TypeAlias = (
-    bytes | bytearray | memoryview | str | os.PathLike[str] | Iterable[bytes] | AsyncIterable[bytes]
-)
-"""What :meth:`Transport.upload` accepts: bytes, text (sent as UTF-8), a path to a local file
-(``os.PathLike``; a plain ``str`` is content, not a path), or an (async) iterable of bytes."""
 
 UPLOAD_BYTES_PER_SECOND = 256 * 1024
 """The slowest upload rate an attempt's time cap allows for (see ``Transport._total``)."""
-
-_STREAM_CHUNK = 64 * 1024
-_SPOOL_IN_MEMORY = 8 * 1024 * 1024
 
 
 @functools.cache
@@ -123,228 +122,12 @@ def experimental_endpoint(endpoint: str) -> str:
     return endpoint.replace("/graphql", "/_gql")
 
 
-class RawJSON:
-    """A value already encoded as JSON text, sent as is inside the variables.
-
-    For large lists built once and held compactly (a batch's 100,000 keys as one ``bytes`` of
-    ~15 bytes a key, not 100,000 ``str`` objects). The text must be valid JSON: it is not parsed.
-    """
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: bytes) -> None:
-        if not isinstance(text, bytes):
-            raise InputTypeError("RawJSON holds bytes")
-        self.text = text
-
-    def __repr__(self) -> str:
-        return f"RawJSON({len(self.text)} bytes)"
-
-
-_RAW_MARK = f"\x00aiolabel-raw-json-{secrets.token_hex(8)}\x00"
-"""Stands in for a :class:`RawJSON` while the rest is encoded (no caller can guess it)."""
-_RAW_TOKEN = json.dumps(_RAW_MARK).encode()
-
-
-def _json_default(value: object) -> Any:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    raise InputTypeError(f"cannot send a {type(value).__name__} as a GraphQL variable")
-
-
-def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
-    """The JSON envelope ``{"query", "variables"}`` as UTF-8 bytes.
-
-    Datetimes anywhere in ``variables`` become UTC ``%Y-%m-%dT%H:%M:%SZ`` strings (naive ones are
-    taken as UTC), enums their value, sets and tuples lists, :class:`RawJSON` its text. Other
-    non-JSON values, NaN and infinities raise :class:`InputTypeError` / :class:`InputError` before
-    anything is sent.
-    """
-    if variables is not None and not isinstance(variables, Mapping):
-        raise InputTypeError(f"variables must be a mapping, got {type(variables).__name__}")
-    raws: list[bytes] = []
-
-    def default(value: object) -> Any:
-        if isinstance(value, RawJSON):
-            raws.append(value.text)
-            return _RAW_MARK
-        return _json_default(value)
-
-    try:
-        body = json.dumps(
-            {"query": query, "variables": None if variables is None else dict(variables)},
-            default=default,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-        ).encode("utf-8")
-    except ValueError as exc:
-        if isinstance(exc, LabelboxError):
-            raise
-        raise InputError(f"variables cannot be sent as JSON: {exc}") from None
-    if not raws:
-        return body
-    parts = body.split(_RAW_TOKEN)
-    if len(parts) != len(raws) + 1:  # pragma: no cover - the mark is unguessable
-        raise InputError("variables cannot be sent as JSON: a value holds a reserved marker")
-    out = [parts[0]]
-    for raw, part in zip(raws, parts[1:], strict=True):
-        out += (raw, part)
-    return b"".join(out)
-
-
 def _header_value(name: str, value: str) -> str:
     if not isinstance(value, str):
         raise InputTypeError(f"{name} must be a str")
     if any(c in value for c in "\r\n\x00") or not value.isascii():
         raise InputError(f"{name} must be printable ASCII")
     return value
-
-
-def _never_sent(exc: httpx.TransportError) -> bool:
-    """True when the request provably did not reach the server."""
-    if not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
-        return False
-    cause = exc.__cause__
-    if cause is not None and type(cause).__module__.startswith("aiohttp"):
-        # httpx-aiohttp maps every aiohttp ClientConnectionError (a server disconnect after the
-        # request was written included) to ConnectTimeout; only a connector error is "not sent".
-        return any(c.__name__ == "ClientConnectorError" for c in type(cause).__mro__)
-    return True
-
-
-def _transport_error(exc: httpx.HTTPError, what: str) -> LabelboxError:
-    if isinstance(exc, httpx.TimeoutException):
-        err: LabelboxError = TimeoutError(f"{what} timed out ({type(exc).__name__})", exc)
-        err.request_sent = not _never_sent(exc)
-        return err
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return LabelboxError(f"{what}: {exc}")
-    if isinstance(exc, httpx.TransportError):
-        return NetworkError(exc, request_sent=not _never_sent(exc))
-    return LabelboxError(f"{what} failed: {exc}", exc)
-
-
-@dataclass(frozen=True, slots=True)
-class _Upload:
-    """A replayable upload body: its exact byte length and a factory of fresh byte streams."""
-
-    length: int
-    open: Callable[[], AsyncIterator[bytes]]
-    cleanup: Callable[[], None] | None = None
-
-
-async def _bytes_once(data: bytes) -> AsyncIterator[bytes]:
-    for start in range(0, len(data), _STREAM_CHUNK):
-        yield data[start : start + _STREAM_CHUNK]
-
-
-async def _read_path(path: str) -> AsyncIterator[bytes]:
-    async with await anyio.open_file(path, "rb") as f:
-        while chunk := await f.read(_STREAM_CHUNK):
-            yield chunk
-
-
-async def _read_spool(spool: IO[bytes]) -> AsyncIterator[bytes]:
-    spool.seek(0)
-    while chunk := await anyio.to_thread.run_sync(spool.read, _STREAM_CHUNK):
-        yield chunk
-
-
-async def _prepare_upload(content: UploadContent) -> _Upload:
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    if isinstance(content, bytes | bytearray | memoryview):
-        data: bytes = bytes(content)
-        return _Upload(len(data), lambda: _bytes_once(data))
-    if isinstance(content, os.PathLike):
-        path = os.fspath(content)
-        if not isinstance(path, str):
-            raise InputTypeError("a path to upload must be a str path")
-        try:
-            size = (await anyio.Path(path).stat()).st_size
-        except OSError as exc:
-            raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
-        return _Upload(size, lambda: _read_path(path))
-    if isinstance(content, AsyncIterable | Iterable):
-        # Not replayable and of unknown length: spool it (on disk past 8 MiB) so the exact byte
-        # length is known up front and a retry can resend it.
-        spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
-        size = 0
-        try:
-            if isinstance(content, AsyncIterable):
-                async for piece in content:
-                    size += _spool_write(spool, piece)
-            else:
-                for item in content:
-                    size += _spool_write(spool, item)
-        except BaseException:
-            spool.close()
-            raise
-        return _Upload(size, lambda: _read_spool(spool), spool.close)
-    raise InputTypeError(
-        f"cannot upload a {type(content).__name__}: give bytes, str, an os.PathLike "
-        "or an (async) iterable of bytes"
-    )
-
-
-def _spool_write(spool: IO[bytes], chunk: object) -> int:
-    if not isinstance(chunk, bytes | bytearray | memoryview):
-        raise InputTypeError(f"an upload iterable must yield bytes, got {type(chunk).__name__}")
-    return spool.write(chunk)
-
-
-def _quote_param(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "").replace("\n", "")
-
-
-class _Multipart:
-    """A GraphQL multipart request (operations, map, file "1") as a byte stream of known size."""
-
-    def __init__(
-        self, operations: bytes, upload: _Upload, filename: str, content_type: str | None
-    ) -> None:
-        self.boundary = secrets.token_hex(16)
-        b = self.boundary.encode()
-        mapping = b'{"1": ["variables.file"]}'
-        file_head = f'Content-Disposition: form-data; name="1"; filename="{_quote_param(filename)}"'
-        if content_type:
-            file_head += f"\r\nContent-Type: {_quote_param(content_type)}"
-        self._head = (
-            b"--" + b + b'\r\nContent-Disposition: form-data; name="operations"\r\n\r\n'
-            + operations
-            + b"\r\n--" + b + b'\r\nContent-Disposition: form-data; name="map"\r\n\r\n'
-            + mapping
-            + b"\r\n--" + b + b"\r\n" + file_head.encode("utf-8") + b"\r\n\r\n"
-        )  # fmt: skip
-        self._tail = b"\r\n--" + b + b"--\r\n"
-        self._upload = upload
-        self.length = len(self._head) + upload.length + len(self._tail)
-
-    @property
-    def content_type(self) -> str:
-        return f"multipart/form-data; boundary={self.boundary}"
-
-    async def stream(self) -> AsyncIterator[bytes]:
-        yield self._head
-        sent = 0
-        async for chunk in self._upload.open():
-            sent += len(chunk)
-            yield bytes(chunk)
-        if sent != self._upload.length:
-            raise InputError(
-                f"upload content changed while sending ({sent} bytes, expected "
-                f"{self._upload.length})"
-            )
-        yield self._tail
 
 
 class Transport:
@@ -355,7 +138,7 @@ class Transport:
         *,
         api_key: str,
         endpoint: str,
-        timeout: float,
+        timeout: float | httpx.Timeout | None,
         retry: RetryPolicy,
         limiter: anyio.CapacityLimiter,
         rate_limiter: Any = None,
@@ -372,6 +155,7 @@ class Transport:
         self._max_connections = max_connections
         self._http: httpx.AsyncClient | None = None
         self._closed = False
+        self.loop_guard = LoopGuard()
         self._urls: dict[bool, httpx.URL] = {}
         """The endpoint and the experimental endpoint, parsed once (not per request)."""
         self._timeouts: dict[float, httpx.Timeout] = {}
@@ -394,6 +178,7 @@ class Transport:
         """The shared ``httpx.AsyncClient``, created on first use."""
         if self._closed:
             raise LabelboxError("this client is closed")
+        self.loop_guard.check()
         if self._http is None:
             self._http = self._build_http()
         return self._http
@@ -417,7 +202,7 @@ class Transport:
         return httpx.AsyncClient(
             transport=transport,
             limits=limits,
-            timeout=httpx.Timeout(self.timeout),
+            timeout=http_timeout(self.timeout),
             headers={"X-User-Agent": USER_AGENT, "X-Python-Version": python_version_info()},
             follow_redirects=False,
         )
@@ -460,12 +245,15 @@ class Transport:
         }
 
     def _timeout(self, timeout: float | None) -> httpx.Timeout:
-        value = self.timeout if timeout is None else timeout
-        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        if timeout is None:  # the client's: seconds, an httpx.Timeout, or None (no timeout)
+            if self.timeout is None or isinstance(self.timeout, httpx.Timeout):
+                return http_timeout(self.timeout)
+            timeout = self.timeout
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
             raise InputError("timeout must be a positive number of seconds")
-        made = self._timeouts.get(value)
+        made = self._timeouts.get(timeout)
         if made is None:
-            made = self._timeouts[value] = httpx.Timeout(value)
+            made = self._timeouts[timeout] = httpx.Timeout(timeout)
         return made
 
     def _graphql_url(self, experimental: bool) -> httpx.URL:
@@ -480,7 +268,7 @@ class Transport:
         """The cap on one attempt, from sending to the last byte of the answer: the timeout,
         plus a second per 256 KiB of body for uploads. httpx times each phase (connect, each
         read and write) on its own, and in-process transports apply none of them."""
-        return float(http_timeout.read or 60.0) + body_bytes / UPLOAD_BYTES_PER_SECOND
+        return attempt_cap(http_timeout, body_bytes / UPLOAD_BYTES_PER_SECOND)
 
     def _map(
         self, response: httpx.Response, body: bytes, error_log_key: str
@@ -497,6 +285,8 @@ class Transport:
             return None, parsed
         if err.retry_after is not None and err.status_code == 429 and self.rate_limiter:
             self.rate_limiter.pause(err.retry_after)
+        if err.status_code == 404 and parsed is None:
+            err = wrong_endpoint(err, str(response.url))
         return self._redact_error(err), parsed
 
     async def _post(
@@ -510,6 +300,7 @@ class Transport:
         total: float,
     ) -> tuple[httpx.Response, bytes]:
         started = time.perf_counter()
+        self.loop_guard.check()  # before the limiter, which belongs to the client's loop too
         if self.rate_limiter is not None:
             await self.rate_limiter.acquire()
         async with self.limiter:
@@ -562,7 +353,7 @@ class Transport:
 
         total = self._total(http_timeout)
 
-        if len(body) > _STREAM_CHUNK:
+        if len(body) > STREAM_CHUNK:
             # httpx keeps each request in a reference cycle with its response, so a body given
             # as bytes lives until the garbage collector runs; a stream is released as sent.
             headers["Content-Length"] = str(len(body))
@@ -570,7 +361,7 @@ class Transport:
         async def attempt() -> dict[str, Any]:
             response, raw = await self._post(
                 url,
-                content=_bytes_once(body) if len(body) > _STREAM_CHUNK else body,
+                content=bytes_once(body) if len(body) > STREAM_CHUNK else body,
                 headers=headers,
                 http_timeout=http_timeout,
                 what=what,
@@ -606,7 +397,7 @@ class Transport:
         headers["Accept"] = "application/json"
         content = None
         if json_body is not None:
-            content = json.dumps(json_body, default=_json_default).encode("utf-8")
+            content = encode_json(json_body)
             headers["Content-Type"] = "application/json"
         http_timeout = self._timeout(timeout)
         total = self._total(http_timeout)
@@ -676,7 +467,7 @@ class Transport:
             raise InputTypeError("content_type must be a str")
         if not isinstance(sign, bool):
             raise InputTypeError("sign must be a bool")
-        upload = await _prepare_upload(content)
+        upload = await prepare_upload(content)
         try:
             operations = json.dumps(
                 {
@@ -692,7 +483,7 @@ class Transport:
             http_timeout = self._timeout(timeout)
 
             async def attempt() -> str:
-                body = _Multipart(operations, upload, part_name, part_type)
+                body = Multipart(operations, upload, part_name, part_type)
                 headers["Content-Type"] = body.content_type
                 headers["Content-Length"] = str(body.length)
                 response, raw = await self._post(
@@ -750,8 +541,8 @@ class Transport:
         while True:
             attempt += 1
             try:
-                async for chunk in self._download_once(
-                    url, received, http_timeout, what, expected_length
+                async for chunk in download_once(
+                    self, url, received, http_timeout, what, expected_length
                 ):
                     received += len(chunk)
                     yield chunk
@@ -768,86 +559,6 @@ class Transport:
         if expected_length is not None and received != expected_length:
             raise LabelboxError(f"download: expected {expected_length} bytes, got {received}")
 
-    async def _download_once(
-        self,
-        url: str,
-        offset: int,
-        http_timeout: httpx.Timeout,
-        what: str,
-        expected_length: int | None,
-    ) -> AsyncIterator[bytes]:
-        """One GET from ``offset``. Waiting for the answer, and then for each chunk of the body,
-        is capped by the timeout whatever the transport (httpx's own timeouts apply only to
-        its network transports)."""
-        headers = {"Range": f"bytes={offset}-"} if offset else {}
-        wait = self._total(http_timeout)
-        request = self.http.build_request("GET", url, headers=headers, timeout=http_timeout)
-        with self._download_errors(what, wait):
-            response = await self.http.send(request, stream=True, follow_redirects=True)
-        chunks = response.aiter_bytes()
-        try:
-            if not 200 <= response.status_code < 300:
-                with self._download_errors(what, wait):
-                    await response.aread()
-                raise self._download_error(response)
-            skip = offset if response.status_code != 206 else 0
-            length = response.headers.get("content-length")
-            if (
-                expected_length is not None
-                and offset == 0
-                and length is not None
-                and length.isdigit()
-                and "content-encoding" not in response.headers
-                and int(length) != expected_length
-            ):
-                raise LabelboxError(
-                    f"{what}: expected {expected_length} bytes, the server announces {length}"
-                )
-            while True:
-                with self._download_errors(what, wait):
-                    try:
-                        chunk = await anext(chunks)
-                    except StopAsyncIteration:
-                        break
-                if skip:
-                    if len(chunk) <= skip:
-                        skip -= len(chunk)
-                        continue
-                    chunk, skip = chunk[skip:], 0
-                yield chunk
-        finally:
-            with anyio.CancelScope(shield=True):
-                close = getattr(chunks, "aclose", None)
-                if close is not None:
-                    await close()
-                await response.aclose()
-
-    @contextlib.contextmanager
-    def _download_errors(self, what: str, wait: float) -> Iterator[None]:
-        """Time-box a step of a download and map its failures to typed errors."""
-        try:
-            with anyio.fail_after(wait):
-                yield
-        except httpx.HTTPError as exc:
-            raise self._redact_error(_transport_error(exc, what)) from None
-        except builtins.TimeoutError:
-            raise TimeoutError(f"{what} timed out (nothing received for {wait:g}s)") from None
-
-    def _download_error(self, response: httpx.Response) -> LabelboxError:
-        from aiolabel.errors import ApiLimitError, InternalServerError
-
-        status = response.status_code
-        err: LabelboxError
-        if status == 429:
-            err = ApiLimitError(f"download: 429 {response.reason_phrase}")
-        elif status >= 500:
-            err = InternalServerError(f"download: {status} {response.reason_phrase}")
-        else:
-            err = LabelboxError(f"download: {status} {response.reason_phrase}")
-        err.status_code = status
-        err.retry_after = parse_retry_after(response.headers.get("retry-after"))
-        return err
-
     def download_lines(
         self,
         url: str,
@@ -857,30 +568,3 @@ class Transport:
     ) -> AsyncIterator[str]:
         """:meth:`download` split into lines (see :func:`split_lines`)."""
         return split_lines(self.download(url, timeout=timeout, expected_length=expected_length))
-
-
-async def split_lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[str]:
-    """UTF-8 lines of a byte stream, without line ends; blank lines skipped.
-
-    Lines may span chunks; only the unfinished line is held, so memory stays flat.
-    """
-    partial: list[bytes] = []
-    async for chunk in chunks:
-        parts = chunk.split(b"\n")
-        if len(parts) == 1:
-            partial.append(chunk)
-            continue
-        partial.append(parts[0])
-        lines = [b"".join(partial), *parts[1:-1]]
-        partial = [parts[-1]]
-        for line in lines:
-            if line.strip():
-                yield line.rstrip(b"\r").decode("utf-8")
-    last = b"".join(partial)
-    if last.strip():
-        yield last.rstrip(b"\r").decode("utf-8")
-
-
-def guess_content_type(path: str) -> str | None:
-    """The MIME type of a local file from its name, as the official ``upload_file`` does."""
-    return mimetypes.guess_type(path)[0]

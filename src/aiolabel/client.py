@@ -6,41 +6,51 @@ poll, download, upload, cached ids, tasks) is :class:`aiolabel._base_client.Base
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 
 from aiolabel._base_client import BaseClient
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
-from aiolabel._operations import tasks as task_ops
-from aiolabel._operations import users as user_ops
+from aiolabel._options import (
+    DEFAULT_APP_URL,
+    DEFAULT_ENDPOINT,
+    DEFAULT_REST_ENDPOINT,
+    api_key_option,
+    check_key_destination,
+    endpoint_option,
+    is_loopback,
+    rest_endpoint_for,
+)
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
 from aiolabel._resources.admin import Admin
 from aiolabel._resources.annotation_imports import AnnotationImports
 from aiolabel._resources.attachments import Attachments
+from aiolabel._resources.batch_creation import BatchCreation
 from aiolabel._resources.batches import Batches
 from aiolabel._resources.data_rows import DataRows
 from aiolabel._resources.datasets import DEFAULT_IAM_INTEGRATION, Datasets, _DefaultIAM
 from aiolabel._resources.exports import Exports
 from aiolabel._resources.global_keys import GlobalKeyJobs
 from aiolabel._resources.labels import Labels
+from aiolabel._resources.legacy_exports import LegacyExports
 from aiolabel._resources.metadata import Metadata
 from aiolabel._resources.ontologies import Ontologies
 from aiolabel._resources.priorities import Priorities
 from aiolabel._resources.project_activity import ProjectActivity
 from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
+from aiolabel._resources.tasks import Tasks
 from aiolabel._resources.upserts import Upserts
+from aiolabel._resources.users import Users
 from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
-from aiolabel._secrets import is_labelbox_host
+from aiolabel._timeouts import check_timeout_option
 from aiolabel._transport import (
     Transport,
     TransportOption,
@@ -49,11 +59,7 @@ from aiolabel._transport import (
 from aiolabel._validation import check_integer, check_number, check_str, check_url
 from aiolabel.enums import MediaType, OntologyKind, QualityMode
 from aiolabel.errors import (
-    AuthenticationError,
-    InputError,
     InputTypeError,
-    LabelboxError,
-    ResourceNotFoundError,
 )
 from aiolabel.identifiers import GlobalKeys
 from aiolabel.models.base import WhereArg
@@ -71,75 +77,23 @@ from aiolabel.models.ontology import (
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
-from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
+from aiolabel.pagination import CursorPaginator, OffsetPaginator
 
-__all__ = ["DEFAULT_APP_URL", "DEFAULT_ENDPOINT", "DEFAULT_REST_ENDPOINT", "AsyncClient"]
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "DEFAULT_APP_URL",
+    "DEFAULT_ENDPOINT",
+    "DEFAULT_REST_ENDPOINT",
+    "AsyncClient",
+    "is_loopback",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_ENDPOINT = "https://api.labelbox.com/graphql"
-DEFAULT_REST_ENDPOINT = "https://api.labelbox.com/api/v1"
-DEFAULT_APP_URL = "https://app.labelbox.com"
-API_KEY_ENV = "LABELBOX_API_KEY"
-ENDPOINT_ENV = "LABELBOX_ENDPOINT"
-
-EMULATOR_KEY_PREFIX = "lbemu_"
-"""The aiolabel emulator's keys start with this; they are never sent to Labelbox itself."""
-
 _OPERATION_NAME = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
-
-
-def is_loopback(host: str) -> bool:
-    """True for hosts that resolve to this machine: 127.0.0.0/8, ::1, localhost, *.localhost."""
-    host = host.lower().rstrip(".").strip("[]")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _in_memory(transport: object) -> bool:
-    """Transports that never open a connection (a mock, an ASGI app in this process)."""
-    import httpx
-
-    return isinstance(transport, httpx.MockTransport | httpx.ASGITransport)
-
-
-def _check_key_destination(
-    api_key: str, endpoint: str, transport: object, allow_insecure_http: bool
-) -> None:
-    """Refuse to send the key where it could be read or where it does not belong."""
-    import httpx
-
-    host = httpx.URL(endpoint).host  # a valid URL: checked by check_url
-    plain = endpoint.startswith("http://") and not allow_insecure_http
-    if plain and not is_loopback(host) and not _in_memory(transport):
-        raise InputError(
-            f"refusing to send the API key over plain http to {host!r}: use an https "
-            "endpoint, or pass allow_insecure_http=True if this network is trusted"
-        )
-    if is_labelbox_host(host) and api_key.startswith(EMULATOR_KEY_PREFIX):
-        raise AuthenticationError(
-            f"this API key is an aiolabel emulator key ({EMULATOR_KEY_PREFIX}...); it is not "
-            f"sent to {host}: set the emulator's endpoint, or use a Labelbox API key"
-        )
-
-
-def _rest_endpoint_for(endpoint: str) -> str:
-    """The REST base beside a GraphQL endpoint: the official default for the official
-    endpoint, else ``{scheme}://{host}/api/v1`` (where the emulator serves it)."""
-    if endpoint == DEFAULT_ENDPOINT:
-        return DEFAULT_REST_ENDPOINT
-    import httpx
-
-    try:
-        url = httpx.URL(endpoint)
-    except httpx.InvalidURL as exc:
-        raise InputError(f"endpoint {endpoint!r} is not a valid URL: {exc}") from None
-    return str(url.copy_with(path="/api/v1", query=None, fragment=None))
 
 
 class AsyncClient(BaseClient):
@@ -150,7 +104,8 @@ class AsyncClient(BaseClient):
     ``LABELBOX_API_KEY`` (missing: :class:`AuthenticationError`), the endpoint from ``endpoint``
     or ``LABELBOX_ENDPOINT``.
 
-    * ``timeout``: seconds per HTTP request (operations with an official timeout use theirs);
+    * ``timeout``: seconds per HTTP request, an ``httpx.Timeout`` (per phase) or ``None`` (no
+      timeout); operations with an official timeout use theirs;
     * ``max_retries``, ``retry_deadline``: the retry policy's bounds (see :mod:`aiolabel._retry`);
     * ``max_concurrency``: requests in flight at once, across everything this client does; the
       connection pool is sized from it;
@@ -175,7 +130,7 @@ class AsyncClient(BaseClient):
         *,
         rest_endpoint: str | None = None,
         app_url: str = DEFAULT_APP_URL,
-        timeout: float = 60.0,
+        timeout: float | httpx.Timeout | None = 60.0,
         max_retries: int = 5,
         max_concurrency: int = 20,
         requests_per_minute: float | None = None,
@@ -184,31 +139,22 @@ class AsyncClient(BaseClient):
         allow_insecure_http: bool = False,
         task_poll_interval: float = POLL_INTERVAL,
     ) -> None:
-        if api_key is None:
-            api_key = os.environ.get(API_KEY_ENV)
-        if api_key is None or (isinstance(api_key, str) and not api_key.strip()):
-            raise AuthenticationError("Labelbox API key not provided")
-        if not isinstance(api_key, str):
-            raise InputTypeError(f"api_key must be a str, got {type(api_key).__name__}")
-        if any(c in api_key for c in "\r\n\x00") or not api_key.isascii():
-            raise InputError("api_key must be printable ASCII")
-        if endpoint is None:
-            endpoint = os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT
-        self.endpoint = check_url("endpoint", endpoint)
+        api_key = api_key_option(api_key)
+        self.endpoint = check_url("endpoint", endpoint_option(endpoint))
         if not isinstance(allow_insecure_http, bool):
             raise InputTypeError("allow_insecure_http must be a bool")
         if rest_endpoint is None:  # beside a non-default endpoint (the emulator): that host's
-            rest_endpoint = _rest_endpoint_for(self.endpoint)
+            rest_endpoint = rest_endpoint_for(self.endpoint)
         self.rest_endpoint = check_url("rest_endpoint", rest_endpoint)
         self.app_url = check_url("app_url", app_url)
-        self.timeout = check_number("timeout", timeout, low=0, high=3600)
+        self.timeout = check_timeout_option(timeout)
         max_concurrency = check_integer("max_concurrency", max_concurrency, low=1, high=10_000)
         task_poll_interval = check_number(
             "task_poll_interval", task_poll_interval, low=0, high=3600
         )
         transport = check_transport_option(transport)
-        _check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
-        _check_key_destination(api_key, self.rest_endpoint, transport, allow_insecure_http)
+        check_key_destination(api_key, self.endpoint, transport, allow_insecure_http)
+        check_key_destination(api_key, self.rest_endpoint, transport, allow_insecure_http)
         retry = RetryPolicy(max_retries=max_retries, deadline=retry_deadline)
         rate_limiter = None if requests_per_minute is None else RateLimiter(requests_per_minute)
         limiter = anyio.CapacityLimiter(max_concurrency)
@@ -229,7 +175,6 @@ class AsyncClient(BaseClient):
             max_concurrency=max_concurrency,
             task_poll_interval=task_poll_interval,
         )
-        self._cancelable_types: list[str] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -256,14 +201,6 @@ class AsyncClient(BaseClient):
         return Attachments(self)
 
     @cached_property
-    def _labels(self) -> Labels:
-        return Labels(self)
-
-    @cached_property
-    def _annotation_imports(self) -> AnnotationImports:
-        return AnnotationImports(self)
-
-    @cached_property
     def _global_keys(self) -> GlobalKeyJobs:
         return GlobalKeyJobs(self)
 
@@ -288,8 +225,28 @@ class AsyncClient(BaseClient):
         return Priorities(self)
 
     @cached_property
+    def _tasks(self) -> Tasks:
+        return Tasks(self)
+
+    @cached_property
+    def _users(self) -> Users:
+        return Users(self)
+
+    @cached_property
+    def _batch_creation(self) -> BatchCreation:
+        return BatchCreation(self)
+
+    @cached_property
     def _ontologies(self) -> Ontologies:
         return Ontologies(self)
+
+    @cached_property
+    def _labels(self) -> Labels:
+        return Labels(self)
+
+    @cached_property
+    def _annotation_imports(self) -> AnnotationImports:
+        return AnnotationImports(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -603,25 +560,11 @@ class AsyncClient(BaseClient):
 
     async def get_user(self) -> User:
         """The API key's user (and cache its id for task lookups)."""
-        data = await self._execute_operation(
-            user_ops.GET_USER, {}, sdk_method="Client:get_user", expect_one=True
-        )
-        if not isinstance(data.get("user"), dict):
-            raise ResourceNotFoundError(User, {})
-        user = User.from_wire(self, data["user"])
-        self._user_id = user.uid
-        return user
+        return await self._users.get_user()
 
     async def get_organization(self) -> Organization:
         """The user's organization (and cache its id)."""
-        data = await self._execute_operation(
-            user_ops.GET_ORGANIZATION, {}, sdk_method="Client:get_organization", expect_one=True
-        )
-        if not isinstance(data.get("organization"), dict):
-            raise ResourceNotFoundError(Organization, {})
-        org = Organization.from_wire(self, data["organization"])
-        self._org_id = org.uid
-        return org
+        return await self._users.get_organization()
 
     @cached_property
     def _admin(self) -> Admin:
@@ -635,6 +578,10 @@ class AsyncClient(BaseClient):
     def _project_activity(self) -> ProjectActivity:
         return ProjectActivity(self)
 
+    @cached_property
+    def _legacy_exports(self) -> LegacyExports:
+        return LegacyExports(self)
+
     async def get_roles(self) -> dict[str, Role]:
         """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""
         return await self._admin.get_roles()
@@ -647,7 +594,7 @@ class AsyncClient(BaseClient):
     async def get_task_by_id(self, task_id: str) -> Task:
         """A task by id (``DataUpsertTask`` for upserts). Only tasks created by the key's user
         are visible, as in the official SDK."""
-        return await self._fetch_task(task_id, sdk_method="Client:get_task_by_id")
+        return await self._tasks.get(task_id)
 
     async def wait_for_tasks(
         self, tasks: Iterable[Task], *, timeout_seconds: float = 300.0
@@ -658,45 +605,8 @@ class AsyncClient(BaseClient):
         exponential, jittered schedule (0.1 s growing to ``task_poll_interval``, longer with many
         tasks or a long wait: see :class:`TaskPoller`), one request per task id per tick.
         """
-        if isinstance(tasks, Task) or not isinstance(tasks, Iterable):
-            raise InputTypeError("tasks must be an iterable of Task")
-        listed = list(tasks)
-        for task in listed:
-            if not isinstance(task, Task):
-                raise InputTypeError(f"tasks must hold Task objects, got {type(task).__name__}")
-            if task._client is not self:
-                task._client = self
-        await self._poller.wait(listed, timeout_seconds)
-        return listed
-
-    async def _cancelable_task_types(self) -> list[str]:
-        if self._cancelable_types is None:
-            data = await self._execute_operation(
-                task_ops.GET_CANCELABLE_TASK_TYPES, None, sdk_method="Client:cancel_task"
-            )
-            raw = data.get("cancelableTaskTypes") or []
-            self._cancelable_types = [_kebab(t) for t in raw if isinstance(t, str)]
-        return self._cancelable_types
+        return await self._tasks.wait(tasks, timeout_seconds)
 
     async def cancel_task(self, task_id: str) -> bool:
         """Cancel an in-progress task of a cancelable type; True when the server agreed."""
-        task = await self._fetch_task(task_id, sdk_method="Client:cancel_task")
-        cancelable = await self._cancelable_task_types()
-        if task.type not in cancelable:
-            raise LabelboxError(
-                f"Task type '{task.type}' cannot be cancelled. Cancelable types are: {cancelable}"
-            )
-        if task.status != "IN_PROGRESS":
-            raise LabelboxError(
-                "Task cannot be cancelled because it is not in progress. "
-                f"Current status: {task.status}"
-            )
-        data = await self._execute_operation(
-            task_ops.CANCEL_TASK, {"id": task.uid}, sdk_method="Client:cancel_task"
-        )
-        return bool(dig(data, ("cancelBulkOperationJob", "success")))
-
-
-def _kebab(value: str) -> str:
-    parts = re.findall(r"[A-Z][a-z0-9]*|[a-z][a-z0-9]*", value)
-    return "-".join(p.lower() for p in parts)
+        return await self._tasks.cancel(task_id)

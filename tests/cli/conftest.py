@@ -4,6 +4,9 @@ Most tests run ``aiolabel ingest`` exactly as a user does with no endpoint confi
 command starts the embedded emulator on ``<data dir>/emulator.sqlite3`` and stops it at the end,
 so consecutive runs meet the same server state. :class:`ServerState` then reads that SQLite
 file directly: what the emulator stored, not what the CLI says it did.
+
+Tests that drive the pipeline in process take ``emu`` and ``client``: the shipped
+``labelbox_emulator`` (on ``<tmp>/emulator.sqlite3``) and ``labelbox_client`` (one retry).
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
+from aiolabel import AsyncClient
 from aiolabel.cli import app
+from aiolabel.emulator import Emulator
 
 
 def rows(
@@ -198,3 +203,23 @@ def expected_placements(
         priority = item.get("priority", batch_priority)
         out[item["global_key"]] = Placement(batch, priority)
     return out
+
+
+@pytest.fixture
+def labelbox_emulator_settings(tmp_path: Path) -> dict[str, Any]:
+    return {"db": str(tmp_path / "emulator.sqlite3")}
+
+
+@pytest.fixture
+def labelbox_client_settings() -> dict[str, Any]:
+    return {"max_retries": 1}
+
+
+@pytest.fixture
+def emu(labelbox_emulator: Emulator) -> Emulator:
+    return labelbox_emulator
+
+
+@pytest.fixture
+def client(labelbox_client: AsyncClient) -> AsyncClient:
+    return labelbox_client

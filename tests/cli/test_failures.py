@@ -269,3 +269,12 @@ def test_sigterm_stops_like_ctrl_c_and_cleans_up(tmp_path: Path, sig: signal.Sig
     assert doc["error"]["kind"] == "interrupted"
     left = sorted(p.name for p in scratch.iterdir() if not p.name.startswith("aiolabel-locks"))
     assert left == []
+
+
+@pytest.mark.parametrize("option", ["--dataset", "--project", "--batch-prefix"])
+def test_an_option_that_is_not_utf8_is_a_usage_error(cli: Cli, tmp_path: Path, option: str) -> None:
+    manifest = write_ndjson(tmp_path / "m.ndjson", rows(1))
+    result = cli("ingest", manifest, option, "caf\udce9", "--json")  # b"caf\xe9" from a shell
+    assert result.exit_code == 2, result.output
+    assert "not valid text" in result.stderr
+    assert one_json(result)["error"]["kind"] == "usage"

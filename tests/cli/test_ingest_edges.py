@@ -7,34 +7,17 @@ import gzip
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anyio
 import pytest
 
 from aiolabel import AsyncClient
-from aiolabel.emulator import Emulator
 from aiolabel.ingest import IngestResult, ingest
 from aiolabel.ingest import _pipeline as pipeline
 from aiolabel.ingest._manifest import MAX_LINE_BYTES, LineError, read_manifest
 
 from .conftest import Cli, ServerState, rows, write_ndjson
-
-
-@pytest.fixture
-async def emu(tmp_path: Path) -> AsyncIterator[Emulator]:
-    async with Emulator(db=str(tmp_path / "emulator.sqlite3")) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def client(emu: Emulator) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        api_key=emu.api_key, endpoint=emu.endpoint, transport=emu.transport, max_retries=1
-    ) as aio:
-        yield aio
-
 
 # -- (a) completing a batch more than half full --
 

@@ -36,26 +36,6 @@ def manifest_items() -> list[dict[str, Any]]:
     )
 
 
-@pytest.fixture
-def labelbox_emulator_settings(tmp_path: Path) -> dict[str, Any]:
-    return {"db": str(tmp_path / "emulator.sqlite3")}
-
-
-@pytest.fixture
-def labelbox_client_settings() -> dict[str, Any]:
-    return {"max_retries": 1}
-
-
-@pytest.fixture
-def emu(labelbox_emulator: Emulator) -> Emulator:
-    return labelbox_emulator
-
-
-@pytest.fixture
-def client(labelbox_client: AsyncClient) -> AsyncClient:
-    return labelbox_client
-
-
 def check_landed(db: Path, items: list[dict[str, Any]], project: str = "m") -> None:
     state = ServerState(db)
     assert state.keys() == Counter({item["global_key"]: 1 for item in items})

@@ -75,3 +75,13 @@ def test_extend_reservations(
     assert project.extend_reservations("ReviewQueue") == 0
     emulator.control("reserve_data_rows", project_id=project.uid, data_row_ids=ids[2:], seconds=-1)
     assert project.extend_reservations("LabelingQueue") == 2
+
+
+def test_review_metrics_is_served(
+    emulator: EmulatorServer, project_rows: tuple[labelbox.Project, list[str]]
+) -> None:
+    project, ids = project_rows
+    emulator.control("add_label", project_id=project.uid, data_row_id=ids[0])
+    counts = {score: project.review_metrics(score) for score in (None, *labelbox.Review.NetScore)}
+    assert all(isinstance(n, int) for n in counts.values())
+    assert sum(counts.values()) >= 1

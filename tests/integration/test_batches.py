@@ -17,7 +17,7 @@ from aiolabel import (
     ResourceConflict,
     ResourceNotFoundError,
 )
-from aiolabel._resources import batches as _batch_create
+from aiolabel._resources import batch_creation as _batch_create
 from aiolabel.emulator import Emulator
 from aiolabel.errors import OperationNotAllowedException
 from aiolabel.models.batch import Batch

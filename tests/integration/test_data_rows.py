@@ -40,7 +40,8 @@ async def test_update_and_delete(client: AsyncClient, emu: Emulator) -> None:
     stored = _stored(emu, row.uid)
     assert (stored["external_id"], stored["global_key"]) == ("ext", "renamed")
     assert stored["row_data"] == '{"text": "hi"}'
-    assert (updated.external_id, row.external_id) == ("ext", None)
+    assert updated is row  # updated in place, as the official SDK does
+    assert (row.external_id, row.global_key) == ("ext", "renamed")
     await updated.update(external_id="x", metadata_fields=[{"name": "tag", "value": "v"}])
     [meta] = query(emu, "SELECT * FROM data_row_metadata WHERE data_row_id = ?", row.uid)
     assert meta["value"] == '"v"'

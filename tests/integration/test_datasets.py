@@ -77,7 +77,8 @@ async def test_get_dataset_and_get_datasets(client: AsyncClient, emu: Emulator) 
 async def test_update_and_delete(client: AsyncClient, emu: Emulator) -> None:
     ds = await client.create_dataset("old", iam_integration=None)
     new = await ds.update(name="new", description="words")
-    assert (new.name, new.description, ds.name) == ("new", "words", "old")
+    assert new is ds  # updated in place, as the official SDK does
+    assert (ds.name, ds.description) == ("new", "words")
     stored = _dataset_row(emu, ds.uid)
     assert (stored["name"], stored["description"]) == ("new", "words")
     await ds.delete()

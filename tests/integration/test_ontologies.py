@@ -3,7 +3,6 @@ and ontologies written by aiolabel read back by the official SDK (over HTTP) and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import labelbox as lb
@@ -292,9 +291,8 @@ async def test_server_refusals_store_nothing(client: AsyncClient) -> None:
 
 
 @pytest.fixture
-def server() -> Iterator[EmulatorServer]:
-    with EmulatorServer() as running:
-        yield running
+def server(labelbox_emulator_server: EmulatorServer) -> EmulatorServer:
+    return labelbox_emulator_server
 
 
 async def test_both_sdks_read_each_others_ontologies(server: EmulatorServer) -> None:

@@ -184,10 +184,10 @@ async def test_labeling_parameter_overrides_listing(
     await project.set_labeling_parameter_overrides([(UniqueId(rows[200]), 1)])
     listed = [lpo async for lpo in project.labeling_parameter_overrides()]
     assert len(listed) == 250
-    assert listed[0].data_row.uid == rows[200]  # lowest priority first
+    assert (await listed[0].data_row()).uid == rows[200]  # lowest priority first
     assert listed[0].priority == 1
     assert {lpo.priority for lpo in listed[1:]} == {3}
-    assert {lpo.data_row.uid for lpo in listed} == set(rows[:250])
+    assert {(await lpo.data_row()).uid for lpo in listed} == set(rows[:250])
     assert requests(emu)["GetProjectLabelingParameterOverridesPyApi"] == 3  # pages of 100
 
 

@@ -65,3 +65,13 @@ async def test_review_metrics_refuses_unknown_scores_before_sending(
         with pytest.raises(InvalidQueryError, match="net score"):
             await project.review_metrics(bad)
     assert sum(requests(emu).values()) == before
+
+
+async def test_review_metrics(emu: Emulator, project: Project, rows: list[str]) -> None:
+    from aiolabel import Review
+
+    await project.create_batch("b", rows[:1])
+    emu.control("add_label", project_id=project.uid, data_row_id=rows[0])
+    counts = [await project.review_metrics(s) for s in (None, *Review.NetScore)]
+    assert all(isinstance(n, int) for n in counts)
+    assert sum(counts) >= 1

@@ -114,7 +114,8 @@ async def test_update(project: Project, emu: Emulator) -> None:
     [stored] = sql(emu, "SELECT name, description FROM projects WHERE id = ?", project.uid)
     assert tuple(stored) == ("renamed", "new")
     assert (updated.name, updated.description) == ("renamed", "new")
-    assert project.name == "integration project"  # models are immutable
+    assert updated is project  # updated in place, as the official SDK does
+    assert (project.name, project.description) == ("renamed", "new")
     when = datetime(2024, 5, 1, 12, tzinfo=UTC)
     await project.update(setup_complete=when)
     assert one(emu, "SELECT setup_complete FROM projects WHERE id = ?", project.uid).startswith(
@@ -161,9 +162,9 @@ async def test_label_count(project: Project, rows: list[str], emu: Emulator) -> 
 
 async def test_members(client: AsyncClient, project: Project, emu: Emulator) -> None:
     members = await project.members().to_list()
-    assert [m.user.uid for m in members] == [emu.state.user_id]
-    assert members[0].role.name
-    assert members[0].user.email == (await client.get_user()).email
+    assert [(await m.user()).uid for m in members] == [emu.state.user_id]
+    assert (await members[0].role()).name == "Admin"
+    assert (await members[0].user()).email == (await client.get_user()).email
 
 
 async def test_task_queues(project: Project, rows: list[str], emu: Emulator) -> None:

@@ -137,5 +137,17 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "createMalPredictionImportForModelRunDataRowsPyApi": _p(
         "not resent", "aiolabel does not look it up; the error says it may have been applied"
     ),
+    # organisation administration
+    "createInvitesPyApi": _p(
+        "not resent", "a second invitation would be sent; list the invites before trying again"
+    ),
+    "CreateResourceTagPyApi": _p(
+        "not resent", "a second tag would be made; look the tag up by text before trying again"
+    ),
+    "DeleteMemberPyApi": _p("resend", "removing again leaves the user removed"),
+    "SetOrganizationRolePyApi": _p("resend", "the same role again"),
+    "SetProjectMembershipPyApi": _p("resend", "the same membership again"),
+    "UpdateProjectResourceTagsPyApi": _p("resend", "the same tags again"),
+    "setprojectinsructionsPyApi": _p("resend", "the same instructions again"),
 }
 """Mutation name -> what an ambiguous failure leads to, and how."""

@@ -160,7 +160,7 @@ def test_project_paths_keep_every_value_verbatim(
         # the one literal list: a global key full of GraphQL syntax, escaped
         assert await project.set_labeling_parameter_overrides([(GlobalKey(key), 3)])
         [lpo] = [o async for o in project.labeling_parameter_overrides()]
-        assert (lpo.priority, lpo.data_row.global_key) == (3, key)
+        assert (lpo.priority, lpo.cached_data_row.global_key) == (3, key)
         # ... and an id that names nothing: refused as such, never a broken document
         with pytest.raises(LabelboxError) as info:
             await project.set_labeling_parameter_overrides([(UniqueId(missing_id), 2)])

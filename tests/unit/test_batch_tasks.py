@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from aiolabel import AsyncClient, InputError, LabelboxError, ProcessingWaitTimeout
-from aiolabel._resources import batches as _batch_create
+from aiolabel._resources import batch_creation as _batch_create
 from aiolabel.models.create_batches_task import CreateBatchesTask, inline_failures
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
@@ -125,7 +125,7 @@ async def test_processing_wait_backoff_grows() -> None:
     async with recorded() as (client, rec):
         client._poller.sleep = sleep  # the client's clock drives every wait
         rec.respond("CheckAllDataRowsHaveBeenProcessedPyApi", NOT_PROCESSED, times=6)
-        await client._batches.wait_until_processed(
+        await client._batch_creation.wait_until_processed(
             "global_keys", ["gk1"], timeout=3600, sdk_method="Project:create_batch"
         )
     assert len(slept) == 6

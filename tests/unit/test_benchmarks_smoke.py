@@ -150,18 +150,6 @@ def test_command_line_and_helpers() -> None:
     assert "error" in summary_line({"status": "error", "reason": "boom\nlast line"})
 
 
-def test_annotation_import_inputs_are_deterministic_with_the_expected_refusals() -> None:
-    from benchmarks.annotation_imports import annotations, invalid_positions
-
-    made = list(annotations(3000, 100))
-    assert [a["uuid"] for a in made] == [a["uuid"] for a in annotations(3000, 100)]
-    assert len({a["uuid"] for a in made}) == 3000
-    refused = [i + 1 for i, a in enumerate(made) if a.get("answer") == {"name": "snowy"}]
-    assert refused == invalid_positions(3000) == [999, 1999, 2999]
-    assert sum("bbox" in a for a in made) == 1500
-    assert {a["dataRow"]["globalKey"] for a in made} == {f"ann-{i}" for i in range(100)}
-
-
 def test_answering_records_get_their_own_targets_and_bounds() -> None:
     records = [
         {**_record("lpo", "official", 6.0, requests=100, size=100_000), "server": "answering"},
@@ -222,3 +210,15 @@ def test_the_answering_server_answers_hot_operations_from_the_raw_body() -> None
     assert (
         answerer.answer("GetUserPyApi", b'{"query": "query GetUserPyApi{user{id}}"}', False) is None
     )
+
+
+def test_annotation_import_inputs_are_deterministic_with_the_expected_refusals() -> None:
+    from benchmarks.annotation_imports import annotations, invalid_positions
+
+    made = list(annotations(3000, 100))
+    assert [a["uuid"] for a in made] == [a["uuid"] for a in annotations(3000, 100)]
+    assert len({a["uuid"] for a in made}) == 3000
+    refused = [i + 1 for i, a in enumerate(made) if a.get("answer") == {"name": "snowy"}]
+    assert refused == invalid_positions(3000) == [999, 1999, 2999]
+    assert sum("bbox" in a for a in made) == 1500
+    assert {a["dataRow"]["globalKey"] for a in made} == {f"ann-{i}" for i in range(100)}

@@ -41,6 +41,8 @@ EXPORTED = [
     "DeleteBatchLabelsType",
     "DeleteDataRowMetadata",
     "DeleteFeatureFromOntologyResult",
+    "ExportFilters",
+    "ExportParams",
     "FeatureSchema",
     "FeatureSchemaAttribute",
     "GlobalKey",
@@ -142,3 +144,12 @@ def test_every_exported_name_has_its_own_docstring(name: str) -> None:
 def test_version_is_a_string() -> None:
     assert isinstance(aiolabel.__version__, str)
     assert aiolabel.__version__
+
+
+@pytest.mark.parametrize("name", [n for n in EXPORTED if n != "__version__"])
+def test_every_exported_class_lives_in_a_public_module(name: str) -> None:
+    value = getattr(aiolabel, name)
+    if inspect.isclass(value):
+        module = value.__module__
+        assert module.startswith("aiolabel."), (name, module)
+        assert not any(part.startswith("_") for part in module.split(".")), (name, module)

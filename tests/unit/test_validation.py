@@ -252,7 +252,7 @@ def test_models_parse_the_official_selections() -> None:
     lpo = LabelingParameterOverride.from_wire(
         None, {"id": "l", "priority": 2, "numberOfLabels": 1, "dataRow": canned.data_row()}
     )
-    assert (lpo.priority, lpo.number_of_labels, lpo.data_row.uid) == (2, 1, "dr1")
+    assert (lpo.priority, lpo.number_of_labels, lpo.cached_data_row.uid) == (2, 1, "dr1")
     queue = TaskQueue.from_wire(None, canned.task_queue())
     assert (queue.queue_type, queue.data_row_count) == ("INITIAL_LABELING_QUEUE", 0)
     member = ProjectMember.from_wire(
@@ -264,7 +264,7 @@ def test_models_parse_the_official_selections() -> None:
             "accessFrom": "PROJECT_MEMBERSHIP",
         },
     )
-    assert (member.user.uid, member.role.name, member.access_from) == (
+    assert (member.cached_user.uid, member.cached_role.name, member.access_from) == (
         "user1",
         "LABELER",
         "PROJECT_MEMBERSHIP",

@@ -139,6 +139,13 @@ class CallDifference:
 
 CALL_DIFFERENCES: tuple[CallDifference, ...] = (
     CallDifference(
+        "Project.connect_ontology",
+        "GetProjectLabelingFrontendPyApi twice in a row when the project has no editor (once in"
+        " connect_ontology, once in _connect_default_labeling_front_end)",
+        "GetProjectLabelingFrontendPyApi once",
+        "The second lookup cannot answer differently; one round trip fewer.",
+    ),
+    CallDifference(
         "MALPredictionImport / LabelImport / MEAPredictionImport .create_from_objects / "
         "create_from_file",
         "one multipart create...ByFilePyApi carrying the NDJSON",
@@ -158,13 +165,6 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "one deleteLabelsPyApi with every id pasted (delete_labels_by_user: per 500, serially)",
         "deleteLabelsPyApi per 500 ids (a variable), chunks run concurrently",
         "Bounded request size, not serialised.",
-    ),
-    CallDifference(
-        "Project.connect_ontology",
-        "GetProjectLabelingFrontendPyApi twice in a row when the project has no editor (once in"
-        " connect_ontology, once in _connect_default_labeling_front_end)",
-        "GetProjectLabelingFrontendPyApi once",
-        "The second lookup cannot answer differently; one round trip fewer.",
     ),
     CallDifference(
         "DataRow.bulk_delete",

@@ -54,6 +54,11 @@ NOT_IDEMPOTENT = {
     "createBatchesFromDatasetPyApi",
     "CreateDataRowAttachmentPyApi",
     "UpsertCustomMetadataSchemaPyApi",
+    "upsertRootSchemaNodePyApi",  # create_ontology and create_feature_schema
+    "CreateLabelingFrontendOptionsPyApi",
+    "createInvitesPyApi",
+    "CreateResourceTagPyApi",
+    "CreateWebhookPyApi",
     "createMALPredictionImportByFilePyApi",
     "createMALPredictionImportByUrlPyApi",
     "createLabelImportByFilePyApi",
@@ -64,11 +69,6 @@ NOT_IDEMPOTENT = {
     "CreateReviewPyApi",
     "CreateBenchmarkPyApi",
     "DeleteBenchmarkPyApi",
-    "upsertRootSchemaNodePyApi",  # create_ontology and create_feature_schema
-    "CreateLabelingFrontendOptionsPyApi",
-    "createInvitesPyApi",
-    "CreateResourceTagPyApi",
-    "CreateWebhookPyApi",
 }
 
 

@@ -5,8 +5,10 @@ official requests are also checked against aiolabel's constants and builders dir
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import labelbox as lb
@@ -381,6 +383,28 @@ CASES += [
         {"GetWinningLabelIdPyApi": {"dataRow": {"labelingActivity": {"selectedLabelId": "l1"}}}},
     ),
 ]
+
+
+_INSTRUCTIONS = Path(tempfile.mkdtemp()) / "instructions.pdf"
+_INSTRUCTIONS.write_bytes(b"%PDF-1.4")
+FRONTEND = {"id": "lf1", "name": "Editor", "description": None, "iframeUrlPath": None}
+
+CASES.append(
+    Case(
+        "project.upsert_instructions",
+        lambda c: c.get_project("proj1").upsert_instructions(str(_INSTRUCTIONS)),
+        lambda c: _then(
+            c.get_project("proj1"), lambda p: p.upsert_instructions(str(_INSTRUCTIONS))
+        ),
+        {"setprojectinsructionsPyApi": project_activity.SET_PROJECT_INSTRUCTIONS},
+        {
+            "GetProjectLabelingFrontendPyApi": {"project": {"labelingFrontend": FRONTEND}},
+            "setprojectinsructionsPyApi": {
+                "setProjectInstructions": {"id": "proj1", "ontology": {"id": "o1", "options": {}}}
+            },
+        },
+    )
+)
 
 
 async def _then(first: Awaitable[Any], then: Callable[[Any], Awaitable[Any]]) -> Any:

@@ -37,7 +37,7 @@ from aiolabel import (
     UniqueIds,
 )
 from aiolabel._operations import tasks as task_ops
-from aiolabel._resources import batches as _batch_create
+from aiolabel._resources import batch_creation as _batch_create
 from aiolabel.models.batch import Batch
 from aiolabel.models.project import Project
 from tests.wire import canned
@@ -498,7 +498,7 @@ async def test_labeling_parameter_overrides_listing() -> None:
     async with ours() as (client, mine):
         [lpo] = await our_project(client).labeling_parameter_overrides().to_list()
     same(theirs, mine)
-    assert (lpo.priority, lpo.data_row.uid) == (2, "dr1")
+    assert (lpo.priority, lpo.cached_data_row.uid) == (2, "dr1")
 
 
 @pytest.mark.parametrize("queue", ["tq1", None])

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import json
 from array import array
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, TypeVar
 
-from aiolabel._transport import RawJSON
-from aiolabel.errors import InputError
+from aiolabel._concurrency import ChunkFailure, ChunkSuccess, FailureLedger
+from aiolabel._content import RawJSON
+from aiolabel.errors import InputError, PartialFailureError
 
-__all__ = ["FilledBatch", "KeyBatch", "Keys", "RowKind", "key_variables"]
+__all__ = [
+    "FilledBatch",
+    "KeyBatch",
+    "KeyBatches",
+    "Keys",
+    "RowKind",
+    "aiter_keys",
+    "key_variables",
+    "per_batch",
+]
+
+R = TypeVar("R")
 
 RowKind = Literal["data_rows", "global_keys"]
 """Which identifiers a batch or task call names its rows by."""
@@ -104,3 +117,84 @@ class FilledBatch:
 
 
 # -- many batches -------------------------------------------------------------------------------
+
+
+class KeyBatches:
+    """The batches of ``size`` keys: ``first`` (read and checked before any request), then
+    batches of ``extra`` (the key read after it) and the rest of the input. ``pending`` is the
+    batch being filled, or the one found to repeat a key, so a job stopped by its input can
+    report its keys as read but not sent (:meth:`unread`).
+    """
+
+    def __init__(
+        self,
+        first: FilledBatch,
+        extra: str,
+        rest: AsyncIterator[str],
+        size: int,
+        kind: RowKind,
+        *,
+        check: bool,
+    ) -> None:
+        self._first: FilledBatch | None = first
+        self.pending: KeyBatch | None = KeyBatch(first.count, check=check)
+        self.pending.add(extra)
+        self._rest, self._size, self._kind, self._check = rest, size, kind, check
+
+    def unread(self) -> list[str]:
+        return self.pending.keys() if self.pending is not None and self.pending.count else []
+
+    async def __aiter__(self) -> AsyncIterator[FilledBatch]:
+        first, self._first = self._first, None
+        assert first is not None
+        yield first
+        index = 1
+        while (batch := self.pending) is not None:
+            if batch.count < self._size:
+                async for key in self._rest:  # the same iterator, resumed batch after batch
+                    batch.add(key)
+                    if batch.count == self._size:
+                        break
+            if not batch.count:
+                break
+            keys = batch.close(self._kind)
+            full = batch.count == self._size
+            self.pending = KeyBatch(batch.start + batch.count, check=self._check) if full else None
+            yield FilledBatch(index, batch.start, batch.count, keys)
+            index += 1
+        self.pending = None
+
+
+async def aiter_keys(keys: list[str]) -> AsyncIterator[str]:
+    for key in keys:
+        yield key
+
+
+def per_batch(
+    error: PartialFailureError[FilledBatch, R],
+    unread: list[str],
+    sizes: dict[int, int],
+    batch_rows: int,
+) -> PartialFailureError[str, R]:
+    """The runner's report over batches, restated per batch over row keys."""
+    ledger: FailureLedger[str, R] = FailureLedger()
+    ledger.input_error = error.input_error
+    ledger.failures = [
+        ChunkFailure(batch.index, batch.start, batch.key_list(), f.error)
+        for f in error.failures
+        for batch in f.items
+    ]
+    ledger.succeeded = [
+        ChunkSuccess(s.index, s.index * batch_rows, sizes.get(s.index, 0), s.result)
+        for s in error.succeeded
+    ]
+    ledger.not_started = [batch.key_list() for chunk in error.not_started for batch in chunk]
+    if unread:  # keys of a batch still being filled (or refused) when the input stopped
+        ledger.not_started.append(unread)
+    failed, done = len(ledger.failures), len(ledger.succeeded)
+    return ledger.error(
+        f"{failed} of {failed + done} batches failed ({ledger.failed_items:,} rows)",
+        input_exhausted=error.input_exhausted,
+        unit="rows",
+        count_format=",",
+    )

@@ -19,6 +19,7 @@ __all__ = [
     "LABELER_PERFORMANCE",
     "QUEUE_TYPES",
     "REVIEW_METRICS",
+    "SET_PROJECT_INSTRUCTIONS",
     "WINNING_LABEL_ID",
 ]
 
@@ -87,3 +88,15 @@ EXTEND_RESERVATIONS = MappingProxyType(
     }
 )
 """``project.extend_reservations(queue_type)`` by queue type: ``{"projectId"}``."""
+
+SET_PROJECT_INSTRUCTIONS = Operation(
+    name="setprojectinsructionsPyApi",
+    document=(
+        "mutation setprojectinsructionsPyApi($projectId: ID!, $instructions_url: String!) { "
+        "setProjectInstructions( where: {id: $projectId}, data: {instructionsUrl: "
+        "$instructions_url} ) { id ontology { id options } } }"
+    ),
+    idempotent=True,
+)
+"""``project.upsert_instructions(path)`` after the upload: ``{"projectId", "instructions_url"}``
+(the name's spelling is the official SDK's)."""

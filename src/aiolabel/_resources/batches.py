@@ -1,215 +1,37 @@
-"""Batches: the processing wait, one batch (sync or async path), many batches, listing.
-
-* :meth:`Batches.wait_until_processed` — ``queryAllDataRowsHaveBeenProcessed`` for up to
-  100,000 keys, asked again with exponential backoff (the official SDK sleeps a fixed 30 s),
-  bounded by a deadline (:class:`ProcessingWaitTimeout`).
-* :meth:`Batches.create_batch` (:meth:`Batches._create_one`) — under 1,000 rows
-  ``createBatchV2``; from 1,000 rows ``createEmptyBatch`` + ``addDataRowsToBatchAsync``, then
-  the task and ``get_batch``; exactly the official requests.
-* :meth:`Batches.create_batches` (:meth:`Batches._create_many`) — rows streamed into batches of
-  at most 100,000 named ``<prefix>0000``, ``<prefix>0001``... A job that fits one batch sends
-  the official ``createBatches`` mutation (the server names the batch ``<prefix>0000``). A
-  larger job creates each batch by name with ``createEmptyBatch`` + ``addDataRowsToBatchAsync``
-  (the requests of the official ``create_batch`` for a batch of 1,000 rows or more), several at
-  once through the chunk runner, after checking that none of the names is taken. One
-  ``createBatches`` request with all the rows would hold millions of ids in one body that cannot
-  be streamed, retried or reported on per batch; the server splits it the same way and names the
-  batches the same, so the per-batch requests produce the same batches with requests the service
-  accepts. Each batch's keys are held as one JSON array (:class:`KeyBatch`), not as ``str``
-  objects, so memory stays flat: a list input is checked whole for repeated rows, a stream batch
-  by batch.
-"""
+"""Batches of a project: get, list, the project a batch belongs to, remove queued rows,
+delete labels, delete, export. Creating batches is :mod:`aiolabel._resources.batch_creation`."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence, Sized
+from collections.abc import (
+    AsyncGenerator,
+    Mapping,
+)
 from typing import Any
 
-from aiolabel import _concurrency
-from aiolabel._bulk import reconcile as _reconcile
-from aiolabel._bulk.keys import FilledBatch, KeyBatch, Keys, RowKind, key_variables
-from aiolabel._concurrency import ChunkFailure, ChunkSuccess, FailureLedger
 from aiolabel._operations import batches as ops
-from aiolabel._polling import poll_delays
 from aiolabel._resources._base import Resource
-from aiolabel._resources._rows import (
-    bounded_list,
-    check_sequence,
-    consensus_wire,
-    pick_rows,
-    stream_items,
+from aiolabel._validation import (
+    check_timeout,
 )
-from aiolabel._validation import check_batch_priority, check_positive_int, check_str
+from aiolabel.enums import DeleteBatchLabelsType
 from aiolabel.errors import (
-    InputError,
     InputTypeError,
-    LabelboxError,
-    PartialFailureError,
-    ProcessingWaitTimeout,
-    ResourceConflict,
     ResourceNotFoundError,
 )
-from aiolabel.models.batch import Batch, ConsensusSettings, batch_nodes
-from aiolabel.models.create_batches_task import (
-    ADD_TASK_TYPE,
-    CreateBatchesTask,
-    failed_row_ids,
-    inline_failures,
-    new_batch_task,
-)
+from aiolabel.models.batch import Batch, batch_nodes
 from aiolabel.models.project import Project
 from aiolabel.models.task import Task
-from aiolabel.pagination import CursorPaginator, dig
+from aiolabel.pagination import CursorPaginator
+from aiolabel.types import ExportParams
 
-__all__ = [
-    "DEFAULT_BATCH_CONCURRENCY",
-    "MAX_BATCHES_PER_PREFIX",
-    "MAX_BATCH_ROWS",
-    "PROCESSING_CAP_DELAY",
-    "PROCESSING_FIRST_DELAY",
-    "Batches",
-]
-
-MAX_BATCH_ROWS = 100_000
-"""Rows one batch holds at most (and keys one processing check carries)."""
-MAX_BATCHES_PER_PREFIX = 10_000
-"""A 4-digit suffix names at most this many batches."""
-DEFAULT_BATCH_CONCURRENCY = 2
-"""Batches created at once by default. Each holds its keys (~1.5 MB per 100,000) while it is
-sent; the server runs the batches' tasks after the requests that start them, so more at once
-mostly buys request latency."""
-PROCESSING_FIRST_DELAY = 1.0
-"""Seconds before the processing check is asked again; doubles up to the cap below."""
-PROCESSING_CAP_DELAY = 30.0
-"""The longest pause between processing checks (the official SDK's fixed interval)."""
-
-Progress = _concurrency.Progress
-
-
-class _Chunks:
-    """The batches of ``size`` keys: ``first`` (read and checked before any request), then
-    batches of ``extra`` (the key read after it) and the rest of the input. ``pending`` is the
-    batch being filled, or the one found to repeat a key, so a job stopped by its input can
-    report its keys as read but not sent (:meth:`unread`).
-    """
-
-    def __init__(
-        self,
-        first: FilledBatch,
-        extra: str,
-        rest: AsyncIterator[str],
-        size: int,
-        kind: RowKind,
-        *,
-        check: bool,
-    ) -> None:
-        self._first: FilledBatch | None = first
-        self.pending: KeyBatch | None = KeyBatch(first.count, check=check)
-        self.pending.add(extra)
-        self._rest, self._size, self._kind, self._check = rest, size, kind, check
-
-    def unread(self) -> list[str]:
-        return self.pending.keys() if self.pending is not None and self.pending.count else []
-
-    async def __aiter__(self) -> AsyncIterator[FilledBatch]:
-        first, self._first = self._first, None
-        assert first is not None
-        yield first
-        index = 1
-        while (batch := self.pending) is not None:
-            if batch.count < self._size:
-                async for key in self._rest:  # the same iterator, resumed batch after batch
-                    batch.add(key)
-                    if batch.count == self._size:
-                        break
-            if not batch.count:
-                break
-            keys = batch.close(self._kind)
-            full = batch.count == self._size
-            self.pending = KeyBatch(batch.start + batch.count, check=self._check) if full else None
-            yield FilledBatch(index, batch.start, batch.count, keys)
-            index += 1
-        self.pending = None
-
-
-def _prefixed(prefix: str) -> re.Pattern[str]:
-    return re.compile(re.escape(prefix) + r"\d{4}")
-
-
-async def _iterate(keys: list[str]) -> AsyncIterator[str]:
-    for key in keys:
-        yield key
-
-
-def _by_batch(
-    error: PartialFailureError[FilledBatch, tuple[str, Task]],
-    unread: list[str],
-    sizes: dict[int, int],
-) -> PartialFailureError[str, tuple[str, Task]]:
-    """The runner's report over batches, restated per batch over row keys."""
-    ledger: FailureLedger[str, tuple[str, Task]] = FailureLedger()
-    ledger.input_error = error.input_error
-    ledger.failures = [
-        ChunkFailure(batch.index, batch.start, batch.key_list(), f.error)
-        for f in error.failures
-        for batch in f.items
-    ]
-    ledger.succeeded = [
-        ChunkSuccess(s.index, s.index * MAX_BATCH_ROWS, sizes.get(s.index, 0), s.result)
-        for s in error.succeeded
-    ]
-    ledger.not_started = [batch.key_list() for chunk in error.not_started for batch in chunk]
-    if unread:  # keys of a batch still being filled (or refused) when the input stopped
-        ledger.not_started.append(unread)
-    failed, done = len(ledger.failures), len(ledger.succeeded)
-    return ledger.error(
-        f"{failed} of {failed + done} batches failed ({ledger.failed_items:,} rows)",
-        input_exhausted=error.input_exhausted,
-        unit="rows",
-        count_format=",",
-    )
+__all__ = ["Batches"]
 
 
 class Batches(Resource):
     """Batches of a project: creation (one, many, from a dataset), listing, their tasks."""
 
     __slots__ = ()
-
-    async def wait_until_processed(
-        self,
-        kind: RowKind,
-        keys: Keys,
-        *,
-        timeout: float,  # noqa: ASYNC109 - a deadline over many requests and pauses
-        sdk_method: str,
-    ) -> None:
-        """Ask until the server says these rows (at most 100,000) are processed."""
-        variables: dict[str, Keys]
-        if kind == "data_rows":
-            op, variables = ops.CHECK_DATA_ROWS_PROCESSED, {"dataRowIds": keys}
-        else:
-            op, variables = ops.CHECK_GLOBAL_KEYS_PROCESSED, {"globalKeys": keys}
-        path = ("queryAllDataRowsHaveBeenProcessed", "allDataRowsHaveBeenProcessed")
-
-        async def check() -> bool | None:
-            data = await self._client._execute_operation(op, variables, sdk_method=sdk_method)
-            return True if dig(data, path) is True else None
-
-        pauses = poll_delays(
-            initial=PROCESSING_FIRST_DELAY, cap=PROCESSING_CAP_DELAY, random=self._client._random
-        )
-        await self._client._poll_until(
-            check,
-            timeout=timeout,
-            delays=lambda _attempt, _elapsed: next(pauses),
-            timeout_error=lambda: ProcessingWaitTimeout(
-                f"the data rows were still being processed after {timeout:g}s; "
-                "try creating the batch a bit later"
-            ),
-            at_deadline="give_up",
-        )
 
     async def get_batch(self, project_id: str, batch_id: str, *, sdk_method: str) -> Batch:
         data = await self._client._execute_operation(
@@ -222,6 +44,26 @@ class Batches(Resource):
         if not isinstance(nodes, list) or not nodes or not isinstance(nodes[0], dict):
             raise ResourceNotFoundError(Batch, {"projectId": project_id, "batchId": batch_id})
         return Batch._parse(self._client, project_id, nodes[0])
+
+    async def fetch_created(
+        self, project_id: str, batch_ids: list[str], refused: dict[int, list[str]]
+    ) -> list[Batch]:
+        """The batches a :class:`CreateBatchesTask` made, fetched concurrently, each with the
+        rows its task refused (``refused`` by batch index)."""
+
+        async def fetch(chunk: list[tuple[int, str]]) -> Batch:
+            index, batch_id = chunk[0]
+            data = await self._client._execute_operation(
+                ops.GET_PROJECT_BATCH,
+                {"projectId": project_id, "batchId": batch_id},
+                sdk_method="CreateBatchesTask:result",
+            )
+            nodes = batch_nodes(data)
+            if not isinstance(nodes, list) or not nodes or not isinstance(nodes[0], dict):
+                raise ResourceNotFoundError(Batch, {"projectId": project_id, "batchId": batch_id})
+            return Batch._parse(self._client, project_id, nodes[0], refused.get(index) or [])
+
+        return await self._client._run_chunks(list(enumerate(batch_ids)), fetch, chunk_size=1)
 
     async def batch_names(self, project_id: str, *, sdk_method: str) -> dict[str, str]:
         """Name → id of every batch of the project (the official cursor listing)."""
@@ -241,439 +83,6 @@ class Batches(Resource):
                     found[node["name"]] = str(node.get("id"))
         return found
 
-    def created_but_unanswered(self, project_id: str, name: str, sdk_method: str) -> Any:
-        """A reconcile step for a batch-creating mutation whose answer was lost: if the batch
-        exists the mutation was applied, and what it answered (failed ids, task ids) cannot be
-        recovered, so say so instead of creating it twice; otherwise let it be resent."""
-
-        async def reconcile(error: LabelboxError) -> Any:
-            names = await self.batch_names(project_id, sdk_method=sdk_method)
-            if name in names:
-                raise LabelboxError(
-                    f"batch {name!r} ({names[name]}) was created but the answer was lost "
-                    f"({error}); fetch it with client.get_batch"
-                ) from error
-            return None
-
-        return reconcile
-
-    def _created_and_filling(self, project_id: str, name: str, root: str, sdk_method: str) -> Any:
-        """A reconcile step for ``createBatches``-like mutations (one batch and the task filling
-        it): the batch by name, then its task by the batch id it carries; the answer is rebuilt
-        from both. A batch found without its task raises (the rows it was given are unknown)."""
-        started = _reconcile.now()
-
-        async def reconcile(error: LabelboxError) -> Any:
-            names = await self.batch_names(project_id, sdk_method=sdk_method)
-            batch_id = names.get(name)
-            if batch_id is None:
-                return None
-            task_id = await _reconcile.find_batch_task(
-                self._client, ADD_TASK_TYPE, batch_id, started, sdk_method=sdk_method
-            )
-            if task_id is None:
-                raise LabelboxError(
-                    f"batch {name!r} ({batch_id}) was created but the answer was lost ({error}) "
-                    "and its filling task was not found; fetch it with client.get_batch"
-                ) from error
-            return {"project": {root: {"tasks": [{"batchUuid": batch_id, "taskId": task_id}]}}}
-
-        return reconcile
-
-    async def _create_empty(
-        self,
-        project_id: str,
-        name: str,
-        consensus: dict[str, Any] | None,
-        *,
-        sdk_method: str,
-    ) -> str:
-        async def reconcile(error: LabelboxError) -> Any:
-            names = await self.batch_names(project_id, sdk_method=sdk_method)
-            if name in names:  # the first attempt was applied: use that batch
-                return {"project": {"createEmptyBatch": {"id": names[name]}}}
-            return None
-
-        data = await self._client._execute_operation(
-            ops.CREATE_EMPTY_BATCH,
-            {"projectId": project_id, "input": {"name": name, "consensusSettings": consensus}},
-            sdk_method=sdk_method,
-            reconcile=reconcile,
-            expect_one=True,
-        )
-        batch_id = dig(data, ("project", "createEmptyBatch", "id"))
-        if not isinstance(batch_id, str):
-            raise LabelboxError(f"createEmptyBatch answered no batch id for {name!r}")
-        return batch_id
-
-    async def add_rows(
-        self,
-        project_id: str,
-        batch_id: str,
-        kind: RowKind,
-        keys: Keys,
-        priority: int,
-        *,
-        sdk_method: str,
-    ) -> Task:
-        ids, global_keys = key_variables(kind, keys)
-        started = _reconcile.now()
-
-        async def reconcile(error: LabelboxError) -> Any:
-            task_id = await _reconcile.find_batch_task(
-                self._client, ADD_TASK_TYPE, batch_id, started, sdk_method=sdk_method
-            )
-            if task_id is None:
-                return None
-            return {"project": {"addDataRowsToBatchAsync": {"taskId": task_id}}}
-
-        data = await self._client._execute_operation(
-            ops.ADD_DATA_ROWS_TO_BATCH_ASYNC,
-            {
-                "projectId": project_id,
-                "input": {
-                    "batchId": batch_id,
-                    "dataRowIds": ids,
-                    "globalKeys": global_keys,
-                    "priority": priority,
-                },
-            },
-            sdk_method=sdk_method,
-            reconcile=reconcile,
-            expect_one=True,
-        )
-        task_id = dig(data, ("project", "addDataRowsToBatchAsync", "taskId"))
-        if not isinstance(task_id, str):
-            raise LabelboxError("addDataRowsToBatchAsync answered no task id")
-        return new_batch_task(self._client, task_id)
-
-    async def _create_one(
-        self,
-        project_id: str,
-        name: str,
-        kind: RowKind,
-        keys: list[str],
-        priority: int,
-        consensus: dict[str, Any] | None,
-        *,
-        wait: bool,
-        processing_timeout: float,
-    ) -> Batch | CreateBatchesTask:
-        """One batch of at most 100,000 checked keys (see the module docstring)."""
-        sdk = "Project:create_batch"
-        await self.wait_until_processed(kind, keys, timeout=processing_timeout, sdk_method=sdk)
-        if len(keys) < ops.MAX_SYNC_BATCH_ROW_COUNT:
-            ids, global_keys = key_variables(kind, keys)
-            data = await self._client._execute_operation(
-                ops.CREATE_BATCH_V2,
-                {
-                    "projectId": project_id,
-                    "batchInput": {
-                        "name": name,
-                        "dataRowIds": ids,
-                        "globalKeys": global_keys,
-                        "priority": priority,
-                        "consensusSettings": consensus,
-                    },
-                },
-                sdk_method=sdk,
-                reconcile=self.created_but_unanswered(project_id, name, sdk),
-                expect_one=True,
-            )
-            made = dig(data, ("project", "createBatchV2"))
-            if not isinstance(made, dict) or not isinstance(made.get("batch"), dict):
-                raise LabelboxError(f"createBatchV2 answered no batch for {name!r}")
-            failed = made.get("failedDataRowIds") or []
-            batch = Batch._parse(self._client, project_id, made["batch"], [str(f) for f in failed])
-            if wait:
-                return batch
-            return CreateBatchesTask(
-                self._client, project_id, [batch.uid], [], known_batches=[batch]
-            )
-        batch_id = await self._create_empty(project_id, name, consensus, sdk_method=sdk)
-        task = await self.add_rows(project_id, batch_id, kind, keys, priority, sdk_method=sdk)
-        handle = CreateBatchesTask(self._client, project_id, [batch_id], [task])
-        if not wait:
-            return handle
-        await task.wait_till_done()
-        if task.status != "COMPLETE":
-            raise LabelboxError(
-                "Batch was not created successfully: " + json.dumps(inline_failures(task))
-            )
-        batch = await self.get_batch(project_id, batch_id, sdk_method=sdk)
-        return batch.model_copy(update={"failed_data_row_ids": failed_row_ids(task)})
-
-    async def _create_many(
-        self,
-        project_id: str,
-        prefix: str,
-        kind: RowKind,
-        source: Iterable[Any] | AsyncIterable[Any],
-        priority: int,
-        consensus: dict[str, Any] | None,
-        *,
-        max_concurrency: int | None,
-        progress: Progress | None,
-        processing_timeout: float,
-    ) -> CreateBatchesTask:
-        """Batches ``<prefix>0000``... of at most 100,000 rows each (see the module docstring).
-
-        Raises :class:`PartialFailureError` when some batches could not be created or the input
-        raised midway: ``failures`` hold the keys of each batch not created (``index`` is the batch
-        number), ``succeeded`` the ``(batch_id, Task)`` of those created, ``not_started`` the keys
-        read but not sent.
-        """
-        sdk = "Project:create_batches"
-        total = len(source) if isinstance(source, Sized) else None
-        # a list is checked whole (repeats across batches included); a stream key by key as it is
-        # read, and for repeats batch by batch (KeyBatch.close)
-        sized = isinstance(source, list | tuple)
-        stream = (
-            _iterate(check_sequence(source, kind))
-            if isinstance(source, list | tuple)
-            else stream_items(source, kind)
-        )
-        first = KeyBatch(0, check=not sized)
-        extra: str | None = None  # the first key past one batch
-        async for key in stream:
-            if first.count == MAX_BATCH_ROWS:
-                extra = key
-                break
-            first.add(key)
-        if not first.count:
-            raise InputError(f"{kind} must not be empty")
-        first_keys = first.close(kind)  # a repeat in it: nothing is sent
-        if extra is None:
-            return await self._one_request(
-                project_id,
-                prefix,
-                kind,
-                first_keys,
-                first.count,
-                priority,
-                consensus,
-                progress,
-                processing_timeout=processing_timeout,
-            )
-
-        # Many batches: refuse before creating any if a name is taken.
-        count = None if total is None else -(-total // MAX_BATCH_ROWS)
-        if count is not None and count > MAX_BATCHES_PER_PREFIX:
-            raise InputError(
-                f"{kind}: {total:,} rows need {count:,} batches; a prefix names at most "
-                f"{MAX_BATCHES_PER_PREFIX:,}"
-            )
-        existing = await self.batch_names(project_id, sdk_method=sdk)
-        pattern = _prefixed(prefix)
-        if count is not None:
-            wanted = {f"{prefix}{i:04d}" for i in range(count)}
-            taken = sorted(wanted & existing.keys())
-        else:  # the number of batches is unknown until the input ends: no name may be taken
-            taken = sorted(name for name in existing if pattern.fullmatch(name))
-        if taken:
-            shown = ", ".join(taken[:10]) + (" ..." if len(taken) > 10 else "")
-            raise ResourceConflict(
-                f"name_prefix {prefix!r}: batches with these names already exist in the project: "
-                f"{shown}; nothing was created"
-            )
-
-        limit = DEFAULT_BATCH_CONCURRENCY if max_concurrency is None else max_concurrency
-        done_rows = 0
-        sizes: dict[int, int] = {}
-
-        async def one(items: list[FilledBatch]) -> tuple[str, Task]:
-            nonlocal done_rows
-            [batch] = items
-            index, keys = batch.index, batch.keys
-            sizes[index] = batch.count
-            name = f"{prefix}{index:04d}"
-            try:
-                if index >= MAX_BATCHES_PER_PREFIX:
-                    raise InputError(
-                        f"{kind}: more rows than {MAX_BATCHES_PER_PREFIX:,} batches hold"
-                    )
-                await self.wait_until_processed(
-                    kind, keys, timeout=processing_timeout, sdk_method=sdk
-                )
-                batch_id = await self._create_empty(project_id, name, consensus, sdk_method=sdk)
-                try:
-                    task = await self.add_rows(
-                        project_id, batch_id, kind, keys, priority, sdk_method=sdk
-                    )
-                except LabelboxError as exc:
-                    raise type(exc)(
-                        f"batch {name!r} ({batch_id}) was created empty; "
-                        f"adding its rows failed: {exc}"
-                    ) from exc
-                return batch_id, task
-            finally:
-                done_rows += batch.count
-                await _concurrency.report_progress(progress, done_rows, total)
-
-        filled = FilledBatch(0, 0, first.count, first_keys)
-        del first, first_keys
-        chunks = _Chunks(filled, extra, stream, MAX_BATCH_ROWS, kind, check=not sized)
-        del filled
-        try:
-            made = await self._client._run_chunks(
-                chunks,
-                one,
-                chunk_size=1,
-                max_concurrency=min(limit, self._client.max_concurrency),
-            )
-        except PartialFailureError as exc:
-            raise _by_batch(exc, chunks.unread(), sizes) from exc.__cause__
-        return CreateBatchesTask(
-            self._client, project_id, [batch_id for batch_id, _ in made], [task for _, task in made]
-        )
-
-    async def _one_request(
-        self,
-        project_id: str,
-        prefix: str,
-        kind: RowKind,
-        keys: Keys,
-        count: int,
-        priority: int,
-        consensus: dict[str, Any] | None,
-        progress: Progress | None,
-        *,
-        processing_timeout: float,
-    ) -> CreateBatchesTask:
-        """Every row (``count`` of them) fits one batch: the official ``createBatches`` request."""
-        sdk = "Project:create_batches"
-        await self.wait_until_processed(kind, keys, timeout=processing_timeout, sdk_method=sdk)
-        ids, global_keys = key_variables(kind, keys)
-        name = f"{prefix}0000"
-        data = await self._client._execute_operation(
-            ops.CREATE_BATCHES,
-            {
-                "projectId": project_id,
-                "input": {
-                    "batchNamePrefix": prefix,
-                    "dataRowIds": ids,
-                    "globalKeys": global_keys,
-                    "priority": priority,
-                    "consensusSettings": consensus,
-                },
-            },
-            sdk_method=sdk,
-            reconcile=self._created_and_filling(project_id, name, "createBatches", sdk),
-            expect_one=True,
-        )
-        handle = self.tasks_handle(project_id, dig(data, ("project", "createBatches", "tasks")))
-        await _concurrency.report_progress(progress, count, count)
-        return handle
-
-    def tasks_handle(self, project_id: str, tasks: Any) -> CreateBatchesTask:
-        """A CreateBatchesTask from ``tasks { batchUuid taskId }`` (the tasks are not fetched)."""
-        if not isinstance(tasks, list):
-            raise LabelboxError("the answer lists no batch tasks")
-        batch_ids: list[str] = []
-        handles: list[Task] = []
-        for item in tasks:
-            if not isinstance(item, dict) or not item.get("batchUuid") or not item.get("taskId"):
-                raise LabelboxError(f"unexpected batch task in the answer: {item!r}")
-            batch_ids.append(str(item["batchUuid"]))
-            handles.append(new_batch_task(self._client, str(item["taskId"])))
-        return CreateBatchesTask(self._client, project_id, batch_ids, handles)
-
-    # -- a project's batches ----------------------------------------------------------------
-
-    async def create_batch(
-        self,
-        project: Project,
-        name: str,
-        data_rows: Iterable[Any] | None = None,
-        priority: int = 5,
-        consensus_settings: ConsensusSettings | Mapping[str, Any] | None = None,
-        global_keys: Iterable[str] | None = None,
-        *,
-        wait: bool = True,
-    ) -> Batch | CreateBatchesTask:
-        name = check_str("name", name)
-        priority = check_batch_priority(priority)
-        consensus = consensus_wire(consensus_settings)
-        if not isinstance(wait, bool):
-            raise InputTypeError("wait must be a bool")
-        kind, source = pick_rows(data_rows, global_keys)
-        if isinstance(source, AsyncIterable) or not isinstance(source, Sequence):
-            source = bounded_list(source, kind, MAX_BATCH_ROWS)
-        keys = check_sequence(source, kind, max_rows=MAX_BATCH_ROWS)
-        project._check_batchable()
-        return await self._create_one(
-            project.uid,
-            name,
-            kind,
-            keys,
-            priority,
-            consensus,
-            wait=wait,
-            processing_timeout=project._wait_processing_max_seconds,
-        )
-
-    async def create_batches(
-        self,
-        project: Project,
-        name_prefix: str,
-        data_rows: Iterable[Any] | AsyncIterable[Any] | None = None,
-        global_keys: Iterable[str] | AsyncIterable[str] | None = None,
-        priority: int = 5,
-        consensus_settings: ConsensusSettings | Mapping[str, Any] | None = None,
-        *,
-        max_concurrency: int | None = None,
-        progress: Progress | None = None,
-    ) -> CreateBatchesTask:
-        prefix = check_str("name_prefix", name_prefix)
-        priority = check_batch_priority(priority)
-        consensus = consensus_wire(consensus_settings)
-        if max_concurrency is not None:
-            max_concurrency = check_positive_int("max_concurrency", max_concurrency)
-        kind, source = pick_rows(data_rows, global_keys)
-        project._check_batchable()
-        return await self._create_many(
-            project.uid,
-            prefix,
-            kind,
-            source,
-            priority,
-            consensus,
-            max_concurrency=max_concurrency,
-            progress=progress,
-            processing_timeout=project._wait_processing_max_seconds,
-        )
-
-    async def create_batches_from_dataset(
-        self,
-        project: Project,
-        name_prefix: str,
-        dataset_id: str,
-        priority: int = 5,
-        consensus_settings: ConsensusSettings | Mapping[str, Any] | None = None,
-    ) -> CreateBatchesTask:
-        prefix = check_str("name_prefix", name_prefix)
-        dataset_id = check_str("dataset_id", dataset_id)
-        priority = check_batch_priority(priority)
-        consensus = consensus_wire(consensus_settings)
-        sdk = project._sdk("create_batches_from_dataset")
-        data = await self._client._execute_operation(
-            ops.CREATE_BATCHES_FROM_DATASET,
-            {
-                "projectId": project.uid,
-                "input": {
-                    "batchNamePrefix": prefix,
-                    "datasetId": dataset_id,
-                    "priority": priority,
-                    "consensusSettings": consensus,
-                },
-            },
-            sdk_method=sdk,
-            reconcile=self.created_but_unanswered(project.uid, f"{prefix}0000", sdk),
-            expect_one=True,
-        )
-        tasks = dig(data, ("project", "createBatchesFromDataset", "tasks"))
-        return self.tasks_handle(project.uid, tasks)
-
     def of_project(self, project: Project) -> CursorPaginator[Batch]:
         return self._client._paginate_cursor(
             ops.GET_PROJECT_BATCHES,
@@ -684,3 +93,76 @@ class Batches(Resource):
             parse=lambda node: Batch._parse(self._client, project.uid, node),
             sdk_method=project._sdk("batches"),
         )
+
+    # -- one batch ---------------------------------------------------------------------------
+
+    async def project_of(self, batch: Batch) -> Project:
+        data = await self._client._execute_operation(
+            ops.GET_BATCH_PROJECT,
+            {"projectId": batch.project_id},
+            sdk_method=batch._sdk("project"),
+            expect_one=True,
+        )
+        found = data.get("project")
+        if not isinstance(found, dict):
+            raise ResourceNotFoundError(Project, {"projectId": batch.project_id})
+        return Project.from_wire(self._client, found)
+
+    async def remove_queued_data_rows(self, batch: Batch) -> None:
+        await self._client._execute_operation(
+            ops.REMOVE_QUEUED_DATA_ROWS_FROM_BATCH,
+            batch._ids(),
+            sdk_method=batch._sdk("remove_queued_data_rows"),
+        )
+
+    async def delete_labels(
+        self, batch: Batch, set_labels_as_template: bool = False
+    ) -> dict[str, Any]:
+        if not isinstance(set_labels_as_template, bool):
+            raise InputTypeError("set_labels_as_template must be a bool")
+        kind = (
+            DeleteBatchLabelsType.RequeueDataWithLabelAsTemplate
+            if set_labels_as_template
+            else DeleteBatchLabelsType.RequeueData
+        )
+        return await self._client._execute_operation(
+            ops.DELETE_BATCH_LABELS,
+            {**batch._ids(), "type": kind.value},
+            sdk_method=batch._sdk("delete_labels"),
+        )
+
+    async def delete(self, batch: Batch) -> None:
+        await self._client._execute_operation(
+            ops.DELETE_BATCH, batch._ids(), sdk_method=batch._sdk("delete")
+        )
+
+    async def export(
+        self,
+        batch: Batch,
+        task_name: str | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        project = await self._project_handle(batch)
+        return await project.export(task_name, filters={"batch_ids": [batch.uid]}, params=params)
+
+    async def export_data_rows(
+        self,
+        batch: Batch,
+        task_name: str | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+        *,
+        timeout_seconds: float = 7200.0,
+        include_metadata: bool | None = None,
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        check_timeout(timeout_seconds)
+        if include_metadata is not None:
+            if not isinstance(include_metadata, bool):
+                raise InputTypeError("include_metadata must be a bool")
+            params = {**dict(params or {}), "metadata_fields": include_metadata}
+        task = await self.export(batch, task_name, params)
+        await task.wait_till_done(timeout_seconds=timeout_seconds)
+        async for row in task.result():
+            yield row
+
+    async def _project_handle(self, batch: Batch) -> Project:
+        return Project.from_wire(self._client, {"id": batch.project_id})

@@ -93,8 +93,6 @@ class DataRows(Resource):
         return value
 
     async def dataset(self, data_row: DataRow) -> Dataset:
-        from aiolabel.models.dataset import Dataset
-
         return Dataset.from_wire(self._client, await self._to_one(data_row, "dataset", "dataset"))
 
     async def organization(self, data_row: DataRow) -> Organization:

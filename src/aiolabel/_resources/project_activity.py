@@ -3,15 +3,24 @@ data row's winning label."""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import os
+from typing import TYPE_CHECKING, Any
+
+import anyio
 
 from aiolabel._operations import project_activity as ops
 from aiolabel._resources._base import Resource
-from aiolabel.errors import InputError, InvalidQueryError, LabelboxError
+from aiolabel.errors import InputError, InputTypeError, InvalidQueryError, LabelboxError
 from aiolabel.models.project_activity import LabelerPerformance
 from aiolabel.pagination import OffsetPaginator, dig
 
+if TYPE_CHECKING:
+    from aiolabel.models.project import Project
+
 __all__ = ["ISSUE_STATUSES", "ProjectActivity"]
+
+logger = logging.getLogger("aiolabel.project")
 
 ISSUE_STATUSES = (None, "Open", "Resolved")
 
@@ -80,6 +89,28 @@ class ProjectActivity(Resource):
         if not isinstance(count, int):
             raise LabelboxError("extendReservations answered no count")
         return count
+
+    async def upsert_instructions(self, project: Project, instructions_file: object) -> None:
+        """Upload a PDF or HTML file and make it the instructions of the project's ontology."""
+        if not isinstance(instructions_file, str | os.PathLike):
+            raise InputTypeError("instructions_file must be a path (str or os.PathLike)")
+        path = os.fspath(instructions_file)
+        if not path.endswith((".pdf", ".html")):
+            raise InputError(f"instructions_file must be a pdf or html file. Found {path}")
+        if not await anyio.Path(path).is_file():
+            raise InputError(f"instructions_file {path!r} is not a file")
+        frontend = await project.labeling_frontend()
+        if frontend is not None and frontend.name != "Editor":
+            logger.warning(
+                "upsert_instructions is meant for the Editor front end. Found %s", frontend.name
+            )
+        url = await self._client.upload_file(path)
+        await self._client._execute_operation(
+            ops.SET_PROJECT_INSTRUCTIONS,
+            {"projectId": project.uid, "instructions_url": url},
+            sdk_method="Project:upsert_instructions",
+            expect_one=True,
+        )
 
     async def winning_label_id(self, data_row_id: str, project_id: str) -> str | None:
         if not isinstance(project_id, str) or not project_id.strip():

@@ -50,9 +50,9 @@ from aiolabel._concurrency import (
     Progress,
     report_progress,
 )
+from aiolabel._content import guess_content_type
 from aiolabel._operations import data_rows as ops
 from aiolabel._resources._base import Resource
-from aiolabel._transport import guess_content_type
 from aiolabel._validation import check_progress
 from aiolabel.errors import InputError, InputTypeError, LabelboxError, PartialFailureError
 from aiolabel.models.metadata import DataRowMetadataOntology

@@ -111,14 +111,14 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
 
 
 MAX_CACHED_QUERY_CHARS = 32_768
+"""Longer documents (the official SDK's pasted LPO lists) are not cached: each is unique, and a
+parsed 1,000-item list holds megabytes."""
 
 _SKIP_LITERAL = re.compile(r"(\bskip\s*:\s*)(?:0|[1-9][0-9]{0,8})(?![0-9A-Za-z_.])")
 """An Int literal of ``skip`` below 10**9: the official SDK pastes each page's offset into the
 text (``labelingParameterOverrides(skip: 300 first: 100)``), so every page is a new document.
 Whether such a document is valid does not depend on the number: it is validated once with
 ``skip: 0`` and each page's text is only parsed (validation is most of the cost)."""
-"""Longer documents (the official SDK's pasted LPO lists) are not cached: each is unique, and a
-parsed 1,000-item list holds megabytes."""
 
 
 class _Precoerced:

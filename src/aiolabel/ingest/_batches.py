@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, Literal
 
 import anyio
 
-from aiolabel.errors import LabelboxError, PartialFailureError, is_transient
+from aiolabel.errors import (
+    LabelboxError,
+    MalformedQueryException,
+    PartialFailureError,
+    is_transient,
+)
 from aiolabel.identifiers import GlobalKey, Identifiable, UniqueId
 from aiolabel.ingest._scratch import Batched, BatchRow, FailedRow, norm_key
 from aiolabel.ingest._types import (
@@ -26,6 +31,8 @@ if TYPE_CHECKING:
     from aiolabel.models.batch import Batch
 
 _ALREADY_BATCHED = re.compile(r"already in (a )?batch", re.IGNORECASE)
+NO_VALID_ROWS = "No valid data rows to be added from the list provided!"
+"""The service's answer to a createBatchV2 in which no row can be added (no batch is made)."""
 
 
 class BatchStage:
@@ -94,18 +101,29 @@ class BatchStage:
         keyed = [r for r in rows if r.global_key is not None]
         by_id = [r for r in rows if r.global_key is None and r.data_row_id is not None]
         refused: list[str] = []
+        dropped_if_empty = False
         if batch is None:
             first = keyed or by_id
-            created = await self.run.project.create_batch(
-                name,
-                data_rows=None if keyed else [r.data_row_id or "" for r in by_id],
-                global_keys=[r.global_key or "" for r in keyed] if keyed else None,
-                priority=self.run.options.batch_priority,
-            )
-            batch = created
-            refused = list(created.failed_data_row_ids)
-            done = {id(r) for r in first}
-            rest = [r for r in rows if id(r) not in done]
+            try:
+                created = await self.run.project.create_batch(
+                    name,
+                    data_rows=None if keyed else [r.data_row_id or "" for r in by_id],
+                    global_keys=[r.global_key or "" for r in keyed] if keyed else None,
+                    priority=self.run.options.batch_priority,
+                )
+            except MalformedQueryException as exc:
+                if NO_VALID_ROWS not in str(exc):
+                    raise
+                # no row could be added, so the service made no batch and gave no reasons: ask
+                # through an empty batch (the tasks name them), dropped again if it stays empty
+                batch = await self._empty_batch(name)
+                dropped_if_empty = True
+                rest = rows
+            else:
+                batch = created
+                refused = list(created.failed_data_row_ids)
+                done = {id(r) for r in first}
+                rest = [r for r in rows if id(r) not in done]
         else:
             rest = rows
         reasons: dict[str, str] = {}
@@ -118,6 +136,17 @@ class BatchStage:
         if ids:
             reasons.update(await self._add(batch, keys=[], ids=ids))
         await self._settle(rows, reasons)
+        if dropped_if_empty and len(reasons) >= len(rows):
+            await batch.delete()
+
+    async def _empty_batch(self, name: str) -> Batch:
+        assert self.run.project is not None
+        sdk = "Project:create_batch"
+        creation = self.run.client._batch_creation
+        batch_id = await creation._create_empty(self.run.project.uid, name, None, sdk_method=sdk)
+        return await self.run.client._batches.get_batch(
+            self.run.project.uid, batch_id, sdk_method=sdk
+        )
 
     async def _add(self, batch: Batch, *, keys: list[str], ids: list[str]) -> dict[str, str]:
         """Add rows to an existing batch; the refused ``{data row id: reason}``."""
@@ -125,10 +154,10 @@ class BatchStage:
         kind: Literal["global_keys", "data_rows"] = "global_keys" if keys else "data_rows"
         values = keys or ids
         sdk = "Project:create_batch"
-        await self.run.client._batches.wait_until_processed(
+        await self.run.client._batch_creation.wait_until_processed(
             kind, values, timeout=self.run.options.task_timeout, sdk_method=sdk
         )
-        task = await self.run.client._batches.add_rows(
+        task = await self.run.client._batch_creation.add_rows(
             self.run.project.uid,
             batch.uid,
             kind,

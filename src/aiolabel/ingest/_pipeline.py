@@ -162,6 +162,8 @@ def _check_options(options: IngestOptions, stem: str) -> tuple[MediaType | None,
     ):
         if value is not None and not value.strip():
             raise IngestError(f"{label} must not be blank")
+        if value is not None and any("\ud800" <= c <= "\udfff" for c in value):
+            raise IngestError(f"{label} is not valid text (it holds bytes that are not UTF-8)")
     dataset = options.dataset or stem
     project = options.project or stem
     prefix = options.batch_prefix if options.batch_prefix is not None else f"{stem}-"

@@ -24,9 +24,8 @@ class AssetAttachment(Model):
     async def update(
         self, name: str | None = None, type: str | None = None, value: str | None = None
     ) -> AssetAttachment:
-        """Change the name, type or value; returns the updated attachment (this object is
-        immutable and keeps the old values)."""
-        return await self.client._attachments.update(self, name, type, value)
+        """Change the name, type or value; this attachment is updated in place and returned."""
+        return self._refresh_from(await self.client._attachments.update(self, name, type, value))
 
     async def delete(self) -> None:
         """Delete this attachment."""

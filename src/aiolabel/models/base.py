@@ -92,6 +92,13 @@ class Model(BaseModel, metaclass=_FilterableMeta):
         model._client = client
         return model
 
+    def _refresh_from(self, fresh: Self) -> Self:
+        """Take ``fresh``'s field values and return ``self``: what the official SDK's
+        ``update`` does in place (the fields stay frozen against assignment)."""
+        for name in type(self).model_fields:
+            self.__dict__[name] = getattr(fresh, name)
+        return self
+
     @property
     def client(self) -> AsyncClient:
         """The client this object was fetched with."""

@@ -7,10 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from aiolabel._operations import batches as ops
-from aiolabel._validation import check_timeout
-from aiolabel.enums import DeleteBatchLabelsType
-from aiolabel.errors import InputError, InputTypeError, ResourceNotFoundError
+from aiolabel.errors import InputError, InputTypeError
 from aiolabel.models.base import DateTime, Model
 from aiolabel.pagination import dig
 from aiolabel.types import ExportParams
@@ -108,57 +105,28 @@ class Batch(Model):
 
     async def project(self) -> Project:
         """The project this batch belongs to."""
-        from aiolabel.models.project import Project
-
-        data = await self.client._execute_operation(
-            ops.GET_BATCH_PROJECT,
-            {"projectId": self.project_id},
-            sdk_method=self._sdk("project"),
-            expect_one=True,
-        )
-        found = data.get("project")
-        if not isinstance(found, dict):
-            raise ResourceNotFoundError(Project, {"projectId": self.project_id})
-        return Project.from_wire(self.client, found)
+        return await self.client._batches.project_of(self)
 
     async def remove_queued_data_rows(self) -> None:
         """Take the batch's rows that still wait to be labelled out of the batch and the queue."""
-        await self.client._execute_operation(
-            ops.REMOVE_QUEUED_DATA_ROWS_FROM_BATCH,
-            self._ids(),
-            sdk_method=self._sdk("remove_queued_data_rows"),
-        )
+        return await self.client._batches.remove_queued_data_rows(self)
 
     async def delete_labels(self, set_labels_as_template: bool = False) -> dict[str, Any]:
         """Delete the labels of the batch's rows and requeue them (keeping the labels as
         templates when ``set_labels_as_template``). Returns the response data, as the official
         SDK does (``{"project": {"deleteBatchLabels": {"deletedLabelIds": [...]}}}``)."""
-        if not isinstance(set_labels_as_template, bool):
-            raise InputTypeError("set_labels_as_template must be a bool")
-        kind = (
-            DeleteBatchLabelsType.RequeueDataWithLabelAsTemplate
-            if set_labels_as_template
-            else DeleteBatchLabelsType.RequeueData
-        )
-        return await self.client._execute_operation(
-            ops.DELETE_BATCH_LABELS,
-            {**self._ids(), "type": kind.value},
-            sdk_method=self._sdk("delete_labels"),
-        )
+        return await self.client._batches.delete_labels(self, set_labels_as_template)
 
     async def delete(self) -> None:
         """Delete the batch (the server refuses a batch that has labels)."""
-        await self.client._execute_operation(
-            ops.DELETE_BATCH, self._ids(), sdk_method=self._sdk("delete")
-        )
+        return await self.client._batches.delete(self)
 
     async def export(
         self, task_name: str | None = None, params: ExportParams | Mapping[str, Any] | None = None
     ) -> Task:
         """Start an export of this batch's data rows: the project export filtered by this batch
         (the official SDK's replacement for the removed ``Batch.export``)."""
-        project = await self._project_handle()
-        return await project.export(task_name, filters={"batch_ids": [self.uid]}, params=params)
+        return await self.client._batches.export(self, task_name, params)
 
     async def export_data_rows(
         self,
@@ -166,23 +134,22 @@ class Batch(Model):
         params: ExportParams | Mapping[str, Any] | None = None,
         *,
         timeout_seconds: float = 7200.0,
+        include_metadata: bool | None = None,
     ) -> AsyncGenerator[dict[str, Any], None]:
         """Stream this batch's exported data rows, one dict per NDJSON line.
 
         Starts :meth:`export`, waits for it (``timeout_seconds``), then streams the result; the
-        official SDK removed this method in 7.x.
+        official SDK removed this method in 7.x. ``include_metadata`` (the guides' spelling)
+        sets ``params["metadata_fields"]``.
         """
-        check_timeout(timeout_seconds)
-        task = await self.export(task_name, params)
-        await task.wait_till_done(timeout_seconds=timeout_seconds)
-        async for row in task.result():
-            yield row
-
-    async def _project_handle(self) -> Project:
-        """A Project bound to this client carrying only the id (no request)."""
-        from aiolabel.models.project import Project
-
-        return Project.from_wire(self.client, {"id": self.project_id})
+        async for item in self.client._batches.export_data_rows(
+            self,
+            task_name,
+            params,
+            timeout_seconds=timeout_seconds,
+            include_metadata=include_metadata,
+        ):
+            yield item
 
 
 def batch_nodes(data: Mapping[str, Any]) -> Any:

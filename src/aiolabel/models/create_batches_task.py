@@ -6,9 +6,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from aiolabel._operations import batches as ops
-from aiolabel.errors import InputTypeError, ResourceNotFoundError
-from aiolabel.models.batch import Batch, batch_nodes
+from aiolabel.errors import InputTypeError
+from aiolabel.models.batch import Batch
 from aiolabel.models.task import Task
 
 if TYPE_CHECKING:
@@ -126,22 +125,6 @@ class CreateBatchesTask:
         if not self.done:
             await self.wait_till_done()
         refused = {i: failed_row_ids(task) for i, task in enumerate(self.tasks)}
-        indexed = list(enumerate(self.batches))
-
-        async def fetch(chunk: list[tuple[int, str]]) -> Batch:
-            index, batch_id = chunk[0]
-            data = await self.client._execute_operation(
-                ops.GET_PROJECT_BATCH,
-                {"projectId": self.project_id, "batchId": batch_id},
-                sdk_method="CreateBatchesTask:result",
-            )
-            nodes = batch_nodes(data)
-            if not isinstance(nodes, list) or not nodes or not isinstance(nodes[0], dict):
-                raise ResourceNotFoundError(
-                    Batch, {"projectId": self.project_id, "batchId": batch_id}
-                )
-            return Batch._parse(self.client, self.project_id, nodes[0], refused.get(index) or [])
-
-        batches = await self.client._run_chunks(indexed, fetch, chunk_size=1)
+        batches = await self.client._batches.fetch_created(self.project_id, self.batches, refused)
         self._result = batches
         return list(batches)

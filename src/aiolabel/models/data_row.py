@@ -83,12 +83,12 @@ class DataRow(Model):
     async def created_by(self) -> User:
         return await self.client._data_rows.created_by(self)
 
-    def labels(self) -> OffsetPaginator[Label]:
-        return self.client._labels.data_row_labels(self)
-
     async def get_winning_label_id(self, project_id: str) -> str | None:
         """The id of this row's winning label in a project (None when it has no label there)."""
         return await self.client._project_activity.winning_label_id(self.uid, project_id)
+
+    def labels(self) -> OffsetPaginator[Label]:
+        return self.client._labels.data_row_labels(self)
 
     def attachments(self) -> OffsetPaginator[AssetAttachment]:
         """The row's attachments (``async for``; pages of 100)."""
@@ -109,13 +109,13 @@ class DataRow(Model):
 
     async def update(self, **kwargs: Any) -> DataRow:
         """Set ``external_id``, ``global_key``, ``row_data`` (a dict is sent as JSON) or
-        ``metadata_fields``; returns the updated row (this object is immutable).
+        ``metadata_fields``; this row is updated in place and returned.
 
         As in the official SDK one of the first three must be given, and none may be empty.
         ``metadata_fields`` (``DataRowMetadataField`` or ``{"schema_id"|"name", "value"}``)
         replaces every metadata field of the row.
         """
-        return await self.client._data_rows.update(self, **kwargs)
+        return self._refresh_from(await self.client._data_rows.update(self, **kwargs))
 
     async def delete(self) -> None:
         """Delete this data row."""
@@ -153,6 +153,17 @@ class DataRow(Model):
             convert=lambda r: r.uid if isinstance(r, DataRow) else r,
         )
         await client._data_rows.bulk_delete(ids, max_concurrency=max_concurrency, progress=progress)
+
+    @staticmethod
+    async def export_v2(
+        client: AsyncClient,
+        data_rows: Sequence[DataRow | str] | UniqueIds | None = None,
+        global_keys: Sequence[str] | GlobalKeys | None = None,
+        task_name: str | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await DataRow.export(client, data_rows, global_keys, task_name, params)
 
     @staticmethod
     async def export(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, ValidationError
@@ -199,12 +199,29 @@ class Dataset(Model):
         """
         return await self.client._exports.dataset(self, task_name, filters, params)
 
+    async def export_v2(
+        self,
+        task_name: str | None = None,
+        filters: ExportFilters | Mapping[str, Any] | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await self.export(task_name, filters, params)
+
+    def export_data_rows(
+        self, timeout_seconds: float = 120, include_metadata: bool = False
+    ) -> AsyncIterator[DataRow]:
+        """``async for row in dataset.export_data_rows()``: every data row, over the current
+        export (the official SDK removed this one-call export in 7.x)."""
+        return self.client._legacy_exports.dataset_data_rows(
+            self, timeout_seconds, include_metadata
+        )
+
     # -- changes ---------------------------------------------------------------------------------
 
     async def update(self, **kwargs: Any) -> Dataset:
-        """Set ``name`` or ``description``; returns the updated dataset (this object is
-        immutable)."""
-        return await self.client._datasets.update(self, **kwargs)
+        """Set ``name`` or ``description``; this dataset is updated in place and returned."""
+        return self._refresh_from(await self.client._datasets.update(self, **kwargs))
 
     async def delete(self) -> None:
         """Delete this dataset (and, on the server, its data rows)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -75,6 +76,13 @@ def _client_of(labels: list[Label]) -> AsyncClient:
 
 class Review(Model):
     """A reviewer's score of one label."""
+
+    class NetScore(enum.Enum):
+        """What ``project.review_metrics(net_score)`` counts (the official ``Review.NetScore``)."""
+
+        Negative = enum.auto()
+        Zero = enum.auto()
+        Positive = enum.auto()
 
     uid: str = Field(alias="id")
     score: float | None = None

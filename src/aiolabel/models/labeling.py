@@ -18,4 +18,9 @@ class LabelingParameterOverride(Model):
     uid: str = Field(alias="id")
     priority: int | None = None
     number_of_labels: int | None = None
-    data_row: DataRow
+    cached_data_row: DataRow = Field(alias="dataRow")
+
+    async def data_row(self) -> DataRow:
+        """The data row (fetched with the override, no request), as the official
+        ``lpo.data_row()``."""
+        return self.cached_data_row

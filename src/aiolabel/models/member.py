@@ -18,9 +18,19 @@ class Role(Model):
 
 
 class ProjectMember(Model):
-    """One member of a project: the user, the role, and how the access was granted."""
+    """One member of a project: the user, the role, and how the access was granted.
+
+    ``await member.user()`` and ``await member.role()`` are methods, as in the official SDK;
+    both come with the member (no request).
+    """
 
     uid: str = Field(alias="id")
-    user: User
-    role: Role
+    cached_user: User = Field(alias="user")
+    cached_role: Role = Field(alias="role")
     access_from: str | None = None
+
+    async def user(self) -> User:
+        return self.cached_user
+
+    async def role(self) -> Role:
+        return self.cached_role

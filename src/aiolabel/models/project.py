@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 
 from pydantic import BaseModel, Field
@@ -101,12 +101,10 @@ class Project(Model):
     # -- the project itself ------------------------------------------------------------------
 
     async def update(self, **kwargs: Any) -> Project:
-        """Set fields (``name=``, ``description=``...) and return the updated project.
-
-        Models are immutable: use the returned object (the official SDK updates in place).
-        """
+        """Set fields (``name=``, ``description=``...); this project is updated in place, as in
+        the official SDK, and returned."""
         data = check_project_update(kwargs)  # before the client: bad input needs none
-        return await self.client._projects.update(self, data)
+        return self._refresh_from(await self.client._projects.update(self, data))
 
     async def delete(self) -> None:
         """Delete the project (a soft delete, as in the official SDK)."""
@@ -139,6 +137,30 @@ class Project(Model):
     async def review_metrics(self, net_score: Any) -> int:
         """Labels whose reviews net to ``net_score`` (None or ``Review.NetScore`` / its name)."""
         return await self.client._project_activity.review_metrics(self.uid, net_score)
+
+    async def export_v2(
+        self,
+        task_name: str | None = None,
+        filters: ExportFilters | Mapping[str, Any] | None = None,
+        params: ExportParams | Mapping[str, Any] | None = None,
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await self.export(task_name, filters, params)
+
+    def export_queued_data_rows(
+        self, timeout_seconds: float = 120, include_metadata: bool = False
+    ) -> AsyncIterator[dict[str, Any]]:
+        """``async for row in project.export_queued_data_rows()``: the rows waiting to be
+        labelled (``id``, ``externalId``, ``globalKey``, ``rowData``), over the current export
+        (the official SDK removed this call in 7.x)."""
+        return self.client._legacy_exports.project_queued_data_rows(
+            self, timeout_seconds, include_metadata
+        )
+
+    async def upsert_instructions(self, instructions_file: str) -> None:
+        """Upload a PDF or HTML file as the labelling instructions (they belong to the project's
+        ontology, so projects sharing it show them too); running it again replaces them."""
+        await self.client._project_activity.upsert_instructions(self, instructions_file)
 
     async def export_issues(self, status: str | None = None) -> str | None:
         return await self.client._project_activity.export_issues(self.uid, status)
@@ -251,7 +273,7 @@ class Project(Model):
         server refused; with ``wait=False`` returns at once a :class:`CreateBatchesTask` for
         that batch.
         """
-        return await self.client._batches.create_batch(
+        return await self.client._batch_creation.create_batch(
             self, name, data_rows, priority, consensus_settings, global_keys, wait=wait
         )
 
@@ -281,7 +303,7 @@ class Project(Model):
         created, or the input raised midway, :class:`PartialFailureError` says which (see
         :meth:`aiolabel._resources.batches.Batches.create_batches`).
         """
-        return await self.client._batches.create_batches(
+        return await self.client._batch_creation.create_batches(
             self,
             name_prefix,
             data_rows,
@@ -301,7 +323,7 @@ class Project(Model):
     ) -> CreateBatchesTask:
         """Create batches (``<name_prefix>0000``...) from every row of a dataset not yet in the
         project; returns the :class:`CreateBatchesTask` (no processing wait, as officially)."""
-        return await self.client._batches.create_batches_from_dataset(
+        return await self.client._batch_creation.create_batches_from_dataset(
             self, name_prefix, dataset_id, priority, consensus_settings
         )
 

@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anyio
 from pydantic import Field
 
-from aiolabel._operations import tasks as ops
-from aiolabel._transport import split_lines
 from aiolabel.enums import StreamType, TaskStatus
 from aiolabel.errors import (
     LabelboxError,
@@ -35,8 +33,8 @@ from aiolabel.errors import (
     TaskFailedError,
 )
 from aiolabel.models.base import DateTime, Model
+from aiolabel.models.export_stream import ExportStream
 from aiolabel.models.task_items import Items, MaybeItems, TaskItems
-from aiolabel.pagination import dig
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
@@ -110,9 +108,7 @@ class Task(Model):
 
     async def refresh(self) -> Task:
         """Fetch the current state from the server (one request) and update this task."""
-        fresh = await self.client._fetch_task(self.uid, sdk_method=self._sdk("refresh"))
-        self._apply(fresh)
-        return self
+        return await self.client._tasks.refresh(self)
 
     async def wait_till_done(self, timeout_seconds: float = 300.0) -> Task:
         """Wait until the task leaves IN_PROGRESS; raise :class:`TaskTimeout` if it does not.
@@ -128,6 +124,29 @@ class Task(Model):
             async for _ in errors:
                 return True
         return False
+
+    # -- exports (the official ExportTask's conveniences) ------------------------------------
+
+    async def get_total_lines(self, stream_type: StreamType = StreamType.RESULT) -> int | None:
+        """Lines in an export stream (None when the stream does not exist)."""
+        return await self.client._tasks.export_total(self, StreamType(stream_type), "totalLines")
+
+    async def get_total_file_size(self, stream_type: StreamType = StreamType.RESULT) -> int | None:
+        """Bytes in an export stream (None when the stream does not exist)."""
+        return await self.client._tasks.export_total(self, StreamType(stream_type), "totalSize")
+
+    async def has_result(self) -> bool:
+        """Whether the export wrote any result (one request)."""
+        return bool(await self.get_total_file_size(StreamType.RESULT))
+
+    def get_buffered_stream(self, stream_type: StreamType = StreamType.RESULT) -> ExportStream:
+        """An export stream: ``async for output in ...`` (``output.json``) or
+        ``await ....start(stream_handler=fn)``; the task must be COMPLETE."""
+        return self.client._tasks.buffered_stream(self, StreamType(stream_type))
+
+    def get_stream(self, stream_type: StreamType = StreamType.RESULT) -> ExportStream:
+        """The same stream as :meth:`get_buffered_stream`."""
+        return self.get_buffered_stream(stream_type)
 
     async def cancel(self) -> bool:
         """Cancel this task (it must be IN_PROGRESS and of a cancelable type)."""
@@ -197,107 +216,12 @@ class Task(Model):
             yield _with_message(item)
 
     async def _result_items(self) -> AsyncIterator[dict[str, Any]]:
-        kind = (self.type or "").lower()
-        if kind == EXPORT_TASK_TYPE:
-            if self.result_url:
-                async for obj in self._ndjson_url(self.result_url):
-                    yield obj
-            else:
-                async for obj in self._export_stream(StreamType.RESULT):
-                    yield obj
-        elif self.name == LEGACY_IMPORT_NAME and self.result_url:
-            doc = await self._json_url(self.result_url)
-            for row in doc.get("createdDataRows") or [] if isinstance(doc, dict) else []:
-                yield _created_row(row)
-        elif self.result_url and self.result_url.startswith(("http://", "https://")):
-            doc = await self._json_url(self.result_url)
-            for obj in _json_items(doc):
-                yield obj
+        async for item in self.client._tasks.result_items(self):
+            yield item
 
     async def _error_items(self) -> AsyncIterator[Any]:
-        kind = (self.type or "").lower()
-        if kind == EXPORT_TASK_TYPE:
-            if self.errors_url:
-                async for obj in self._ndjson_url(self.errors_url):
-                    yield obj
-            elif self.status == "COMPLETE":
-                async for obj in self._export_stream(StreamType.ERRORS):
-                    yield obj
-            elif self.status == "FAILED":
-                yield {"message": "Task failed", "status": self.status}
-        elif self.name == LEGACY_IMPORT_NAME and self.result_url:
-            doc = await self._json_url(self.result_url)
-            if isinstance(doc, dict):
-                if self.status == "FAILED" and doc.get("error") is not None:
-                    yield doc["error"]
-                for err in doc.get("errors") or []:
-                    yield err
-        elif kind in INLINE_ERROR_TASK_TYPES and self.status == "FAILED" and self.result_url:
-            try:
-                doc = json.loads(self.result_url)
-            except ValueError:
-                doc = self.result_url
-            for obj in _json_items(doc):
-                yield obj
-        elif self.status == "FAILED":
-            yield {"message": "Task failed", "status": self.status}
-
-    async def _json_url(self, url: str) -> Any:
-        chunks = [chunk async for chunk in self.client._transport.download(url, timeout=60.0)]
-        try:
-            return json.loads(b"".join(chunks))
-        except ValueError as exc:
-            raise LabelboxError(f"task {self.uid}: the result file is not JSON") from exc
-
-    async def _ndjson_url(self, url: str) -> AsyncIterator[dict[str, Any]]:
-        lines = split_lines(self.client._transport.download(url, timeout=60.0))
-        async for line in lines:
-            yield _json_line(line)
-
-    async def _export_stream(self, stream: StreamType) -> AsyncIterator[dict[str, Any]]:
-        """An export stream: header, then every chunk file, checked against its offsets."""
-        if self.status == "FAILED":
-            raise TaskFailedError(f"export task {self.uid} failed", self)
-        where = {"where": {"id": self.uid}, "streamType": stream.value}
-        sdk = self._sdk("result" if stream is StreamType.RESULT else "errors")
-        data = await self.client._execute_operation(
-            ops.GET_EXPORT_METADATA_HEADER, where, sdk_method=sdk, error_log_key="errors"
-        )
-        header = dig(data, ("task", "exportMetadataHeader"))
-        if not header:
-            return
-        total = int(header.get("totalSize") or 0)
-
-        async def chunk_bytes() -> AsyncIterator[bytes]:
-            offset = 0
-            while offset < total:
-                data = await self.client._execute_operation(
-                    ops.GET_EXPORT_FILE_FROM_OFFSET,
-                    {**where, "offset": str(offset)},
-                    sdk_method=sdk,
-                    error_log_key="errors",
-                )
-                info = dig(data, ("task", "exportFileFromOffset"))
-                try:
-                    start = int(info["offsets"]["start"])
-                    end = int(info["offsets"]["end"])
-                    url = str(info["file"])
-                except (KeyError, TypeError, ValueError):
-                    raise LabelboxError(
-                        f"task {self.uid} has no {stream.value} export file at offset {offset}"
-                    ) from None
-                if end < offset or end < start:
-                    raise LabelboxError(
-                        f"export offsets do not advance ({start}-{end} at {offset})"
-                    )
-                async for piece in self.client._transport.download(
-                    url, timeout=30.0, expected_length=end - start + 1
-                ):
-                    yield piece
-                offset = end + 1
-
-        async for line in split_lines(chunk_bytes()):
-            yield _json_line(line)
+        async for item in self.client._tasks.error_items(self):
+            yield item
 
 
 class DataUpsertTask(Task):
@@ -307,35 +231,12 @@ class DataUpsertTask(Task):
     """
 
     async def _result_items(self) -> AsyncIterator[dict[str, Any]]:
-        pages = self.client._paginate_cursor(
-            ops.SUCCESSFUL_DATA_ROW_IMPORTS,
-            {"taskId": self.uid},
-            nodes_path=("successesfulDataRowImports", "nodes"),
-            cursor_path=("successesfulDataRowImports", "after"),
-            parse=_created_row,
-            sdk_method=self._sdk("result"),
-            page_size=ops.DOWNLOAD_RESULT_PAGE_SIZE,
-        )
-        async with pages:
-            async for row in pages:
-                yield row
+        async for item in self.client._tasks.upsert_result_items(self):
+            yield item
 
     async def _error_items(self) -> AsyncIterator[Any]:
-        pages = self.client._paginate_cursor(
-            ops.FAILED_DATA_ROW_IMPORTS,
-            {"taskId": self.uid},
-            nodes_path=("failedDataRowImports", "results"),
-            cursor_path=("failedDataRowImports", "after"),
-            parse=_failed_row,
-            sdk_method=self._sdk("errors"),
-            page_size=ops.DOWNLOAD_RESULT_PAGE_SIZE,
-        )
-        async with pages:
-            async for err in pages:
-                yield err
-        if self.status == "FAILED" and self.result_url and not self.result_url.startswith("http"):
-            for obj in _json_items(_loads_or_text(self.result_url)):
-                yield obj
+        async for item in self.client._tasks.upsert_error_items(self):
+            yield item
 
 
 def _created_row(row: Any) -> dict[str, Any]:

@@ -1,0 +1,46 @@
+"""An export's result or error stream, as the official ``ExportTask.get_buffered_stream()``
+gives it, asynchronously: ``async for output in stream`` (``output.json`` is one exported
+object) or ``await stream.start(stream_handler=fn)``."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["BufferedJsonOutput", "ExportStream"]
+
+
+@dataclass(frozen=True)
+class BufferedJsonOutput:
+    """One exported object (the official ``BufferedJsonConverterOutput``)."""
+
+    json: dict[str, Any]
+
+
+class ExportStream:
+    """One pass over an export stream; each item is a :class:`BufferedJsonOutput`."""
+
+    __slots__ = ("_source",)
+
+    def __init__(self, source: AsyncIterator[dict[str, Any]]) -> None:
+        self._source = source
+
+    def __aiter__(self) -> AsyncIterator[BufferedJsonOutput]:
+        return self._outputs()
+
+    async def _outputs(self) -> AsyncIterator[BufferedJsonOutput]:
+        async for obj in self._source:
+            yield BufferedJsonOutput(obj)
+
+    async def start(
+        self, stream_handler: Callable[[BufferedJsonOutput], Awaitable[None] | None] | None = None
+    ) -> None:
+        """Read the whole stream, calling ``stream_handler(output)`` (sync or async) for each
+        object, as the official ``start``."""
+        async for output in self:
+            if stream_handler is not None:
+                result = stream_handler(output)
+                if inspect.isawaitable(result):
+                    await result
