@@ -118,7 +118,6 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "CreateLabelingFrontendOptionsPyApi": _p(
         "not resent", "a second options row would be made; nothing identifies the first"
     ),
-    "setprojectinsructionsPyApi": _p("resend", "the same instructions URL again"),
     # labels, reviews, benchmarks and annotation imports
     "deleteLabelsPyApi": _p("resend", "deleting again leaves them deleted"),
     "updateLabelPyApi": _p("resend", "sets the same text again"),
