@@ -19,36 +19,82 @@ A label import makes one label per data row (its annotations in export v2's
 ``objects``/``classifications`` shape), visible to ``labels()``, ``labelCount`` and exports. A
 MAL import stores pre-labels, which, as in Labelbox, are not labels: labellers see them in the
 editor. The ontology comes from :func:`project_ontology`.
+
+Layout: this module holds the DDL, the GraphQL shapes, queries, mutations, test controls and
+the seed; ``_annotation_checks.py`` the per-line checks (features, geometry, answers);
+``_annotation_work.py`` the import's background work (read, check, store, status files,
+finish). Helper modules start with ``_`` so that discovery does not take them for domains.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ariadne import MutationType, ObjectType, QueryType
 
 from aiolabel.emulator.context import Info, ctx, read_file
 from aiolabel.emulator.errors import BadInput, Conflict, NotFound
-from aiolabel.emulator.jobs import Job, Outcome, Work
+from aiolabel.emulator.jobs import Work
+from aiolabel.emulator.resolvers._annotation_checks import (
+    ANNOTATION_KINDS,
+    TOOL_SHAPES,
+    Feature,
+    Features,
+    LineError,
+    check_annotation,
+    check_classification,
+    check_geometry,
+)
+from aiolabel.emulator.resolvers._annotation_work import (
+    MAX_ANNOTATIONS_PER_DATA_ROW,
+    MAX_ANNOTATIONS_PER_IMPORT,
+    MAX_IMPORT_BYTES,
+    WORK_CHUNK_LINES,
+    ImportSpec,
+    _status_line,
+    import_work,
+    mea_to_mal_work,
+    project_ontology,
+)
 from aiolabel.emulator.resolvers.base import read_upload, resolve_creator
-from aiolabel.emulator.resolvers.catalog import chunked, marks
-from aiolabel.emulator.resolvers.ontologies import normalized_ontology, project_ontology_id
 from aiolabel.emulator.resolvers.projects import (
     load_project,
-    lookup_data_rows,
     project_to_gql,
-    touch_project,
 )
 from aiolabel.emulator.store import dumps, now_iso
 
 if TYPE_CHECKING:
     from aiolabel.emulator.state import EmulatorState
+
+
+__all__ = [
+    "ANNOTATION_KINDS",
+    "BINDABLES",
+    "CONTROLS",
+    "DDL",
+    "MAX_ANNOTATIONS_PER_DATA_ROW",
+    "MAX_ANNOTATIONS_PER_IMPORT",
+    "MAX_IMPORT_BYTES",
+    "TOOL_SHAPES",
+    "WORK_CHUNK_LINES",
+    "Feature",
+    "Features",
+    "ImportSpec",
+    "LineError",
+    "_status_line",
+    "check_annotation",
+    "check_classification",
+    "check_geometry",
+    "import_work",
+    "mea_to_mal_work",
+    "project_ontology",
+    "seed",
+]
+"""What this module offers: its domain (``DDL``, ``BINDABLES``, ``seed``...) and the helpers
+other code imports from here, some of them defined in the ``_``-prefixed modules beside it."""
 
 DDL = """
 CREATE TABLE IF NOT EXISTS annotation_imports (
@@ -78,14 +124,6 @@ CREATE TABLE IF NOT EXISTS import_ontologies (
 );
 """
 
-MAX_ANNOTATIONS_PER_IMPORT = 100_000
-"""Lines one import may hold; a longer file FAILS as a whole."""
-MAX_IMPORT_BYTES = 100 * 1024 * 1024
-"""Bytes one import file may hold; a larger file FAILS as a whole."""
-MAX_ANNOTATIONS_PER_DATA_ROW = 5_000
-"""Annotations one import may put on one data row (the official SDK's per-label limit)."""
-WORK_CHUNK_LINES = 5_000
-"""Lines checked and stored per transaction, so requests interleave with a large import."""
 
 KINDS = {
     "mal": "annotation-import-mal",
@@ -101,619 +139,6 @@ mal_type = ObjectType("ModelAssistedLabelingPredictionImport")
 label_import_type = ObjectType("LabelImport")
 mea_type = ObjectType("ModelErrorAnalysisPredictionImport")
 mea_to_mal_type = ObjectType("MEAToMALPredictionImport")
-
-
-# -- the ontology an import is checked against --------------------------------------------------
-
-
-def project_ontology(conn: sqlite3.Connection, project_id: str) -> dict[str, Any] | None:
-    """The normalized ontology (``{"tools": [...], "classifications": [...]}``) of a project,
-    or ``None`` when it has none: the ontology connected to it (``connect_ontology``), else one
-    given by the ``set_project_ontology`` control."""
-    ontology_id = project_ontology_id(conn, project_id)
-    if ontology_id is not None:
-        return normalized_ontology(conn, ontology_id)
-    row = conn.execute(
-        "SELECT ontology FROM import_ontologies WHERE project_id = ?", (project_id,)
-    ).fetchone()
-    return None if row is None else dict(json.loads(row[0]))
-
-
-TOOL_SHAPES = {
-    "rectangle": "bbox",
-    "polygon": "polygon",
-    "point": "point",
-    "line": "line",
-    "raster-segmentation": "mask",
-    "named-entity": "location",
-}
-"""Ontology tool type -> the NDJSON key holding its geometry."""
-
-ANNOTATION_KINDS = {
-    "bbox": "ImageBoundingBox",
-    "polygon": "ImagePolygon",
-    "point": "ImagePoint",
-    "line": "ImagePolyline",
-    "mask": "ImageSegmentationMask",
-    "location": "TextEntity",
-}
-
-
-@dataclass
-class Feature:
-    name: str
-    schema_id: str
-    kind: str
-    """A tool type (``rectangle``...) or a classification type (``radio``, ``checklist``,
-    ``text``, ``dropdown``)."""
-    options: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Answer name or schema id -> (name, schema id)."""
-    nested: Features | None = None
-
-
-@dataclass
-class Features:
-    by_key: dict[str, Feature] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, ontology: dict[str, Any] | None) -> Features | None:
-        if ontology is None:
-            return None
-        found = cls()
-        for tool in ontology.get("tools") or []:
-            found._add(tool, str(tool.get("tool")))
-        for classification in ontology.get("classifications") or []:
-            found._add(classification, str(classification.get("type")))
-        return found
-
-    def _add(self, node: dict[str, Any], kind: str) -> None:
-        name = str(node.get("name") or node.get("instructions") or "")
-        schema_id = str(node.get("featureSchemaId") or node.get("schemaNodeId") or name)
-        feature = Feature(name=name, schema_id=schema_id, kind=kind)
-        for option in node.get("options") or []:
-            label = str(option.get("value") or option.get("label") or "")
-            option_id = str(option.get("featureSchemaId") or option.get("schemaNodeId") or label)
-            for key in (label, str(option.get("label") or label), option_id):
-                feature.options[key] = (label, option_id)
-        if node.get("classifications"):
-            feature.nested = Features.of({"classifications": node["classifications"]})
-        self.by_key.setdefault(schema_id, feature)
-        self.by_key.setdefault(name, feature)
-
-    def find(self, annotation: dict[str, Any]) -> Feature | None:
-        key = annotation.get("schemaId") or annotation.get("featureSchemaId")
-        if key is None:
-            key = annotation.get("name")
-        return self.by_key.get(key) if isinstance(key, str) else None
-
-
-# -- checking one line ---------------------------------------------------------------------------
-
-
-_UUID = re.compile(
-    r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
-)
-"""A UUID in its hex form, hyphens optional (what ``uuid.UUID`` parses, braces aside)."""
-
-
-class LineError(Exception):
-    """Why one annotation line is refused."""
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
-
-
-def _points(value: Any, least: int, what: str) -> list[dict[str, Any]]:
-    if not isinstance(value, list) or len(value) < least:
-        raise LineError(f"{what} needs a list of at least {least} points {{x, y}}")
-    for point in value:
-        if not isinstance(point, dict) or not (_number(point.get("x")) and _number(point.get("y"))):
-            raise LineError(f"every {what} point needs numeric x and y")
-    return value
-
-
-def check_geometry(shape: str, value: Any) -> dict[str, Any]:
-    """The export-v2 geometry of one tool annotation, or :class:`LineError`."""
-    if shape == "bbox":
-        keys = ("top", "left", "height", "width")
-        if not isinstance(value, dict) or not (
-            _number(value.get("top"))
-            and _number(value.get("left"))
-            and _number(value.get("height"))
-            and _number(value.get("width"))
-        ):
-            raise LineError("bbox needs numeric top, left, height and width")
-        if value["height"] <= 0 or value["width"] <= 0:
-            raise LineError("bbox height and width must be positive")
-        return {"bounding_box": {k: value[k] for k in keys}}
-    if shape == "polygon":
-        return {"polygon": _points(value, 3, "polygon")}
-    if shape == "line":
-        return {"line": _points(value, 2, "line")}
-    if shape == "point":
-        if not isinstance(value, dict) or not (_number(value.get("x")) and _number(value.get("y"))):
-            raise LineError("point needs numeric x and y")
-        return {"point": {"x": value["x"], "y": value["y"]}}
-    if shape == "mask":
-        if not isinstance(value, dict):
-            raise LineError("mask must be an object")
-        source = value.get("instanceURI") or value.get("url") or value.get("png")
-        if not isinstance(source, str) or not source:
-            raise LineError("mask needs an instanceURI, url or png")
-        color = value.get("colorRGB")
-        if color is not None and not (
-            isinstance(color, list)
-            and len(color) == 3
-            and all(isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255 for c in color)
-        ):
-            raise LineError("mask colorRGB must be three integers 0-255")
-        return {"mask": {"url": source, **({"color_rgb": color} if color is not None else {})}}
-    if shape == "location":
-        if not isinstance(value, dict):
-            raise LineError("location must be an object {start, end}")
-        start, end = value.get("start"), value.get("end")
-        if not (
-            isinstance(start, int)
-            and isinstance(end, int)
-            and not isinstance(start, bool)
-            and not isinstance(end, bool)
-            and 0 <= start <= end
-        ):
-            raise LineError("location needs integers 0 <= start <= end")
-        return {"location": {"start": start, "end": end}}
-    raise LineError(f"unknown shape {shape}")  # pragma: no cover - shapes come from TOOL_SHAPES
-
-
-def _answer(feature: Feature, value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise LineError(
-            f"the answer to {feature.name!r} must be an object {{name}} or {{schemaId}}"
-        )
-    key = value.get("schemaId") or value.get("featureSchemaId") or value.get("name")
-    found = feature.options.get(key) if isinstance(key, str) else None
-    if found is None:
-        raise LineError(f"{key!r} is not an answer of {feature.name!r}")
-    return {"feature_schema_id": found[1], "name": found[0], "value": found[0]}
-
-
-def check_classification(feature: Feature, annotation: dict[str, Any]) -> dict[str, Any]:
-    """The export-v2 classification of one answer, or :class:`LineError`."""
-    base = {
-        "feature_schema_id": feature.schema_id,
-        "name": feature.name,
-        "value": feature.name,
-    }
-    answer = annotation.get("answer", annotation.get("answers"))
-    if feature.kind in ("radio", "dropdown"):
-        if isinstance(answer, list):
-            raise LineError(f"{feature.name!r} is a radio question: give one answer, not a list")
-        return {**base, "radio_answer": {**_answer(feature, answer), "classifications": []}}
-    if feature.kind == "checklist":
-        if not isinstance(answer, list) or not answer:
-            raise LineError(f"{feature.name!r} is a checklist: give a list of answers")
-        return {**base, "checklist_answers": [_answer(feature, a) for a in answer]}
-    if feature.kind == "text":
-        if not isinstance(answer, str):
-            raise LineError(f"{feature.name!r} is a text question: the answer must be a string")
-        return {**base, "text_answer": {"content": answer}}
-    raise LineError(f"{feature.name!r} is a {feature.kind} tool, not a classification")
-
-
-def check_annotation(
-    features: Features | None, annotation: dict[str, Any]
-) -> tuple[str, dict[str, Any]]:
-    """``("objects" | "classifications", export-v2 annotation)`` for one line's annotation."""
-    if features is None:
-        raise LineError("The project has no ontology")
-    if "name" not in annotation and "schemaId" not in annotation:
-        raise LineError("The annotation needs a name or a schemaId")
-    feature = features.find(annotation)
-    if feature is None:
-        key = annotation.get("schemaId", annotation.get("name"))
-        raise LineError(f"Feature {key!r} is not in the project's ontology")
-    uid = annotation["uuid"]
-    shapes = [key for key in TOOL_SHAPES.values() if key in annotation]
-    if feature.kind in TOOL_SHAPES:
-        wanted = TOOL_SHAPES[feature.kind]
-        if shapes != [wanted]:
-            given = ", ".join(shapes) or "no geometry"
-            raise LineError(
-                f"{feature.name!r} is a {feature.kind} tool: it needs {wanted}, got {given}"
-            )
-        obj = {
-            "feature_id": uid,
-            "feature_schema_id": feature.schema_id,
-            "name": feature.name,
-            "value": feature.name,
-            "annotation_kind": ANNOTATION_KINDS[wanted],
-            "classifications": _nested(feature, annotation),
-            **check_geometry(wanted, annotation[wanted]),
-        }
-        return "objects", obj
-    if shapes:
-        raise LineError(f"{feature.name!r} is a {feature.kind} classification, not a tool")
-    return "classifications", {"feature_id": uid, **check_classification(feature, annotation)}
-
-
-def _nested(feature: Feature, annotation: dict[str, Any]) -> list[dict[str, Any]]:
-    nested = annotation.get("classifications") or []
-    if not isinstance(nested, list):
-        raise LineError("classifications must be a list")
-    out = []
-    for item in nested:
-        if not isinstance(item, dict):
-            raise LineError("every nested classification must be an object")
-        sub = feature.nested.find(item) if feature.nested is not None else None
-        if sub is None:
-            key = item.get("schemaId", item.get("name"))
-            raise LineError(f"{key!r} is not a classification of {feature.name!r}")
-        out.append(check_classification(sub, item))
-    return out
-
-
-# -- the import's work ----------------------------------------------------------------------------
-
-
-@dataclass
-class ImportSpec:
-    import_id: str
-    kind: str
-    org_id: str
-    user_id: str
-    parent_id: str
-    project_id: str | None
-
-
-def _status(
-    line: dict[str, Any] | None, errors: list[str] | None, data_row: dict[str, Any] | None
-) -> dict[str, Any]:
-    uid = line.get("uuid") if isinstance(line, dict) else None
-    status: dict[str, Any] = {
-        "uuid": uid if isinstance(uid, str) else None,
-        "dataRow": data_row,
-        "status": "FAILURE" if errors else "SUCCESS",
-    }
-    if errors:
-        status["errors"] = [
-            {"name": "ValidationError", "message": message, "additionalInfo": None}
-            for message in errors
-        ]
-    return status
-
-
-def _status_line(
-    line: dict[str, Any] | None, errors: list[str], data_row: dict[str, Any] | None
-) -> bytes:
-    """One status file line; a success by plain concatenation (its uuid and data row id were
-    checked, so they hold nothing JSON escapes), anything else through the encoder."""
-    if errors or data_row is None or len(data_row) != 1 or line is None:
-        return dumps(_status(line, errors or None, data_row)).encode() + b"\n"
-    return (
-        f'{{"uuid":"{line["uuid"]}","dataRow":{{"id":"{data_row["id"]}"}},"status":"SUCCESS"}}\n'
-    ).encode()
-
-
-def _lines(data: bytes) -> Iterator[str]:
-    for raw in data.splitlines():
-        text = raw.decode("utf-8").strip()
-        if text:
-            yield text
-
-
-class _Checker:
-    """Checks and stores one import's lines, chunk by chunk."""
-
-    def __init__(self, spec: ImportSpec, features: Features | None) -> None:
-        self.spec = spec
-        self.features = features
-        self.seen: set[str] = set()
-        self.per_row: dict[str, int] = {}
-        self.labels: dict[str, dict[str, list[dict[str, Any]]]] = {}
-        self.statuses = bytearray()
-        self.errors = bytearray()
-        self.lines = self.failed = 0
-
-    def chunk(self, conn: sqlite3.Connection, texts: list[str]) -> None:
-        parsed: list[tuple[dict[str, Any] | None, str | None]] = []
-        for text in texts:
-            try:
-                value = json.loads(text)
-            except ValueError:
-                parsed.append((None, "Invalid JSON"))
-                continue
-            if not isinstance(value, dict):
-                parsed.append((None, "Each line must be a JSON object"))
-            else:
-                parsed.append((value, None))
-        raw = iter(texts)
-        ids, keys = [], []
-        for value, _ in parsed:
-            ref = value.get("dataRow") if value is not None else None
-            if isinstance(ref, dict):
-                if isinstance(ref.get("id"), str):
-                    ids.append(ref["id"])
-                elif isinstance(ref.get("globalKey"), str):
-                    keys.append(ref["globalKey"])
-        by_id = lookup_data_rows(conn, self.spec.org_id, ids, by_global_key=False)
-        by_key = lookup_data_rows(conn, self.spec.org_id, keys, by_global_key=True)
-        found = [r["id"] for r in (*by_id.values(), *by_key.values())]
-        in_project = self._in_project(conn, found)
-        stored: list[tuple[str, str, str, str, str]] = []
-        for value, problem in parsed:
-            text = next(raw)
-            self.lines += 1
-            errors: list[str] = [problem] if problem else []
-            data_row: dict[str, Any] | None = None
-            row_id: str | None = None
-            if value is not None:
-                row_id, data_row = self._data_row(value, by_id, by_key, in_project, errors)
-                self._uuid(value, errors)
-            kind_and_annotation = None
-            if value is not None and not errors:
-                try:
-                    kind_and_annotation = check_annotation(self.features, value)
-                except LineError as exc:
-                    errors.append(str(exc))
-            if not errors and row_id is not None:
-                count = self.per_row.get(row_id, 0) + 1
-                if count > MAX_ANNOTATIONS_PER_DATA_ROW:
-                    errors.append(
-                        f"More than {MAX_ANNOTATIONS_PER_DATA_ROW} annotations for data row"
-                        f" {row_id} in one import"
-                    )
-                else:
-                    self.per_row[row_id] = count
-            status = _status_line(value, errors, data_row)
-            self.statuses += status
-            if errors:
-                self.failed += 1
-                self.errors += status
-                continue
-            assert value is not None
-            assert row_id is not None
-            assert kind_and_annotation is not None
-            kind, annotation = kind_and_annotation
-            if self.spec.kind == "label":
-                groups = self.labels.setdefault(row_id, {"objects": [], "classifications": []})
-                groups[kind].append(annotation)
-            else:
-                stored.append(
-                    (self.spec.import_id, self.spec.parent_id, row_id, value["uuid"], text)
-                )
-        if stored and self.spec.kind == "mea":
-            conn.executemany(
-                "INSERT INTO model_run_predictions (import_id, model_run_id, data_row_id, uuid,"
-                " annotation) VALUES (?, ?, ?, ?, ?)",
-                stored,
-            )
-        elif stored:
-            conn.executemany(
-                "INSERT INTO prelabels (import_id, project_id, data_row_id, uuid, annotation)"
-                " VALUES (?, ?, ?, ?, ?)",
-                stored,
-            )
-
-    def _in_project(self, conn: sqlite3.Connection, ids: list[str]) -> set[str]:
-        if self.spec.project_id is None:
-            return set(ids)
-        present: set[str] = set()
-        for part in chunked(sorted(set(ids))):
-            present.update(
-                r[0]
-                for r in conn.execute(
-                    "SELECT data_row_id FROM project_data_rows WHERE project_id = ?"
-                    f" AND data_row_id IN ({marks(len(part))})",
-                    [self.spec.project_id, *part],
-                )
-            )
-        return present
-
-    @staticmethod
-    def _data_row(
-        value: dict[str, Any],
-        by_id: dict[str, sqlite3.Row],
-        by_key: dict[str, sqlite3.Row],
-        in_project: set[str],
-        errors: list[str],
-    ) -> tuple[str | None, dict[str, Any] | None]:
-        ref = value.get("dataRow")
-        if not isinstance(ref, dict):
-            errors.append("dataRow is missing: give {id} or {globalKey}")
-            return None, None
-        has_id, has_key = ref.get("id") is not None, ref.get("globalKey") is not None
-        if has_id == has_key:
-            errors.append("dataRow needs exactly one of id and globalKey")
-            return None, dict(ref)
-        key = ref["id"] if has_id else ref["globalKey"]
-        if not isinstance(key, str):
-            errors.append("dataRow id and globalKey must be strings")
-            return None, dict(ref)
-        row = by_id.get(key) if has_id else by_key.get(key)
-        if row is None:
-            errors.append(f"Data row {key} not found")
-            return None, dict(ref)
-        shown = {"id": row["id"]} if has_id else {"id": row["id"], "globalKey": key}
-        if row["id"] not in in_project:
-            errors.append(f"Data row {key} is not in the project")
-            return None, shown
-        return str(row["id"]), shown
-
-    def _uuid(self, value: dict[str, Any], errors: list[str]) -> None:
-        uid = value.get("uuid")
-        if not isinstance(uid, str) or not uid:
-            errors.append("uuid is missing")
-            return
-        if _UUID.fullmatch(uid) is None:
-            errors.append(f"uuid {uid!r} is not a UUID")
-            return
-        if uid in self.seen:
-            errors.append(f"uuid {uid} appears more than once in the import")
-            return
-        self.seen.add(uid)
-
-    def store_labels(self, job: Job) -> None:
-        items = list(self.labels.items())
-        for part in chunked(items, WORK_CHUNK_LINES):
-            with job.store.transaction() as conn:
-                stamp = now_iso()
-                conn.executemany(
-                    "INSERT INTO labels (id, project_id, data_row_id, created_by, created_at,"
-                    " updated_at, seconds_to_create, annotations) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-                    [
-                        (
-                            job.store.new_id(),
-                            self.spec.project_id,
-                            row_id,
-                            self.spec.user_id,
-                            stamp,
-                            stamp,
-                            dumps({**groups, "relationships": []}),
-                        )
-                        for row_id, groups in part
-                    ],
-                )
-
-
-def import_work(spec: ImportSpec, data: bytes | None, problem: str | None) -> Work:
-    def work(job: Job) -> Outcome:
-        started = time.perf_counter()
-        failure = problem
-        checker: _Checker | None = None
-        if failure is None and data is not None:
-            failure = _file_problem(data)
-        if failure is None and data is not None:
-            with job.store.transaction() as conn:
-                ontology = (
-                    project_ontology(conn, spec.project_id) if spec.project_id is not None else None
-                )
-            features = Features.of(ontology) if spec.kind != "mea" else _any_features()
-            checker = _Checker(spec, features)
-            texts = list(_lines(data))
-            for start in range(0, len(texts), WORK_CHUNK_LINES):
-                with job.store.transaction() as conn:
-                    checker.chunk(conn, texts[start : start + WORK_CHUNK_LINES])
-                    job.progress(conn, (start + WORK_CHUNK_LINES) / max(len(texts), 1))
-            if spec.kind == "label":
-                checker.store_labels(job)
-        _finish(job, spec, checker, time.perf_counter() - started)
-        if failure is not None:
-            return Outcome(status="FAILED", errors=dumps([failure]))
-        return Outcome(status="COMPLETE")
-
-    return work
-
-
-class _AnyOption(dict[str, tuple[str, str]]):
-    def get(self, key: str, default: Any = None) -> tuple[str, str]:
-        return (key, key)
-
-
-class _AnyFeatures(Features):
-    """A model run's features: the emulator does not hold a model run's ontology, so any
-    feature is taken as given and only the annotation's own shape is checked."""
-
-    def find(self, annotation: dict[str, Any]) -> Feature | None:
-        key = annotation.get("schemaId") or annotation.get("name")
-        if not isinstance(key, str):
-            return None
-        shape = next((k for k, v in TOOL_SHAPES.items() if v in annotation), None)
-        if shape is None:
-            answer = annotation.get("answer", annotation.get("answers"))
-            shape = (
-                "text"
-                if isinstance(answer, str)
-                else "checklist"
-                if isinstance(answer, list)
-                else "radio"
-            )
-        return Feature(name=key, schema_id=key, kind=shape, options=_AnyOption())
-
-
-def _any_features() -> Features:
-    return _AnyFeatures()
-
-
-def _file_problem(data: bytes) -> str | None:
-    if len(data) > MAX_IMPORT_BYTES:
-        return f"The file is larger than {MAX_IMPORT_BYTES} bytes"
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "The file is not UTF-8 text"
-    lines = sum(1 for line in text.splitlines() if line.strip())
-    if lines == 0:
-        return "The file holds no annotations"
-    if lines > MAX_ANNOTATIONS_PER_IMPORT:
-        return (
-            f"The file holds {lines} annotations; an import may hold {MAX_ANNOTATIONS_PER_IMPORT}"
-        )
-    return None
-
-
-def _finish(job: Job, spec: ImportSpec, checker: _Checker | None, seconds: float) -> None:
-    with job.store.transaction() as conn:
-        stamp = now_iso()
-        files: list[str | None] = [None, None]
-        if checker is not None:
-            for i, body in enumerate((checker.statuses, checker.errors)):
-                file_id = job.store.new_id()
-                conn.execute(
-                    "INSERT INTO files (id, filename, content_type, size, data, created_at)"
-                    " VALUES (?, ?, 'application/x-ndjson', ?, ?, ?)",
-                    (file_id, f"{spec.import_id}-{i}.ndjson", len(body), bytes(body), stamp),
-                )
-                files[i] = file_id
-        conn.execute(
-            "UPDATE annotation_imports SET status_file_id = ?, error_file_id = ?,"
-            " processing_seconds = ?, lines = ?, failed_lines = ? WHERE id = ?",
-            (
-                files[0],
-                files[1],
-                seconds,
-                None if checker is None else checker.lines,
-                None if checker is None else checker.failed,
-                spec.import_id,
-            ),
-        )
-        if spec.project_id is not None:
-            touch_project(conn, spec.project_id)
-
-
-def mea_to_mal_work(spec: ImportSpec, model_run_id: str, data_row_ids: list[str]) -> Work:
-    """Copy a model run's predictions on these rows into the project as pre-labels."""
-
-    def work(job: Job) -> Outcome:
-        started = time.perf_counter()
-        checker = _Checker(spec, None)
-        with job.store.transaction() as conn:
-            present = checker._in_project(conn, data_row_ids)
-            for part in chunked(list(dict.fromkeys(data_row_ids))):
-                rows = conn.execute(
-                    "SELECT data_row_id, uuid, annotation FROM model_run_predictions"
-                    f" WHERE model_run_id = ? AND data_row_id IN ({marks(len(part))})",
-                    [model_run_id, *part],
-                ).fetchall()
-                for row in rows:
-                    checker.lines += 1
-                    errors = (
-                        [] if row[0] in present else [f"Data row {row[0]} is not in the project"]
-                    )
-                    status = dumps(_status({"uuid": row[1]}, errors, {"id": row[0]})).encode()
-                    checker.statuses += status + b"\n"
-                    if errors:
-                        checker.failed += 1
-                        checker.errors += status + b"\n"
-                        continue
-                    conn.execute(
-                        "INSERT INTO prelabels (import_id, project_id, data_row_id, uuid,"
-                        " annotation) VALUES (?, ?, ?, ?, ?)",
-                        (spec.import_id, spec.project_id, row[0], row[1], row[2]),
-                    )
-        _finish(job, spec, checker, time.perf_counter() - started)
-        return Outcome(status="COMPLETE")
-
-    return work
 
 
 # -- shapes ---------------------------------------------------------------------------------------
