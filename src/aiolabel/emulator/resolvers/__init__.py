@@ -14,6 +14,10 @@ Each module defines:
 
 Its SDL lives in ``aiolabel/emulator/schema/*.graphql``; files may ``extend type`` shared types.
 Modules load in name order; ``base`` (the platform) comes first.
+
+A module whose name starts with ``_`` is not a domain but part of one (``_ontology_store`` of
+``ontologies``...): it defines none of the names above, and its domain module re-exports
+(``__all__``) what other modules import, so they import from the domain module alone.
 """
 
 from __future__ import annotations
