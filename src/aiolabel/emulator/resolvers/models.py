@@ -156,11 +156,22 @@ def resolve_model(_: Any, info: Info, where: dict[str, Any]) -> Any:
 
 
 @query.field("models")
-def resolve_models(_: Any, info: Info, skip: int | None = None, first: int | None = None) -> Any:
+def resolve_models(
+    _: Any,
+    info: Info,
+    where: dict[str, Any] | None = None,
+    skip: int | None = None,
+    first: int | None = None,
+) -> Any:
     c = ctx(info)
+    sql, params = "", []
+    for key, column in (("id", "id"), ("name", "name")):
+        if (where or {}).get(key) is not None:
+            sql += f" AND {column} = ?"
+            params.append(where[key])  # type: ignore[index]
     rows = c.conn.execute(
-        "SELECT * FROM models WHERE org_id = ? AND deleted = 0 ORDER BY seq LIMIT ? OFFSET ?",
-        (c.org_id, first if first is not None else -1, skip or 0),
+        f"SELECT * FROM models WHERE org_id = ? AND deleted = 0{sql} ORDER BY seq LIMIT ? OFFSET ?",
+        (c.org_id, *params, first if first is not None else -1, skip or 0),
     ).fetchall()
     return [model_to_gql(r) for r in rows]
 
