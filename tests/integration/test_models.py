@@ -4,6 +4,8 @@ checked against the server's stored state."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -245,3 +247,32 @@ async def test_slices(client: AsyncClient, emu: Emulator, run: ModelRun, rows: l
         "operator": "is",
         "ids": ["a"],
     }
+
+
+def _readme_example() -> str:
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Models, model runs, slices and send-to-annotate") :]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+async def test_readme_example_runs_against_the_emulator(
+    client: AsyncClient, emu: Emulator, project: Project, rows: list[str], capsys: Any
+) -> None:
+    namespace: dict[str, Any] = {}
+    exec(compile(_readme_example(), "README.md", "exec"), namespace)
+    await project.create_batch("b", rows[:3])
+    for r in rows[:3]:
+        emu.control("add_label", project_id=project.uid, data_row_id=r)
+    ontology = await client.create_ontology("o", {"tools": [], "classifications": []})
+    review = await client.create_project("review", MediaType.Image)
+    run = await namespace["evaluate"](client, ontology.uid, project.uid, rows[:3], review.uid)
+    state = stored(emu, run)
+    assert state["status"] == "COMPLETE"
+    assert [v["split"] for v in state["dataRows"].values()] == ["TRAINING"] * 2 + ["UNASSIGNED"]
+    assert all(v["labelId"] for v in state["dataRows"].values())
+    assert len(emu.control("project_annotations", project_id=review.uid)) == 0  # pre-labels
+    assert len(emu.control("prelabels", project_id=review.uid)) == 0  # labels had no objects
+    assert [b.name async for b in review.batches()] == ["to review"]
+    assert capsys.readouterr().out.count("DataSplit.") == 3
