@@ -7,6 +7,12 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Speed is measured in benchmarks/, never in tests: no per-example deadline, and no health check
+# that fails a property test because a loaded machine made generation slow.
+settings.register_profile("aiolabel", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("aiolabel")
 
 
 @pytest.fixture

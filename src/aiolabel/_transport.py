@@ -405,6 +405,7 @@ class Transport:
 
         async def attempt() -> Any:
             started = time.perf_counter()
+            self.loop_guard.check()
             if self.rate_limiter is not None:
                 await self.rate_limiter.acquire()
             async with self.limiter:

@@ -118,42 +118,24 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "CreateLabelingFrontendOptionsPyApi": _p(
         "not resent", "a second options row would be made; nothing identifies the first"
     ),
-    # labels, reviews, benchmarks, imports
-    "updateLabelPyApi": _p("resend", "sets the same fields again"),
+    # labels, reviews, benchmarks and annotation imports
     "deleteLabelsPyApi": _p("resend", "deleting again leaves them deleted"),
-    "CreateReviewPyApi": _p("not resent", "a second review of the label would be recorded"),
-    "updateReviewPyApi": _p("resend", "sets the same fields again"),
+    "updateLabelPyApi": _p("resend", "sets the same text again"),
+    "CreateReviewPyApi": _p("not resent", "a second review would be made; reviews have no key"),
+    "updateReviewPyApi": _p("resend", "sets the same score again"),
     "deleteReviewPyApi": _p("resend", "deleting again leaves it deleted"),
-    "CreateBenchmarkPyApi": _p(
-        "not resent", "the label may be a benchmark already; look before trying again"
-    ),
-    "DeleteBenchmarkPyApi": _p(
-        "not resent", "declared not idempotent: the benchmark may be gone already"
-    ),
-    "toggle_model_assisted_labelingPyApi": _p("resend", "sets the same flag again"),
-    "createLabelImportByFilePyApi": _p(
-        "not resent", "a second import would run; look the import up by name first"
-    ),
-    "createLabelImportByUrlPyApi": _p(
-        "not resent", "a second import would run; look the import up by name first"
-    ),
-    "createMALPredictionImportByFilePyApi": _p(
-        "not resent", "a second import would run; look the import up by name first"
-    ),
-    "createMALPredictionImportByUrlPyApi": _p(
-        "not resent", "a second import would run; look the import up by name first"
-    ),
-    "createMEAPredictionImportByFilePyApi": _p(
-        "not resent", "a second import would run; look the import up by name first"
-    ),
-    "createMEAPredictionImportByUrlPyApi": _p(
-        "not resent", "a second import would run; look the import up by name first"
-    ),
+    "CreateBenchmarkPyApi": _p("not resent", "a second create is refused: the label is one"),
+    "DeleteBenchmarkPyApi": _p("not resent", "a second delete is refused: it is gone"),
+    "toggle_model_assisted_labelingPyApi": _p("resend", "sets the same switch again"),
+    "deleteModelAssistedLabelingPredictionImportPyApi": _p("resend", "deleting again is a no-op"),
+    "createMALPredictionImportByUrlPyApi": _p("reconcile", "the import looked up by its name"),
+    "createLabelImportByUrlPyApi": _p("reconcile", "the import looked up by its name"),
+    "createMEAPredictionImportByUrlPyApi": _p("reconcile", "the import looked up by its name"),
+    "createMALPredictionImportByFilePyApi": _p("not resent", "not sent by aiolabel (by URL)"),
+    "createLabelImportByFilePyApi": _p("not resent", "not sent by aiolabel (by URL)"),
+    "createMEAPredictionImportByFilePyApi": _p("not resent", "not sent by aiolabel (by URL)"),
     "createMalPredictionImportForModelRunDataRowsPyApi": _p(
-        "not resent", "a second import would run; look the import up by name first"
-    ),
-    "deleteModelAssistedLabelingPredictionImportPyApi": _p(
-        "resend", "deleting again leaves it deleted"
+        "not resent", "aiolabel does not look it up; the error says it may have been applied"
     ),
     # organisation administration
     "createInvitesPyApi": _p(
@@ -166,5 +148,6 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "SetOrganizationRolePyApi": _p("resend", "the same role again"),
     "SetProjectMembershipPyApi": _p("resend", "the same membership again"),
     "UpdateProjectResourceTagsPyApi": _p("resend", "the same tags again"),
+    "setprojectinsructionsPyApi": _p("resend", "the same instructions again"),
 }
 """Mutation name -> what an ambiguous failure leads to, and how."""

@@ -279,6 +279,20 @@ def by_annotation(method: str, name: str, annotation: str) -> st.SearchStrategy[
             st.text(max_size=8).filter(lambda s: s not in ("Negative", "Zero", "Positive")),
             st.lists(st.integers(), min_size=1),
         ),
+        "created_by": st.one_of(st.integers(), st.just(""), st.lists(st.integers(), min_size=1)),
+        "user_id": st.one_of(st.integers(), st.just(""), st.lists(st.integers(), min_size=1)),
+        "datasets": st.one_of(st.integers(), st.text(min_size=1), st.builds(Opaque)),
+        "order_by": st.one_of(st.integers(), st.text(min_size=1), st.builds(Opaque)),
+        "toggle": bad_bool.filter(lambda v: v is not None),
+        "validate": bad_bool.filter(lambda v: v is not None),
+        "annotations": st.one_of(
+            st.integers(),
+            st.none(),
+            st.just({}),
+            st.just([]),
+            st.just([1]),
+            st.just("/nonexistent"),
+        ),
         "queue_type": st.one_of(
             not_str,
             st.text(max_size=12).filter(lambda s: s not in ("LabelingQueue", "ReviewQueue")),
@@ -344,6 +358,10 @@ async def world() -> World:
 
 VALID: dict[str, Any] = {
     "name": "n",
+    "user_id": ID,
+    "annotations": [
+        {"uuid": "00000000-0000-0000-0000-000000000001", "name": "b", "dataRow": {"id": ID}}
+    ],
     "new_name": "m",
     "option": "a",
     "new_option": "b",
@@ -475,6 +493,11 @@ SURFACE: list[tuple[str, str]] = [
     ("ontology", "update_enum_option"),
     ("ontology", "update_schema"),
     ("batches_task", "wait_till_done"),
+    ("project", "labels"),
+    ("project", "delete_labels_by_user"),
+    ("project", "enable_model_assisted_labeling"),
+    ("project", "upload_annotations"),
+    ("project", "import_annotations"),
 ]
 SKIP_ARGS = {"_max_chunk_bytes", "_items_per_task"}
 

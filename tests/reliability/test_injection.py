@@ -10,7 +10,7 @@ from typing import Any
 
 import anyio
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from aiolabel import AsyncClient, GlobalKey, UniqueId
@@ -84,6 +84,7 @@ def test_catalog_paths_keep_every_value_verbatim(
     key: str, external_id: str, note: str, name: str, text: str, second: str
 ) -> None:
     key2 = "2:" + second
+    assume(not key2.endswith(" ") and "  " not in key2)  # badly spaced keys are refused
 
     async def body(client: AsyncClient) -> None:
         dataset = await client.create_dataset(name, description=text, iam_integration=None)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from aiolabel._operations import Operation
 from aiolabel._operations import annotation_imports as ops
 from aiolabel._resources._base import Resource
+from aiolabel._validation import check_timeout
 from aiolabel.enums import AnnotationImportState
 from aiolabel.errors import (
     InputError,
@@ -189,10 +190,20 @@ class AnnotationImports(Resource):
             raise InputTypeError(f"{cls.__name__} cannot be created from a file")
         _check_names(parent_id, name)
         op = _CREATE[kind]
+
+        async def reconcile(error: LabelboxError) -> dict[str, Any] | None:
+            """After an ambiguous failure: the import of this name, if it was made."""
+            try:
+                raw = await self.from_name(cls, parent_id, name, as_json=True)
+            except ResourceNotFoundError:
+                return None
+            return {_root(op): raw}
+
         data = await self._client._execute_operation(
             op,
             {_PARENT[kind]: parent_id, "name": name, "fileUrl": url},
             sdk_method=f"{cls.__name__}:create",
+            reconcile=reconcile,
         )
         return self._parse(cls, data.get(_root(op)), parent_id)
 
@@ -325,22 +336,33 @@ class AnnotationImports(Resource):
         project: Project,
         name: str,
         annotations: Any,
-        *,
         kind: str = "mal",
-        **options: Any,
+        annotations_per_import: int = DEFAULT_ANNOTATIONS_PER_IMPORT,
+        max_concurrency: int = DEFAULT_IMPORT_CONCURRENCY,
+        timeout_seconds: float = 24 * 3600.0,
     ) -> AnnotationImportReport:
         """``project.import_annotations(name, annotations)``: a bulk MAL (``kind="mal"``) or
         label (``kind="label"``) import; ``annotations`` is an iterable, an async iterable or a
         ``pathlib.Path`` of an NDJSON file."""
         if kind not in ("mal", "label"):
             raise InputError("kind must be 'mal' or 'label'")
-        return await self.bulk(_CLASSES[kind], project.uid, name, annotations, **options)
+        return await self.bulk(
+            _CLASSES[kind],
+            project.uid,
+            name,
+            annotations,
+            annotations_per_import=annotations_per_import,
+            max_concurrency=max_concurrency,
+            timeout_seconds=timeout_seconds,
+        )
 
     async def upload_annotations(
-        self, project: Project, name: str, annotations: Any
+        self, project: Project, name: str, annotations: Any, validate: bool = False
     ) -> BulkImportRequest:
         """Deprecated ``Project.upload_annotations``: one MAL import from a URL, a local NDJSON
         path or an iterable of annotation dicts, returned as a :class:`BulkImportRequest`."""
+        if not isinstance(validate, bool):
+            raise InputTypeError("validate must be a bool")
         warnings.warn(
             "Project.upload_annotations and BulkImportRequest are deprecated: use"
             " MALPredictionImport (or project.import_annotations for large imports)",
@@ -381,6 +403,13 @@ class AnnotationImports(Resource):
             or not 1 <= annotations_per_import <= ops.MAX_ANNOTATIONS_PER_IMPORT
         ):
             raise InputError(f"annotations_per_import must be 1..{ops.MAX_ANNOTATIONS_PER_IMPORT}")
+        check_timeout(timeout_seconds)
+        if isinstance(max_concurrency, bool) or not isinstance(max_concurrency, int):
+            raise InputTypeError("max_concurrency must be an int")
+        if max_concurrency < 1:
+            raise InputError("max_concurrency must be >= 1")
+        if isinstance(annotations, Mapping | str | bytes | int | float) or annotations is None:
+            raise InputTypeError("annotations must be an iterable of dicts or a pathlib.Path")
         lines = _numbered_lines(annotations)
         report = AnnotationImportReport(name)
         parts: dict[int, tuple[AnnotationImport, int, int, int]] = {}

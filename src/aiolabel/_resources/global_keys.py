@@ -160,7 +160,7 @@ class GlobalKeyJobs(Resource):
                 raise InputError(f"{where} needs both data_row_id and global_key")
             row = check_str(f"{where}.data_row_id", item["data_row_id"])
             key = check_str(f"{where}.global_key", item["global_key"])
-            if key != key.strip() or "  " in key:  # the service refuses the assignment
+            if key != key.strip(" ") or "  " in key:  # the service refuses the assignment
                 raise InputError(
                     f"{where}.global_key {key!r} has leading, trailing or doubled spaces"
                 )

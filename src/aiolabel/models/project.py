@@ -185,13 +185,21 @@ class Project(Model):
     async def upload_annotations(
         self, name: str, annotations: Any, validate: bool = False
     ) -> BulkImportRequest:
-        return await self.client._annotation_imports.upload_annotations(self, name, annotations)
+        return await self.client._annotation_imports.upload_annotations(
+            self, name, annotations, validate
+        )
 
     async def import_annotations(
-        self, name: str, annotations: Any, **options: Any
+        self,
+        name: str,
+        annotations: Any,
+        kind: str = "mal",
+        annotations_per_import: int = 20_000,
+        max_concurrency: int = 4,
+        timeout_seconds: float = 86_400.0,
     ) -> AnnotationImportReport:
         return await self.client._annotation_imports.import_annotations(
-            self, name, annotations, **options
+            self, name, annotations, kind, annotations_per_import, max_concurrency, timeout_seconds
         )
 
     def members(self) -> OffsetPaginator[ProjectMember]:

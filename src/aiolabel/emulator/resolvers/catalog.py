@@ -233,7 +233,7 @@ def sanitize_global_key(key: object) -> str:
 
 def badly_spaced(key: str) -> bool:
     """A key with leading, trailing or doubled spaces: the service refuses to assign one."""
-    return key != key.strip() or "  " in key
+    return key != key.strip(" ") or "  " in key
 
 
 def global_key_norm(key: str) -> str:
