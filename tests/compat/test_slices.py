@@ -176,3 +176,22 @@ def test_a_refused_send_creates_no_batch(
     assert list(dest.batches()) == []
     with pytest.raises(ValueError, match="source_project_id"):
         lb_client.send_to_annotate_from_catalog(dest.uid, None, "b", UniqueIds(rows.ids), {})
+
+
+def test_slice_and_model_run_exports_hold_their_rows(
+    lb_client: labelbox.Client, emulator: EmulatorServer, rows: Rows
+) -> None:
+    made = emulator.control("create_slice", slice_name="e", filter=ids_filter(rows.ids[:2]))
+    catalog = lb_client.get_catalog_slice(made["id"])
+    task = catalog.export(params={"data_row_details": True})
+    task.wait_till_done()
+    exported = [o.json for o in task.get_buffered_stream()]
+    assert sorted(e["data_row"]["id"] for e in exported) == sorted(rows.ids[:2])
+
+    ontology = lb_client.create_ontology("o", {"tools": [], "classifications": []})
+    run = lb_client.create_model("m", ontology.uid).create_model_run("r")
+    run.upsert_data_rows(global_keys=rows.global_keys[2:4])
+    task = run.export()
+    task.wait_till_done()
+    exported = [o.json for o in task.get_buffered_stream()]
+    assert sorted(e["data_row"]["global_key"] for e in exported) == rows.global_keys[2:4]

@@ -276,3 +276,31 @@ async def test_readme_example_runs_against_the_emulator(
     assert len(emu.control("prelabels", project_id=review.uid)) == 0  # labels had no objects
     assert [b.name async for b in review.batches()] == ["to review"]
     assert capsys.readouterr().out.count("DataSplit.") == 3
+
+
+async def test_model_run_and_slice_exports_stream_their_rows(
+    client: AsyncClient, emu: Emulator, run: ModelRun, rows: list[str]
+) -> None:
+    await run.upsert_data_rows(data_row_ids=rows[:3])
+    task = await run.export(params={"data_row_details": True})
+    await task.wait_till_done()
+    assert sorted([r["data_row"]["id"] async for r in task.result()]) == sorted(rows[:3])
+
+    made = emu.control(
+        "create_slice",
+        slice_name="s",
+        filter=[{"type": "data_row_id", "operator": "is", "ids": rows[3:5]}],
+    )
+    catalog = await client.get_catalog_slice(made["id"])
+    assert not isinstance(catalog, list)
+    task = await catalog.export_v2("slice export")
+    await task.wait_till_done()
+    assert task.name == "slice export"
+    assert sorted([r["data_row"]["id"] async for r in task.result()]) == sorted(rows[3:5])
+
+    before = requests(emu)
+    with pytest.raises(InputError, match="unknown keys"):
+        await run.export(params={"label_details": True})
+    with pytest.raises(InputError, match="params"):
+        await catalog.export(params={"labels": True})
+    assert requests(emu) == before

@@ -269,6 +269,24 @@ EXAMPLES.update(
             "from": {"dataRowId": "dr1", "globalKey": None},
             "first": 100,
         },
+        "exportDataRowsInModelRunPyApi": {
+            "input": {
+                "taskName": None,
+                "filters": {"modelRunId": "run1"},
+                "isStreamableReady": True,
+                "params": {"mediaTypeOverride": None, "includePredictions": True},
+                "streamable": True,
+            }
+        },
+        "exportDataRowsInSlicePyApi": {
+            "input": {
+                "taskName": "t",
+                "filters": {"sliceId": "slice1"},
+                "isStreamableReady": True,
+                "params": {"includeLabelDetails": True, "projectIds": None},
+                "streamable": True,
+            }
+        },
         "SendToAnnotateFromMeaPyApi": {
             "input": _SEND_COMMON
             | {

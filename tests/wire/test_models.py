@@ -150,6 +150,18 @@ CASES: list[tuple[str, Call, str, Operation | b.Built]] = [
         ops.SEND_TO_ANNOTATE_FROM_CATALOG,
     ),
     (
+        "ModelRun.export",
+        lambda c: run(c).export("t", {"data_row_details": True}),
+        "exportDataRowsInModelRunPyApi",
+        ops.EXPORT_MODEL_RUN,
+    ),
+    (
+        "CatalogSlice.export",
+        lambda c: LbCatalogSlice(c, SLICE).export("t", {"label_details": True}),
+        "exportDataRowsInSlicePyApi",
+        ops.EXPORT_SLICE,
+    ),
+    (
         "get_catalog_slice",
         lambda c: c.get_catalog_slice("s1"),
         "getSavedQueryPyApi",

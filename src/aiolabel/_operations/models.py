@@ -291,3 +291,24 @@ MODEL_SLICE_IDENTIFIERS = Operation(
     ),
 )
 """``ModelSlice.get_data_row_identifiers(model_run_id)``: the cursor is an object."""
+
+EXPORT_MODEL_RUN = Operation(
+    name="exportDataRowsInModelRunPyApi",
+    document=(
+        "mutation exportDataRowsInModelRunPyApi($input: ExportDataRowsInModelRunInput!)"
+        "{exportDataRowsInModelRun(input: $input){taskId isStreamable}}"
+    ),
+    idempotent=True,
+)
+"""``ModelRun.export``: ``{"input": {"taskName", "filters": {"modelRunId"}, "isStreamableReady",
+"params": {...}, "streamable"}}``; a repeated export is another read of the same rows."""
+
+EXPORT_SLICE = Operation(
+    name="exportDataRowsInSlicePyApi",
+    document=(
+        "mutation exportDataRowsInSlicePyApi($input: ExportDataRowsInSliceInput!)"
+        "{exportDataRowsInSlice(input: $input){taskId isStreamable}}"
+    ),
+    idempotent=True,
+)
+"""``CatalogSlice.export``: ``{"input": {"taskName", "filters": {"sliceId"}, ...}}``."""

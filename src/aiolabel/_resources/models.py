@@ -25,6 +25,7 @@ from aiolabel.errors import InputError, InputTypeError, LabelboxError, TaskFaile
 from aiolabel.models.annotation_import import MEAPredictionImport
 from aiolabel.models.base import WhereArg, as_where
 from aiolabel.models.model import DataSplit, Model, ModelRun, ModelRunDataRow, ModelRunStatus
+from aiolabel.models.task import Task
 from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
 
 __all__ = ["UPSERT_CHUNK", "Models"]
@@ -379,6 +380,28 @@ class Models(Resource):
         )
         return dict(_required(data, "resetModelRunConfig"))
 
+    async def export(
+        self, model_run_id: str, task_name: str | None, params: Mapping[str, Any] | None
+    ) -> Task:
+        body = {
+            "taskName": None if task_name is None else check_str("task_name", task_name),
+            "filters": {"modelRunId": model_run_id},
+            "isStreamableReady": True,
+            "params": model_run_export_params(params),
+            "streamable": True,
+        }
+        data = await self._client._execute_operation(
+            ops.EXPORT_MODEL_RUN,
+            {"input": body},
+            sdk_method="ModelRun:export",
+            error_log_key="errors",
+            expect_one=True,
+        )
+        task_id = dig(data, ("exportDataRowsInModelRun", "taskId"))
+        if not isinstance(task_id, str):
+            raise LabelboxError("exportDataRowsInModelRun answered no task id")
+        return await self._client._fetch_task(task_id, sdk_method="ModelRun:export")
+
     async def get_config(self, model_run_id: str) -> dict[str, Any] | None:
         data = await self._client._execute_operation(
             ops.GET_CONFIG,
@@ -388,6 +411,37 @@ class Models(Resource):
         )
         config = dig(data, ("modelRun", "trainingMetadata"))
         return None if config is None else dict(config)
+
+
+_MODEL_RUN_EXPORT_PARAMS = {
+    "attachments": "includeAttachments",
+    "embeddings": "includeEmbeddings",
+    "metadata_fields": "includeMetadata",
+    "data_row_details": "includeDataRowDetails",
+    "predictions": "includePredictions",
+    "model_run_details": "includeModelRunDetails",
+}
+
+
+def model_run_export_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The ``params`` of ``exportDataRowsInModelRun`` from ``ModelRunExportParams`` keys."""
+    params = {} if params is None else params
+    if not isinstance(params, Mapping):
+        raise InputTypeError("params must be a dict (ModelRunExportParams)")
+    known = {*_MODEL_RUN_EXPORT_PARAMS, "media_type_override"}
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise InputError(f"params: unknown keys {unknown}; known: {sorted(known)}")
+    rendered: dict[str, Any] = {"mediaTypeOverride": None}
+    override = params.get("media_type_override")
+    if override is not None:
+        rendered["mediaTypeOverride"] = getattr(override, "value", override)
+    for key, wire in _MODEL_RUN_EXPORT_PARAMS.items():
+        value = params.get(key, False)
+        if not isinstance(value, bool):
+            raise InputTypeError(f"params.{key} must be a bool")
+        rendered[wire] = value
+    return rendered
 
 
 def _required(data: Mapping[str, Any], root: str) -> Mapping[str, Any]:

@@ -28,6 +28,7 @@ from aiolabel.models.slice import (
 )
 from aiolabel.models.task import Task
 from aiolabel.pagination import CursorPaginator, dig
+from aiolabel.types import ExportParams
 
 __all__ = ["Slices", "build_catalog_query"]
 
@@ -171,6 +172,56 @@ class Slices(Resource):
             parse=parse,
             sdk_method=sdk_method,
         )
+
+    async def export(
+        self, slice_id: str, task_name: str | None, params: ExportParams | Mapping[str, Any] | None
+    ) -> Task:
+        if params is None:
+            checked = ExportParams()
+        elif isinstance(params, ExportParams):
+            checked = params
+        elif isinstance(params, Mapping):
+            try:
+                checked = ExportParams.model_validate(dict(params))
+            except ValidationError as exc:
+                raise InputError(f"params: {exc}") from exc
+        else:
+            raise InputTypeError("params must be an ExportParams or a dict")
+        body = {
+            "taskName": None if task_name is None else check_str("task_name", task_name),
+            "filters": {"sliceId": slice_id},
+            "isStreamableReady": True,
+            "params": {
+                "mediaTypeOverride": None
+                if checked.media_type_override is None
+                else checked.media_type_override.value,
+                "includeAttachments": checked.attachments,
+                "includeEmbeddings": checked.embeddings,
+                "includeMetadata": checked.metadata_fields,
+                "includeDataRowDetails": checked.data_row_details,
+                "includeProjectDetails": checked.project_details,
+                "includePerformanceDetails": checked.performance_details,
+                "includeLabelDetails": checked.label_details,
+                "includeInterpolatedFrames": checked.interpolated_frames,
+                "projectIds": checked.project_ids,
+                "modelRunIds": checked.model_run_ids,
+                "allProjects": checked.all_projects,
+                "allModelRuns": checked.all_model_runs,
+                "includePredictions": checked.predictions,
+            },
+            "streamable": True,
+        }
+        data = await self._client._execute_operation(
+            ops.EXPORT_SLICE,
+            {"input": body},
+            sdk_method="CatalogSlice:export",
+            error_log_key="errors",
+            expect_one=True,
+        )
+        task_id = dig(data, ("exportDataRowsInSlice", "taskId"))
+        if not isinstance(task_id, str):
+            raise LabelboxError("exportDataRowsInSlice answered no task id")
+        return await self._client._fetch_task(task_id, sdk_method="CatalogSlice:export")
 
     # -- send to annotate ------------------------------------------------------------------------
 

@@ -165,6 +165,19 @@ class ModelRun(_Model):
             self.uid, destination_project_id, task_queue_id, batch_name, data_rows, params
         )
 
+    async def export(
+        self, task_name: str | None = None, params: Mapping[str, Any] | None = None
+    ) -> Task:
+        """Start an export of the run's data rows (``ModelRunExportParams`` keys in ``params``);
+        ``async for row in task.result()`` once it is done."""
+        return await self.client._models.export(self.uid, task_name, params)
+
+    async def export_v2(
+        self, task_name: str | None = None, params: Mapping[str, Any] | None = None
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await self.client._models.export(self.uid, task_name, params)
+
     async def delete(self) -> None:
         await self.client._models.delete_model_run(self.uid)
 

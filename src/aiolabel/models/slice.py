@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -12,7 +13,9 @@ from aiolabel.models.base import DateTime, Model
 from aiolabel.models.model import ConflictResolutionStrategy
 
 if TYPE_CHECKING:
+    from aiolabel.models.task import Task
     from aiolabel.pagination import CursorPaginator
+    from aiolabel.types import ExportParams
 
 __all__ = [
     "CatalogSlice",
@@ -54,6 +57,19 @@ class CatalogSlice(Slice):
 
     def get_data_row_ids(self) -> CursorPaginator[str]:
         return self.client._slices.catalog_slice_ids(self.uid)
+
+    async def export(
+        self, task_name: str | None = None, params: ExportParams | Mapping[str, Any] | None = None
+    ) -> Task:
+        """Start an export of the rows the slice matches now; ``async for row in
+        task.result()`` once it is done."""
+        return await self.client._slices.export(self.uid, task_name, params)
+
+    async def export_v2(
+        self, task_name: str | None = None, params: ExportParams | Mapping[str, Any] | None = None
+    ) -> Task:
+        """The same export as :meth:`export` (the official SDK's older name)."""
+        return await self.client._slices.export(self.uid, task_name, params)
 
 
 class ModelSlice(Slice):
