@@ -197,3 +197,36 @@ def test_send_to_an_unknown_task_queue_creates_nothing(
             {"predictions_ontology_mapping": {}},  # type: ignore[typeddict-item]
         )
     assert list(project.batches()) == []
+
+
+def test_a_foundry_run_makes_a_model_run_with_the_fake_models_predictions(
+    lb_client: labelbox.Client, ontology: labelbox.Ontology, rows: Rows, emulator: EmulatorServer
+) -> None:
+    from labelbox.schema.foundry.app import App
+    from labelbox.schema.foundry.foundry_client import FoundryClient
+
+    model = lb_client.create_model("foundry", ontology.uid)
+    app = FoundryClient(lb_client)._create_app(
+        App(
+            model_id=model.uid,
+            name="app",
+            inference_params={"threshold": 0.5},
+            class_to_schema_id={"car": "fs-car", "cat": "fs-cat"},
+            ontology_id=ontology.uid,
+        )
+    )
+    task = lb_client.run_foundry_app("foundry run", GlobalKeys(rows.global_keys[:3]), app.id)
+    task.wait_till_done()
+    assert task.status == "COMPLETE"
+    (run,) = list(model.model_runs())
+    assert run.name == "foundry run"
+    assert [r.data_row().uid for r in run.model_run_data_rows()] == rows.ids[:3]
+    predictions = emulator.control("model_run_predictions", model_run_id=run.uid)
+    assert [p["dataRow"]["id"] for p in predictions] == rows.ids[:3]
+    assert {p["schemaId"] for p in predictions} <= {"fs-car", "fs-cat"}
+    # deterministic: the same rows get the same predictions in a second run
+    lb_client.run_foundry_app("again", UniqueIds(rows.ids[:3]), app.id).wait_till_done()
+    again = next(r for r in model.model_runs() if r.name == "again")
+    assert emulator.control("model_run_predictions", model_run_id=again.uid) == predictions
+    with pytest.raises(lbx.ResourceNotFoundError):
+        lb_client.run_foundry_app("x", UniqueIds(rows.ids[:1]), "cl000000000000000000000000")
