@@ -637,6 +637,12 @@ class AsyncClient(BaseClient):
 
     build_catalog_query = staticmethod(build_catalog_query)
 
+    async def run_foundry_app(
+        self, model_run_name: str, data_rows: UniqueIds | GlobalKeys, app_id: str
+    ) -> Task:
+        """Run a Foundry app over data rows into a new model run (its task)."""
+        return await self._models.run_foundry_app(model_run_name, data_rows, app_id)
+
     async def get_roles(self) -> dict[str, Role]:
         """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""
         return await self._admin.get_roles()

@@ -304,3 +304,27 @@ async def test_model_run_and_slice_exports_stream_their_rows(
     with pytest.raises(InputError, match="params"):
         await catalog.export(params={"labels": True})
     assert requests(emu) == before
+
+
+async def test_run_foundry_app_makes_a_run_with_predictions(
+    client: AsyncClient, emu: Emulator, run: ModelRun, rows: list[str]
+) -> None:
+
+    model = await client.get_model(run.model_id)
+    app = emu.control("create_foundry_app", model_id=model.uid, classes={"car": "fs-car"})
+    task = await client.run_foundry_app("foundry", GlobalKeys(["gk-0", "gk-1"]), app["id"])
+    await task.wait_till_done()
+    assert task.status == "COMPLETE"
+    made = [r async for r in model.model_runs() if r.name == "foundry"]
+    assert len(made) == 1
+    predictions = emu.control("model_run_predictions", model_run_id=made[0].uid)
+    assert [(p["dataRow"]["id"], p["schemaId"]) for p in predictions] == [
+        (rows[0], "fs-car"),
+        (rows[1], "fs-car"),
+    ]
+    with pytest.raises(ResourceNotFoundError):
+        await client.run_foundry_app("x", UniqueIds(rows[:1]), "cl000000000000000000000000")
+    before = requests(emu)
+    with pytest.raises(InputTypeError, match="data_rows"):
+        await client.run_foundry_app("x", rows[:1], app["id"])  # type: ignore[arg-type]
+    assert requests(emu) == before

@@ -287,6 +287,17 @@ EXAMPLES.update(
                 "streamable": True,
             }
         },
+        "CreateModelJobPyApi": {
+            "input": {
+                "modelId": "model1",
+                "name": "run",
+                "classToSchemaId": {},
+                "inferenceParams": {},
+                "ontologyId": "onto1",
+                "modelAppId": "app1",
+                "dataRowIds": ["dr1"],
+            }
+        },
         "SendToAnnotateFromMeaPyApi": {
             "input": _SEND_COMMON
             | {

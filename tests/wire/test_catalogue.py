@@ -77,6 +77,7 @@ NOT_IDEMPOTENT = {
     "CreateModelRunPyApi",
     "SendToAnnotateFromMeaPyApi",
     "SendToAnnotateFromCatalogPyApi",
+    "CreateModelJobPyApi",
 }
 
 

@@ -219,3 +219,35 @@ def test_official_call_matches_our_document(
             our_variables=ours.variables,
             official_endpoint=request.endpoint,
         )
+
+
+def test_run_foundry_app_sends_the_official_lookup_and_job() -> None:
+    app = {
+        "id": "app1",
+        "modelId": "model1",
+        "name": "a",
+        "description": None,
+        "inferenceParams": {},
+        "classToSchemaId": {"car": "fs1"},
+        "ontologyId": "onto1",
+        "createdBy": "user1",
+    }
+    with recording_client() as (client, rec), contextlib.suppress(Exception):
+        rec.respond("GetFoundryAppByIdPyApi", {"findModelFoundryApp": app})
+        rec.respond("CreateModelJobPyApi", {"createModelJobForDataRows": {"taskId": "t1"}})
+        client.run_foundry_app("run", GlobalKeys(["gk"]), "app1")
+    (lookup,) = rec.graphql("GetFoundryAppByIdPyApi")
+    assert_same_wire(lookup.query or "", ops.GET_FOUNDRY_APP, official_endpoint=lookup.endpoint)
+    (job,) = rec.graphql("CreateModelJobPyApi")
+    assert_same_wire(job.query or "", ops.CREATE_MODEL_JOB, official_endpoint=job.endpoint)
+    assert job.variables == {
+        "input": {
+            "modelId": "model1",
+            "name": "run",
+            "classToSchemaId": {"car": "fs1"},
+            "inferenceParams": {},
+            "ontologyId": "onto1",
+            "modelAppId": "app1",
+            "globalKeys": ["gk"],
+        }
+    }

@@ -312,3 +312,30 @@ EXPORT_SLICE = Operation(
     idempotent=True,
 )
 """``CatalogSlice.export``: ``{"input": {"taskName", "filters": {"sliceId"}, ...}}``."""
+
+FOUNDRY_APP_FIELDS = (
+    "id\nmodelId\nname\ndescription\ninferenceParams\nclassToSchemaId\nontologyId\ncreatedBy"
+)
+"""The official ``APP_FIELD_NAMES``, one a line."""
+
+GET_FOUNDRY_APP = Operation(
+    name="GetFoundryAppByIdPyApi",
+    document=(
+        "\n            query GetFoundryAppByIdPyApi($id: ID!) {\n"
+        "                findModelFoundryApp(where: {id: $id}) {\n"
+        f"                    {FOUNDRY_APP_FIELDS}\n"
+        "                }\n            }\n        "
+    ),
+)
+"""``run_foundry_app``'s app lookup: ``{"id"}``."""
+
+CREATE_MODEL_JOB = Operation(
+    name="CreateModelJobPyApi",
+    document=(
+        "\n        mutation CreateModelJobPyApi($input: CreateModelJobForDataRowsInput!) {\n"
+        "            createModelJobForDataRows(input: $input) {\n"
+        "                taskId\n                __typename\n            }\n        }\n        "
+    ),
+)
+"""``run_foundry_app``: ``{"input": {"modelId", "name", "classToSchemaId", "inferenceParams",
+"ontologyId", "modelAppId", "dataRowIds" | "globalKeys"}}``; not idempotent (a second run)."""

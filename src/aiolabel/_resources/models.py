@@ -20,8 +20,24 @@ from aiolabel._operations import models as ops
 from aiolabel._operations._entities import MODEL, MODEL_RUN
 from aiolabel._polling import poll_delay
 from aiolabel._resources._base import Resource
-from aiolabel._validation import check_id, check_ids, check_str, check_timeout
-from aiolabel.errors import InputError, InputTypeError, LabelboxError, TaskFailedError, TimeoutError
+from aiolabel._validation import (
+    check_id,
+    check_identifiers,
+    check_ids,
+    check_str,
+    check_timeout,
+)
+from aiolabel.enums import IdType
+from aiolabel.errors import (
+    InputError,
+    InputTypeError,
+    InvalidQueryError,
+    LabelboxError,
+    ResourceNotFoundError,
+    TaskFailedError,
+    TimeoutError,
+)
+from aiolabel.identifiers import GlobalKeys, UniqueIds
 from aiolabel.models.annotation_import import MEAPredictionImport
 from aiolabel.models.base import WhereArg, as_where
 from aiolabel.models.model import DataSplit, Model, ModelRun, ModelRunDataRow, ModelRunStatus
@@ -401,6 +417,43 @@ class Models(Resource):
         if not isinstance(task_id, str):
             raise LabelboxError("exportDataRowsInModelRun answered no task id")
         return await self._client._fetch_task(task_id, sdk_method="ModelRun:export")
+
+    async def run_foundry_app(
+        self, model_run_name: str, data_rows: UniqueIds | GlobalKeys, app_id: str
+    ) -> Task:
+        """Look the app up, then start a model job over the rows (``CreateModelJobPyApi``)."""
+        name = check_str("model_run_name", model_run_name)
+        id_type, keys = check_identifiers(data_rows, "data_rows")
+        variables = {"id": check_id("app_id", app_id)}
+        try:
+            data = await self._client._execute_operation(
+                ops.GET_FOUNDRY_APP, variables, sdk_method="Client:run_foundry_app", expect_one=True
+            )
+        except InvalidQueryError as exc:  # the service's "not found" for an unknown app
+            raise ResourceNotFoundError("App", variables) from exc
+        except LabelboxError as exc:
+            if "not found" in str(exc).lower():
+                raise ResourceNotFoundError("App", variables) from exc
+            raise
+        app = data.get("findModelFoundryApp")
+        if not isinstance(app, Mapping):
+            raise ResourceNotFoundError("App", variables)
+        job: dict[str, Any] = {
+            "modelId": str(app.get("modelId")),
+            "name": name,
+            "classToSchemaId": app.get("classToSchemaId"),
+            "inferenceParams": app.get("inferenceParams"),
+            "ontologyId": app.get("ontologyId"),
+            "modelAppId": app.get("id") or "",
+            "dataRowIds" if id_type == IdType.DataRowId else "globalKeys": keys,
+        }
+        answer = await self._client._execute_operation(
+            ops.CREATE_MODEL_JOB, {"input": job}, sdk_method="Client:run_foundry_app"
+        )
+        task_id = dig(answer, ("createModelJobForDataRows", "taskId"))
+        if not isinstance(task_id, str):
+            raise LabelboxError("createModelJobForDataRows answered no task id")
+        return await self._client._fetch_task(task_id, sdk_method="Client:run_foundry_app")
 
     async def get_config(self, model_run_id: str) -> dict[str, Any] | None:
         data = await self._client._execute_operation(

@@ -163,7 +163,26 @@ def model_run_predictions(state: Any, model_run_id: str) -> list[Any]:
         ]
 
 
-CONTROLS = {"model_run_predictions": model_run_predictions}
+def create_foundry_app(
+    state: Any, model_id: str, classes: dict[str, str], name: str = "app"
+) -> dict[str, Any]:
+    """An app over a model and its ontology, as ``createModelFoundryApp`` makes it."""
+    with state.store.transaction() as conn:
+        model = load_model(conn, state.org_id, model_id)
+        app_id = state.store.new_id()
+        conn.execute(
+            "INSERT INTO foundry_apps (id, org_id, model_id, name, inference_params,"
+            " class_to_schema_id, ontology_id, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (app_id, state.org_id, model_id, name, "{}", dumps(classes), model["ontology_id"],
+             state.user_id),
+        )  # fmt: skip
+    return {"id": app_id}
+
+
+CONTROLS = {
+    "model_run_predictions": model_run_predictions,
+    "create_foundry_app": create_foundry_app,
+}
 
 
 def seed(conn: sqlite3.Connection, org_id: str, user_id: str) -> None:
