@@ -23,9 +23,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from aiolabel import AsyncClient
 from aiolabel.cli import app
-from aiolabel.emulator import Emulator
 
 
 def rows(
@@ -213,13 +211,3 @@ def labelbox_emulator_settings(tmp_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def labelbox_client_settings() -> dict[str, Any]:
     return {"max_retries": 1}
-
-
-@pytest.fixture
-def emu(labelbox_emulator: Emulator) -> Emulator:
-    return labelbox_emulator
-
-
-@pytest.fixture
-def client(labelbox_client: AsyncClient) -> AsyncClient:
-    return labelbox_client

@@ -10,18 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiolabel import AsyncClient
 from aiolabel.emulator import Emulator
-
-
-@pytest.fixture
-def emu(labelbox_emulator: Emulator) -> Emulator:
-    return labelbox_emulator
-
-
-@pytest.fixture
-def client(labelbox_client: AsyncClient) -> AsyncClient:
-    return labelbox_client
 
 
 @pytest.fixture

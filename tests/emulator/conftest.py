@@ -46,12 +46,6 @@ class Gql:
 
 
 @pytest.fixture
-def emu(labelbox_emulator: Emulator) -> Emulator:
-    """The shipped ``labelbox_emulator`` fixture (``aiolabel.testing``) under a short name."""
-    return labelbox_emulator
-
-
-@pytest.fixture
 async def http(emu: Emulator) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(
         transport=emu.transport, base_url=emu.endpoint.removesuffix("/graphql")

@@ -16,16 +16,6 @@ from tests.integration._support import ROWS
 
 
 @pytest.fixture
-def emu(labelbox_emulator: Emulator) -> Emulator:
-    return labelbox_emulator
-
-
-@pytest.fixture
-def client(labelbox_client: AsyncClient) -> AsyncClient:
-    return labelbox_client
-
-
-@pytest.fixture
 async def project(client: AsyncClient) -> Project:
     return await client.create_project("integration project", MediaType.Image)
 
