@@ -246,7 +246,7 @@ class Slices(Resource):
             checked = params
         elif isinstance(params, Mapping):
             try:
-                checked = SendToAnnotateFromCatalogParams(**params)
+                checked = SendToAnnotateFromCatalogParams.model_validate(dict(params))
             except ValidationError as exc:
                 raise InputError(f"params: {exc}") from exc
         else:
