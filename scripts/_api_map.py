@@ -33,6 +33,7 @@ from graphql.language import FieldNode, OperationDefinitionNode, SelectionSetNod
 import aiolabel
 from aiolabel._operations import Operation, _builder
 from aiolabel._operations._entities import Entity
+from aiolabel._resources._base import BoundResource
 from aiolabel.client import AsyncClient
 from aiolabel.models.base import Model
 
@@ -81,7 +82,9 @@ def _resource_classes() -> dict[str, type]:
     out: dict[str, type] = {}
     for klass in AsyncClient.__mro__:
         for name, value in vars(klass).items():
-            if isinstance(value, functools.cached_property):
+            if isinstance(value, BoundResource):
+                out.setdefault(name, value._cls)
+            elif isinstance(value, functools.cached_property):
                 hints = get_type_hints(value.func)
                 target = hints.get("return")
                 if isinstance(target, type):

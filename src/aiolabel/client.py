@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +28,7 @@ from aiolabel._options import (
 )
 from aiolabel._polling import POLL_INTERVAL
 from aiolabel._ratelimit import RateLimiter
+from aiolabel._resources._base import BoundResource
 from aiolabel._resources.admin import Admin
 from aiolabel._resources.annotation_imports import AnnotationImports
 from aiolabel._resources.attachments import Attachments
@@ -188,69 +188,22 @@ class AsyncClient(BaseClient):
 
     # -- resources ------------------------------------------------------------------------
 
-    @cached_property
-    def _datasets(self) -> Datasets:
-        return Datasets(self)
-
-    @cached_property
-    def _exports(self) -> Exports:
-        return Exports(self)
-
-    @cached_property
-    def _data_rows(self) -> DataRows:
-        return DataRows(self)
-
-    @cached_property
-    def _attachments(self) -> Attachments:
-        return Attachments(self)
-
-    @cached_property
-    def _global_keys(self) -> GlobalKeyJobs:
-        return GlobalKeyJobs(self)
-
-    @cached_property
-    def _metadata(self) -> Metadata:
-        return Metadata(self)
-
-    @cached_property
-    def _upserts(self) -> Upserts:
-        return Upserts(self)
-
-    @cached_property
-    def _projects(self) -> Projects:
-        return Projects(self)
-
-    @cached_property
-    def _batches(self) -> Batches:
-        return Batches(self)
-
-    @cached_property
-    def _priorities(self) -> Priorities:
-        return Priorities(self)
-
-    @cached_property
-    def _tasks(self) -> Tasks:
-        return Tasks(self)
-
-    @cached_property
-    def _users(self) -> Users:
-        return Users(self)
-
-    @cached_property
-    def _batch_creation(self) -> BatchCreation:
-        return BatchCreation(self)
-
-    @cached_property
-    def _ontologies(self) -> Ontologies:
-        return Ontologies(self)
-
-    @cached_property
-    def _labels(self) -> Labels:
-        return Labels(self)
-
-    @cached_property
-    def _annotation_imports(self) -> AnnotationImports:
-        return AnnotationImports(self)
+    _datasets = BoundResource(Datasets)
+    _exports = BoundResource(Exports)
+    _data_rows = BoundResource(DataRows)
+    _attachments = BoundResource(Attachments)
+    _global_keys = BoundResource(GlobalKeyJobs)
+    _metadata = BoundResource(Metadata)
+    _upserts = BoundResource(Upserts)
+    _projects = BoundResource(Projects)
+    _batches = BoundResource(Batches)
+    _priorities = BoundResource(Priorities)
+    _tasks = BoundResource(Tasks)
+    _users = BoundResource(Users)
+    _batch_creation = BoundResource(BatchCreation)
+    _ontologies = BoundResource(Ontologies)
+    _labels = BoundResource(Labels)
+    _annotation_imports = BoundResource(AnnotationImports)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -570,31 +523,14 @@ class AsyncClient(BaseClient):
         """The user's organization (and cache its id)."""
         return await self._users.get_organization()
 
-    @cached_property
-    def _admin(self) -> Admin:
-        return Admin(self)
-
-    @cached_property
-    def _webhooks(self) -> Webhooks:
-        return Webhooks(self)
-
-    @cached_property
-    def _project_activity(self) -> ProjectActivity:
-        return ProjectActivity(self)
-
-    @cached_property
-    def _legacy_exports(self) -> LegacyExports:
-        return LegacyExports(self)
-
+    _admin = BoundResource(Admin)
+    _webhooks = BoundResource(Webhooks)
+    _project_activity = BoundResource(ProjectActivity)
+    _legacy_exports = BoundResource(LegacyExports)
     # -- models, slices, send to annotate ---------------------------------------------------
 
-    @cached_property
-    def _models(self) -> Models:
-        return Models(self)
-
-    @cached_property
-    def _slices(self) -> Slices:
-        return Slices(self)
+    _models = BoundResource(Models)
+    _slices = BoundResource(Slices)
 
     async def create_model(self, name: str, ontology_id: str) -> Model:
         """A model bound to an ontology."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
 
-__all__ = ["Resource"]
+__all__ = ["BoundResource", "Resource"]
 
 
 class Resource:
@@ -23,3 +23,33 @@ class Resource:
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
+
+
+R = TypeVar("R", bound=Resource)
+
+
+class BoundResource(Generic[R]):
+    """A client attribute holding one resource, built on first use and kept on the instance
+    (``functools.cached_property`` in one line): ``_datasets = BoundResource(Datasets)``."""
+
+    __slots__ = ("_cls", "_name")
+
+    def __init__(self, cls: type[R]) -> None:
+        self._cls = cls
+        self._name = ""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, client: None, owner: type[Any] | None = None) -> BoundResource[R]: ...
+
+    @overload
+    def __get__(self, client: Any, owner: type[Any] | None = None) -> R: ...
+
+    def __get__(self, client: Any, owner: type[Any] | None = None) -> R | BoundResource[R]:
+        if client is None:
+            return self
+        made: R = self._cls(client)
+        client.__dict__[self._name] = made  # later reads find it there, as cached_property's do
+        return made
