@@ -66,6 +66,13 @@ from aiolabel.models.metadata import (
     DataRowMetadataSchema,
     DeleteDataRowMetadata,
 )
+from aiolabel.models.model import (
+    ConflictResolutionStrategy,
+    DataSplit,
+    Model,
+    ModelRun,
+    ModelRunDataRow,
+)
 from aiolabel.models.ontology import (
     DeleteFeatureFromOntologyResult,
     FeatureSchema,
@@ -84,6 +91,13 @@ from aiolabel.models.ontology_builder import (
 )
 from aiolabel.models.project import Project
 from aiolabel.models.project_activity import LabelerPerformance
+from aiolabel.models.slice import (
+    CatalogSlice,
+    ModelSlice,
+    SendToAnnotateFromCatalogParams,
+    SendToAnnotateFromModelParams,
+    Slice,
+)
 from aiolabel.models.task import DataUpsertTask, DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
@@ -106,8 +120,10 @@ __all__ = [
     "Benchmark",
     "BulkImportRequest",
     "BulkImportRequestState",
+    "CatalogSlice",
     "Classification",
     "CollectionJobStatus",
+    "ConflictResolutionStrategy",
     "ConsensusSettings",
     "CreateBatchesTask",
     "DataRow",
@@ -117,6 +133,7 @@ __all__ = [
     "DataRowMetadataKind",
     "DataRowMetadataOntology",
     "DataRowMetadataSchema",
+    "DataSplit",
     "DataUpsertTask",
     "DataUpsertTaskGroup",
     "Dataset",
@@ -150,6 +167,10 @@ __all__ = [
     "MEAToMALPredictionImport",
     "MalformedQueryException",
     "MediaType",
+    "Model",
+    "ModelRun",
+    "ModelRunDataRow",
+    "ModelSlice",
     "NetworkError",
     "Ontology",
     "OntologyBuilder",
@@ -171,6 +192,9 @@ __all__ = [
     "ResponseOption",
     "Review",
     "Role",
+    "SendToAnnotateFromCatalogParams",
+    "SendToAnnotateFromModelParams",
+    "Slice",
     "StreamType",
     "Task",
     "TaskFailedError",

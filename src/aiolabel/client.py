@@ -41,10 +41,12 @@ from aiolabel._resources.global_keys import GlobalKeyJobs
 from aiolabel._resources.labels import Labels
 from aiolabel._resources.legacy_exports import LegacyExports
 from aiolabel._resources.metadata import Metadata
+from aiolabel._resources.models import Models
 from aiolabel._resources.ontologies import Ontologies
 from aiolabel._resources.priorities import Priorities
 from aiolabel._resources.project_activity import ProjectActivity
 from aiolabel._resources.projects import _DEFAULT_QUALITY, Projects
+from aiolabel._resources.slices import Slices, build_catalog_query
 from aiolabel._resources.tasks import Tasks
 from aiolabel._resources.upserts import Upserts
 from aiolabel._resources.users import Users
@@ -61,13 +63,14 @@ from aiolabel.enums import MediaType, OntologyKind, QualityMode
 from aiolabel.errors import (
     InputTypeError,
 )
-from aiolabel.identifiers import GlobalKeys
+from aiolabel.identifiers import GlobalKeys, UniqueIds
 from aiolabel.models.base import WhereArg
 from aiolabel.models.batch import Batch
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset, IAMIntegration
 from aiolabel.models.member import Role
 from aiolabel.models.metadata import DataRowMetadataOntology
+from aiolabel.models.model import Model, ModelRun
 from aiolabel.models.ontology import (
     DeleteFeatureFromOntologyResult,
     FeatureSchema,
@@ -75,6 +78,7 @@ from aiolabel.models.ontology import (
     Ontology,
 )
 from aiolabel.models.project import Project
+from aiolabel.models.slice import CatalogSlice, ModelSlice, SendToAnnotateFromCatalogParams
 from aiolabel.models.task import Task
 from aiolabel.models.user import Organization, User
 from aiolabel.pagination import CursorPaginator, OffsetPaginator
@@ -581,6 +585,63 @@ class AsyncClient(BaseClient):
     @cached_property
     def _legacy_exports(self) -> LegacyExports:
         return LegacyExports(self)
+
+    # -- models, slices, send to annotate ---------------------------------------------------
+
+    @cached_property
+    def _models(self) -> Models:
+        return Models(self)
+
+    @cached_property
+    def _slices(self) -> Slices:
+        return Slices(self)
+
+    async def create_model(self, name: str, ontology_id: str) -> Model:
+        """A model bound to an ontology."""
+        return await self._models.create_model(name, ontology_id)
+
+    async def get_model(self, model_id: str) -> Model:
+        return await self._models.get_model(model_id)
+
+    def get_models(self, where: WhereArg | None = None) -> OffsetPaginator[Model]:
+        return self._models.get_models(where)
+
+    async def get_model_run(self, model_run_id: str) -> ModelRun:
+        return await self._models.get_model_run(model_run_id)
+
+    async def get_catalog_slice(
+        self, slice_id: str | None = None, slice_name: str | None = None
+    ) -> CatalogSlice | list[CatalogSlice]:
+        """A catalog slice by id, or by name (a list when several share it)."""
+        return await self._slices.get_catalog_slice(slice_id, slice_name)
+
+    async def get_catalog_slices(self) -> list[CatalogSlice]:
+        return await self._slices.get_catalog_slices()
+
+    async def get_model_slice(self, slice_id: str) -> ModelSlice:
+        return await self._slices.get_model_slice(slice_id)
+
+    async def send_to_annotate_from_catalog(
+        self,
+        destination_project_id: str,
+        task_queue_id: str | None,
+        batch_name: str,
+        data_rows: UniqueIds | GlobalKeys,
+        params: SendToAnnotateFromCatalogParams | dict[str, Any],
+    ) -> Task:
+        """Send catalog data rows (with a source project's labels or a run's predictions) to a
+        project's task queue (``None``: Done) in a new batch; the task reports per-row errors."""
+        return await self._slices.send_to_annotate_from_catalog(
+            destination_project_id, task_queue_id, batch_name, data_rows, params
+        )
+
+    build_catalog_query = staticmethod(build_catalog_query)
+
+    async def run_foundry_app(
+        self, model_run_name: str, data_rows: UniqueIds | GlobalKeys, app_id: str
+    ) -> Task:
+        """Run a Foundry app over data rows into a new model run (its task)."""
+        return await self._models.run_foundry_app(model_run_name, data_rows, app_id)
 
     async def get_roles(self) -> dict[str, Role]:
         """Every role by its official key (``(await client.get_roles())["LABELER"]``)."""

@@ -149,5 +149,27 @@ AMBIGUOUS_FAILURE: dict[str, Policy] = {
     "SetProjectMembershipPyApi": _p("resend", "the same membership again"),
     "UpdateProjectResourceTagsPyApi": _p("resend", "the same tags again"),
     "setprojectinsructionsPyApi": _p("resend", "the same instructions again"),
+    # models, model runs, slices, send to annotate
+    "createModelPyApi": _p("not resent", "a second model would be made; look it up by name"),
+    "DeleteModelPyApi": _p("resend", "deleting again leaves it deleted"),
+    "CreateModelRunPyApi": _p("not resent", "a second run would be made; list model_runs()"),
+    "DeleteModelRunPyApi": _p("resend", "deleting again leaves it deleted"),
+    "createMEAModelRunDataRowRegistrationTaskPyApi": _p("resend", "an upsert: the same rows"),
+    "createMEAModelRunLabelRegistrationTaskPyApi": _p("resend", "an upsert: the same labels"),
+    "createMEAModelRunProjectLabelRegistrationTaskPyApi": _p("resend", "an upsert of the labels"),
+    "DeleteModelRunDataRowsPyApi": _p("resend", "removing again leaves them removed"),
+    "assignDataSplitPyApi": _p("resend", "the same split again"),
+    "setPipelineStatusPyApi": _p("resend", "the same status again"),
+    "updateModelRunConfigPyApi": _p("resend", "merges the same keys again"),
+    "resetModelRunConfigPyApi": _p("resend", "resetting again leaves it reset"),
+    "exportDataRowsInModelRunPyApi": _p("resend", "another export of the same rows"),
+    "exportDataRowsInSlicePyApi": _p("resend", "another export of the same rows"),
+    "SendToAnnotateFromMeaPyApi": _p(
+        "not resent", "a second batch would be made (refused by its name); check the batches"
+    ),
+    "SendToAnnotateFromCatalogPyApi": _p(
+        "not resent", "a second batch would be made (refused by its name); check the batches"
+    ),
+    "CreateModelJobPyApi": _p("not resent", "a second run would be made; list model_runs()"),
 }
 """Mutation name -> what an ambiguous failure leads to, and how."""

@@ -298,6 +298,20 @@ def by_annotation(method: str, name: str, annotation: str) -> st.SearchStrategy[
             st.text(max_size=12).filter(lambda s: s not in ("LabelingQueue", "ReviewQueue")),
         ),
     }
+    if method == "send_to_annotate_from_catalog":
+        special["params"] = st.one_of(
+            st.integers(),
+            st.text(min_size=1),
+            st.just({}),  # no source
+            st.just({"source_project_id": "p", "source_model_run_id": "r"}),
+            st.integers()
+            .filter(lambda p: not 1 <= p <= 5)
+            .map(lambda p: {"source_project_id": "p", "batch_priority": p}),
+            st.text(max_size=8).map(
+                lambda r: {"source_project_id": "p", "override_existing_annotations_rule": r}
+            ),
+            st.dictionaries(st.integers(), st.integers(), min_size=1),
+        )
     if name in special:
         return special[name]
     kinds: list[tuple[Callable[[str], bool], st.SearchStrategy[Any]]] = [
@@ -396,6 +410,15 @@ VALID: dict[str, Any] = {
     "normalized": {"tools": []},
     "feature_schema": {"tool": "line", "name": "x"},
     "ontology_id": ID,
+    "model_id": ID,
+    "model_run_id": ID,
+    "slice_id": ID,
+    "destination_project_id": ID,
+    "task_queue_id": ID,
+    "batch_name": "b",
+    "params": {"source_project_id": ID},
+    "model_run_name": "r",
+    "app_id": ID,
     "feature_schema_id": ID,
     "root_feature_schema_id": ID,
     "title": "t",
@@ -445,6 +468,15 @@ SURFACE: list[tuple[str, str]] = [
     ("client", "is_feature_schema_archived"),
     ("client", "unarchive_feature_schema_node"),
     ("client", "get_labeling_frontends"),
+    ("client", "create_model"),
+    ("client", "get_model"),
+    ("client", "get_models"),
+    ("client", "get_model_run"),
+    ("client", "get_catalog_slice"),
+    ("client", "get_model_slice"),
+    ("client", "send_to_annotate_from_catalog"),
+    ("client", "build_catalog_query"),
+    ("client", "run_foundry_app"),
     ("project", "create_batch"),
     ("project", "create_batches"),
     ("project", "create_batches_from_dataset"),

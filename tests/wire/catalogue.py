@@ -36,6 +36,8 @@ from aiolabel._operations._entities import (
     DATASET,
     LABELING_FRONTEND,
     LABELING_FRONTEND_OPTIONS,
+    MODEL,
+    MODEL_RUN,
     ONTOLOGY,
     ORGANIZATION,
     PROJECT,
@@ -231,6 +233,98 @@ EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
+_WHERE_TASK = {"where": {"id": "task1"}}
+_SEND_COMMON = {
+    "destinationProjectId": "proj1",
+    "batchInput": {"batchName": "b", "batchPriority": 5},
+    "destinationTaskQueue": {"type": "id", "value": "queue1"},
+    "excludeDataRowsInProject": False,
+    "conflictLabelsResolutionStrategy": "KEEP_EXISTING",
+}
+_PREDICTIONS = {
+    "featureSchemaIdsMapping": {},
+    "modelRunId": "run1",
+    "minConfidence": 0,
+    "maxConfidence": 1,
+}
+EXAMPLES.update(
+    {
+        # models, model runs, slices, send to annotate (schema/model_run.py, slice.py, client.py)
+        "MEALabelRegistrationTaskStatusPyApi": _WHERE_TASK,
+        "MEADataRowRegistrationTaskStatusPyApi": _WHERE_TASK,
+        "assignDataSplitPyApi": {
+            "modelRunId": "run1",
+            "data": {
+                "assignments": [{"split": "TRAINING", "dataRowIds": ["dr1"], "globalKeys": None}]
+            },
+        },
+        "setPipelineStatusPyApi": {
+            "modelRunId": "run1",
+            "data": {"status": "FAILED", "errorMessage": "e", "metadata": {"k": "v"}},
+        },
+        "updateModelRunConfigPyApi": {"modelRunId": "run1", "data": {"config": {"lr": 1}}},
+        "getDataRowIdenfifiersBySavedModelQueryPyApi": {
+            "id": "slice1",
+            "modelRunId": "run1",
+            "from": {"dataRowId": "dr1", "globalKey": None},
+            "first": 100,
+        },
+        "exportDataRowsInModelRunPyApi": {
+            "input": {
+                "taskName": None,
+                "filters": {"modelRunId": "run1"},
+                "isStreamableReady": True,
+                "params": {"mediaTypeOverride": None, "includePredictions": True},
+                "streamable": True,
+            }
+        },
+        "exportDataRowsInSlicePyApi": {
+            "input": {
+                "taskName": "t",
+                "filters": {"sliceId": "slice1"},
+                "isStreamableReady": True,
+                "params": {"includeLabelDetails": True, "projectIds": None},
+                "streamable": True,
+            }
+        },
+        "CreateModelJobPyApi": {
+            "input": {
+                "modelId": "model1",
+                "name": "run",
+                "classToSchemaId": {},
+                "inferenceParams": {},
+                "ontologyId": "onto1",
+                "modelAppId": "app1",
+                "dataRowIds": ["dr1"],
+            }
+        },
+        "SendToAnnotateFromMeaPyApi": {
+            "input": _SEND_COMMON
+            | {
+                "annotationsInput": None,
+                "predictionsInput": _PREDICTIONS,
+                "searchQuery": [{"type": "data_row_id", "operator": "is", "ids": ["dr1"]}],
+                "sourceModelRunId": "run1",
+            }
+        },
+        "SendToAnnotateFromCatalogPyApi": {
+            "input": _SEND_COMMON
+            | {
+                "annotationsInput": {"projectId": "proj2", "featureSchemaIdsMapping": {}},
+                "predictionsInput": None,
+                "searchQuery": {
+                    "scope": None,
+                    "query": [{"type": "global_key", "operator": "is", "ids": ["gk"]}],
+                },
+                "ordering": {"type": "RANDOM", "random": {"seed": 1}, "sorting": None},
+                "sorting": None,
+                "limit": None,
+            }
+        },
+    }
+)
+
+
 def operation_constants() -> Iterator[tuple[str, Operation]]:
     """``("projects.GET_PROJECT", Operation)`` for every constant of ``aiolabel._operations``."""
     for info in sorted(pkgutil.iter_modules(operations_package.__path__), key=lambda i: i.name):
@@ -331,6 +425,10 @@ def built_examples() -> Iterator[tuple[str, b.Built]]:
         (ONTOLOGY, "onto1", "created_by"),
     ):
         yield f"relationship({entity.name}.{rel})", b.relationship(entity, uid, rel)
+    yield "get_one(Model)", b.get_one(MODEL, "model1")
+    yield "get_all(Model, name)", b.get_all(MODEL, F("name") == "m")
+    yield "relationship(Model.model_runs)", b.relationship(MODEL, "model1", "model_runs")
+    yield "get_one(ModelRun)", b.get_one(MODEL_RUN, "run1")
     yield "get_all(LabelingFrontend)", b.get_all(LABELING_FRONTEND, exclude_deleted=True)
     yield (
         "get_all(LabelingFrontend, name)",

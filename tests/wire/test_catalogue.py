@@ -32,6 +32,10 @@ EXPERIMENTAL = {
     "RemoveQueuedDataRowsFromBatchPyApi",
     "DeleteBatchPyApi",
     "DeleteBatchLabelsPyApi",
+    # ModelRun's @experimental methods
+    "assignDataSplitPyApi",
+    "assignDataRowsToDataSplitTaskStatusPyApi",
+    "setPipelineStatusPyApi",
 }
 TIMEOUT_180 = {
     # wire doc §1.5
@@ -69,6 +73,11 @@ NOT_IDEMPOTENT = {
     "CreateReviewPyApi",
     "CreateBenchmarkPyApi",
     "DeleteBenchmarkPyApi",
+    "createModelPyApi",
+    "CreateModelRunPyApi",
+    "SendToAnnotateFromMeaPyApi",
+    "SendToAnnotateFromCatalogPyApi",
+    "CreateModelJobPyApi",
 }
 
 

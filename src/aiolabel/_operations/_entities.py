@@ -362,6 +362,30 @@ ONTOLOGY = Entity(
     ),
 )
 
+MODEL = Entity(
+    "Model",
+    (
+        _f("name", "name", "String"),
+        _f("ontology_id", "ontologyId", "String"),
+        _f("uid", "id", "ID"),
+    ),
+    (_rel("model_runs", "modelRuns", "ModelRun", to_many=True, filter_deleted=False),),
+)
+
+MODEL_RUN = Entity(
+    "ModelRun",
+    (
+        _f("created_at", "createdAt", "DateTime"),
+        _f("created_by_id", "createdBy", "String"),
+        _f("model_app_id", "modelAppId", "String"),
+        _f("model_id", "modelId", "String"),
+        _f("name", "name", "String"),
+        _f("training_metadata", "trainingMetadata", "Json"),
+        _f("uid", "id", "ID"),
+        _f("updated_at", "updatedAt", "DateTime"),
+    ),
+)
+
 LABELING_FRONTEND = Entity(
     "LabelingFrontend",
     (
@@ -426,6 +450,8 @@ ENTITIES: MappingProxyType[str, Entity] = MappingProxyType(
             ASSET_ATTACHMENT,
             IAM_INTEGRATION,
             ONTOLOGY,
+            MODEL,
+            MODEL_RUN,
             LABELING_FRONTEND,
             LABELING_FRONTEND_OPTIONS,
             ORG_ROLE,
