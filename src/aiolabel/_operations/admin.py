@@ -34,8 +34,9 @@ GET_ROLES = Operation(
 CREATE_INVITES = Operation(
     name="createInvitesPyApi",
     document=(
-        "mutation createInvitesPyApi($data: [CreateInviteInput!]){ createInvites(data: $data){ "
-        f" invite {{ id createdAt organizationRoleName inviteeEmail inviter {{ {_USER} }} }}}}}}"
+        "mutation createInvitesPyApi($data: [CreateInviteInput!]){ createInvites(data: "
+        "$data){  invite { id createdAt organizationRoleName inviteeEmail inviter { createdAt "
+        "email isExternalUser isViewer lastLoginAt nickname name picture id updatedAt } }}}"
     ),
 )
 """``organization.invite_user``: ``{"data": [{inviterId, inviteeEmail, organizationId,

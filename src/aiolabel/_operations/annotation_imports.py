@@ -47,83 +47,133 @@ MEA_IMPORT_SELECTION = "errorFileUrl inputFileUrl modelRunId name progress state
 """MEAPredictionImport, as the official ORM selects."""
 
 
-def _by_file(name: str, root: str, parent: str, selection: str) -> Operation:
-    return Operation(
-        name=name,
-        document=(
-            f"mutation {name}(${parent} : ID!, $name: String!, $file: Upload!,"
-            f" $contentLength: Int!) {{ {root}(data: {{ {parent}: ${parent} name: $name"
-            f" filePayload: {{ file: $file, contentLength: $contentLength}} }}) {{{selection}}} }}"
-        ),
-    )
-
-
-def _by_url(name: str, root: str, parent: str, selection: str) -> Operation:
-    return Operation(
-        name=name,
-        document=(
-            f"mutation {name}(${parent} : ID!, $name: String!, $fileUrl: String!) {{ {root}(data:"
-            f" {{ {parent}: ${parent} name: $name fileUrl: $fileUrl }}) {{{selection}}} }}"
-        ),
-    )
-
-
-def _get(name: str, root: str, parent: str, selection: str) -> Operation:
-    return Operation(
-        name=name,
-        document=(
-            f"query {name}(${parent} : ID!, $name: String!) {{ {root}("
-            f" where: {{{parent}: ${parent}, name: $name}}){{ {selection} }}}}"
-        ),
-        idempotent=True,
-    )
-
-
 _MAL = "createModelAssistedLabelingPredictionImport"
 _MEA = "createModelErrorAnalysisPredictionImport"
 
-CREATE_MAL_IMPORT_BY_FILE = _by_file(
-    "createMALPredictionImportByFilePyApi", _MAL, "projectId", IMPORT_SELECTION
+CREATE_MAL_IMPORT_BY_FILE = Operation(
+    name="createMALPredictionImportByFilePyApi",
+    document=(
+        "mutation createMALPredictionImportByFilePyApi($projectId : ID!, $name: String!, "
+        "$file: Upload!, $contentLength: Int!) { "
+        "createModelAssistedLabelingPredictionImport(data: { projectId: $projectId name: "
+        "$name filePayload: { file: $file, contentLength: $contentLength} }) {errorFileUrl "
+        "inputFileUrl name progress state statusFileUrl id project{autoAuditNumberOfLabels "
+        "autoAuditPercentage createdAt dataRowCount description editorTaskType "
+        "isBenchmarkEnabled isConsensusEnabled lastActivityTime allowedMediaType "
+        "modelSetupComplete name setupComplete id updatedAt uploadType}} }"
+    ),
 )
-CREATE_MAL_IMPORT_BY_URL = _by_url(
-    "createMALPredictionImportByUrlPyApi", _MAL, "projectId", IMPORT_SELECTION
+CREATE_MAL_IMPORT_BY_URL = Operation(
+    name="createMALPredictionImportByUrlPyApi",
+    document=(
+        "mutation createMALPredictionImportByUrlPyApi($projectId : ID!, $name: String!, "
+        "$fileUrl: String!) { createModelAssistedLabelingPredictionImport(data: { projectId: "
+        "$projectId name: $name fileUrl: $fileUrl }) {errorFileUrl inputFileUrl name progress "
+        "state statusFileUrl id project{autoAuditNumberOfLabels autoAuditPercentage createdAt "
+        "dataRowCount description editorTaskType isBenchmarkEnabled isConsensusEnabled "
+        "lastActivityTime allowedMediaType modelSetupComplete name setupComplete id updatedAt "
+        "uploadType}} }"
+    ),
 )
-CREATE_LABEL_IMPORT_BY_FILE = _by_file(
-    "createLabelImportByFilePyApi", "createLabelImport", "projectId", IMPORT_SELECTION
+CREATE_LABEL_IMPORT_BY_FILE = Operation(
+    name="createLabelImportByFilePyApi",
+    document=(
+        "mutation createLabelImportByFilePyApi($projectId : ID!, $name: String!, $file: "
+        "Upload!, $contentLength: Int!) { createLabelImport(data: { projectId: $projectId "
+        "name: $name filePayload: { file: $file, contentLength: $contentLength} }) "
+        "{errorFileUrl inputFileUrl name progress state statusFileUrl id "
+        "project{autoAuditNumberOfLabels autoAuditPercentage createdAt dataRowCount "
+        "description editorTaskType isBenchmarkEnabled isConsensusEnabled lastActivityTime "
+        "allowedMediaType modelSetupComplete name setupComplete id updatedAt uploadType}} }"
+    ),
 )
-CREATE_LABEL_IMPORT_BY_URL = _by_url(
-    "createLabelImportByUrlPyApi", "createLabelImport", "projectId", IMPORT_SELECTION
+CREATE_LABEL_IMPORT_BY_URL = Operation(
+    name="createLabelImportByUrlPyApi",
+    document=(
+        "mutation createLabelImportByUrlPyApi($projectId : ID!, $name: String!, $fileUrl: "
+        "String!) { createLabelImport(data: { projectId: $projectId name: $name fileUrl: "
+        "$fileUrl }) {errorFileUrl inputFileUrl name progress state statusFileUrl id "
+        "project{autoAuditNumberOfLabels autoAuditPercentage createdAt dataRowCount "
+        "description editorTaskType isBenchmarkEnabled isConsensusEnabled lastActivityTime "
+        "allowedMediaType modelSetupComplete name setupComplete id updatedAt uploadType}} }"
+    ),
 )
-CREATE_MEA_IMPORT_BY_FILE = _by_file(
-    "createMEAPredictionImportByFilePyApi", _MEA, "modelRunId", MEA_IMPORT_SELECTION
+CREATE_MEA_IMPORT_BY_FILE = Operation(
+    name="createMEAPredictionImportByFilePyApi",
+    document=(
+        "mutation createMEAPredictionImportByFilePyApi($modelRunId : ID!, $name: String!, "
+        "$file: Upload!, $contentLength: Int!) { "
+        "createModelErrorAnalysisPredictionImport(data: { modelRunId: $modelRunId name: $name "
+        "filePayload: { file: $file, contentLength: $contentLength} }) {errorFileUrl "
+        "inputFileUrl modelRunId name progress state statusFileUrl id} }"
+    ),
 )
-CREATE_MEA_IMPORT_BY_URL = _by_url(
-    "createMEAPredictionImportByUrlPyApi", _MEA, "modelRunId", MEA_IMPORT_SELECTION
+CREATE_MEA_IMPORT_BY_URL = Operation(
+    name="createMEAPredictionImportByUrlPyApi",
+    document=(
+        "mutation createMEAPredictionImportByUrlPyApi($modelRunId : ID!, $name: String!, "
+        "$fileUrl: String!) { createModelErrorAnalysisPredictionImport(data: { modelRunId: "
+        "$modelRunId name: $name fileUrl: $fileUrl }) {errorFileUrl inputFileUrl modelRunId "
+        "name progress state statusFileUrl id} }"
+    ),
 )
-GET_MAL_IMPORT = _get(
-    "getModelAssistedLabelingPredictionImportPyApi",
-    "modelAssistedLabelingPredictionImport",
-    "projectId",
-    IMPORT_SELECTION,
+GET_MAL_IMPORT = Operation(
+    name="getModelAssistedLabelingPredictionImportPyApi",
+    document=(
+        "query getModelAssistedLabelingPredictionImportPyApi($projectId : ID!, $name: "
+        "String!) { modelAssistedLabelingPredictionImport( where: {projectId: $projectId, "
+        "name: $name}){ errorFileUrl inputFileUrl name progress state statusFileUrl id "
+        "project{autoAuditNumberOfLabels autoAuditPercentage createdAt dataRowCount "
+        "description editorTaskType isBenchmarkEnabled isConsensusEnabled lastActivityTime "
+        "allowedMediaType modelSetupComplete name setupComplete id updatedAt uploadType} }}"
+    ),
+    idempotent=True,
 )
-GET_LABEL_IMPORT = _get("getLabelImportPyApi", "labelImport", "projectId", IMPORT_SELECTION)
-GET_MEA_IMPORT = _get(
-    "getModelErrorAnalysisPredictionImportPyApi",
-    "modelErrorAnalysisPredictionImport",
-    "modelRunId",
-    MEA_IMPORT_SELECTION,
+GET_LABEL_IMPORT = Operation(
+    name="getLabelImportPyApi",
+    document=(
+        "query getLabelImportPyApi($projectId : ID!, $name: String!) { labelImport( where: "
+        "{projectId: $projectId, name: $name}){ errorFileUrl inputFileUrl name progress state "
+        "statusFileUrl id project{autoAuditNumberOfLabels autoAuditPercentage createdAt "
+        "dataRowCount description editorTaskType isBenchmarkEnabled isConsensusEnabled "
+        "lastActivityTime allowedMediaType modelSetupComplete name setupComplete id updatedAt "
+        "uploadType} }}"
+    ),
+    idempotent=True,
 )
-GET_MEA_TO_MAL_IMPORT = _get(
-    "getMEAToMALPredictionImportPyApi", "meaToMalPredictionImport", "projectId", IMPORT_SELECTION
+GET_MEA_IMPORT = Operation(
+    name="getModelErrorAnalysisPredictionImportPyApi",
+    document=(
+        "query getModelErrorAnalysisPredictionImportPyApi($modelRunId : ID!, $name: String!) "
+        "{ modelErrorAnalysisPredictionImport( where: {modelRunId: $modelRunId, name: "
+        "$name}){ errorFileUrl inputFileUrl modelRunId name progress state statusFileUrl id "
+        "}}"
+    ),
+    idempotent=True,
+)
+GET_MEA_TO_MAL_IMPORT = Operation(
+    name="getMEAToMALPredictionImportPyApi",
+    document=(
+        "query getMEAToMALPredictionImportPyApi($projectId : ID!, $name: String!) { "
+        "meaToMalPredictionImport( where: {projectId: $projectId, name: $name}){ errorFileUrl "
+        "inputFileUrl name progress state statusFileUrl id project{autoAuditNumberOfLabels "
+        "autoAuditPercentage createdAt dataRowCount description editorTaskType "
+        "isBenchmarkEnabled isConsensusEnabled lastActivityTime allowedMediaType "
+        "modelSetupComplete name setupComplete id updatedAt uploadType} }}"
+    ),
+    idempotent=True,
 )
 CREATE_MEA_TO_MAL_IMPORT = Operation(
     name="createMalPredictionImportForModelRunDataRowsPyApi",
     document=(
-        "mutation createMalPredictionImportForModelRunDataRowsPyApi($dataRowIds: [ID!]!,"
-        " $name: String!, $modelRunId: ID!, $projectId:ID!) {"
-        " createMalPredictionImportForModelRunDataRows(data: { name: $name modelRunId:"
-        " $modelRunId dataRowIds: $dataRowIds projectId: $projectId }) {"
-        f"{IMPORT_SELECTION}}} }}"
+        "mutation createMalPredictionImportForModelRunDataRowsPyApi($dataRowIds: [ID!]!, "
+        "$name: String!, $modelRunId: ID!, $projectId:ID!) { "
+        "createMalPredictionImportForModelRunDataRows(data: { name: $name modelRunId: "
+        "$modelRunId dataRowIds: $dataRowIds projectId: $projectId }) {errorFileUrl "
+        "inputFileUrl name progress state statusFileUrl id project{autoAuditNumberOfLabels "
+        "autoAuditPercentage createdAt dataRowCount description editorTaskType "
+        "isBenchmarkEnabled isConsensusEnabled lastActivityTime allowedMediaType "
+        "modelSetupComplete name setupComplete id updatedAt uploadType}} }"
     ),
 )
 DELETE_MAL_IMPORT = Operation(

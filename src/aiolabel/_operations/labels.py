@@ -61,9 +61,10 @@ DELETE_LABELS_CHUNK = 500
 PROJECT_LABELS = Operation(
     name="GetProjectLabelsPyApi",
     document=(
-        "query GetProjectLabelsPyApi($projectId: ID!, $skip: Int!, $first: Int!)"
-        " {project (where: {id: $projectId})"
-        f" {{labels (skip: $skip first: $first ) {{{LABEL_SELECTION}}}}}}}"
+        "query GetProjectLabelsPyApi($projectId: ID!, $skip: Int!, $first: Int!) {project "
+        "(where: {id: $projectId}) {labels (skip: $skip first: $first ) {agreement "
+        "benchmarkAgreement createdAt isBenchmarkReference label secondsToLabel id "
+        "updatedAt}}}"
     ),
     idempotent=True,
 )
@@ -72,10 +73,10 @@ PROJECT_LABELS = Operation(
 PROJECT_LABELS_BY_CREATOR = Operation(
     name="GetProjectLabelsPyApi",
     document=(
-        "query GetProjectLabelsPyApi($projectId: ID!, $skip: Int!, $first: Int!, $createdBy: ID!)"
-        " {project (where: {id: $projectId})"
-        " {labels (skip: $skip first: $first  where:{createdBy: {id: $createdBy}} )"
-        f" {{{LABEL_SELECTION}}}}}}}"
+        "query GetProjectLabelsPyApi($projectId: ID!, $skip: Int!, $first: Int!, $createdBy: "
+        "ID!) {project (where: {id: $projectId}) {labels (skip: $skip first: $first  "
+        "where:{createdBy: {id: $createdBy}} ) {agreement benchmarkAgreement createdAt "
+        "isBenchmarkReference label secondsToLabel id updatedAt}}}"
     ),
     idempotent=True,
 )
@@ -85,9 +86,10 @@ official SDK)."""
 DATA_ROW_LABELS = Operation(
     name="GetDataRowLabelsPyApi",
     document=(
-        "query GetDataRowLabelsPyApi($param_0: Boolean!, $param_1: ID!, $skip: Int!, $first: Int!)"
-        "{dataRow(where: {id: $param_1}){labels(where: {deleted: $param_0} skip: $skip"
-        f" first: $first){{{LABEL_SELECTION}}}}}}}"
+        "query GetDataRowLabelsPyApi($param_0: Boolean!, $param_1: ID!, $skip: Int!, $first: "
+        "Int!){dataRow(where: {id: $param_1}){labels(where: {deleted: $param_0} skip: $skip "
+        "first: $first){agreement benchmarkAgreement createdAt isBenchmarkReference label "
+        "secondsToLabel id updatedAt}}}"
     ),
     idempotent=True,
 )
@@ -96,33 +98,37 @@ DATA_ROW_LABELS = Operation(
 LABEL_CREATED_BY = Operation(
     name="GetLabelCreatedByPyApi",
     document=(
-        "query GetLabelCreatedByPyApi($param_0: ID!){label(where: {id: $param_0})"
-        f"{{createdBy{{{USER_SELECTION}}}}}}}"
+        "query GetLabelCreatedByPyApi($param_0: ID!){label(where: {id: "
+        "$param_0}){createdBy{createdAt email isExternalUser isViewer lastLoginAt nickname "
+        "name picture id updatedAt}}}"
     ),
     idempotent=True,
 )
 LABEL_PROJECT = Operation(
     name="GetLabelProjectPyApi",
     document=(
-        "query GetLabelProjectPyApi($param_0: ID!){label(where: {id: $param_0})"
-        f"{{project{{{PROJECT_SELECTION}}}}}}}"
+        "query GetLabelProjectPyApi($param_0: ID!){label(where: {id: "
+        "$param_0}){project{autoAuditNumberOfLabels autoAuditPercentage createdAt "
+        "dataRowCount description editorTaskType isBenchmarkEnabled isConsensusEnabled "
+        "lastActivityTime allowedMediaType modelSetupComplete name setupComplete id updatedAt "
+        "uploadType}}}"
     ),
     idempotent=True,
 )
 LABEL_DATA_ROW = Operation(
     name="GetLabelDataRowPyApi",
     document=(
-        "query GetLabelDataRowPyApi($param_0: ID!){label(where: {id: $param_0})"
-        f"{{dataRow{{{DATA_ROW_SELECTION}}}}}}}"
+        "query GetLabelDataRowPyApi($param_0: ID!){label(where: {id: "
+        "$param_0}){dataRow{createdAt externalId globalKey mediaAttributes customMetadata { "
+        "schemaId value } metadataFields { schemaId name value kind } rowData id updatedAt}}}"
     ),
     idempotent=True,
 )
 LABEL_REVIEWS = Operation(
     name="GetLabelReviewsPyApi",
     document=(
-        "query GetLabelReviewsPyApi($param_0: ID!, $skip: Int!, $first: Int!)"
-        "{label(where: {id: $param_0}){reviews(skip: $skip first: $first)"
-        f"{{{REVIEW_SELECTION}}}}}}}"
+        "query GetLabelReviewsPyApi($param_0: ID!, $skip: Int!, $first: Int!){label(where: "
+        "{id: $param_0}){reviews(skip: $skip first: $first){createdAt score id updatedAt}}}"
     ),
     idempotent=True,
 )
@@ -141,8 +147,9 @@ SDK). Deleting twice leaves the same state, so it is safe to repeat."""
 UPDATE_LABEL = Operation(
     name="updateLabelPyApi",
     document=(
-        "mutation updateLabelPyApi($label: String!, $LabelId: ID!){updateLabel("
-        f" where: {{id: $LabelId}} data: {{label: $label}}) {{{LABEL_SELECTION}}}}}"
+        "mutation updateLabelPyApi($label: String!, $LabelId: ID!){updateLabel( where: {id: "
+        "$LabelId} data: {label: $label}) {agreement benchmarkAgreement createdAt "
+        "isBenchmarkReference label secondsToLabel id updatedAt}}"
     ),
     idempotent=True,
 )
@@ -150,9 +157,9 @@ UPDATE_LABEL = Operation(
 CREATE_REVIEW = Operation(
     name="CreateReviewPyApi",
     document=(
-        "mutation CreateReviewPyApi($score: Float!, $label: ID!, $project: ID!){createReview("
-        "data: {score: $score label: {connect: {id: $label}} project: {connect: {id: $project}}})"
-        f" {{{REVIEW_SELECTION}}}}} "
+        "mutation CreateReviewPyApi($score: Float!, $label: ID!, $project: "
+        "ID!){createReview(data: {score: $score label: {connect: {id: $label}} project: "
+        "{connect: {id: $project}}}) {createdAt score id updatedAt}} "
     ),
 )
 """``label.create_review(score=...)``: ``{"score", "label", "project"}``."""
@@ -160,8 +167,8 @@ CREATE_REVIEW = Operation(
 UPDATE_REVIEW = Operation(
     name="updateReviewPyApi",
     document=(
-        "mutation updateReviewPyApi($score: Float!, $ReviewId: ID!){updateReview("
-        f" where: {{id: $ReviewId}} data: {{score: $score}}) {{{REVIEW_SELECTION}}}}}"
+        "mutation updateReviewPyApi($score: Float!, $ReviewId: ID!){updateReview( where: {id: "
+        "$ReviewId} data: {score: $score}) {createdAt score id updatedAt}}"
     ),
     idempotent=True,
 )
@@ -176,8 +183,9 @@ DELETE_REVIEW = Operation(
 REVIEW_LABEL = Operation(
     name="GetReviewLabelPyApi",
     document=(
-        "query GetReviewLabelPyApi($param_0: ID!){review(where: {id: $param_0})"
-        f"{{label{{{LABEL_SELECTION}}}}}}}"
+        "query GetReviewLabelPyApi($param_0: ID!){review(where: {id: "
+        "$param_0}){label{agreement benchmarkAgreement createdAt isBenchmarkReference label "
+        "secondsToLabel id updatedAt}}}"
     ),
     idempotent=True,
 )
@@ -185,8 +193,8 @@ REVIEW_LABEL = Operation(
 CREATE_BENCHMARK = Operation(
     name="CreateBenchmarkPyApi",
     document=(
-        "mutation CreateBenchmarkPyApi($labelId: ID!) {"
-        f" createBenchmark(data: {{labelId: $labelId}}) {{{BENCHMARK_SELECTION}}}}} "
+        "mutation CreateBenchmarkPyApi($labelId: ID!) { createBenchmark(data: {labelId: "
+        "$labelId}) {averageAgreement completedCount createdAt lastActivity id}} "
     ),
 )
 DELETE_BENCHMARK = Operation(
@@ -199,25 +207,27 @@ DELETE_BENCHMARK = Operation(
 BENCHMARK_REFERENCE_LABEL = Operation(
     name="GetBenchmarkReferenceLabelPyApi",
     document=(
-        "query GetBenchmarkReferenceLabelPyApi($param_0: ID!){benchmark(where: {id: $param_0})"
-        f"{{referenceLabel{{{LABEL_SELECTION}}}}}}}"
+        "query GetBenchmarkReferenceLabelPyApi($param_0: ID!){benchmark(where: {id: "
+        "$param_0}){referenceLabel{agreement benchmarkAgreement createdAt "
+        "isBenchmarkReference label secondsToLabel id updatedAt}}}"
     ),
     idempotent=True,
 )
 BENCHMARK_CREATED_BY = Operation(
     name="GetBenchmarkCreatedByPyApi",
     document=(
-        "query GetBenchmarkCreatedByPyApi($param_0: ID!){benchmark(where: {id: $param_0})"
-        f"{{createdBy{{{USER_SELECTION}}}}}}}"
+        "query GetBenchmarkCreatedByPyApi($param_0: ID!){benchmark(where: {id: "
+        "$param_0}){createdBy{createdAt email isExternalUser isViewer lastLoginAt nickname "
+        "name picture id updatedAt}}}"
     ),
     idempotent=True,
 )
 PROJECT_BENCHMARKS = Operation(
     name="GetProjectBenchmarksPyApi",
     document=(
-        "query GetProjectBenchmarksPyApi($param_0: ID!, $skip: Int!, $first: Int!)"
-        "{project(where: {id: $param_0}){benchmarks(skip: $skip first: $first)"
-        f"{{{BENCHMARK_SELECTION}}}}}}}"
+        "query GetProjectBenchmarksPyApi($param_0: ID!, $skip: Int!, $first: "
+        "Int!){project(where: {id: $param_0}){benchmarks(skip: $skip first: "
+        "$first){averageAgreement completedCount createdAt lastActivity id}}}"
     ),
     idempotent=True,
 )

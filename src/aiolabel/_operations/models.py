@@ -22,11 +22,9 @@ MODEL_RUN_DATA_ROW_FIELDS = (
 CREATE_MODEL = Operation(
     name="createModelPyApi",
     document=(
-        "mutation createModelPyApi($name: String!, $ontologyId: ID!){\n"
-        "            createModel(data: {name : $name, ontologyId : $ontologyId}){\n"
-        f"                    {MODEL_FIELDS}\n"
-        "                }\n"
-        "            }"
+        "mutation createModelPyApi($name: String!, $ontologyId: ID!){\n            "
+        "createModel(data: {name : $name, ontologyId : $ontologyId}){\n                    "
+        "name ontologyId id\n                }\n            }"
     ),
 )
 """``create_model``: ``{"name", "ontologyId"}``; not idempotent (a second model)."""
@@ -43,8 +41,9 @@ CREATE_MODEL_RUN = Operation(
     name="CreateModelRunPyApi",
     document=(
         "mutation CreateModelRunPyApi($name: String!, $config: Json, $modelId: ID!) {\n"
-        "            createModelRun(data: {name: $name, trainingMetadata: $config, modelId:"
-        f" $modelId}}) {{{MODEL_RUN_FIELDS}}}}}"
+        "            createModelRun(data: {name: $name, trainingMetadata: $config, "
+        "modelId: $modelId}) {createdAt createdBy modelAppId modelId name "
+        "trainingMetadata id updatedAt}}"
     ),
 )
 """``Model.create_model_run``: ``{"name", "config", "modelId"}``."""
@@ -112,11 +111,12 @@ DATA_ROW_REGISTRATION_STATUS = Operation(
 MODEL_RUN_DATA_ROWS = Operation(
     name="modelRunPyApi",
     document=(
-        "query modelRunPyApi($modelRunId: ID!, $from : String, $first: Int){\n"
-        "                annotationGroups(where: {modelRunId: {id: $modelRunId}}, after: $from,"
-        " first: $first)\n"
-        f"                {{nodes{{{MODEL_RUN_DATA_ROW_FIELDS}}},pageInfo{{endCursor}}}}\n"
-        "            }\n        "
+        "query modelRunPyApi($modelRunId: ID!, $from : String, $first: Int){\n                "
+        "annotationGroups(where: {modelRunId: {id: $modelRunId}}, after: $from, first: "
+        "$first)\n                {nodes{dataSplit labelId modelRunId id dataRow{createdAt "
+        "externalId globalKey mediaAttributes customMetadata { schemaId value } "
+        "metadataFields { schemaId name value kind } rowData id "
+        "updatedAt}},pageInfo{endCursor}}\n            }\n        "
     ),
 )
 
@@ -321,10 +321,20 @@ FOUNDRY_APP_FIELDS = (
 GET_FOUNDRY_APP = Operation(
     name="GetFoundryAppByIdPyApi",
     document=(
-        "\n            query GetFoundryAppByIdPyApi($id: ID!) {\n"
+        "\n"
+        "            query GetFoundryAppByIdPyApi($id: ID!) {\n"
         "                findModelFoundryApp(where: {id: $id}) {\n"
-        f"                    {FOUNDRY_APP_FIELDS}\n"
-        "                }\n            }\n        "
+        "                    id\n"
+        "modelId\n"
+        "name\n"
+        "description\n"
+        "inferenceParams\n"
+        "classToSchemaId\n"
+        "ontologyId\n"
+        "createdBy\n"
+        "                }\n"
+        "            }\n"
+        "        "
     ),
 )
 """``run_foundry_app``'s app lookup: ``{"id"}``."""

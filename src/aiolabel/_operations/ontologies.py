@@ -36,8 +36,9 @@ is declared with the name ``name``)."""
 UPSERT_ONTOLOGY = Operation(
     name="upsertRootSchemaNodePyApi",
     document=(
-        "mutation upsertRootSchemaNodePyApi($data:  UpsertOntologyInput!){"
-        f" upsertOntology(data: $data){{ {ONTOLOGY_FIELDS} }} }}"
+        "mutation upsertRootSchemaNodePyApi($data:  UpsertOntologyInput!){ "
+        "upsertOntology(data: $data){ classificationSchemaCount createdAt description "
+        "mediaType name normalized objectSchemaCount id updatedAt } }"
     ),
 )
 """``create_ontology``: ``{"data": {"name", "normalized": json string, "mediaType": value|None,
@@ -47,8 +48,8 @@ schema mutation. Not idempotent (a second ontology would be created)."""
 UPSERT_FEATURE_SCHEMA = Operation(
     name="upsertRootSchemaNodePyApi",
     document=(
-        "mutation upsertRootSchemaNodePyApi($data:  UpsertRootSchemaNodeInput!){"
-        f" upsertRootSchemaNode(data: $data){{ {FEATURE_SCHEMA_FIELDS} }} }}"
+        "mutation upsertRootSchemaNodePyApi($data:  UpsertRootSchemaNodeInput!){ "
+        "upsertRootSchemaNode(data: $data){ name name normalized id } }"
     ),
 )
 """``create_feature_schema``: ``{"data": {"normalized": json string}}`` (falsy keys dropped);
@@ -57,9 +58,10 @@ reads ``upsertRootSchemaNode`` (its id is ``normalized.featureSchemaId``)."""
 GET_ONTOLOGIES = Operation(
     name="getOntologiesPyApi",
     document=(
-        "query getOntologiesPyApi($search: String, $filter: OntologyFilter, $from : String,"
-        " $first: PageSize){ ontologies(where: {filter: $filter, search: $search}, after: $from,"
-        f" first: $first){{ nodes {{{ONTOLOGY_FIELDS}}} nextCursor }} }}"
+        "query getOntologiesPyApi($search: String, $filter: OntologyFilter, $from : String, "
+        "$first: PageSize){ ontologies(where: {filter: $filter, search: $search}, after: "
+        "$from, first: $first){ nodes {classificationSchemaCount createdAt description "
+        "mediaType name normalized objectSchemaCount id updatedAt} nextCursor } }"
     ),
 )
 """``get_ontologies``: ``{"search", "filter": {"status": "ALL"}, "from", "first"}``."""
@@ -67,8 +69,8 @@ GET_ONTOLOGIES = Operation(
 GET_FEATURE_SCHEMA = Operation(
     name="rootSchemaNodePyApi",
     document=(
-        "query rootSchemaNodePyApi($rootSchemaNodeWhere: RootSchemaNodeWhere!){"
-        f" rootSchemaNode(where: $rootSchemaNodeWhere){{{FEATURE_SCHEMA_FIELDS}}} }}"
+        "query rootSchemaNodePyApi($rootSchemaNodeWhere: RootSchemaNodeWhere!){ "
+        "rootSchemaNode(where: $rootSchemaNodeWhere){name name normalized id} }"
     ),
 )
 """``get_feature_schema``: ``{"rootSchemaNodeWhere": {"featureSchemaId": id}}``."""
@@ -76,10 +78,10 @@ GET_FEATURE_SCHEMA = Operation(
 GET_FEATURE_SCHEMAS = Operation(
     name="rootSchemaNodesPyApi",
     document=(
-        "query rootSchemaNodesPyApi($search: String, $filter: RootSchemaNodeFilter,"
-        " $from : String, $first: PageSize){ rootSchemaNodes(where: {filter: $filter,"
-        f" search: $search}}, after: $from, first: $first){{ nodes {{{FEATURE_SCHEMA_FIELDS}}}"
-        " nextCursor } }"
+        "query rootSchemaNodesPyApi($search: String, $filter: RootSchemaNodeFilter, $from : "
+        "String, $first: PageSize){ rootSchemaNodes(where: {filter: $filter, search: "
+        "$search}, after: $from, first: $first){ nodes {name name normalized id} nextCursor } "
+        "}"
     ),
 )
 """``get_feature_schemas``: ``{"search", "filter": {"status": "ALL"}, "from", "first"}``."""

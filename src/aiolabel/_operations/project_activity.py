@@ -30,7 +30,8 @@ LABELER_PERFORMANCE = Operation(
     document=(
         "query LabelerPerformancePyApi($projectId: ID!, $skip: Int!, $first: Int!) { "
         "project(where: {id: $projectId}) { labelerPerformance(skip: $skip first: $first) { "
-        f"count user {{{_USER}}} secondsPerLabel totalTimeLabeling consensus "
+        "count user {createdAt email isExternalUser isViewer lastLoginAt nickname name "
+        "picture id updatedAt} secondsPerLabel totalTimeLabeling consensus "
         "averageBenchmarkAgreement lastActivityTime} }}"
     ),
 )
@@ -57,18 +58,37 @@ WINNING_LABEL_ID = Operation(
 """``data_row.get_winning_label_id(project_id)``: ``{"dataRowId", "projectId"}``."""
 
 
-def _review_metrics(net_score: str) -> Operation:
-    return Operation(
-        name="ProjectReviewMetricsPyApi",
-        document=(
-            "query ProjectReviewMetricsPyApi($projectId: ID!){ project(where: {id:$projectId}) "
-            f"{{reviewMetrics {{labelAggregate(netScore: {net_score}) {{count}}}}}} }}"
-        ),
-    )
-
-
 REVIEW_METRICS = MappingProxyType(
-    {name: _review_metrics(name) for name in ("None", "Negative", "Zero", "Positive")}
+    {
+        "None": Operation(
+            name="ProjectReviewMetricsPyApi",
+            document=(
+                "query ProjectReviewMetricsPyApi($projectId: ID!){ project(where: {id:$projectId}) "
+                "{reviewMetrics {labelAggregate(netScore: None) {count}}} }"
+            ),
+        ),
+        "Negative": Operation(
+            name="ProjectReviewMetricsPyApi",
+            document=(
+                "query ProjectReviewMetricsPyApi($projectId: ID!){ project(where: {id:$projectId}) "
+                "{reviewMetrics {labelAggregate(netScore: Negative) {count}}} }"
+            ),
+        ),
+        "Zero": Operation(
+            name="ProjectReviewMetricsPyApi",
+            document=(
+                "query ProjectReviewMetricsPyApi($projectId: ID!){ project(where: {id:$projectId}) "
+                "{reviewMetrics {labelAggregate(netScore: Zero) {count}}} }"
+            ),
+        ),
+        "Positive": Operation(
+            name="ProjectReviewMetricsPyApi",
+            document=(
+                "query ProjectReviewMetricsPyApi($projectId: ID!){ project(where: {id:$projectId}) "
+                "{reviewMetrics {labelAggregate(netScore: Positive) {count}}} }"
+            ),
+        ),
+    }
 )
 """``project.review_metrics(net_score)`` by net score name: ``{"projectId"}``."""
 
@@ -76,15 +96,22 @@ QUEUE_TYPES = ("LabelingQueue", "ReviewQueue")
 
 EXTEND_RESERVATIONS = MappingProxyType(
     {
-        queue: Operation(
+        "LabelingQueue": Operation(
             name="ExtendReservationsPyApi",
             document=(
                 "mutation ExtendReservationsPyApi($projectId: ID!){ "
-                f"extendReservations(projectId:$projectId queueType:{queue})}}"
+                "extendReservations(projectId:$projectId queueType:LabelingQueue)}"
             ),
             idempotent=True,
-        )
-        for queue in QUEUE_TYPES
+        ),
+        "ReviewQueue": Operation(
+            name="ExtendReservationsPyApi",
+            document=(
+                "mutation ExtendReservationsPyApi($projectId: ID!){ "
+                "extendReservations(projectId:$projectId queueType:ReviewQueue)}"
+            ),
+            idempotent=True,
+        ),
     }
 )
 """``project.extend_reservations(queue_type)`` by queue type: ``{"projectId"}``."""
