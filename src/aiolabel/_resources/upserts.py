@@ -402,6 +402,13 @@ class Upserts(Resource):
 
     __slots__ = ()
 
+    def check_item(
+        self, raw: object, *, dataset_id: str, ontology: DataRowMetadataOntology | None
+    ) -> None:
+        """Check one ``create_data_rows`` item as the call would, without sending anything
+        (:class:`InputError` / :class:`InputTypeError` naming ``items[0]``)."""
+        prepare_item(raw, 0, dataset_id=dataset_id, upsert=False, ontology=ontology)
+
     async def run(
         self,
         dataset_id: str,

@@ -51,7 +51,6 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from anyio.abc import ObjectSendStream
 
-from aiolabel._bulk.specs import prepare_item
 from aiolabel.enums import MediaType
 from aiolabel.errors import (
     InputError,
@@ -295,11 +294,9 @@ class _Run:
                 row.global_key,
             )
         try:
-            prepare_item(
+            self.client._upserts.check_item(
                 row.data_row(),
-                0,
                 dataset_id=self.dataset.uid if self.dataset is not None else "dry-run",
-                upsert=False,
                 ontology=self.ontology,
             )
         except (InputError, InputTypeError) as exc:
