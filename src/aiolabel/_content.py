@@ -20,6 +20,7 @@ from aiolabel.errors import InputError, InputTypeError, LabelboxError
 
 __all__ = [
     "STREAM_CHUNK",
+    "EncodedDocument",
     "Multipart",
     "RawJSON",
     "Upload",
@@ -61,6 +62,28 @@ class RawJSON:
         return f"RawJSON({len(self.text)} bytes)"
 
 
+class EncodedDocument(str):
+    """A GraphQL document (the ``str`` itself) with its JSON string made alongside it.
+
+    ``json`` is ``json.dumps(document, ensure_ascii=False)`` as UTF-8 bytes, quotes included,
+    made by the renderer that made the text (the LPO list's, which renders both in one pass);
+    :func:`encode_variables` puts it into the body as it is instead of escaping the ~80 KB
+    document a second time. Any other use sees an ordinary ``str``.
+    """
+
+    json: bytes
+
+    def __new__(cls, document: str, encoded: bytes) -> EncodedDocument:
+        if not isinstance(encoded, bytes):
+            raise InputTypeError("an encoded document holds bytes")
+        made = super().__new__(cls, document)
+        made.json = encoded
+        return made
+
+
+_EMPTY_QUERY = b'{"query":""'
+"""How the body starts when the query is encoded apart (its JSON string goes after ``:``)."""
+
 _RAW_MARK = f"\x00aiolabel-raw-json-{secrets.token_hex(8)}\x00"
 """Stands in for a :class:`RawJSON` while the rest is encoded (no caller can guess it)."""
 _RAW_TOKEN = json.dumps(_RAW_MARK).encode()
@@ -91,11 +114,12 @@ def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
     Datetimes anywhere in ``variables`` become UTC ``%Y-%m-%dT%H:%M:%SZ`` strings (naive ones are
     taken as UTC), enums their value, sets and tuples lists, :class:`RawJSON` its text. Other
     non-JSON values, NaN and infinities raise :class:`InputTypeError` / :class:`InputError` before
-    anything is sent.
+    anything is sent. An :class:`EncodedDocument` query goes in as its ``json``.
     """
     if variables is not None and not isinstance(variables, Mapping):
         raise InputTypeError(f"variables must be a mapping, got {type(variables).__name__}")
     raws: list[bytes] = []
+    encoded = query.json if type(query) is EncodedDocument else None
 
     def default(value: object) -> Any:
         if isinstance(value, RawJSON):
@@ -105,7 +129,10 @@ def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
 
     try:
         body = json.dumps(
-            {"query": query, "variables": None if variables is None else dict(variables)},
+            {
+                "query": "" if encoded is not None else query,
+                "variables": None if variables is None else dict(variables),
+            },
             default=default,
             ensure_ascii=False,
             allow_nan=False,
@@ -115,6 +142,8 @@ def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
         if isinstance(exc, LabelboxError):
             raise
         raise InputError(f"variables cannot be sent as JSON: {exc}") from None
+    if encoded is not None:
+        body = b'{"query":' + encoded + body[len(_EMPTY_QUERY) :]
     if not raws:
         return body
     parts = body.split(_RAW_TOKEN)

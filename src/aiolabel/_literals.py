@@ -23,11 +23,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from json.encoder import encode_basestring
-from operator import add
 
 from aiolabel.errors import InputError, InputTypeError
 
-__all__ = ["EnumLiteral", "graphql_literal", "graphql_string", "lpo_columns", "lpo_list"]
+__all__ = [
+    "EnumLiteral",
+    "graphql_literal",
+    "graphql_string",
+    "lpo_columns",
+    "lpo_json",
+    "lpo_list",
+]
 
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*\Z")
 _RESERVED_ENUM_NAMES = frozenset({"true", "false", "null"})
@@ -37,7 +43,7 @@ _LPO_ITEM = "{{dataRowIdentifier: {{id: {}, idType: {}}}, priority: {}}}"
 """One LPO item; its slots take an escaped string, an enum name and an int."""
 _LPO_HEAD = "{dataRowIdentifier: {id: "
 _LPO_BETWEEN = "}, " + _LPO_HEAD
-"""What follows an item's priority when another item comes next."""
+"""What follows an item's priority when another item comes next (then the key's quote)."""
 
 
 class EnumLiteral(str):
@@ -110,25 +116,89 @@ def lpo_columns(
     ASCII ``str``, every id type a ``str`` and every priority an ``int``, checked and rendered
     column by column at C speed; None otherwise (then :func:`lpo_list` renders them item by
     item, or names what is wrong). Keys are escaped by the C function behind
-    :func:`graphql_string` (``json.dumps(key, ensure_ascii=False)``)."""
+    :func:`graphql_string` (``json.dumps(key, ensure_ascii=False)``); keys holding nothing it
+    escapes (the usual case) are copied between quotes as they are, which is the same text."""
+    kinds = _lpo_kinds(keys, id_types, priorities)
+    if kinds is None:
+        return None
+    texts = list(map(str, priorities))
+    if _escape_free(keys):
+        return _lpo_text(keys, id_types, kinds, texts, '"')
+    escaped = list(map(encode_basestring, keys))  # graphql-literal: escaped
+    return _lpo_text(escaped, id_types, kinds, texts, "")
+
+
+def lpo_json(
+    keys: Sequence[str], id_types: Sequence[str], priorities: Sequence[int]
+) -> tuple[str, str] | None:
+    """``(literal, escaped)``: ``literal`` is :func:`lpo_columns` of the columns and ``escaped``
+    the same text as the inside of a JSON string (``json.dumps(literal, ensure_ascii=False)``
+    without its two quotes), both rendered in one pass, so a request body needs no second escape
+    of the whole text. None where :func:`lpo_columns` gives None, and when a key holds a
+    character JSON escapes (``"``, ``\\``, a control character): the caller then renders it
+    with :func:`lpo_columns` and escapes the document as usual.
+
+    Keys are copied as they are, between quotes (``"`` in the literal, ``\\"`` in the JSON
+    text); what lies between the keys is fixed text and enum names, in which JSON escapes
+    nothing but the quotes."""
+    kinds = _lpo_kinds(keys, id_types, priorities)
+    if kinds is None or not _escape_free(keys):
+        return None
+    texts = list(map(str, priorities))
+    literal = _lpo_text(keys, id_types, kinds, texts, '"')  # graphql-literal: escaped
+    return literal, _lpo_text(keys, id_types, kinds, texts, '\\"')  # graphql-literal: escaped
+
+
+_JSON_ESCAPED = bytes(range(0x20)) + b'"\\'
+"""The ASCII characters ``json.dumps`` escapes in a string: controls, the quote, the backslash."""
+
+
+def _escape_free(keys: Sequence[str]) -> bool:
+    """Whether no key (all ASCII ``str``) holds a character JSON (and so GraphQL) escapes."""
+    raw = "".join(keys).encode("ascii")
+    return len(raw.translate(None, _JSON_ESCAPED)) == len(raw)
+
+
+def _lpo_kinds(
+    keys: Sequence[str], id_types: Sequence[str], priorities: Sequence[int]
+) -> set[str] | None:
+    """The id type names of the columns, each checked as an enum value name, when every key is
+    an ASCII ``str``, every id type a ``str`` and every priority an ``int``; None otherwise."""
     if set(map(type, keys)) != {str} or set(map(type, priorities)) != {int}:
         return None
-    if not all(map(str.isascii, keys)):
+    if not "".join(keys).isascii():
         return None  # ASCII has no lone surrogate; others are checked one by one
     kinds = set(id_types)
     if set(map(type, kinds)) != {str}:
         return None
     for kind in kinds:
         EnumLiteral(kind)  # refuses a name that is not an enum value's
+    return kinds
+
+
+def _lpo_text(
+    keys: Sequence[str],
+    id_types: Sequence[str],
+    kinds: set[str],
+    priorities: list[str],
+    quote: str,
+) -> str:
+    """The list of items ``{dataRowIdentifier: {id: <quote><key><quote>, idType: <kind>},
+    priority: <priority>}``, joined once; ``keys`` are already escaped (or need no escape)."""
     if not keys:
         return "[]"
-    # item i is _LPO_HEAD + key + _LPO_MIDDLE[kind] + priority + "}": the parts are joined once
-    middles = {kind: f", idType: {kind}}}, priority: " for kind in kinds}
-    parts: list[str] = [""] * (2 * len(keys))
-    parts[0::2] = map(add, map(encode_basestring, keys), map(middles.__getitem__, id_types))
-    parts[1::2] = map(add, map(str, priorities), repeat(_LPO_BETWEEN))
-    text = "".join(parts)  # graphql-literal: escaped
-    return "[" + _LPO_HEAD + text[: -len(_LPO_BETWEEN) + 1] + "]"  # graphql-literal: escaped
+    size = len(keys)
+    # item i is HEAD + key + MIDDLE[kind] + priority + BETWEEN (the last BETWEEN is "}]")
+    middles = {kind: f"{quote}, idType: {kind}}}, priority: " for kind in kinds}
+    parts: list[str] = [_LPO_BETWEEN + quote] * (4 * size)
+    parts[0::4] = keys
+    if len(middles) == 1:
+        parts[1::4] = repeat(middles.popitem()[1], size)
+    else:
+        parts[1::4] = map(middles.__getitem__, id_types)
+    parts[2::4] = priorities
+    parts[-1] = "}]"
+    return "[" + _LPO_HEAD + quote + "".join(parts)  # graphql-literal: escaped
 
 
 def graphql_literal(value: object) -> str:

@@ -1,15 +1,20 @@
-"""The column-at-a-time paths of the LPO list (checks, rendering, chunking) give exactly what the
-item-by-item paths give, and hand anything unusual to them."""
+"""The column-at-a-time paths of the LPO list (checks, rendering, chunking, the request body made
+in the same pass) give exactly what the item-by-item paths and ``json.dumps`` give, and hand
+anything unusual to them."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aiolabel import GlobalKey, UniqueId
 from aiolabel._concurrency import Chunker
-from aiolabel._literals import EnumLiteral, graphql_literal, lpo_columns, lpo_list
+from aiolabel._content import EncodedDocument, RawJSON, encode_variables
+from aiolabel._literals import EnumLiteral, graphql_literal, lpo_columns, lpo_json, lpo_list
 from aiolabel._operations import labeling_parameter_overrides as lpo_ops
 from aiolabel.errors import InputError, InputTypeError
 
@@ -93,3 +98,86 @@ async def test_a_list_is_chunked_by_slices() -> None:
     assert [x for chunk in chunks for x in chunk] == items
     assert stream.consumed == 2503
     assert stream.exhausted
+
+
+_keys = st.text(st.characters(exclude_categories=("Cs",)), min_size=1)
+_plain_keys = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7F), min_size=1)
+_columns = st.lists(
+    st.tuples(
+        st.one_of(_plain_keys, _keys),
+        st.sampled_from(["ID", "GKEY"]),
+        st.integers(-(2**31), 2**31 - 1),
+    ),
+    min_size=1,
+)
+
+
+@given(_columns)
+def test_the_json_text_of_the_literal_is_json_dumps_of_the_literal(
+    items: list[tuple[str, str, int]],
+) -> None:
+    keys, kinds, priorities = (list(column) for column in zip(*items, strict=True))
+    literal = lpo_columns(keys, kinds, priorities)
+    texts = lpo_json(keys, kinds, priorities)
+    escape_free = all(k.isascii() and min(k) >= " " and not {'"', "\\"} & set(k) for k in keys)
+    if literal is None or not escape_free:
+        assert texts is None
+        return
+    assert texts == (literal, json.dumps(literal, ensure_ascii=False)[1:-1])
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(_plain_keys, _keys).map(UniqueId)
+            | st.one_of(_plain_keys, _keys).map(GlobalKey),
+            st.integers(-(2**31), 2**31 - 1),
+        ),
+        min_size=1,
+        unique_by=lambda pair: pair[0],
+    ),
+    st.text(min_size=1),
+)
+def test_the_body_is_byte_for_byte_the_json_of_the_document(
+    pairs: list[tuple[UniqueId | GlobalKey, int]], project_id: str
+) -> None:
+    built = lpo_ops.set_labeling_parameter_overrides(project_id, pairs)
+    document = built.operation.document
+    expected = json.dumps(
+        {"query": str(document), "variables": {"projectId": project_id}},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    assert encode_variables(document, built.variables) == expected
+    assert _slow_document(pairs) == str(document)
+    checked = lpo_ops.set_checked_overrides(project_id, pairs)
+    assert encode_variables(checked.operation.document, checked.variables) == expected
+
+
+def _slow_document(pairs: list[tuple[UniqueId | GlobalKey, int]]) -> str:
+    rows = [
+        {"dataRowIdentifier": {"id": i.key, "idType": EnumLiteral(i.id_type.value)}, "priority": p}
+        for i, p in pairs
+    ]
+    return (
+        lpo_ops.SET_LABELING_PARAMETER_OVERRIDES_HEAD
+        + graphql_literal(rows)
+        + lpo_ops.SET_LABELING_PARAMETER_OVERRIDES_TAIL
+    )
+
+
+def test_the_usual_document_carries_its_json_and_keeps_raw_variables() -> None:
+    built = lpo_ops.set_labeling_parameter_overrides(
+        "p", [(UniqueId("a1"), 1), (GlobalKey("k"), 2)]
+    )
+    document = built.operation.document
+    assert isinstance(document, EncodedDocument)
+    assert json.loads(document.json) == str(document)
+    body = encode_variables(document, {"projectId": "p", "raw": RawJSON(b"[1,2]")})
+    assert json.loads(body) == {
+        "query": str(document),
+        "variables": {"projectId": "p", "raw": [1, 2]},
+    }
+    quoted = lpo_ops.set_labeling_parameter_overrides("p", [(UniqueId('a"1'), 1)])
+    assert not isinstance(quoted.operation.document, EncodedDocument)  # escaped as usual
+    assert '{id: "a\\"1", idType: ID}' in quoted.operation.document

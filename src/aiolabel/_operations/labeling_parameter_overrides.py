@@ -9,10 +9,12 @@ the constants :data:`SET_LABELING_PARAMETER_OVERRIDES_HEAD` and ``…_TAIL``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from json.encoder import encode_basestring
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from aiolabel._literals import lpo_columns, lpo_list
+from aiolabel._content import EncodedDocument
+from aiolabel._literals import lpo_columns, lpo_json, lpo_list
 from aiolabel._operations import Operation
 from aiolabel._operations._builder import Built
 from aiolabel.errors import InputError, InputTypeError
@@ -25,6 +27,7 @@ __all__ = [
     "SET_LABELING_PARAMETER_OVERRIDES_NAME",
     "SET_LABELING_PARAMETER_OVERRIDES_TAIL",
     "plain_pairs",
+    "set_checked_overrides",
     "set_labeling_parameter_overrides",
 ]
 
@@ -40,6 +43,10 @@ SET_LABELING_PARAMETER_OVERRIDES_TAIL = ") {success}}}"
 """The document after the literal list."""
 
 _INT32 = 2**31
+
+_HEAD_JSON = encode_basestring(SET_LABELING_PARAMETER_OVERRIDES_HEAD)[:-1].encode()
+_TAIL_JSON = encode_basestring(SET_LABELING_PARAMETER_OVERRIDES_TAIL)[1:].encode()
+"""The JSON string of the document, up to the list (its opening quote included) and after it."""
 
 
 _PLAIN_KINDS: dict[type, str] = {
@@ -95,12 +102,7 @@ def set_labeling_parameter_overrides(
         raise InputError("overrides must not be empty")
     plain = plain_pairs(overrides)
     if plain is not None:
-        literal = lpo_columns(*plain) or lpo_list(list(zip(*plain, strict=True)))
-        document = (  # graphql-literal: escaped
-            SET_LABELING_PARAMETER_OVERRIDES_HEAD + literal + SET_LABELING_PARAMETER_OVERRIDES_TAIL
-        )
-        operation = Operation(SET_LABELING_PARAMETER_OVERRIDES_NAME, document, idempotent=True)
-        return Built(operation, {"projectId": project_id})
+        return _built(project_id, *plain)
     items: list[tuple[str, str, int]] = []
     seen: set[tuple[str, str]] = set()
     kinds: dict[type, str] = {}  # identifier class -> idType name, looked up once per class
@@ -130,6 +132,40 @@ def set_labeling_parameter_overrides(
     literal = lpo_list(items)
     head, tail = SET_LABELING_PARAMETER_OVERRIDES_HEAD, SET_LABELING_PARAMETER_OVERRIDES_TAIL
     document = head + literal + tail  # graphql-literal: escaped
+    operation = Operation(SET_LABELING_PARAMETER_OVERRIDES_NAME, document, idempotent=True)
+    return Built(operation, {"projectId": project_id})
+
+
+def set_checked_overrides(project_id: str, overrides: Sequence[tuple[Identifiable, int]]) -> Built:
+    """:func:`set_labeling_parameter_overrides` of pairs already accepted by :func:`plain_pairs`
+    (a slice of a list it accepted whole): the columns are read without checking ranges and
+    repeats again. The literal's renderer still checks every value's type."""
+    identifiers = list(map(_FIRST, overrides))
+    classes = set(map(type, identifiers))
+    keys: list[str] = list(map(_KEY, identifiers))
+    if len(classes) == 1:
+        kinds = [_PLAIN_KINDS[classes.pop()]] * len(keys)
+    else:
+        kinds = list(map(_PLAIN_KINDS.__getitem__, map(type, identifiers)))
+    return _built(project_id, keys, kinds, list(map(_SECOND, overrides)))
+
+
+def _built(project_id: str, keys: list[str], kinds: list[str], priorities: list[int]) -> Built:
+    """The request of checked columns: the document and its JSON string rendered in one pass
+    when no key needs escaping (the body then needs no second escape), else the document."""
+    head, tail = SET_LABELING_PARAMETER_OVERRIDES_HEAD, SET_LABELING_PARAMETER_OVERRIDES_TAIL
+    texts = lpo_json(keys, kinds, priorities)
+    if texts is not None:
+        literal, escaped = texts
+        document: str = EncodedDocument(
+            head + literal + tail,  # graphql-literal: escaped
+            _HEAD_JSON + escaped.encode() + _TAIL_JSON,
+        )
+    else:
+        literal = lpo_columns(keys, kinds, priorities) or lpo_list(
+            list(zip(keys, kinds, priorities, strict=True))
+        )
+        document = head + literal + tail  # graphql-literal: escaped
     operation = Operation(SET_LABELING_PARAMETER_OVERRIDES_NAME, document, idempotent=True)
     return Built(operation, {"projectId": project_id})
 

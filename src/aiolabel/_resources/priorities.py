@@ -124,11 +124,13 @@ class Priorities(Resource):
             raise InputTypeError("data must be a list or an (async) iterable of pairs")
         if max_concurrency is not None:
             max_concurrency = check_positive_int("max_concurrency", max_concurrency)
+        build = lpo_ops.set_labeling_parameter_overrides
         if isinstance(data, Sequence):
             if not data:
                 raise InputError("data must not be empty")
             if lpo_ops.plain_pairs(data) is not None:  # all plain and distinct, at C speed
                 checked: list[Any] = list(data)
+                build = lpo_ops.set_checked_overrides  # its chunks need no second check
             else:
                 checked = [check_override(pair, i) for i, pair in enumerate(data)]
                 _no_duplicate_identifiers(checked)
@@ -138,7 +140,7 @@ class Priorities(Resource):
         sdk = project._sdk("set_labeling_parameter_overrides")
 
         async def send(chunk: list[tuple[Identifiable, int]]) -> bool:
-            built = lpo_ops.set_labeling_parameter_overrides(project.uid, chunk)
+            built = build(project.uid, chunk)
             answer = await self._client._execute_operation(
                 built.operation, built.variables, sdk_method=sdk, expect_one=True
             )
