@@ -150,8 +150,20 @@ def test_the_body_is_byte_for_byte_the_json_of_the_document(
     ).encode("utf-8")
     assert encode_variables(document, built.variables) == expected
     assert _slow_document(pairs) == str(document)
-    checked = lpo_ops.set_checked_overrides(project_id, pairs)
-    assert encode_variables(checked.operation.document, checked.variables) == expected
+    checked = lpo_ops.CheckedOverrides.of(pairs, 3)
+    assert checked is not None
+    for start in range(len(pairs)):  # slices of the list, and lists of the same pairs
+        for chunk in (pairs[start : start + 3], pairs[start:], pairs[start::2]):
+            built = checked.request(project_id, chunk)
+            assert encode_variables(built.operation.document, built.variables) == (
+                encode_variables(str(_slow_document(chunk)), built.variables)
+            )
+    assert (
+        encode_variables(
+            checked.request(project_id, list(pairs)).operation.document, {"projectId": project_id}
+        )
+        == expected
+    )
 
 
 def _slow_document(pairs: list[tuple[UniqueId | GlobalKey, int]]) -> str:

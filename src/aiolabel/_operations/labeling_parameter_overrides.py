@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from json.encoder import encode_basestring
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, TypeAlias
 
 from aiolabel._content import EncodedDocument
 from aiolabel._literals import lpo_columns, lpo_json, lpo_list
@@ -26,8 +26,9 @@ __all__ = [
     "SET_LABELING_PARAMETER_OVERRIDES_HEAD",
     "SET_LABELING_PARAMETER_OVERRIDES_NAME",
     "SET_LABELING_PARAMETER_OVERRIDES_TAIL",
+    "CheckedOverrides",
+    "Columns",
     "plain_pairs",
-    "set_checked_overrides",
     "set_labeling_parameter_overrides",
 ]
 
@@ -56,7 +57,11 @@ _PLAIN_KINDS: dict[type, str] = {
 _FIRST, _SECOND, _KEY = itemgetter(0), itemgetter(1), attrgetter("_key")
 
 
-def plain_pairs(overrides: Sequence[Any]) -> tuple[list[str], list[str], list[int]] | None:
+Columns: TypeAlias = tuple[list[str], list[str], list[int]]
+"""``(keys, idType names, priorities)`` of LPO pairs."""
+
+
+def plain_pairs(overrides: Sequence[Any]) -> Columns | None:
     """``(keys, idType names, priorities)`` of LPO pairs, checked column by column at C speed,
     when every pair is a plain 2-tuple of a ``UniqueId`` or ``GlobalKey`` (not a subclass) and
     an ``int`` priority in the signed 32-bit range, and no identifier repeats; None otherwise
@@ -136,18 +141,44 @@ def set_labeling_parameter_overrides(
     return Built(operation, {"projectId": project_id})
 
 
-def set_checked_overrides(project_id: str, overrides: Sequence[tuple[Identifiable, int]]) -> Built:
-    """:func:`set_labeling_parameter_overrides` of pairs already accepted by :func:`plain_pairs`
-    (a slice of a list it accepted whole): the columns are read without checking ranges and
-    repeats again. The literal's renderer still checks every value's type."""
-    identifiers = list(map(_FIRST, overrides))
-    classes = set(map(type, identifiers))
-    keys: list[str] = list(map(_KEY, identifiers))
-    if len(classes) == 1:
-        kinds = [_PLAIN_KINDS[classes.pop()]] * len(keys)
-    else:
-        kinds = list(map(_PLAIN_KINDS.__getitem__, map(type, identifiers)))
-    return _built(project_id, keys, kinds, list(map(_SECOND, overrides)))
+class CheckedOverrides:
+    """A list of pairs that :func:`plain_pairs` accepted whole, with the columns it read, so the
+    request of a chunk (a slice, as the chunk runner cuts a list) takes slices of the columns
+    instead of reading and checking the pairs again. A chunk that is not such a slice has its
+    columns read from its pairs (which come from the list, so they need no check either)."""
+
+    __slots__ = ("_columns", "_pairs", "_starts")
+
+    def __init__(self, pairs: list[Any], columns: Columns, chunk_size: int) -> None:
+        self._pairs = pairs
+        self._columns = columns
+        self._starts = {id(pairs[start]): start for start in range(0, len(pairs), chunk_size)}
+
+    @classmethod
+    def of(cls, overrides: Sequence[Any], chunk_size: int) -> CheckedOverrides | None:
+        """The checked list of ``overrides`` when :func:`plain_pairs` accepts them, else None."""
+        columns = plain_pairs(overrides)
+        return None if columns is None else cls(list(overrides), columns, chunk_size)
+
+    @property
+    def pairs(self) -> list[Any]:
+        return self._pairs
+
+    def request(self, project_id: str, chunk: Sequence[Any]) -> Built:
+        """:func:`set_labeling_parameter_overrides` of ``chunk``, pairs of this list."""
+        start = self._starts.get(id(chunk[0])) if chunk else None
+        if start is not None and self._pairs[start : start + len(chunk)] == chunk:
+            end = start + len(chunk)  # the list holds no pair twice (no repeats): chunk's place
+            keys, kinds, priorities = self._columns
+            return _built(project_id, keys[start:end], kinds[start:end], priorities[start:end])
+        identifiers = list(map(_FIRST, chunk))
+        classes = set(map(type, identifiers))
+        keys = list(map(_KEY, identifiers))
+        if len(classes) == 1:
+            kinds = [_PLAIN_KINDS[classes.pop()]] * len(keys)
+        else:
+            kinds = list(map(_PLAIN_KINDS.__getitem__, map(type, identifiers)))
+        return _built(project_id, keys, kinds, list(map(_SECOND, chunk)))
 
 
 def _built(project_id: str, keys: list[str], kinds: list[str], priorities: list[int]) -> Built:
