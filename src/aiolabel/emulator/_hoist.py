@@ -13,13 +13,17 @@ Only what is certainly valid, and certainly read as graphql-core reads it, is ho
 unusual (comments, block strings, variables, floats, escapes of surrogates, duplicate fields, a
 string where an enum belongs, a value out of range...) leaves the document untouched, so the slow
 path gives the exact GraphQL answer, errors included.
+
+The list as both SDKs write it (``{dataRowIdentifier: {id: "…", idType: ID}, priority: N}`` items,
+keys without escapes) is recognised whole by one regular expression and read as two columns, keys
+and priorities (:class:`PlainOverrides`), without building an object per item; the coerced value
+is made from them only if asked for.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
 HOISTED_NAME = "aiolabelHoisted0"
@@ -54,6 +58,48 @@ _SKELETON_CHARS = re.compile("[\\]\\[{}:,\t \n\r\ufeff\x00_0-9A-Za-z-]*")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPES = re.compile(r"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]")
 """graphql-core refuses lone surrogates, which JSON accepts."""
+
+
+_PLAIN_LIST = re.compile(
+    rf"\[{_IGNORED}*(?:\{{dataRowIdentifier: \{{id: \x00, idType: ID\}}, priority: "
+    rf"-?(?:0|[1-9][0-9]{{0,9}})\}}{_IGNORED}*)*\]"
+)
+"""The skeleton (strings masked) of a list of items as the SDKs write them: data-row ids, a
+priority each, nothing else (at most 10 digits: the range is checked after)."""
+_PRIORITY = re.compile(r"priority: (-?[0-9]+)")
+_KEY_NOT_PLAIN = re.compile(r"[\x00-\x1f\\]")
+"""What a key literal read as it is may not hold: an escape, a control character."""
+
+
+class PlainOverrides:
+    """A ``[LabelingParameterOverrideInput!]`` of data-row ids and priorities only, as columns:
+    ``keys[i]`` (``idType: ID``) has ``priorities[i]``."""
+
+    __slots__ = ("keys", "priorities")
+
+    def __init__(self, keys: list[str], priorities: list[int]) -> None:
+        self.keys = keys
+        self.priorities = priorities
+
+    def coerced(self) -> list[dict[str, Any]]:
+        """The value graphql-core coerces the list to."""
+        return [
+            {"dataRowIdentifier": {"id": key, "idType": "ID"}, "priority": priority}
+            for key, priority in zip(self.keys, self.priorities, strict=True)
+        ]
+
+
+def _read_plain(body: str, literals: list[str]) -> PlainOverrides | None:
+    """The columns of a list written as the SDKs write it (``body`` is its skeleton, strings
+    masked, ``literals`` its string literals, quotes included), or None."""
+    if not _PLAIN_LIST.fullmatch(body) or _KEY_NOT_PLAIN.search("".join(literals)):
+        return None
+    priorities = list(map(int, _PRIORITY.findall(body)))
+    if priorities and (min(priorities) < _INT_MIN or max(priorities) > _INT_MAX):
+        return None
+    if len(priorities) != len(literals):  # pragma: no cover - the expression pairs them
+        return None
+    return PlainOverrides([literal[1:-1] for literal in literals], priorities)
 
 
 class _Bail(Exception):
@@ -138,6 +184,9 @@ def _read_overrides(text: str, start: int) -> tuple[Any, int] | None:
         return None
     if "\\u" in rest and _SURROGATE_ESCAPES.search(text, start, list_end):
         return None
+    plain = _read_plain(body, literals)
+    if plain is not None:
+        return plain, list_end
     body = body.translate(_TO_COMMAS)
     while ",," in body:
         body = body.replace(",,", ",")
@@ -162,13 +211,23 @@ def _read_overrides(text: str, start: int) -> tuple[Any, int] | None:
     return coerced, list_end
 
 
-@dataclass(frozen=True)
 class Hoisted:
     """A document whose literal list became the variable ``HOISTED_NAME``."""
 
-    query: str
-    value: Any
-    """The list, coerced to the variable's type: execution takes it as it is."""
+    __slots__ = ("_value", "plain", "query")
+
+    def __init__(self, query: str, value: Any) -> None:
+        self.query = query
+        self.plain = value if isinstance(value, PlainOverrides) else None
+        """The list as columns, when it is written as the SDKs write it."""
+        self._value = None if self.plain is not None else value
+
+    @property
+    def value(self) -> Any:
+        """The list, coerced to the variable's type: execution takes it as it is."""
+        if self._value is None and self.plain is not None:
+            self._value = self.plain.coerced()
+        return self._value
 
 
 def hoistable(query: str) -> bool:

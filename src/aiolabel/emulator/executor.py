@@ -14,9 +14,16 @@ from typing import Any
 from ariadne import make_executable_schema
 from graphql import (
     DocumentNode,
+    FieldNode,
     GraphQLError,
     GraphQLSchema,
+    ListTypeNode,
+    NamedTypeNode,
+    NonNullTypeNode,
+    ObjectValueNode,
     OperationDefinitionNode,
+    OperationType,
+    VariableNode,
     execute_sync,
     parse,
     validate,
@@ -25,10 +32,11 @@ from graphql.execution.get_variable_signature import get_variable_signature
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.execution.values import VariableValueSource
 
-from aiolabel.emulator._hoist import HOISTED_NAME, hoist
+from aiolabel.emulator._hoist import HOISTED_NAME, PlainOverrides, hoist
 from aiolabel.emulator.context import Context
 from aiolabel.emulator.errors import EmulatorError, Malformed
 from aiolabel.emulator.resolvers import domains
+from aiolabel.emulator.resolvers.labeling import apply_plain_overrides
 
 log = logging.getLogger("aiolabel.emulator")
 
@@ -165,6 +173,82 @@ class _Rollback(Exception):
         self.body = body
 
 
+class _FullPath(Exception):
+    """The direct LPO path declines: roll back and run the request through graphql-core."""
+
+
+_PLAIN_LPO_ANSWER = {"project": {"setLabelingParameterOverrides": {"success": True}}}
+
+
+def _field(node: Any, name: str, arguments: int) -> FieldNode | None:
+    """``node`` if it is the field ``name`` (no alias, no directives) with that many arguments
+    and, when it has a selection set, exactly one selection."""
+    if not isinstance(node, FieldNode) or node.name.value != name or node.alias is not None:
+        return None
+    if node.directives or len(node.arguments or ()) != arguments:
+        return None
+    if node.selection_set is not None and len(node.selection_set.selections) != 1:
+        return None
+    return node
+
+
+def _is_variable(node: Any, name: str) -> bool:
+    return isinstance(node, VariableNode) and node.name.value == name
+
+
+def is_plain_lpo(document: DocumentNode | None) -> bool:
+    """Whether ``document`` is exactly ``mutation ($projectId: ID!, $<hoisted>:
+    [LabelingParameterOverrideInput!]) {project(where: {id: $projectId})
+    {setLabelingParameterOverrides(dataWithDataRowIdentifiers: $<hoisted>) {success}}}``, in any
+    spacing and order of the two variables: the hoisted LPO mutation, whose only answer when it
+    succeeds is ``{"project": {"setLabelingParameterOverrides": {"success": true}}}``."""
+    if document is None or len(document.definitions) != 1:
+        return False
+    operation = document.definitions[0]
+    if not isinstance(operation, OperationDefinitionNode) or operation.directives:
+        return False
+    if operation.operation != OperationType.MUTATION:
+        return False
+    declared = {}
+    for definition in operation.variable_definitions or ():
+        if definition.default_value is not None or definition.directives:
+            return False
+        declared[definition.variable.name.value] = definition.type
+    project_id, hoisted = declared.get("projectId"), declared.get(HOISTED_NAME)
+    if len(declared) != 2 or not isinstance(project_id, NonNullTypeNode):
+        return False
+    if not isinstance(project_id.type, NamedTypeNode) or project_id.type.name.value != "ID":
+        return False
+    if not isinstance(hoisted, ListTypeNode) or not isinstance(hoisted.type, NonNullTypeNode):
+        return False
+    item = hoisted.type.type
+    if not isinstance(item, NamedTypeNode) or item.name.value != "LabelingParameterOverrideInput":
+        return False
+    if len(operation.selection_set.selections) != 1:
+        return False
+    project = _field(operation.selection_set.selections[0], "project", 1)
+    if project is None or project.selection_set is None:
+        return False
+    (where_argument,) = project.arguments or ()
+    if where_argument.name.value != "where":
+        return False
+    where = where_argument.value
+    if not isinstance(where, ObjectValueNode) or len(where.fields) != 1:
+        return False
+    if where.fields[0].name.value != "id" or not _is_variable(where.fields[0].value, "projectId"):
+        return False
+    setter = _field(project.selection_set.selections[0], "setLabelingParameterOverrides", 1)
+    if setter is None or setter.selection_set is None:
+        return False
+    (argument,) = setter.arguments or ()
+    if argument.name.value != "dataWithDataRowIdentifiers" or not _is_variable(
+        argument.value, HOISTED_NAME
+    ):
+        return False
+    success = _field(setter.selection_set.selections[0], "success", 0)
+    return success is not None and success.selection_set is None
+
+
 class Executor:
     """Runs documents against the schema; caches what parsing and validation produced."""
 
@@ -175,6 +259,7 @@ class Executor:
         self._lock = Lock()
         self.cache_hits = 0
         self.cache_misses = 0
+        self._plain_lpos: dict[str, bool] = {}
 
     def prepare(self, query: str) -> Prepared:
         """Parse and validate ``query``, once per distinct text (bounded LRU)."""
@@ -205,10 +290,28 @@ class Executor:
         hoisted = hoist(query, variables)
         if hoisted is None:
             return self.prepare(query), variables
-        return self.prepare(hoisted.query), {
-            **(variables or {}),
-            HOISTED_NAME: _Precoerced(hoisted.value),
-        }
+        prepared = self.prepare(hoisted.query)
+        if (
+            hoisted.plain is not None
+            and variables is not None
+            and variables.keys() == {"projectId"}
+            and type(variables["projectId"]) is str
+            and self._plain_lpo(hoisted.query, prepared)
+        ):  # executed directly (see execute), the list kept as columns
+            return prepared, {"projectId": variables["projectId"], HOISTED_NAME: hoisted.plain}
+        return prepared, {**(variables or {}), HOISTED_NAME: _Precoerced(hoisted.value)}
+
+    def _plain_lpo(self, query: str, prepared: Prepared) -> bool:
+        """:func:`is_plain_lpo` of a prepared document, once per text."""
+        with self._lock:
+            known = self._plain_lpos.get(query)
+        if known is None:
+            known = is_plain_lpo(prepared.document)
+            with self._lock:
+                if len(self._plain_lpos) >= 64:
+                    self._plain_lpos.clear()
+                self._plain_lpos[query] = known
+        return known
 
     def _prepare_paged(self, query: str) -> Prepared | None:
         """A document differing from a valid one only in ``skip`` literals: parsed, not
@@ -257,6 +360,21 @@ class Executor:
         if prepared.document is None:
             return {"data": None, "errors": list(prepared.errors)}
         state = context.state
+        plain = (variables or {}).get(HOISTED_NAME)
+        if isinstance(plain, PlainOverrides):
+            assert variables is not None
+            try:
+                with state.store.transaction() as conn:
+                    context.conn = conn
+                    if not apply_plain_overrides(
+                        context, variables["projectId"], plain.keys, plain.priorities
+                    ):
+                        raise _FullPath
+            except _FullPath:
+                variables = {**variables, HOISTED_NAME: _Precoerced(plain.coerced())}
+            else:
+                context.run_after_commit()
+                return {"data": _PLAIN_LPO_ANSWER}
         try:
             with state.store.transaction() as conn:
                 context.conn = conn

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from ariadne import ObjectType
 
-from aiolabel.emulator.context import Info, ctx
-from aiolabel.emulator.errors import BadInput
+from aiolabel.emulator.context import Context, Info, ctx
+from aiolabel.emulator.errors import BadInput, NotFound
 from aiolabel.emulator.resolvers.base import page
 from aiolabel.emulator.resolvers.catalog import data_row_to_gql, json_strings, live_row
 from aiolabel.emulator.resolvers.metadata import prefetch
@@ -182,6 +182,43 @@ _APPLY_LIVE_OVERRIDES = (
     WHERE d.id = u.value->>0 AND d.org_id = ?4 AND d.deleted = 0)"""
 )
 """The same for triples whose ids are not checked yet: only live rows of the organisation."""
+
+
+_APPLY_PLAIN_OVERRIDES = """
+UPDATE project_data_rows SET lpo_priority = u.value->>1, updated_at = ?1
+FROM json_each(?2) u WHERE +project_id = ?3 AND data_row_id = u.value->>0
+    AND NOT EXISTS (SELECT 1 FROM data_rows d INDEXED BY data_rows_deleted
+        WHERE d.id = u.value->>0 AND d.deleted = 1)
+"""
+""":data:`_APPLY_LIVE_OVERRIDES` of ``[data row id, priority]`` pairs (no numberOfLabels): a
+project's rows are rows of its organisation (only those are queued), so a row is live when the
+small index of deleted rows does not hold it, which costs less than reading the row."""
+
+
+def apply_plain_overrides(
+    c: Context, project_id: str, keys: list[str], priorities: list[int]
+) -> bool:
+    """``project(where: {id}) {setLabelingParameterOverrides(...) {success}}`` for a list of
+    data-row ids and priorities only, when it succeeds as it is: True, the overrides applied.
+    False when the request needs the full path (more than 1,000 items, a repeat, a key SQLite's
+    JSON cannot carry, a row missing, deleted or not in the project, an unknown project): the
+    caller rolls back and runs it through graphql-core, which gives the exact answer."""
+    try:
+        load_project(c.conn, c.org_id, project_id)  # what the project(where:) resolver checks
+    except NotFound:
+        return False
+    if len(keys) > MAX_OVERRIDES_PER_CALL or len(set(keys)) != len(keys):
+        return False
+    if not keys:
+        return True
+    updates = dumps(list(zip(keys, priorities, strict=True)))
+    if "\\u0000" in updates:
+        return False
+    applied = c.conn.execute(_APPLY_PLAIN_OVERRIDES, (now_iso(), updates, project_id))
+    if applied.rowcount != len(keys):
+        return False
+    touch_project(c.conn, project_id)
+    return True
 
 
 def _resolve(
