@@ -49,18 +49,14 @@ async def test_l19_client(emu: Emulator) -> None:
     logging.basicConfig(level=logging.INFO)
     with pytest.raises(AttributeError, match="AsyncClient"):
         lb.Client("<APIKEY>")  # type: ignore[attr-defined]
-    async with lb.AsyncClient(
-        "<APIKEY>", endpoint=emu.endpoint, transport=emu.transport
-    ) as client:
+    async with lb.AsyncClient("<APIKEY>", endpoint=emu.endpoint, transport=emu.transport) as client:
         assert "<APIKEY>" not in repr(client)
 
 
 # -- global keys ----------------------------------------------------------------------------------
 
 
-async def test_l54_assign_global_keys_to_data_rows(
-    client: AsyncClient, row_ids: list[str]
-) -> None:
+async def test_l54_assign_global_keys_to_data_rows(client: AsyncClient, row_ids: list[str]) -> None:
     global_key_data_row_inputs = [
         {"data_row_id": row_ids[0], "global_key": "key1"},
         {"data_row_id": row_ids[1], "global_key": "key2"},
@@ -263,9 +259,7 @@ async def test_l681_upsert_feature_schema(client: AsyncClient) -> None:
         Tool(name="tool", tool=Tool.Type.BOUNDING_BOX, color="#FF0000")
     tool = Tool(name="tool", tool=Tool.Type.BBOX, color="#FF0000")
     made = await client.upsert_feature_schema(tool.asdict())
-    tool = Tool(
-        feature_schema_id=made.uid, name="tool", tool=Tool.Type.BBOX, color="#00FF00"
-    )
+    tool = Tool(feature_schema_id=made.uid, name="tool", tool=Tool.Type.BBOX, color="#00FF00")
     updated = await client.upsert_feature_schema(tool.asdict())
     assert updated.uid == made.uid
     assert (await client.get_feature_schema(made.uid)).normalized["color"] == "#00FF00"
@@ -334,7 +328,9 @@ async def test_l627_send_to_annotate_from_catalog(
     await source.create_batch("b", row_ids[:1])
     emu.control("add_label", project_id=source.uid, data_row_id=row_ids[0])
     destination = await client.create_project("destination", MediaType.Image)
-    queue = next(q for q in await destination.task_queues() if q.queue_type == "INITIAL_LABELING_QUEUE")
+    queue = next(
+        q for q in await destination.task_queues() if q.queue_type == "INITIAL_LABELING_QUEUE"
+    )
     DESTINATION_PROJECT_ID, TASK_QUEUE_ID = destination.uid, queue.uid
     SOURCE_PROJECT_ID, DATA_ROW_ID = source.uid, row_ids[0]
     task = await client.send_to_annotate_from_catalog(
@@ -344,7 +340,7 @@ async def test_l627_send_to_annotate_from_catalog(
         data_rows=UniqueIds([DATA_ROW_ID]),
         params={
             "source_project_id": SOURCE_PROJECT_ID,
-            "override_existing_annotations_rule": ConflictResolutionStrategy.OverrideWithAnnotations,
+            "override_existing_annotations_rule": ConflictResolutionStrategy.OverrideWithAnnotations,  # noqa: E501
         },
     )
     await task.wait_till_done()
