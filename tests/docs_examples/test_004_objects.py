@@ -119,6 +119,17 @@ async def test_l1187_create_data_row(client: AsyncClient) -> None:
     assert [r.uid async for r in dataset.data_rows()] == [row.uid]
 
 
+async def test_l1263_data_rows_where(client: AsyncClient, made: dict[str, Any]) -> None:
+    dataset = await client.get_dataset(made["dataset_id"])
+    row = await client.get_data_row(made["ids"][0])
+    await row.update(external_id="my_external_id")
+    # the parameter's example is a dict; both SDKs take a comparison
+    with pytest.raises(lb.InputTypeError, match=r"DataRow\.\w+ =="):
+        dataset.data_rows(where={"external_id": "my_external_id"})
+    found = dataset.data_rows(where=DataRow.external_id == "my_external_id")
+    assert [r.uid async for r in found] == [row.uid]
+
+
 @pytest.mark.parametrize("method", ["export", "export_v2"])
 async def test_l1290_l1326_dataset_export(
     client: AsyncClient, emu: Emulator, made: dict[str, Any], method: str

@@ -170,6 +170,12 @@ EXAMPLES: list[tuple[int, str, str, str]] = [
     ),
     (1187, "dataset.create_data_row(row_data=...)", f"{O}::test_l1187_create_data_row", ""),
     (
+        1263,
+        "dataset.data_rows(where={'external_id': 'my_external_id'}) (a parameter's example)",
+        f"{O}::test_l1263_data_rows_where",
+        "where=DataRow.external_id == '...' (the error names it)",
+    ),
+    (
         1290,
         "dataset.export(filters=..., params=...); task.result",
         f"{O}::test_l1290_l1326_dataset_export",
@@ -305,7 +311,7 @@ MODULES = {C: test_004_client, O: test_004_objects}
 def test_one_entry_per_example_in_document_order() -> None:
     lines = [line for line, *_ in EXAMPLES]
     assert lines == sorted(set(lines))
-    assert len(EXAMPLES) == 63
+    assert len(EXAMPLES) == 64
 
 
 @pytest.mark.parametrize(("line", "test"), [(line, test) for line, _, test, _ in EXAMPLES])
