@@ -4,14 +4,13 @@ task queues."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aiolabel._concurrency import Progress
 from aiolabel._operations import Operation
 from aiolabel._operations import labeling_parameter_overrides as lpo_ops
 from aiolabel._operations import task_queues as queue_ops
-from aiolabel._operations._builder import Built
 from aiolabel._resources._base import Resource
 from aiolabel._validation import (
     check_identifiers,
@@ -125,14 +124,13 @@ class Priorities(Resource):
             raise InputTypeError("data must be a list or an (async) iterable of pairs")
         if max_concurrency is not None:
             max_concurrency = check_positive_int("max_concurrency", max_concurrency)
-        build: Callable[[str, list[Any]], Built] = lpo_ops.set_labeling_parameter_overrides
+        plain: lpo_ops.CheckedOverrides | None = None
         if isinstance(data, Sequence):
             if not data:
                 raise InputError("data must not be empty")
             plain = lpo_ops.CheckedOverrides.of(data, LPO_CHUNK_SIZE)  # at C speed
             if plain is not None:  # all plain and distinct: its chunks need no second check
                 checked: list[Any] = plain.pairs
-                build = plain.request
             else:
                 checked = [check_override(pair, i) for i, pair in enumerate(data)]
                 _no_duplicate_identifiers(checked)
@@ -142,7 +140,10 @@ class Priorities(Resource):
         sdk = project._sdk("set_labeling_parameter_overrides")
 
         async def send(chunk: list[tuple[Identifiable, int]]) -> bool:
-            built = build(project.uid, chunk)
+            if plain is not None:
+                built = plain.request(project.uid, chunk)
+            else:
+                built = lpo_ops.set_labeling_parameter_overrides(project.uid, chunk)
             answer = await self._client._execute_operation(
                 built.operation, built.variables, sdk_method=sdk, expect_one=True
             )
