@@ -356,7 +356,7 @@ class _Checker:
 
 def import_work(spec: ImportSpec, data: bytes | None, problem: str | None) -> Work:
     def work(job: Job) -> Outcome:
-        started = time.perf_counter()
+        started = _Clock()
         failure = problem
         checker: _Checker | None = None
         lines: list[bytes] = []
@@ -376,7 +376,7 @@ def import_work(spec: ImportSpec, data: bytes | None, problem: str | None) -> Wo
                     job.progress(conn, (start + WORK_CHUNK_LINES) / len(lines))
             if spec.kind == "label":
                 checker.store_labels(job)
-        _finish(job, spec, checker, time.perf_counter() - started)
+        _finish(job, spec, checker, started)
         if failure is not None:
             return Outcome(status="FAILED", errors=dumps([failure]))
         return Outcome(status="COMPLETE")
@@ -405,7 +405,18 @@ def _file_problem(data: bytes, lines: int) -> str | None:
     return None
 
 
-def _finish(job: Job, spec: ImportSpec, checker: _Checker | None, seconds: float) -> None:
+class _Clock:
+    """When an import's work started: wall time, and the CPU time of the thread doing it."""
+
+    def __init__(self) -> None:
+        self.wall = time.perf_counter()
+        self.cpu = time.thread_time()
+
+    def elapsed(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.thread_time() - self.cpu
+
+
+def _finish(job: Job, spec: ImportSpec, checker: _Checker | None, started: _Clock) -> None:
     with job.store.transaction() as conn:
         stamp = now_iso()
         files: list[str | None] = [None, None]
@@ -420,11 +431,12 @@ def _finish(job: Job, spec: ImportSpec, checker: _Checker | None, seconds: float
                 files[i] = file_id
         conn.execute(
             "UPDATE annotation_imports SET status_file_id = ?, error_file_id = ?,"
-            " processing_seconds = ?, lines = ?, failed_lines = ? WHERE id = ?",
+            " processing_seconds = ?, processing_cpu_seconds = ?, lines = ?, failed_lines = ?"
+            " WHERE id = ?",
             (
                 files[0],
                 files[1],
-                seconds,
+                *started.elapsed(),
                 None if checker is None else checker.lines,
                 None if checker is None else checker.failed,
                 spec.import_id,
@@ -438,7 +450,7 @@ def mea_to_mal_work(spec: ImportSpec, model_run_id: str, data_row_ids: list[str]
     """Copy a model run's predictions on these rows into the project as pre-labels."""
 
     def work(job: Job) -> Outcome:
-        started = time.perf_counter()
+        started = _Clock()
         checker = _Checker(spec, None)
         with job.store.transaction() as conn:
             present = checker.rows._in_project(conn, data_row_ids)
@@ -464,7 +476,7 @@ def mea_to_mal_work(spec: ImportSpec, model_run_id: str, data_row_ids: list[str]
                         " annotation) VALUES (?, ?, ?, ?, ?)",
                         (spec.import_id, spec.project_id, row[0], row[1], row[2]),
                     )
-        _finish(job, spec, checker, time.perf_counter() - started)
+        _finish(job, spec, checker, started)
         return Outcome(status="COMPLETE")
 
     return work

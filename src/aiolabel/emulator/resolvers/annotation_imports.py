@@ -103,7 +103,7 @@ CREATE TABLE IF NOT EXISTS annotation_imports (
     project_id TEXT, name TEXT NOT NULL, task_id TEXT NOT NULL, input_file_id TEXT,
     input_url TEXT, status_file_id TEXT, error_file_id TEXT, created_by TEXT NOT NULL,
     created_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
-    processing_seconds REAL, lines INTEGER, failed_lines INTEGER
+    processing_seconds REAL, processing_cpu_seconds REAL, lines INTEGER, failed_lines INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS annotation_imports_name
     ON annotation_imports (kind, parent_id, name) WHERE deleted = 0;
@@ -391,18 +391,21 @@ def set_project_ontology(
 
 
 def import_stats(state: EmulatorState, project_id: str | None = None) -> dict[str, Any]:
-    """The emulator's own side of imports: how long their work took, lines and pre-labels."""
+    """The emulator's own side of imports: how long their work took (wall time, and the CPU
+    time of the worker thread doing it), lines and pre-labels."""
     with state.store.reading() as conn:
         where, params = ("WHERE project_id = ?", [project_id]) if project_id else ("", [])
         row = conn.execute(
             "SELECT COUNT(*), COALESCE(SUM(processing_seconds), 0), COALESCE(SUM(lines), 0),"
-            f" COALESCE(SUM(failed_lines), 0) FROM annotation_imports {where}",
+            " COALESCE(SUM(failed_lines), 0), COALESCE(SUM(processing_cpu_seconds), 0)"
+            f" FROM annotation_imports {where}",
             params,
         ).fetchone()
         prelabels = conn.execute(f"SELECT COUNT(*) FROM prelabels {where}", params).fetchone()[0]
     return {
         "imports": int(row[0]),
         "processingSeconds": float(row[1]),
+        "processingCpuSeconds": float(row[4]),
         "lines": int(row[2]),
         "failedLines": int(row[3]),
         "prelabels": int(prelabels),
