@@ -15,6 +15,7 @@ from enum import Enum
 from typing import IO, Any, TypeAlias
 
 import anyio
+from pydantic_core import from_json
 
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 
@@ -29,6 +30,7 @@ __all__ = [
     "encode_variables",
     "guess_content_type",
     "json_default",
+    "parse_json",
     "prepare_upload",
     "split_lines",
 ]
@@ -124,6 +126,17 @@ def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
     for raw, part in zip(raws, parts[1:], strict=True):
         out += (raw, part)
     return b"".join(out)
+
+
+def parse_json(text: str | bytes) -> Any:
+    """``json.loads(text)``, through pydantic-core's Rust parser: the same values for the same
+    text (duplicate keys, NaN, big integers alike), a few times faster for the many small lines
+    of NDJSON files. What it refuses (a lone surrogate escape, or invalid JSON) goes to
+    :func:`json.loads`, which decides, so the errors are ``json.loads``'s too."""
+    try:
+        return from_json(text)
+    except ValueError:
+        return json.loads(text)
 
 
 @dataclass(frozen=True, slots=True)
