@@ -106,20 +106,32 @@ def _status_line(
     ).encode()
 
 
-def _parse(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
-    """One line as a JSON object, or why it is not one. The Rust parser pydantic ships first;
-    what it refuses (a lone surrogate escape) goes to :func:`json.loads`, so the lines taken are
-    exactly those ``json.loads`` takes."""
+_INVALID = object()
+"""Stands for a line that is not JSON."""
+
+
+def _parse(raw: bytes) -> Any:
     try:
-        value = from_json(raw)
+        return json.loads(raw)
     except ValueError:
+        return _INVALID
+
+
+def _values(raws: list[bytes]) -> list[Any]:
+    """Each line's JSON value, or :data:`_INVALID`. The Rust parser pydantic ships reads them
+    all; if it refuses one, each line is read alone and what it refuses (a lone surrogate
+    escape) goes to :func:`json.loads`, so the values are exactly those ``json.loads`` gives."""
+    try:
+        return list(map(from_json, raws))
+    except ValueError:
+        pass
+    values: list[Any] = []
+    for raw in raws:
         try:
-            value = json.loads(raw)
+            values.append(from_json(raw))
         except ValueError:
-            return None, "Invalid JSON"
-    if not isinstance(value, dict):
-        return None, "Each line must be a JSON object"
-    return value, None
+            values.append(_parse(raw))
+    return values
 
 
 _Found = tuple[str, bool] | None
@@ -197,6 +209,23 @@ class _Rows:
         return present
 
 
+def _references(values: list[Any]) -> tuple[set[str], set[str]]:
+    """The data row ids and global keys the lines name."""
+    ids: set[str] = set()
+    keys: set[str] = set()
+    for value in values:
+        ref = value.get("dataRow") if type(value) is dict else None
+        if type(ref) is dict:
+            key = ref.get("id")
+            if type(key) is str:
+                ids.add(key)
+            else:
+                key = ref.get("globalKey")
+                if type(key) is str:
+                    keys.add(key)
+    return ids, keys
+
+
 class _Checker:
     """Checks and stores one import's lines, chunk by chunk."""
 
@@ -213,28 +242,22 @@ class _Checker:
 
     def chunk(self, conn: sqlite3.Connection, raws: list[bytes]) -> None:
         """Check and store these lines (each stripped and not blank)."""
-        parsed = [_parse(raw) for raw in raws]
-        ids: set[str] = set()
-        keys: set[str] = set()
-        for value, _ in parsed:
-            ref = value.get("dataRow") if value is not None else None
-            if type(ref) is dict:
-                key = ref.get("id")
-                if type(key) is str:
-                    ids.add(key)
-                else:
-                    key = ref.get("globalKey")
-                    if type(key) is str:
-                        keys.add(key)
-        self.rows.resolve(conn, ids, keys)
+        values = _values(raws)
+        self.rows.resolve(conn, *_references(values))
+        self._store(conn, self._check(raws, values))
+
+    def _check(self, raws: list[bytes], values: list[Any]) -> list[tuple[str, str, str, str, str]]:
+        """Check the lines (their data rows resolved), write their status lines and keep the
+        labels of a label import; the rows a MAL or MEA import stores."""
         label = self.spec.kind == "label"
         features, per_row, seen = self.features, self.per_row, self.seen
         stored: list[tuple[str, str, str, str, str]] = []
         import_id, parent_id = self.spec.import_id, self.spec.parent_id
         self.lines += len(raws)
-        for raw, (value, problem) in zip(raws, parsed, strict=True):
-            if value is None:
-                self._refuse(None, [problem or "Invalid JSON"], None)
+        for raw, value in zip(raws, values, strict=True):
+            if type(value) is not dict:
+                problem = "Invalid JSON" if value is _INVALID else "Each line must be a JSON object"
+                self._refuse(None, [problem], None)
                 continue
             errors: list[str] = []
             row_id, data_row = self._data_row(value, errors)
@@ -271,6 +294,11 @@ class _Checker:
                 groups[kind].append(annotation)
             else:
                 stored.append((import_id, parent_id, row_id, uid, raw.decode("utf-8")))
+        return stored
+
+    def _store(
+        self, conn: sqlite3.Connection, stored: list[tuple[str, str, str, str, str]]
+    ) -> None:
         if stored and self.spec.kind == "mea":
             conn.executemany(
                 "INSERT INTO model_run_predictions (import_id, model_run_id, data_row_id, uuid,"
