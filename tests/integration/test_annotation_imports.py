@@ -22,6 +22,7 @@ from aiolabel import (
     MALPredictionImport,
     MediaType,
     Project,
+    ResourceNotFoundError,
 )
 from aiolabel.emulator import Emulator
 from tests.annotation_data import ONTOLOGY, bbox, every_kind, radio
@@ -178,21 +179,28 @@ async def test_the_emulator_fails_a_file_over_the_limit_as_a_whole(
         await job.errors()
 
 
+async def _model_run(client: AsyncClient) -> str:
+    ontology = await client.create_ontology("o", {"tools": [], "classifications": []})
+    model = await client.create_model("detector", ontology.uid)
+    return (await model.create_model_run("run")).uid
+
+
 async def test_mea_predictions_to_mal(
     client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
 ) -> None:
     from aiolabel import MEAPredictionImport, MEAToMALPredictionImport
 
     project, ids = setup
+    run_id = await _model_run(client)
     predictions = [bbox({"id": ids[0]}), bbox({"id": ids[25]})]
-    mea = await MEAPredictionImport.create_from_objects(client, "run-1", "preds", predictions)
+    mea = await MEAPredictionImport.create_from_objects(client, run_id, "preds", predictions)
     await mea.wait_till_done()
-    assert (mea.state, mea.model_run_id) == (AnnotationImportState.FINISHED, "run-1")
+    assert (mea.state, mea.model_run_id) == (AnnotationImportState.FINISHED, run_id)
     assert [s["status"] async for s in mea.statuses()] == ["SUCCESS", "SUCCESS"]
-    found = await MEAPredictionImport.from_name(client, "run-1", "preds")
+    found = await MEAPredictionImport.from_name(client, run_id, "preds")
     assert found.uid == mea.uid
     copy = await MEAToMALPredictionImport.create_for_model_run_data_rows(
-        client, "run-1", [ids[0], ids[25]], project.uid, "to-mal"
+        client, run_id, [ids[0], ids[25]], project.uid, "to-mal"
     )
     await copy.wait_till_done()
     statuses = await copy.statuses()
@@ -201,6 +209,30 @@ async def test_mea_predictions_to_mal(
     assert [p["uuid"] for p in prelabels] == [predictions[0]["uuid"]]
     again = await MEAToMALPredictionImport.from_name(client, project.uid, "to-mal")
     assert again.uid == copy.uid
+
+
+async def test_mea_imports_need_a_model_run_that_exists(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
+) -> None:
+    from aiolabel import MEAPredictionImport, MEAToMALPredictionImport
+
+    project, ids = setup
+    missing = "cl000000000000000000000000"
+    with pytest.raises(ResourceNotFoundError, match=f"Model run {missing} not found"):
+        await MEAPredictionImport.create_from_objects(
+            client, missing, "preds", [bbox({"id": ids[0]})]
+        )
+    with pytest.raises(ResourceNotFoundError, match=f"Model run {missing} not found"):
+        await MEAToMALPredictionImport.create_for_model_run_data_rows(
+            client, missing, [ids[0]], project.uid, "to-mal"
+        )
+    run = await client.get_model_run(await _model_run(client))
+    await run.delete()
+    with pytest.raises(ResourceNotFoundError, match="not found"):
+        await MEAPredictionImport.create_from_objects(
+            client, run.uid, "preds", [bbox({"id": ids[0]})]
+        )
+    assert emu.control("import_stats")["imports"] == 0
 
 
 async def test_a_failed_part_reports_every_line(

@@ -218,6 +218,7 @@ class AnnotationImports(Resource):
             {_PARENT[kind]: parent_id, "name": name, "fileUrl": url},
             sdk_method=f"{cls.__name__}:create",
             reconcile=reconcile,
+            expect_one=True,
         )
         return self._parse(cls, data.get(_root(op)), parent_id)
 
@@ -280,6 +281,7 @@ class AnnotationImports(Resource):
             op,
             {"dataRowIds": ids, "modelRunId": model_run_id, "projectId": project_id, "name": name},
             sdk_method="MEAToMALPredictionImport:create_for_model_run_data_rows",
+            expect_one=True,
         )
         made: MEAToMALPredictionImport = self._parse(
             MEAToMALPredictionImport, data.get(_root(op)), project_id

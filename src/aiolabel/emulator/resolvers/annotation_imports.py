@@ -47,6 +47,7 @@ from aiolabel.emulator.resolvers._annotation_checks import (
     check_annotation,
     check_classification,
     check_geometry,
+    check_line,
 )
 from aiolabel.emulator.resolvers._annotation_work import (
     MAX_ANNOTATIONS_PER_DATA_ROW,
@@ -60,6 +61,7 @@ from aiolabel.emulator.resolvers._annotation_work import (
     project_ontology,
 )
 from aiolabel.emulator.resolvers.base import read_upload, resolve_creator
+from aiolabel.emulator.resolvers.models import load_run
 from aiolabel.emulator.resolvers.projects import (
     load_project,
     project_to_gql,
@@ -88,6 +90,7 @@ __all__ = [
     "check_annotation",
     "check_classification",
     "check_geometry",
+    "check_line",
     "import_work",
     "mea_to_mal_work",
     "project_ontology",
@@ -333,16 +336,21 @@ def resolve_create_label_import(_: Any, info: Info, data: dict[str, Any]) -> Any
 
 @mutation.field("createModelErrorAnalysisPredictionImport")
 def resolve_create_mea(_: Any, info: Info, data: dict[str, Any]) -> Any:
+    """An MEA import into a live model run of the organisation (RESOURCE_NOT_FOUND otherwise,
+    as the service answers an unknown model run)."""
+    c = ctx(info)
     model_run_id = data.get("modelRunId")
     if not model_run_id:
         raise BadInput("modelRunId is required")
-    return _create(info, "mea", data, parent_id=str(model_run_id), project_id=None)
+    run = load_run(c.conn, c.org_id, str(model_run_id))
+    return _create(info, "mea", data, parent_id=run["id"], project_id=None)
 
 
 @mutation.field("createMalPredictionImportForModelRunDataRows")
 def resolve_create_mea_to_mal(_: Any, info: Info, data: dict[str, Any]) -> Any:
     c = ctx(info)
     project = load_project(c.conn, c.org_id, data["projectId"])
+    load_run(c.conn, c.org_id, data["modelRunId"])
     if not data["dataRowIds"]:
         raise BadInput("dataRowIds must not be empty")
     return _create(
