@@ -130,6 +130,23 @@ async def test_bulk_import_splits_reports_and_resumes(
     assert len(emu.control("prelabels", project_id=project.uid)) == 85
 
 
+async def test_failures_read_only_the_imports_with_refused_lines(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
+) -> None:
+    project, ids = setup
+    annotations = [bbox({"id": ids[i % 20]}) for i in range(30)]
+    for i in (2, 25, 27):
+        annotations[i] = bbox({"id": ids[25]})  # not in the project
+    report = await project.import_annotations("sparse", annotations, annotations_per_import=10)
+    assert report.failed_per_import == [1, 0, 2]
+    before = emu.stats()["by_operation"]["files:GET"]
+    failures = [f async for f in report.failures()]
+    assert [f.line for f in failures] == [3, 26, 28]
+    assert [f.uuid for f in failures] == [annotations[i]["uuid"] for i in (2, 25, 27)]
+    downloads = emu.stats()["by_operation"]["files:GET"] - before
+    assert downloads == 2  # the status files of the parts with refused lines, not the clean one
+
+
 async def test_bulk_label_import_from_path(
     client: AsyncClient, setup: tuple[Project, list[str]], tmp_path: Path
 ) -> None:

@@ -20,7 +20,15 @@ import os
 import pathlib
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Iterable,
+    Mapping,
+    Sequence,
+)
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -158,13 +166,18 @@ class AnnotationImportReport:
     failed: int = 0
     reused: int = 0
     """Imports found by name from an earlier run and not sent again."""
+    failed_per_import: list[int] = field(default_factory=list, repr=False)
+    """Refused lines of each import (its error file's lines), in the order of ``imports``."""
 
     @property
     def succeeded(self) -> int:
         return self.annotations - self.failed
 
     async def failures(self) -> AsyncIterator[ImportFailure]:
-        for imp, start in zip(self.imports, self.starts, strict=True):
+        counts: list[int | None] = [*self.failed_per_import] or [None] * len(self.imports)
+        for imp, start, count in zip(self.imports, self.starts, counts, strict=True):
+            if count == 0:  # nothing refused: its status file is not read
+                continue
             if imp.state == AnnotationImportState.FAILED:  # every line of it, from its input
                 index = 0
                 async for row in imp.inputs():
@@ -174,14 +187,18 @@ class AnnotationImportReport:
                     )
                     index += 1
                 continue
-            index = 0
-            async for row in imp.statuses():
-                if row.get("status") != "SUCCESS":
-                    reasons = [str(e.get("message")) for e in row.get("errors") or []]
-                    yield ImportFailure(
-                        start + index, row.get("uuid"), row.get("dataRow"), reasons, imp.name
-                    )
-                index += 1
+            index = found = 0
+            async with aclosing(imp.client._annotation_imports.rows(imp, "status")) as rows:
+                async for row in rows:
+                    if row.get("status") != "SUCCESS":
+                        reasons = [str(e.get("message")) for e in row.get("errors") or []]
+                        yield ImportFailure(
+                            start + index, row.get("uuid"), row.get("dataRow"), reasons, imp.name
+                        )
+                        found += 1
+                        if found == count:  # the last refused line: the rest succeeded
+                            break
+                    index += 1
 
 
 class AnnotationImports(Resource):
@@ -316,7 +333,7 @@ class AnnotationImports(Resource):
         """Wait in the client's one poller (0.1 s growing to ``task_poll_interval``)."""
         await self._client._poller.wait(imports, timeout_seconds)  # type: ignore[arg-type]
 
-    async def rows(self, imp: AnnotationImport, which: str) -> AsyncIterator[dict[str, Any]]:
+    async def rows(self, imp: AnnotationImport, which: str) -> AsyncGenerator[dict[str, Any], None]:
         """Stream one of the import's NDJSON files (status and error files once it is done)."""
         if which != "input":
             await self.wait([imp], 24 * 3600.0)
@@ -469,6 +486,7 @@ class AnnotationImports(Resource):
             imp, count, failed, reused = parts[start]
             report.imports.append(imp)
             report.starts.append(start + 1)
+            report.failed_per_import.append(failed)
             report.annotations += count
             report.failed += failed
             report.reused += reused
