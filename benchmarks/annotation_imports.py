@@ -14,8 +14,11 @@ pre-labels into one project:
 
 Each client runs in a fresh process (its peak RSS is its own) against a freshly set up
 emulator; set-up is not measured. The emulator's own processing time (the sum of its imports'
-work) is reported beside each client's wall time, so the reader sees which side bounds the run.
-Checks read the server afterwards: the pre-labels stored and every refused line reported.
+work: wall time, and the CPU time of the worker thread doing it) is reported beside each
+client's wall time, with ``bound_by`` naming the side the wall time is spent on. CPU times
+(the client process's, the emulator process's during the run) stay meaningful on a shared
+machine where wall times do not. Checks read the server afterwards: the pre-labels stored and
+every refused line reported.
 """
 
 from __future__ import annotations
