@@ -121,3 +121,15 @@ async def test_lines_are_read_as_json_loads_reads_them(
     stats = emu.control("import_stats", project_id=project.uid)
     assert (stats["lines"], stats["failedLines"], stats["prelabels"]) == (5, 2, 3)
     assert stats["processingCpuSeconds"] > 0
+
+
+async def test_a_key_holding_a_nul_is_looked_up_one_by_one(
+    client: AsyncClient, setup: tuple[Project, list[str]]
+) -> None:
+    project, ids = setup
+    found = await statuses(
+        client, project, "nul", [radio({"globalKey": "work-1\x00"}), radio({"globalKey": "work-1"})]
+    )
+    assert [s["status"] for s in found] == ["FAILURE", "SUCCESS"]
+    assert reasons(found[0]) == ["Data row work-1\x00 not found"]
+    assert found[1]["dataRow"] == {"id": ids[1], "globalKey": "work-1"}
