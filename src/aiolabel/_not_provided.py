@@ -1,0 +1,46 @@
+"""Names the Labelbox documents show that aiolabel deliberately does not provide.
+
+``not_provided(instead, reason)`` is a class attribute that raises
+:class:`~aiolabel.errors.OperationNotSupportedException` as soon as an instance's attribute is
+read (so both ``obj.name`` and ``obj.name(...)`` fail at once), with the reason and what to use
+instead. Reading it from the class gives the descriptor itself, so the coverage test can tell a
+refusal from an implementation (``docs/coverage.md``, rows marked **not provided**).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from aiolabel.errors import OperationNotSupportedException
+
+__all__ = ["NotProvided", "not_provided"]
+
+
+class NotProvided:
+    """A documented name that fails loudly, naming what to use instead."""
+
+    def __init__(self, instead: str, reason: str) -> None:
+        self.instead = instead
+        self.reason = reason
+        self.name = "?"
+        self.owner = "?"
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.owner = owner.__name__
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        self.refuse()
+
+    def refuse(self) -> NoReturn:
+        raise OperationNotSupportedException(
+            f"{self.owner}.{self.name} is not provided by aiolabel: {self.reason}. "
+            f"Use {self.instead} instead."
+        )
+
+
+def not_provided(instead: str, reason: str) -> Any:
+    """A class attribute refusing a documented name (typed ``Any`` so subclasses may narrow)."""
+    return NotProvided(instead, reason)

@@ -1,0 +1,204 @@
+"""``docs/coverage.md`` tells the truth about aiolabel.
+
+Each row of the item-by-item tables names, in its "aiolabel spelling" column, the dotted names
+(from the ``aiolabel`` package) a user writes for the item, with the documented parameters in
+parentheses. This test resolves every name against the installed package:
+
+* a row marked **yes** or **partial** resolves every name to a real attribute (a method,
+  property, pydantic field, class...) that accepts every listed parameter;
+* a row marked **no** resolves none of its names (an implementation makes it yes/partial);
+* a row marked **not provided** resolves each name to a deliberate refusal
+  (:mod:`aiolabel._not_provided`), which fails loudly and names what to use instead;
+* the totals table and the totals sentence agree with the rows.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+import aiolabel
+from aiolabel._not_provided import NotProvided
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
+HEADER = "| Item | Doc | aiolabel | aiolabel spelling | Emulator | Notes |"
+STATUSES = {"yes", "partial", "**no**", "**not provided**"}
+EMULATOR = {"yes", "partial", "**no**", "n/a"}
+SPELLING = re.compile(r"`([A-Za-z_][\w.]*)(?:\(([\w, ]*)\))?`")
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    item: str
+    status: str
+    names: tuple[tuple[str, tuple[str, ...]], ...]
+    emulator: str
+
+
+def _split(line: str) -> list[str]:
+    # cells are separated by " | "; a "|" inside backticks (e.g. `UniqueId|GlobalKey`) is not one
+    return [cell.strip() for cell in line.strip()[1:-1].split(" | ")]
+
+
+def _rows() -> list[Row]:
+    rows: list[Row] = []
+    section = None
+    in_tables = False
+    for line in DOC.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## Item by item"):
+            in_tables = True
+        heading = re.match(r"### (.+)", line)
+        if heading:
+            section = heading.group(1).strip()
+            continue
+        if not in_tables or section is None or not line.startswith("| "):
+            continue
+        if line.startswith("| Item "):
+            assert line == HEADER, f"{section}: table header must be {HEADER!r}"
+            continue
+        cells = _split(line)
+        assert len(cells) == 6, f"{section}: a row needs 6 cells: {line!r}"
+        item, _doc, status, spelling, emulator, _notes = cells
+        names = tuple(
+            (m.group(1), tuple(p.strip() for p in (m.group(2) or "").split(",") if p.strip()))
+            for m in SPELLING.finditer(spelling)
+        )
+        rows.append(Row(section, item, status, names, emulator))
+    return rows
+
+
+ROWS = _rows()
+_MISSING = object()
+
+
+def _resolve(dotted: str) -> Any:
+    """The object ``aiolabel.<dotted>`` names, or ``_MISSING``. On a class, a refusal
+    descriptor comes back as itself; a pydantic field as its ``FieldInfo``."""
+    obj: Any = aiolabel
+    for part in dotted.split("."):
+        if isinstance(obj, type):
+            found = inspect.getattr_static(obj, part, _MISSING)
+            if found is _MISSING and issubclass(obj, BaseModel):
+                found = obj.model_fields.get(part, _MISSING)
+            if found is not _MISSING and not isinstance(found, NotProvided):
+                found = getattr(obj, part, found)
+        else:
+            found = getattr(obj, part, _MISSING)
+        if found is _MISSING:
+            return _MISSING
+        obj = found
+    return obj
+
+
+def _parameters(obj: Any) -> set[str] | None:
+    """Parameter names ``obj`` accepts (``None`` when it takes ``**kwargs``)."""
+    target = obj.fget if isinstance(obj, property) else obj
+    if isinstance(target, staticmethod | classmethod):
+        target = target.__func__
+    signature = inspect.signature(target)
+    names = set()
+    for param in signature.parameters.values():
+        if param.kind is inspect.Parameter.VAR_KEYWORD:
+            return None
+        names.add(param.name)
+    return names
+
+
+def _row_id(row: Row) -> str:
+    return f"{row.section}: {row.item[:60]}"
+
+
+def test_the_doc_has_every_section_and_known_statuses() -> None:
+    assert len(ROWS) > 300
+    for row in ROWS:
+        assert row.status in STATUSES, _row_id(row)
+        assert row.emulator in EMULATOR, _row_id(row)
+        if row.status != "**not provided**":
+            assert row.names, f"{_row_id(row)}: needs an aiolabel spelling"
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.status in ("yes", "partial")], ids=_row_id)
+def test_present_rows_resolve_with_their_parameters(row: Row) -> None:
+    for name, params in row.names:
+        obj = _resolve(name)
+        assert obj is not _MISSING, f"{name} does not exist in aiolabel"
+        assert not isinstance(obj, NotProvided), f"{name} is a refusal, not an implementation"
+        if params:
+            accepted = _parameters(obj)
+            if accepted is not None:
+                assert set(params) <= accepted, f"{name} lacks {set(params) - accepted}"
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.status == "**no**"], ids=_row_id)
+def test_missing_rows_are_missing(row: Row) -> None:
+    for name, _ in row.names:
+        obj = _resolve(name)
+        assert obj is _MISSING or isinstance(obj, NotProvided), (
+            f"{name} exists: the row should say yes or partial"
+        )
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.status == "**not provided**"], ids=_row_id)
+def test_not_provided_rows_are_loud_refusals(row: Row) -> None:
+    for name, _ in row.names:
+        obj = _resolve(name)
+        assert isinstance(obj, NotProvided), f"{name} must be a refusal (aiolabel._not_provided)"
+        assert obj.instead
+        assert obj.reason
+
+
+def _totals() -> dict[str, tuple[int, int, int, int, int]]:
+    by_section: dict[str, Counter[str]] = {}
+    for row in ROWS:
+        counts = by_section.setdefault(row.section, Counter())
+        counts["items"] += 1
+        counts["present"] += row.status in ("yes", "partial")
+        counts["partial"] += row.status == "partial"
+        counts["refused"] += row.status == "**not provided**"
+        counts["served"] += row.emulator in ("yes", "partial")
+    return {
+        section: (c["items"], c["present"], c["partial"], c["refused"], c["served"])
+        for section, c in by_section.items()
+    }
+
+
+def test_totals_agree_with_the_rows() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    table = {}
+    for match in re.finditer(
+        r"^\| ([^|]+?) \| (\d+) \| (\d+) \((\d+)\) \| (\d+) \| (\d+) \|$", text, re.M
+    ):
+        table[match.group(1)] = tuple(int(match.group(i)) for i in range(2, 7))
+    assert table == _totals()
+    items = sum(t[0] for t in table.values())
+    present = sum(t[1] for t in table.values())
+    partial = sum(t[2] for t in table.values())
+    refused = sum(t[3] for t in table.values())
+    sentence = (
+        f"Totals: {items} items; {present} present in aiolabel ({partial} partial), "
+        f"{refused} not provided (a loud error naming the replacement), "
+        f"{items - present - refused} missing."
+    )
+    assert sentence in text
+
+
+def test_a_refusal_names_what_to_use_instead() -> None:
+    refusals = [row for row in ROWS if row.status == "**not provided**" and row.names]
+    if not refusals:
+        pytest.skip("no refusal rows")
+    name, _ = refusals[0].names[0]
+    owner_name, attr = name.rsplit(".", 1)
+    refusal = _resolve(name)
+    assert isinstance(refusal, NotProvided)
+    with pytest.raises(aiolabel.errors.OperationNotSupportedException) as caught:
+        refusal.__get__(object(), _resolve(owner_name))
+    assert refusal.instead in str(caught.value)
+    assert attr in str(caught.value)
