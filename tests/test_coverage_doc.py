@@ -25,7 +25,7 @@ import pytest
 from pydantic import BaseModel
 
 import aiolabel
-from aiolabel._not_provided import NotProvided
+from aiolabel._not_provided import MODULE_NAMES, NotProvided
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
 HEADER = "| Item | Doc | aiolabel | aiolabel spelling | Emulator | Notes |"
@@ -90,6 +90,8 @@ def _resolve(dotted: str) -> Any:
                 found = obj.model_fields.get(part, _MISSING)
             if found is not _MISSING and not isinstance(found, NotProvided):
                 found = getattr(obj, part, found)
+        elif obj is aiolabel and part in MODULE_NAMES:
+            found = MODULE_NAMES[part]
         else:
             found = getattr(obj, part, _MISSING)
         if found is _MISSING:

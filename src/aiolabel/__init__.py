@@ -1,6 +1,8 @@
 """aiolabel: an asyncio-native client for the Labelbox API."""
 
-from aiolabel import _logs
+from typing import NoReturn as _NoReturn
+
+from aiolabel import _logs, _not_provided
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
@@ -107,6 +109,12 @@ from aiolabel.types import ExportFilters, ExportParams
 from aiolabel.webhooks import verify_webhook_signature
 
 _logs.setup_logging()  # AIOLABEL_LOG=debug|info
+
+
+def __getattr__(name: str) -> _NoReturn:
+    """Documented names aiolabel refuses on purpose fail naming the replacement."""
+    _not_provided.module_attribute(name)
+
 
 __all__ = [
     "AnnotationImportState",

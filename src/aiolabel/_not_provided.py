@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 from aiolabel.errors import OperationNotSupportedException
 
-__all__ = ["NotProvided", "not_provided"]
+__all__ = ["MODULE_NAMES", "NotProvided", "module_attribute", "not_provided"]
 
 
 class NotProvided:
@@ -44,3 +44,27 @@ class NotProvided:
 def not_provided(instead: str, reason: str) -> Any:
     """A class attribute refusing a documented name (typed ``Any`` so subclasses may narrow)."""
     return NotProvided(instead, reason)
+
+
+def _module_name(name: str, instead: str, reason: str) -> NotProvided:
+    refusal = NotProvided(instead, reason)
+    refusal.owner, refusal.name = "aiolabel", name
+    return refusal
+
+
+_CONVERTERS = "labelbox 7.17 removed the export converters with get_stream's converter argument"
+MODULE_NAMES: dict[str, NotProvided] = {
+    name: _module_name(
+        name, "async for output in task.get_buffered_stream() (output.json per line)", _CONVERTERS
+    )
+    for name in ("FileConverter", "FileConverterOutput", "JsonConverter", "JsonConverterOutput")
+}
+"""Top-level names of the documents that ``aiolabel`` refuses (``from aiolabel import X``)."""
+
+
+def module_attribute(name: str) -> NoReturn:
+    """The ``aiolabel`` module's ``__getattr__``: refuse a documented name, else AttributeError."""
+    refusal = MODULE_NAMES.get(name)
+    if refusal is None:
+        raise AttributeError(f"module 'aiolabel' has no attribute {name!r}")
+    refusal.refuse()

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import anyio
 
 from aiolabel._base_client import BaseClient
 from aiolabel._concurrency import Progress
+from aiolabel._not_provided import not_provided
 from aiolabel._operations import Operation
 from aiolabel._options import (
     DEFAULT_APP_URL,
@@ -334,6 +335,11 @@ class AsyncClient(BaseClient):
         )
 
     # -- global keys -------------------------------------------------------------------------------
+
+    get_data_rows_for_global_keys: ClassVar[Any] = not_provided(
+        "await client.get_data_row_ids_for_global_keys(global_keys) (ids under 'results')",
+        "the guide's name is in no labelbox 7.x release",
+    )
 
     async def get_data_row_ids_for_global_keys(
         self,

@@ -4,10 +4,11 @@ roles."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
 
+from aiolabel._not_provided import not_provided
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.member import Role
 
@@ -57,3 +58,12 @@ class ResourceTag(Model):
     uid: str = Field(alias="id")
     text: str
     color: str
+
+    update: ClassVar[Any] = not_provided(
+        "organization.create_resource_tag(...) and project.update_project_resource_tags(ids)",
+        "labelbox 7.17 sends no operation the service documents for it",
+    )
+    project_resource_tag: ClassVar[Any] = not_provided(
+        "project.get_resource_tags()",
+        "labelbox 7.17 sends no operation the service documents for it",
+    )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from aiolabel._not_provided import not_provided
 from aiolabel.errors import InputError, InputTypeError
 from aiolabel.models.base import DateTime, Model
 from aiolabel.pagination import dig
@@ -69,6 +70,16 @@ class Batch(Model):
     """
 
     __entity__ = "Batch"
+
+    deleted: ClassVar[Any] = not_provided(
+        "project.batches() (it lists live batches only)",
+        "labelbox 7.17's Batch has no deleted field",
+    )
+    created_by: ClassVar[Any] = not_provided(
+        "project.members() for who works on the project",
+        "labelbox 7.17 declares it but fails before sending a request, and no current"
+        " operation reads a batch's creator",
+    )
 
     uid: str = Field(alias="id")
     name: str | None = None

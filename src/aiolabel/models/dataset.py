@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, ValidationError
 
@@ -14,6 +14,7 @@ from aiolabel._bulk.descriptors import (
     UPSERT_CHUNK_SIZE_BYTES,
 )
 from aiolabel._concurrency import Progress
+from aiolabel._not_provided import not_provided
 from aiolabel.errors import (
     InputError,
     InputTypeError,
@@ -59,6 +60,11 @@ class Dataset(Model):
     fetch."""
 
     __entity__ = "Dataset"
+
+    create_data_rows_sync: ClassVar[Any] = not_provided(
+        "task = await dataset.create_data_rows(items); await task.wait_till_done()",
+        "labelbox 7.17 removed it with the service's appendRowsToDatasetSync operation",
+    )
 
     uid: str = Field(alias="id")
     name: str | None = None

@@ -7,7 +7,9 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+
+from aiolabel._not_provided import not_provided
 
 __all__ = ["BufferedJsonOutput", "ExportStream"]
 
@@ -23,6 +25,15 @@ class ExportStream:
     """One pass over an export stream; each item is a :class:`BufferedJsonOutput`."""
 
     __slots__ = ("_source",)
+
+    with_line: ClassVar[Any] = not_provided(
+        "async for output in task.get_buffered_stream() (skip the lines before)",
+        "labelbox 7.17 removed the line and offset reads of export streams",
+    )
+    with_offset: ClassVar[Any] = not_provided(
+        "async for output in task.get_buffered_stream() (skip the lines before)",
+        "labelbox 7.17 removed the line and offset reads of export streams",
+    )
 
     def __init__(self, source: AsyncIterator[dict[str, Any]]) -> None:
         self._source = source

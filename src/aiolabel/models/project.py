@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 from pydantic import BaseModel, Field
 
 from aiolabel._concurrency import Progress
+from aiolabel._not_provided import not_provided
 from aiolabel._validation import check_project_update
 from aiolabel.enums import MediaType
 from aiolabel.errors import InputError
@@ -45,6 +46,32 @@ class Project(Model):
     wire's ``allowedMediaType``)."""
 
     __entity__ = "Project"
+
+    # Documented names refused on purpose (docs/coverage.md, "not provided").
+    queue_mode: ClassVar[Any] = not_provided(
+        "nothing: every project is in batch mode (add data rows with create_batch)",
+        "labelbox 7.17 removed queue modes: batch mode is the only one",
+    )
+    get_queue_mode: ClassVar[Any] = not_provided(
+        "nothing: every project is in batch mode (add data rows with create_batch)",
+        "labelbox 7.17 removed queue modes: batch mode is the only one",
+    )
+    export_labels: ClassVar[Any] = not_provided(
+        "await project.export(params=...) and task.get_buffered_stream()",
+        "labelbox 7.17 removed it with the service's exportLabels operation",
+    )
+    label_generator: ClassVar[Any] = not_provided(
+        "await project.export(params=...) and task.get_buffered_stream()",
+        "labelbox 7.17 removed it with the exportLabels operation it read",
+    )
+    setup: ClassVar[Any] = not_provided(
+        "await project.connect_ontology(ontology)",
+        "labelbox 7.17 removed it; connecting an ontology sets the editor up",
+    )
+    bulk_import_requests: ClassVar[Any] = not_provided(
+        "await MALPredictionImport.from_name(client, project.uid, name)",
+        "labelbox 7.17 removed bulk import requests and their listing",
+    )
 
     uid: str = Field(alias="id")
     name: str | None = None

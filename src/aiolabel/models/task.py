@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anyio
 from pydantic import Field
 
+from aiolabel._not_provided import not_provided
 from aiolabel.enums import StreamType, TaskStatus
 from aiolabel.errors import (
     LabelboxError,
@@ -66,6 +67,11 @@ class Task(Model):
     metadata: Any = None
     created_at: DateTime | None = None
     updated_at: DateTime | None = None
+
+    deleted: ClassVar[Any] = not_provided(
+        "task.status (a deleted task is no longer returned at all)",
+        "labelbox 7.17's ExportTask.deleted reads a field its Task does not have",
+    )
 
     SDK_PREFIX: ClassVar[str] = "Task"
 
