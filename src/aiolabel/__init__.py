@@ -43,7 +43,7 @@ from aiolabel.errors import (
     UnprocessableEntityError,
     ValidationFailedError,
 )
-from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.identifiers import DataRowIds, GlobalKey, GlobalKeys, UniqueId, UniqueIds
 from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
 from aiolabel.models.annotation_import import (
     BulkImportRequest,
@@ -135,6 +135,7 @@ __all__ = [
     "ConsensusSettings",
     "CreateBatchesTask",
     "DataRow",
+    "DataRowIds",
     "DataRowMetadata",
     "DataRowMetadataBatchResponse",
     "DataRowMetadataField",

@@ -31,6 +31,7 @@ EXPORTED = [
     "ConsensusSettings",
     "CreateBatchesTask",
     "DataRow",
+    "DataRowIds",
     "DataRowMetadata",
     "DataRowMetadataBatchResponse",
     "DataRowMetadataField",
