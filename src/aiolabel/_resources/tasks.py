@@ -10,9 +10,11 @@ from typing import Any
 
 from aiolabel._content import split_lines
 from aiolabel._operations import tasks as ops
+from aiolabel._operations._builder import relationship
+from aiolabel._operations._entities import TASK
 from aiolabel._resources._base import Resource
 from aiolabel.enums import StreamType
-from aiolabel.errors import InputTypeError, LabelboxError, TaskFailedError
+from aiolabel.errors import InputTypeError, LabelboxError, ResourceNotFoundError, TaskFailedError
 from aiolabel.models.export_stream import ExportStream
 from aiolabel.models.task import (
     EXPORT_TASK_TYPE,
@@ -26,6 +28,7 @@ from aiolabel.models.task import (
     _json_line,
     _loads_or_text,
 )
+from aiolabel.models.user import Organization, User
 from aiolabel.pagination import dig
 
 __all__ = ["Tasks"]
@@ -90,6 +93,27 @@ class Tasks(Resource):
         fresh = await self._client._fetch_task(task.uid, sdk_method=task._sdk("refresh"))
         task._apply(fresh)
         return task
+
+    async def _to_one(self, task: Task, name: str) -> dict[str, Any]:
+        """One to-one relationship of a task (``GetTaskCreatedByPyApi``, ...)."""
+        built = relationship(TASK, task.uid, name)
+        data = await self._client._execute_operation(
+            built.operation, built.variables, sdk_method=task._sdk(name), expect_one=True
+        )
+        spec = TASK.relationship(name)
+        assert spec is not None
+        value = dig(data, ("task", spec.graphql))
+        if not isinstance(value, dict):
+            raise ResourceNotFoundError(
+                User if name == "created_by" else Organization, {"task": task.uid}
+            )
+        return value
+
+    async def created_by(self, task: Task) -> User:
+        return User.from_wire(self._client, await self._to_one(task, "created_by"))
+
+    async def organization(self, task: Task) -> Organization:
+        return Organization.from_wire(self._client, await self._to_one(task, "organization"))
 
     async def result_items(self, task: Task) -> AsyncIterator[dict[str, Any]]:
         kind = (task.type or "").lower()

@@ -39,6 +39,7 @@ from aiolabel.models.task_items import Items, MaybeItems, TaskItems
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
+    from aiolabel.models.user import Organization, User
 
 __all__ = ["DataUpsertTask", "DataUpsertTaskGroup", "Task", "UpsertPartialFailure"]
 
@@ -115,6 +116,14 @@ class Task(Model):
     async def refresh(self) -> Task:
         """Fetch the current state from the server (one request) and update this task."""
         return await self.client._tasks.refresh(self)
+
+    async def created_by(self) -> User:
+        """The user who started the task (``GetTaskCreatedByPyApi``)."""
+        return await self.client._tasks.created_by(self)
+
+    async def organization(self) -> Organization:
+        """The organisation of the task (``GetTaskOrganizationPyApi``)."""
+        return await self.client._tasks.organization(self)
 
     async def wait_till_done(self, timeout_seconds: float = 300.0) -> Task:
         """Wait until the task leaves IN_PROGRESS; raise :class:`TaskTimeout` if it does not.
