@@ -32,6 +32,9 @@ async def test_labels_reviews_and_benchmarks(
     updated = await review.update(score=-1)
     assert updated.score == -1.0
     assert (await updated.label()).uid == labels[0].uid
+    assert (await updated.created_by()).uid == user.uid
+    assert (await updated.organization()).uid == (await client.get_organization()).uid
+    assert (await updated.project()).uid == project.uid
     await updated.delete()
     assert await labels[0].reviews().to_list() == []
     benchmark = await labels[0].create_benchmark()

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
     from aiolabel.models.data_row import DataRow
     from aiolabel.models.project import Project
-    from aiolabel.models.user import User
+    from aiolabel.models.user import Organization, User
     from aiolabel.pagination import OffsetPaginator
 
 __all__ = ["Benchmark", "Label", "Review"]
@@ -98,6 +98,15 @@ class Review(Model):
 
     async def label(self) -> Label:
         return await self.client._labels.review_label(self)
+
+    async def created_by(self) -> User:
+        return await self.client._labels.review_created_by(self)
+
+    async def organization(self) -> Organization:
+        return await self.client._labels.review_organization(self)
+
+    async def project(self) -> Project:
+        return await self.client._labels.review_project(self)
 
 
 class Benchmark(Model):
