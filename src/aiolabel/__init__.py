@@ -100,7 +100,13 @@ from aiolabel.models.slice import (
     SendToAnnotateFromModelParams,
     Slice,
 )
-from aiolabel.models.task import DataUpsertTask, DataUpsertTaskGroup, Task, UpsertPartialFailure
+from aiolabel.models.task import (
+    DataUpsertTask,
+    DataUpsertTaskGroup,
+    ExportTask,
+    Task,
+    UpsertPartialFailure,
+)
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
 from aiolabel.models.webhook import Webhook
@@ -151,6 +157,7 @@ __all__ = [
     "DeleteFeatureFromOntologyResult",
     "ExportFilters",
     "ExportParams",
+    "ExportTask",
     "FeatureSchema",
     "FeatureSchemaAttribute",
     "GlobalKey",

@@ -27,6 +27,8 @@ __all__ = [
     "AuthorizationError",
     "ConfidenceNotSupportedException",
     "CustomMetricsNotSupportedException",
+    "ExportTaskException",
+    "ExportTaskFailedError",
     "InconsistentOntologyException",
     "InputError",
     "InputTypeError",
@@ -245,6 +247,15 @@ class TaskFailedError(LabelboxError):
     def __init__(self, message: str, task: Any = None) -> None:
         super().__init__(message)
         self.task = task
+
+
+class ExportTaskException(LabelboxError):
+    """An export task's stream, totals or result were asked for while it is not ready yet or has
+    failed (the official ``ExportTask.ExportTaskException``, also ``Task.ExportTaskException``)."""
+
+
+class ExportTaskFailedError(TaskFailedError, ExportTaskException):
+    """The export task asked for ended FAILED (a TaskFailedError and an ExportTaskException)."""
 
 
 class PartialFailureError(LabelboxError, Generic[_T, _R]):

@@ -70,5 +70,6 @@ def test_task_created_by_and_organization(lb_client: labelbox.Client) -> None:
     assert export.created_by().uid == user.uid
     assert export.organization().uid == org.uid
     task = lb_client.get_task_by_id(export.uid)
+    assert labelbox.ExportTask.get_task(lb_client, export.uid).uid == export.uid
     assert task.created_by().uid == user.uid
     assert task.organization().uid == org.uid

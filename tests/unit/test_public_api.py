@@ -47,6 +47,7 @@ EXPORTED = [
     "DeleteFeatureFromOntologyResult",
     "ExportFilters",
     "ExportParams",
+    "ExportTask",
     "FeatureSchema",
     "FeatureSchemaAttribute",
     "GlobalKey",

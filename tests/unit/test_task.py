@@ -633,3 +633,23 @@ async def test_cancel_task(api: FakeApi, make_client: Any) -> None:
         await client.cancel_task("other")
     assert api.calls["GetCancelableTaskTypesPyApi"] == 1
     assert api.calls["CancelTaskPyApi"] == 1
+
+
+async def test_export_task_is_task_with_the_official_exception() -> None:
+    from aiolabel import AsyncClient, ExportTask, Task, TaskFailedError
+    from aiolabel.errors import ExportTaskException
+
+    assert ExportTask is Task
+    assert ExportTask.ExportTaskException is ExportTaskException
+    async with AsyncClient(api_key="k", endpoint="http://127.0.0.1:9/graphql") as client:
+        pending = Task.from_wire(client, {"id": "t1", "status": "IN_PROGRESS"})
+        with pytest.raises(ExportTask.ExportTaskException, match="not ready yet"):
+            await pending.get_total_lines()
+        with pytest.raises(ExportTask.ExportTaskException, match="not ready yet"):
+            pending.get_buffered_stream()
+        failed = Task.from_wire(client, {"id": "t2", "status": "FAILED"})
+        for call in (failed.has_result, failed.get_total_file_size):
+            with pytest.raises(ExportTask.ExportTaskException) as caught:
+                await call()
+            assert isinstance(caught.value, TaskFailedError)
+            assert caught.value.task is failed

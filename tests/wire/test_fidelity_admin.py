@@ -383,6 +383,17 @@ CASES += [
         {"GetWinningLabelIdPyApi": {"dataRow": {"labelingActivity": {"selectedLabelId": "l1"}}}},
     ),
     Case(
+        "ExportTask.get_task",
+        lambda c: lb.ExportTask.get_task(c, "task1"),
+        lambda c: aiolabel.ExportTask.get_task(c, "task1"),
+        {
+            "GetUserCreatedTasksPyApi": b.relationship(
+                USER, canned.USER_ID, "created_tasks", b.FieldRef("uid") == "task1"
+            )
+        },
+        {"GetUserCreatedTasksPyApi": {"user": {"createdTasks": [canned.task(id="task1")]}}},
+    ),
+    Case(
         "task.created_by",
         lambda c: lb.Task(c, canned.task(id="task1")).created_by(),
         lambda c: aiolabel.Task.from_wire(c, canned.task(id="task1")).created_by(),

@@ -10,11 +10,17 @@ from typing import Any
 
 from aiolabel._content import split_lines
 from aiolabel._operations import tasks as ops
-from aiolabel._operations._builder import relationship
+from aiolabel._operations._builder import FieldRef, relationship
 from aiolabel._operations._entities import TASK
 from aiolabel._resources._base import Resource
 from aiolabel.enums import StreamType
-from aiolabel.errors import InputTypeError, LabelboxError, ResourceNotFoundError, TaskFailedError
+from aiolabel.errors import (
+    ExportTaskException,
+    ExportTaskFailedError,
+    InputTypeError,
+    LabelboxError,
+    ResourceNotFoundError,
+)
 from aiolabel.models.export_stream import ExportStream
 from aiolabel.models.task import (
     EXPORT_TASK_TYPE,
@@ -37,6 +43,14 @@ __all__ = ["Tasks"]
 def _kebab(value: str) -> str:
     parts = re.findall(r"[A-Z][a-z0-9]*|[a-z][a-z0-9]*", value)
     return "-".join(p.lower() for p in parts)
+
+
+def _check_export_ready(task: Task) -> None:
+    """The official ExportTask's rule for streams and totals: the task must be COMPLETE."""
+    if task.status == "FAILED":
+        raise ExportTaskFailedError(f"export task {task.uid} failed", task)
+    if task.status != "COMPLETE":
+        raise ExportTaskException(f"task {task.uid} is not ready yet (await task.wait_till_done())")
 
 
 class Tasks(Resource):
@@ -93,6 +107,15 @@ class Tasks(Resource):
         fresh = await self._client._fetch_task(task.uid, sdk_method=task._sdk("refresh"))
         task._apply(fresh)
         return task
+
+    async def lookup(self, task_id: str) -> Task:
+        """``Task.get_task(client, id)`` as 7.17 sends it: the key's user's created tasks
+        filtered by id (GetUserPyApi, then GetUserCreatedTasksPyApi)."""
+        user = await self._client.get_user()
+        found = await user.created_tasks(where=FieldRef("uid") == task_id).to_list()
+        if len(found) != 1:
+            raise ResourceNotFoundError(Task, {"id": task_id})
+        return found[0]
 
     async def _to_one(self, task: Task, name: str) -> dict[str, Any]:
         """One to-one relationship of a task (``GetTaskCreatedByPyApi``, ...)."""
@@ -175,10 +198,7 @@ class Tasks(Resource):
 
     async def export_total(self, task: Task, stream: StreamType, key: str) -> int | None:
         """``totalLines`` or ``totalSize`` of a COMPLETE export's stream (None: no stream)."""
-        if task.status == "FAILED":
-            raise TaskFailedError(f"export task {task.uid} failed", task)
-        if task.status != "COMPLETE":
-            raise LabelboxError(f"task {task.uid} is not ready yet (await task.wait_till_done())")
+        _check_export_ready(task)
         data = await self._client._execute_operation(
             ops.GET_EXPORT_METADATA_HEADER,
             {"where": {"id": task.uid}, "streamType": stream.value},
@@ -189,13 +209,12 @@ class Tasks(Resource):
         return int(header.get(key) or 0) if isinstance(header, dict) else None
 
     def buffered_stream(self, task: Task, stream: StreamType) -> ExportStream:
-        if task.status != "COMPLETE":
-            raise LabelboxError(f"task {task.uid} is not ready yet (await task.wait_till_done())")
+        _check_export_ready(task)
         return ExportStream(self.export_stream(task, stream))
 
     async def export_stream(self, task: Task, stream: StreamType) -> AsyncIterator[dict[str, Any]]:
         if task.status == "FAILED":
-            raise TaskFailedError(f"export task {task.uid} failed", task)
+            raise ExportTaskFailedError(f"export task {task.uid} failed", task)
         where = {"where": {"id": task.uid}, "streamType": stream.value}
         sdk = task._sdk("result" if stream is StreamType.RESULT else "errors")
         data = await self._client._execute_operation(

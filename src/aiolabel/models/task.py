@@ -13,6 +13,7 @@ Results and errors come as async iterators of ``dict`` in one shape whatever the
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import logging
@@ -29,6 +30,7 @@ from pydantic import Field
 from aiolabel._not_provided import not_provided
 from aiolabel.enums import StreamType, TaskStatus
 from aiolabel.errors import (
+    ExportTaskException,
     LabelboxError,
     PartialFailureError,
     TaskFailedError,
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
     from aiolabel.models.user import Organization, User
 
-__all__ = ["DataUpsertTask", "DataUpsertTaskGroup", "Task", "UpsertPartialFailure"]
+__all__ = ["DataUpsertTask", "DataUpsertTaskGroup", "ExportTask", "Task", "UpsertPartialFailure"]
 
 logger = logging.getLogger("aiolabel.task")
 
@@ -75,6 +77,9 @@ class Task(Model):
     )
 
     SDK_PREFIX: ClassVar[str] = "Task"
+    ExportTaskException: ClassVar[builtins.type[ExportTaskException]] = ExportTaskException
+    """The official ``ExportTask.ExportTaskException``: raised by the export conveniences
+    (streams, totals) while the task is not ready yet or has failed."""
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Task) and (other.uid, other.type) == (self.uid, self.type)
@@ -116,6 +121,12 @@ class Task(Model):
     async def refresh(self) -> Task:
         """Fetch the current state from the server (one request) and update this task."""
         return await self.client._tasks.refresh(self)
+
+    @staticmethod
+    async def get_task(client: AsyncClient, task_id: str) -> Task:
+        """The task with this id (the official static ``Task.get_task`` / ``ExportTask.get_task``,
+        sending its requests; :meth:`AsyncClient.get_task_by_id` also types upload tasks)."""
+        return await client._tasks.lookup(task_id)
 
     async def created_by(self) -> User:
         """The user who started the task (``GetTaskCreatedByPyApi``)."""
@@ -237,6 +248,12 @@ class Task(Model):
     async def _error_items(self) -> AsyncIterator[Any]:
         async for item in self.client._tasks.error_items(self):
             yield item
+
+
+ExportTask = Task
+"""The official ``ExportTask``: aiolabel's :class:`Task` already carries the export
+conveniences (``get_buffered_stream``, ``get_total_lines``, ``has_result``, ...), so exports return
+a Task and ``ExportTask.get_task`` / ``ExportTask.ExportTaskException`` are Task's."""
 
 
 class DataUpsertTask(Task):
