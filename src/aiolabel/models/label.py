@@ -52,8 +52,8 @@ class Label(Model):
         return await self.client._labels.create_benchmark(self)
 
     async def update(self, **kwargs: Any) -> Label:
-        """Set ``label`` (the legacy text); returns the updated label."""
-        return await self.client._labels.update_label(self, **kwargs)
+        """Set ``label`` (the legacy text); this label is updated in place and returned."""
+        return self._refresh_from(await self.client._labels.update_label(self, **kwargs))
 
     async def delete(self) -> None:
         await self.client._labels.bulk_delete([self])
@@ -90,8 +90,8 @@ class Review(Model):
     updated_at: DateTime | None = None
 
     async def update(self, **kwargs: Any) -> Review:
-        """Change ``score``; returns the updated review."""
-        return await self.client._labels.update_review(self, **kwargs)
+        """Change ``score``; this review is updated in place and returned."""
+        return self._refresh_from(await self.client._labels.update_review(self, **kwargs))
 
     async def delete(self) -> None:
         await self.client._labels.delete_review(self)
