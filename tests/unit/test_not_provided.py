@@ -97,3 +97,11 @@ def test_refusals_do_not_disturb_the_models() -> None:
     assert project.model_dump()["name"] == "p"
     assert "p1" in repr(project)
     assert Project.name == "x"  # the where-clause spelling still works
+
+
+async def test_update_queue_mode_says_why_before_any_request() -> None:
+    from aiolabel import InputError
+
+    project = _instances()["Project"]
+    with pytest.raises(InputError, match="batch mode"):
+        await project.update(queue_mode="BATCH")
