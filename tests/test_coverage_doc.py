@@ -9,23 +9,37 @@ parentheses. This test resolves every name against the installed package:
 * a row marked **no** resolves none of its names (an implementation makes it yes/partial);
 * a row marked **not provided** resolves each name to a deliberate refusal
   (:mod:`aiolabel._not_provided`), which fails loudly and names what to use instead;
+* a row the emulator serves (yes/partial) names, in its notes' ``wire:`` clause (up to the next
+  ``;``), only operations aiolabel sends (an ``aiolabel._operations`` document or a relationship
+  document of the builder), and each of those documents validates against the emulator's SDL;
 * the totals table and the totals sentence agree with the rows.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import graphql
 import pytest
 from pydantic import BaseModel
 
 import aiolabel
+import aiolabel._operations as operations_package
 from aiolabel._not_provided import MODULE_NAMES, NotProvided
+from aiolabel._operations import Operation
+from aiolabel._operations import _builder as builder
+from aiolabel._operations._entities import ENTITIES
+from aiolabel.emulator.executor import build_schema
+from tests.wire.catalogue import catalogue
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
 HEADER = "| Item | Doc | aiolabel | aiolabel spelling | Emulator | Notes |"
@@ -41,6 +55,7 @@ class Row:
     status: str
     names: tuple[tuple[str, tuple[str, ...]], ...]
     emulator: str
+    notes: str
 
 
 def _split(line: str) -> list[str]:
@@ -66,12 +81,12 @@ def _rows() -> list[Row]:
             continue
         cells = _split(line)
         assert len(cells) == 6, f"{section}: a row needs 6 cells: {line!r}"
-        item, _doc, status, spelling, emulator, _notes = cells
+        item, _doc, status, spelling, emulator, notes = cells
         names = tuple(
             (m.group(1), tuple(p.strip() for p in (m.group(2) or "").split(",") if p.strip()))
             for m in SPELLING.finditer(spelling)
         )
-        rows.append(Row(section, item, status, names, emulator))
+        rows.append(Row(section, item, status, names, emulator, notes))
     return rows
 
 
@@ -155,6 +170,60 @@ def test_not_provided_rows_are_loud_refusals(row: Row) -> None:
         assert isinstance(obj, NotProvided), f"{name} must be a refusal (aiolabel._not_provided)"
         assert obj.instead
         assert obj.reason
+
+
+@cache
+def _sent_documents() -> dict[str, set[str]]:
+    """Operation name -> the documents aiolabel can send under it (the wire catalogue, every
+    document constant, and every relationship document of the builder)."""
+    documents: dict[str, set[str]] = {}
+
+    def add(value: object) -> None:
+        if isinstance(value, Operation):
+            documents.setdefault(value.name, set()).add(value.document)
+
+    for info in pkgutil.iter_modules(operations_package.__path__):
+        module = importlib.import_module(f"{operations_package.__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, Mapping):
+                for item in value.values():
+                    add(item)
+            elif isinstance(value, list | tuple):
+                for item in value:
+                    add(item)
+            else:
+                add(value)
+    for _, operation, _ in catalogue():  # the builder's gets, lists, creates, updates...
+        add(operation)
+    for entity in ENTITIES.values():
+        for rel in entity.relationships:
+            uid = None if entity.name == "Organization" else "id1"
+            add(builder.relationship(entity, uid, rel.name).operation)
+    return documents
+
+
+def _wire_clause(notes: str) -> list[str]:
+    _, found, rest = notes.partition("wire:")
+    return re.findall(r"\b(\w+PyApi)\b", rest.split(";")[0]) if found else []
+
+
+SERVED = [r for r in ROWS if r.emulator in ("yes", "partial") and _wire_clause(r.notes)]
+
+
+@pytest.mark.parametrize("row", SERVED, ids=_row_id)
+def test_served_rows_name_documents_the_emulator_validates(row: Row) -> None:
+    schema = _schema()
+    for name in _wire_clause(row.notes):
+        documents = _sent_documents().get(name)
+        assert documents, f"{name}: aiolabel sends no such operation (move it out of 'wire:')"
+        for document in documents:
+            errors = graphql.validate(schema, graphql.parse(document))
+            assert not errors, f"{name}: the emulator's SDL refuses it: {errors}"
+
+
+@cache
+def _schema() -> graphql.GraphQLSchema:
+    return build_schema()
 
 
 def _totals() -> dict[str, tuple[int, int, int, int, int]]:
