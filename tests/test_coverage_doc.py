@@ -7,8 +7,9 @@ parentheses. This test resolves every name against the installed package:
 * a row marked **yes** or **partial** resolves every name to a real attribute (a method,
   property, pydantic field, class...) that accepts every listed parameter;
 * a row marked **no** resolves none of its names (an implementation makes it yes/partial);
-* a row marked **not provided** resolves each name to a deliberate refusal
-  (:mod:`aiolabel._not_provided`), which fails loudly and names what to use instead;
+* a row marked **not provided** names only deliberate refusals: names its class (or the
+  package) lists in ``_OTHER_SPELLINGS`` (:mod:`aiolabel._spellings`), whose reading fails at once
+  with an ``AttributeError`` naming what to use instead;
 * a row the emulator serves (yes/partial) names, in its notes' ``wire:`` clause (up to the next
   ``;``), only operations aiolabel sends (an ``aiolabel._operations`` document or a relationship
   document of the builder), and each of those documents validates against the emulator's SDL;
@@ -34,7 +35,6 @@ from pydantic import BaseModel
 
 import aiolabel
 import aiolabel._operations as operations_package
-from aiolabel._not_provided import MODULE_NAMES, NotProvided
 from aiolabel._operations import Operation
 from aiolabel._operations import _builder as builder
 from aiolabel._operations._entities import ENTITIES
@@ -94,19 +94,30 @@ ROWS = _rows()
 _MISSING = object()
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A documented name aiolabel refuses on purpose, with what to write instead."""
+
+    owner: str
+    hint: str
+
+
 def _resolve(dotted: str) -> Any:
-    """The object ``aiolabel.<dotted>`` names, or ``_MISSING``. On a class, a refusal
-    descriptor comes back as itself; a pydantic field as its ``FieldInfo``."""
+    """The object ``aiolabel.<dotted>`` names, a :class:`Refusal` when the name is listed in its
+    owner's ``_OTHER_SPELLINGS``, or ``_MISSING``. A pydantic field comes back as its
+    ``FieldInfo``."""
     obj: Any = aiolabel
     for part in dotted.split("."):
+        spellings = getattr(obj, "_OTHER_SPELLINGS", None) or {}
+        if part in spellings:
+            owner = obj.__name__ if hasattr(obj, "__name__") else type(obj).__name__
+            return Refusal(owner, spellings[part])
         if isinstance(obj, type):
             found = inspect.getattr_static(obj, part, _MISSING)
             if found is _MISSING and issubclass(obj, BaseModel):
                 found = obj.model_fields.get(part, _MISSING)
-            if found is not _MISSING and not isinstance(found, NotProvided):
+            if found is not _MISSING:
                 found = getattr(obj, part, found)
-        elif obj is aiolabel and part in MODULE_NAMES:
-            found = MODULE_NAMES[part]
         else:
             found = getattr(obj, part, _MISSING)
         if found is _MISSING:
@@ -147,7 +158,7 @@ def test_present_rows_resolve_with_their_parameters(row: Row) -> None:
     for name, params in row.names:
         obj = _resolve(name)
         assert obj is not _MISSING, f"{name} does not exist in aiolabel"
-        assert not isinstance(obj, NotProvided), f"{name} is a refusal, not an implementation"
+        assert not isinstance(obj, Refusal), f"{name} is a refusal, not an implementation"
         if params:
             accepted = _parameters(obj)
             if accepted is not None:
@@ -158,7 +169,7 @@ def test_present_rows_resolve_with_their_parameters(row: Row) -> None:
 def test_missing_rows_are_missing(row: Row) -> None:
     for name, _ in row.names:
         obj = _resolve(name)
-        assert obj is _MISSING or isinstance(obj, NotProvided), (
+        assert obj is _MISSING or isinstance(obj, Refusal), (
             f"{name} exists: the row should say yes or partial"
         )
 
@@ -167,9 +178,8 @@ def test_missing_rows_are_missing(row: Row) -> None:
 def test_not_provided_rows_are_loud_refusals(row: Row) -> None:
     for name, _ in row.names:
         obj = _resolve(name)
-        assert isinstance(obj, NotProvided), f"{name} must be a refusal (aiolabel._not_provided)"
-        assert obj.instead
-        assert obj.reason
+        assert isinstance(obj, Refusal), f"{name} must be listed in its class's _OTHER_SPELLINGS"
+        assert obj.hint
 
 
 @cache
@@ -261,15 +271,23 @@ def test_totals_agree_with_the_rows() -> None:
     assert sentence in text
 
 
-def test_a_refusal_names_what_to_use_instead() -> None:
+def test_a_refusal_fails_at_once_with_its_hint() -> None:
     refusals = [row for row in ROWS if row.status == "**not provided**" and row.names]
-    if not refusals:
-        pytest.skip("no refusal rows")
-    name, _ = refusals[0].names[0]
-    owner_name, attr = name.rsplit(".", 1)
-    refusal = _resolve(name)
-    assert isinstance(refusal, NotProvided)
-    with pytest.raises(aiolabel.errors.OperationNotSupportedException) as caught:
-        refusal.__get__(object(), _resolve(owner_name))
-    assert refusal.instead in str(caught.value)
-    assert attr in str(caught.value)
+    assert refusals
+    for row in refusals:
+        for name, _ in row.names:
+            refusal = _resolve(name)
+            assert isinstance(refusal, Refusal)
+            if "." not in name:  # a name of the package
+                with pytest.raises(AttributeError) as caught:
+                    getattr(aiolabel, name)
+                assert str(caught.value) == f"aiolabel has no {name}: {refusal.hint}"
+                continue
+            owner_name, attr = name.rsplit(".", 1)
+            owner = _resolve(owner_name)
+            instance = owner.model_construct() if issubclass(owner, BaseModel) else None
+            if instance is None:
+                instance = object.__new__(owner)
+            with pytest.raises(AttributeError) as caught:
+                getattr(instance, attr)
+            assert str(caught.value) == f"{owner.__name__} has no {attr}: {refusal.hint}"

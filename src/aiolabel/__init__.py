@@ -1,8 +1,6 @@
 """aiolabel: an asyncio-native client for the Labelbox API."""
 
-from typing import NoReturn as _NoReturn
-
-from aiolabel import _logs, _not_provided
+from aiolabel import _logs
 from aiolabel._version import __version__
 from aiolabel.client import AsyncClient
 from aiolabel.enums import (
@@ -117,11 +115,6 @@ from aiolabel.webhooks import verify_webhook_signature
 _logs.setup_logging()  # AIOLABEL_LOG=debug|info
 
 
-def __getattr__(name: str) -> _NoReturn:
-    """Documented names aiolabel refuses on purpose fail naming the replacement."""
-    _not_provided.module_attribute(name)
-
-
 __all__ = [
     "AnnotationImportState",
     "ApiLimitError",
@@ -230,3 +223,23 @@ __all__ = [
     "__version__",
     "verify_webhook_signature",
 ]
+
+_OTHER_SPELLINGS = {
+    "Client": "the client is AsyncClient: `async with aiolabel.AsyncClient(api_key) as client:`",
+    "QueueMode": "queue modes are gone from the service and from SDK 7.x: batch mode is the only"
+    " mode, so leave out queue_mode=",
+    **{
+        name: "SDK 7.17 removed the export converters: read an export with"
+        " `async for output in task.get_buffered_stream()` (`output.json` per line)"
+        for name in ("FileConverter", "FileConverterOutput", "JsonConverter", "JsonConverterOutput")
+    },
+}
+
+
+def __getattr__(name: str) -> object:
+    """Names of the Labelbox documents that aiolabel spells differently fail naming the
+    aiolabel spelling (``lb.Client`` -> ``AsyncClient``)."""
+    hint = _OTHER_SPELLINGS.get(name)
+    if hint is not None:
+        raise AttributeError(f"aiolabel has no {name}: {hint}")
+    raise AttributeError(f"module 'aiolabel' has no attribute {name!r}")

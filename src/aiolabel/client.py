@@ -15,7 +15,6 @@ import anyio
 
 from aiolabel._base_client import BaseClient
 from aiolabel._concurrency import Progress
-from aiolabel._not_provided import not_provided
 from aiolabel._operations import Operation
 from aiolabel._options import (
     DEFAULT_APP_URL,
@@ -53,6 +52,7 @@ from aiolabel._resources.upserts import Upserts
 from aiolabel._resources.users import Users
 from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
+from aiolabel._spellings import OtherSpellings
 from aiolabel._timeouts import check_timeout_option
 from aiolabel._transport import (
     Transport,
@@ -101,7 +101,7 @@ R = TypeVar("R")
 _OPERATION_NAME = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 
-class AsyncClient(BaseClient):
+class AsyncClient(BaseClient, OtherSpellings):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -127,6 +127,11 @@ class AsyncClient(BaseClient):
       certificates are always verified. An emulator key (``lbemu_...``) is never sent to
       ``*.labelbox.com``.
     """
+
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "get_data_rows_for_global_keys": "the guide's name is in no SDK 7.x release: the lookup is"
+        " `await client.get_data_row_ids_for_global_keys(global_keys)` (ids under 'results')",
+    }
 
     def __init__(
         self,
@@ -335,11 +340,6 @@ class AsyncClient(BaseClient):
         )
 
     # -- global keys -------------------------------------------------------------------------------
-
-    get_data_rows_for_global_keys: ClassVar[Any] = not_provided(
-        "await client.get_data_row_ids_for_global_keys(global_keys) (ids under 'results')",
-        "the guide's name is in no labelbox 7.x release",
-    )
 
     async def get_data_row_ids_for_global_keys(
         self,

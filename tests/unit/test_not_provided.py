@@ -1,5 +1,6 @@
-"""Documented names aiolabel refuses on purpose fail at once, before any request, with
-``OperationNotSupportedException`` naming the replacement (docs/coverage.md, "not provided")."""
+"""Documented names aiolabel refuses on purpose (SDK 7.17 removed them) fail at once, before
+any request, with an ``AttributeError`` naming the replacement (docs/coverage.md, "not
+provided"), and ``hasattr`` stays false."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from aiolabel import (
     ResourceTag,
     Task,
 )
-from aiolabel.errors import OperationNotSupportedException
 from aiolabel.models.export_stream import ExportStream
 
 
@@ -59,19 +59,18 @@ def test_reading_a_refused_name_raises_naming_the_replacement(
     owner: str, name: str, instead: str
 ) -> None:
     obj = _instances()[owner]
-    with pytest.raises(OperationNotSupportedException) as caught:
+    with pytest.raises(AttributeError) as caught:
         getattr(obj, name)
     message = str(caught.value)
-    assert f"{owner}.{name} is not provided by aiolabel" in message
+    assert message.startswith(f"{owner} has no {name}: ")
     assert instead in message
-    assert "7.17" in message
+    assert "SDK 7." in message
+    assert not hasattr(obj, name)
 
 
 async def test_the_guide_spelling_on_the_client_names_the_7_17_method() -> None:
     async with AsyncClient(api_key="k", endpoint="http://127.0.0.1:9/graphql") as client:
-        with pytest.raises(
-            OperationNotSupportedException, match="get_data_row_ids_for_global_keys"
-        ):
+        with pytest.raises(AttributeError, match="get_data_row_ids_for_global_keys"):
             await client.get_data_rows_for_global_keys(["gk"])
 
 
@@ -79,9 +78,9 @@ async def test_the_guide_spelling_on_the_client_names_the_7_17_method() -> None:
     "name", ["FileConverter", "FileConverterOutput", "JsonConverter", "JsonConverterOutput"]
 )
 def test_converters_are_refused_at_import(name: str) -> None:
-    with pytest.raises(OperationNotSupportedException, match="get_buffered_stream"):
+    with pytest.raises(AttributeError, match="get_buffered_stream"):
         getattr(aiolabel, name)
-    with pytest.raises(OperationNotSupportedException, match=name):
+    with pytest.raises(ImportError, match=name):
         exec(f"from aiolabel import {name}", {})
 
 

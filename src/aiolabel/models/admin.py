@@ -4,11 +4,10 @@ roles."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
-from aiolabel._not_provided import not_provided
 from aiolabel.models.base import DateTime, Model
 from aiolabel.models.member import Role
 
@@ -59,11 +58,10 @@ class ResourceTag(Model):
     text: str
     color: str
 
-    update: ClassVar[Any] = not_provided(
-        "organization.create_resource_tag(...) and project.update_project_resource_tags(ids)",
-        "labelbox 7.17 sends no operation the service documents for it",
-    )
-    project_resource_tag: ClassVar[Any] = not_provided(
-        "project.get_resource_tags()",
-        "labelbox 7.17 sends no operation the service documents for it",
-    )
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "update": "SDK 7.17 sends no operation the service documents for it: create tags with"
+        " `organization.create_resource_tag(...)`, set a project's with"
+        " `project.update_project_resource_tags(ids)`",
+        "project_resource_tag": "SDK 7.17 sends no operation the service documents for it:"
+        " `await project.get_resource_tags()`",
+    }

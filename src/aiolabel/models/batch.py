@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from aiolabel._not_provided import not_provided
 from aiolabel.errors import InputError, InputTypeError
 from aiolabel.models.base import DateTime, Model
 from aiolabel.pagination import dig
@@ -70,16 +69,11 @@ class Batch(Model):
     """
 
     __entity__ = "Batch"
-
-    deleted: ClassVar[Any] = not_provided(
-        "project.batches() (it lists live batches only)",
-        "labelbox 7.17's Batch has no deleted field",
-    )
-    created_by: ClassVar[Any] = not_provided(
-        "project.members() for who works on the project",
-        "labelbox 7.17 declares it but fails before sending a request, and no current"
-        " operation reads a batch's creator",
-    )
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "deleted": "SDK 7.17's Batch has no deleted field: `project.batches()` lists live batches",
+        "created_by": "SDK 7.17 declares it but fails before sending a request, and no current"
+        " operation reads a batch's creator (`project.members()` lists who works on it)",
+    }
 
     uid: str = Field(alias="id")
     name: str | None = None

@@ -14,12 +14,11 @@ from aiolabel._bulk.descriptors import (
     UPSERT_CHUNK_SIZE_BYTES,
 )
 from aiolabel._concurrency import Progress
-from aiolabel._not_provided import not_provided
 from aiolabel.errors import (
     InputError,
     InputTypeError,
 )
-from aiolabel.models.base import DateTime, Model
+from aiolabel.models.base import DateTime, Model, listed_as_relationship
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.task import DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.user import Organization, User
@@ -60,11 +59,10 @@ class Dataset(Model):
     fetch."""
 
     __entity__ = "Dataset"
-
-    create_data_rows_sync: ClassVar[Any] = not_provided(
-        "task = await dataset.create_data_rows(items); await task.wait_till_done()",
-        "labelbox 7.17 removed it with the service's appendRowsToDatasetSync operation",
-    )
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "create_data_rows_sync": "SDK 7.17 removed it with the service's appendRowsToDatasetSync:"
+        " `task = await dataset.create_data_rows(items)` then `await task.wait_till_done()`",
+    }
 
     uid: str = Field(alias="id")
     name: str | None = None
@@ -96,6 +94,7 @@ class Dataset(Model):
 
     # -- data rows -------------------------------------------------------------------------------
 
+    @listed_as_relationship
     def data_rows(
         self, from_cursor: str | None = None, where: Any = None
     ) -> CursorPaginator[DataRow]:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, overload
 from pydantic import BaseModel, Field
 
 from aiolabel._concurrency import Progress
-from aiolabel._not_provided import not_provided
 from aiolabel._validation import check_project_update
 from aiolabel.enums import MediaType
 from aiolabel.errors import InputError
@@ -41,37 +40,29 @@ LabelingParameterOverrideInput = tuple[Identifiable, int]
 _M = TypeVar("_M", bound=BaseModel)
 
 
+_BATCH_ONLY = (
+    "SDK 7.17 and the service removed queue modes: every project is in batch mode, so there is"
+    " nothing to read or set (add data rows with `project.create_batch`)"
+)
+
+
 class Project(Model):
     """A labelling project, with the official SDK's attribute names (``media_type`` is the
     wire's ``allowedMediaType``)."""
 
     __entity__ = "Project"
-
-    # Documented names refused on purpose (docs/coverage.md, "not provided").
-    queue_mode: ClassVar[Any] = not_provided(
-        "nothing: every project is in batch mode (add data rows with create_batch)",
-        "labelbox 7.17 removed queue modes: batch mode is the only one",
-    )
-    get_queue_mode: ClassVar[Any] = not_provided(
-        "nothing: every project is in batch mode (add data rows with create_batch)",
-        "labelbox 7.17 removed queue modes: batch mode is the only one",
-    )
-    export_labels: ClassVar[Any] = not_provided(
-        "await project.export(params=...) and task.get_buffered_stream()",
-        "labelbox 7.17 removed it with the service's exportLabels operation",
-    )
-    label_generator: ClassVar[Any] = not_provided(
-        "await project.export(params=...) and task.get_buffered_stream()",
-        "labelbox 7.17 removed it with the exportLabels operation it read",
-    )
-    setup: ClassVar[Any] = not_provided(
-        "await project.connect_ontology(ontology)",
-        "labelbox 7.17 removed it; connecting an ontology sets the editor up",
-    )
-    bulk_import_requests: ClassVar[Any] = not_provided(
-        "await MALPredictionImport.from_name(client, project.uid, name)",
-        "labelbox 7.17 removed bulk import requests and their listing",
-    )
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "setup": "SDK 7.x removed setup(frontend, options): connect an ontology with"
+        " `await project.connect_ontology(await client.create_ontology(name, builder.asdict()))`",
+        "queue_mode": _BATCH_ONLY,
+        "get_queue_mode": _BATCH_ONLY,
+        "export_labels": "SDK 7.17 removed it with the service's exportLabels: export with"
+        " `task = await project.export(params=...)` and read `task.get_buffered_stream()`",
+        "label_generator": "SDK 7.17 removed it with the exportLabels it read: export with"
+        " `await project.export(params=...)` and read `task.get_buffered_stream()`",
+        "bulk_import_requests": "SDK 7.17 removed bulk import requests and their listing:"
+        " `await MALPredictionImport.from_name(client, project.uid, name)`",
+    }
 
     uid: str = Field(alias="id")
     name: str | None = None

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import anyio
 from pydantic import Field
 
-from aiolabel._not_provided import not_provided
 from aiolabel.enums import StreamType, TaskStatus
 from aiolabel.errors import (
     ExportTaskException,
@@ -71,10 +70,10 @@ class Task(Model):
     created_at: DateTime | None = None
     updated_at: DateTime | None = None
 
-    deleted: ClassVar[Any] = not_provided(
-        "task.status (a deleted task is no longer returned at all)",
-        "labelbox 7.17's ExportTask.deleted reads a field its Task does not have",
-    )
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "deleted": "SDK 7.17's ExportTask.deleted reads a field its Task does not have; read"
+        " `task.status` (a deleted task is not returned at all)",
+    }
 
     SDK_PREFIX: ClassVar[str] = "Task"
     ExportTaskException: ClassVar[builtins.type[ExportTaskException]] = ExportTaskException
