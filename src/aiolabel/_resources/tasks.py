@@ -13,6 +13,7 @@ from aiolabel._operations import tasks as ops
 from aiolabel._operations._builder import FieldRef, relationship
 from aiolabel._operations._entities import TASK
 from aiolabel._resources._base import Resource
+from aiolabel._validation import check_number
 from aiolabel.enums import StreamType
 from aiolabel.errors import (
     ExportTaskException,
@@ -65,7 +66,9 @@ class Tasks(Resource):
     async def get(self, task_id: str) -> Task:
         return await self._client._fetch_task(task_id, sdk_method="Client:get_task_by_id")
 
-    async def wait(self, tasks: Iterable[Task], timeout_seconds: float) -> list[Task]:
+    async def wait(
+        self, tasks: Iterable[Task], timeout_seconds: float, check_frequency: float | None = None
+    ) -> list[Task]:
         if isinstance(tasks, Task) or not isinstance(tasks, Iterable):
             raise InputTypeError("tasks must be an iterable of Task")
         listed = list(tasks)
@@ -74,7 +77,9 @@ class Tasks(Resource):
                 raise InputTypeError(f"tasks must hold Task objects, got {type(task).__name__}")
             if task._client is not self._client:
                 task._client = self._client
-        await self._client._poller.wait(listed, timeout_seconds)
+        if check_frequency is not None:
+            check_frequency = check_number("check_frequency", check_frequency, low=0, high=86400)
+        await self._client._poller.wait(listed, timeout_seconds, check_frequency)
         return listed
 
     async def _cancelable_task_types(self) -> list[str]:

@@ -135,12 +135,16 @@ class Task(Model):
         """The organisation of the task (``GetTaskOrganizationPyApi``)."""
         return await self.client._tasks.organization(self)
 
-    async def wait_till_done(self, timeout_seconds: float = 300.0) -> Task:
+    async def wait_till_done(
+        self, timeout_seconds: float = 300.0, check_frequency: float | None = None
+    ) -> Task:
         """Wait until the task leaves IN_PROGRESS; raise :class:`TaskTimeout` if it does not.
 
         Polling shares the client's loop with every other wait (see :class:`TaskPoller`).
+        ``check_frequency`` (seconds, as in the official SDK): poll this task at most that often;
+        by default it is polled sooner at first and less often as the wait grows.
         """
-        await self.client.wait_for_tasks([self], timeout_seconds=timeout_seconds)
+        await self.client._tasks.wait([self], timeout_seconds, check_frequency)
         return self
 
     async def has_errors(self) -> bool:
