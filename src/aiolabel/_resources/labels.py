@@ -127,6 +127,8 @@ class Labels(Resource):
         return len(labels)
 
     async def update_label(self, target: Label, /, **kwargs: Any) -> Label:
+        """``label.update(label=...)``: the keyword is the label's text, so the label updated is
+        positional-only."""
         if set(kwargs) != {"label"} or not isinstance(kwargs["label"], str):
             raise InputError("Label.update takes label= (a str)")
         data = await self._client._execute_operation(
