@@ -163,6 +163,9 @@ class Transport:
         max_connections: int = 20,
     ) -> None:
         self._api_key = api_key
+        self._authorization = f"Bearer {api_key}"
+        self._sdk_methods: set[str] = set()
+        """``X-SDK-Method`` values already checked (the SDK's are a fixed set)."""
         self.endpoint = endpoint
         self.timeout = timeout
         self.retry = retry
@@ -276,10 +279,11 @@ class Transport:
         return err
 
     def _auth_headers(self, sdk_method: str) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {self._api_key}",
-            "X-SDK-Method": _header_value("sdk_method", sdk_method),
-        }
+        if type(sdk_method) is not str or sdk_method not in self._sdk_methods:
+            _header_value("sdk_method", sdk_method)
+            if len(self._sdk_methods) < 4096:
+                self._sdk_methods.add(sdk_method)
+        return {"Authorization": self._authorization, "X-SDK-Method": sdk_method}
 
     def _timeout(self, timeout: float | None) -> httpx.Timeout:
         if timeout is None:  # the client's: seconds, an httpx.Timeout, or None (no timeout)
@@ -418,10 +422,7 @@ class Transport:
         errors = self._aiohttp_errors
         assert errors is not None
         session = self._aiohttp_session or self._open_aiohttp_session()
-        merged = dict(self._aiohttp_headers)
-        for name, value in headers.items():
-            merged.pop(name.lower(), None)  # httpx's defaults are lowercase
-            merged[name] = value
+        merged = {**self._aiohttp_headers, **headers}  # one spelling of each name (tested)
         key = (http_timeout.connect, http_timeout.read, http_timeout.pool)
         timeout = self._aiohttp_timeouts.get(key)
         if timeout is None:
@@ -433,11 +434,14 @@ class Transport:
                 connect=http_timeout.pool,
             )
         text = str(url)
-        with errors():
+        try:
             async with session.request(
                 method, text, data=content, headers=merged, allow_redirects=False, timeout=timeout
             ) as response:
                 body = await response.read()
+        except Exception:
+            with errors():  # entered only on failure: the mapping re-raises it as httpx's
+                raise
         return Answer(
             response.status, response.reason or "", response.headers.get("Retry-After"), body, text
         )
