@@ -126,12 +126,14 @@ class Labels(Resource):
             await self.bulk_delete(labels)
         return len(labels)
 
-    async def update_label(self, label: Label, **kwargs: Any) -> Label:
+    async def update_label(self, target: Label, /, **kwargs: Any) -> Label:
+        """``label.update(label=...)``: the keyword is the label's text, so the label updated is
+        positional-only."""
         if set(kwargs) != {"label"} or not isinstance(kwargs["label"], str):
             raise InputError("Label.update takes label= (a str)")
         data = await self._client._execute_operation(
             ops.UPDATE_LABEL,
-            {"label": kwargs["label"], "LabelId": label.uid},
+            {"label": kwargs["label"], "LabelId": target.uid},
             sdk_method="Label:update",
         )
         return self._label(data["updateLabel"])
