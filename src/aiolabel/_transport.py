@@ -12,6 +12,13 @@ respx). ``transport="aiohttp"`` uses httpx-aiohttp (the ``aiolabel[aiohttp]`` ex
 httpx's own. The default (``None``) is ``"aiohttp"`` when httpx-aiohttp is installed, else
 ``"httpx"`` (see :func:`default_transport`): on httpx's own pool every request costs several
 times the CPU (encode/httpx#3215).
+
+On the aiohttp transport, API requests (GraphQL, REST, ``uploadFile``) skip httpx's request and
+response objects, which cost more CPU than the rest of a request: :meth:`Transport._send` hands
+them to the aiohttp session behind httpx-aiohttp's transport, with the headers httpx would send,
+the same timeouts, and aiohttp's failures mapped by httpx-aiohttp to httpx's errors, so both
+routes meet the same gates, error mapping and redaction. Downloads go through httpx on the same
+session (one connection pool).
 """
 
 from __future__ import annotations
