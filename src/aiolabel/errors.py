@@ -455,6 +455,16 @@ def error_from_response(
     * a 429 without a "You have exceeded" body is an ApiLimitError too (it is a rate limit);
     * a missing ``data`` member on success gives ``{}``.
     """
+    if 200 <= status < 300 and isinstance(body, bytes):
+        # The common answer (data, no errors) in one pass; anything else takes the full path.
+        try:
+            parsed = json.loads(body.decode("utf-8"))
+        except ValueError:
+            parsed = None
+        if type(parsed) is dict and not parsed.get("errors"):
+            message = parsed.get("message")
+            if not (isinstance(message, str) and message.startswith("You have exceeded")):
+                return None, parsed
     wait = parse_retry_after(retry_after)
     text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else body
     if 500 <= status < 600:
