@@ -8,6 +8,7 @@ import mimetypes
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -15,6 +16,7 @@ from enum import Enum
 from typing import IO, Any, TypeAlias
 
 import anyio
+from pydantic_core import from_json
 
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 
@@ -30,6 +32,7 @@ __all__ = [
     "encode_variables",
     "guess_content_type",
     "json_default",
+    "parse_json",
     "prepare_upload",
     "split_lines",
 ]
@@ -108,6 +111,23 @@ def encode_json(value: Any) -> bytes:
     return json.dumps(value, default=json_default).encode("utf-8")
 
 
+_encoding = threading.local()
+"""``raws``: the :class:`RawJSON` texts met by the encoding under way in this thread."""
+
+
+def _variables_default(value: object) -> Any:
+    if isinstance(value, RawJSON):
+        _encoding.raws.append(value.text)
+        return _RAW_MARK
+    return json_default(value)
+
+
+_VARIABLES_ENCODER = json.JSONEncoder(
+    default=_variables_default, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+)
+"""What ``json.dumps`` would build with these options on every call, built once."""
+
+
 def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
     """The JSON envelope ``{"query", "variables"}`` as UTF-8 bytes.
 
@@ -120,28 +140,20 @@ def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
         raise InputTypeError(f"variables must be a mapping, got {type(variables).__name__}")
     raws: list[bytes] = []
     encoded = query.json if type(query) is EncodedDocument else None
-
-    def default(value: object) -> Any:
-        if isinstance(value, RawJSON):
-            raws.append(value.text)
-            return _RAW_MARK
-        return json_default(value)
-
+    outer, _encoding.raws = getattr(_encoding, "raws", None), raws
     try:
-        body = json.dumps(
+        body = _VARIABLES_ENCODER.encode(
             {
                 "query": "" if encoded is not None else query,
                 "variables": None if variables is None else dict(variables),
-            },
-            default=default,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
+            }
         ).encode("utf-8")
     except ValueError as exc:
         if isinstance(exc, LabelboxError):
             raise
         raise InputError(f"variables cannot be sent as JSON: {exc}") from None
+    finally:
+        _encoding.raws = outer
     if encoded is not None:
         body = b'{"query":' + encoded + body[len(_EMPTY_QUERY) :]
     if not raws:
@@ -153,6 +165,17 @@ def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
     for raw, part in zip(raws, parts[1:], strict=True):
         out += (raw, part)
     return b"".join(out)
+
+
+def parse_json(text: str | bytes) -> Any:
+    """``json.loads(text)``, through pydantic-core's Rust parser: the same values for the same
+    text (duplicate keys, NaN, big integers alike), a few times faster for the many small lines
+    of NDJSON files. What it refuses (a lone surrogate escape, or invalid JSON) goes to
+    :func:`json.loads`, which decides, so the errors are ``json.loads``'s too."""
+    try:
+        return from_json(text)
+    except ValueError:
+        return json.loads(text)
 
 
 @dataclass(frozen=True, slots=True)

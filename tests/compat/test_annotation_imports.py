@@ -172,23 +172,32 @@ def test_mea_import_from_objects(
     lb_client: labelbox.Client, project: tuple[labelbox.Project, Rows]
 ) -> None:
     _, rows = project
-    job = MEAPredictionImport.create_from_objects(
-        lb_client,
-        "model-run-1",
-        "mea",
-        [
-            {
-                "uuid": uid(),
-                "name": "box",
-                "dataRow": {"id": rows.ids[2]},
-                "bbox": {"top": 0, "left": 0, "height": 1, "width": 1},
-            }
-        ],
-    )
+    ontology = lb_client.create_ontology("mea", {"tools": [], "classifications": []})
+    run = lb_client.create_model("detector", ontology.uid).create_model_run("run")
+    prediction = {
+        "uuid": uid(),
+        "name": "box",
+        "dataRow": {"id": rows.ids[2]},
+        "bbox": {"top": 0, "left": 0, "height": 1, "width": 1},
+    }
+    job = MEAPredictionImport.create_from_objects(lb_client, run.uid, "mea", [prediction])
     job.wait_till_done(sleep_time_seconds=0.05)
     assert job.state == AnnotationImportState.FINISHED
-    assert job.model_run_id == "model-run-1"
-    assert MEAPredictionImport.from_name(lb_client, "model-run-1", "mea").uid == job.uid
+    assert job.model_run_id == run.uid
+    assert MEAPredictionImport.from_name(lb_client, run.uid, "mea").uid == job.uid
+
+
+# The service answers an unknown model run with RESOURCE_NOT_FOUND; the official SDK's execute
+# then returns None and create_from_objects fails reading the answer (TypeError).
+def test_mea_import_into_an_unknown_model_run_is_refused(
+    lb_client: labelbox.Client, project: tuple[labelbox.Project, Rows], emulator: EmulatorServer
+) -> None:
+    _, rows = project
+    with pytest.raises((lbx.ResourceNotFoundError, TypeError)):
+        MEAPredictionImport.create_from_objects(
+            lb_client, "cl000000000000000000000000", "mea", [bbox({"id": rows.ids[2]})]
+        )
+    assert emulator.control("import_stats")["imports"] == 0
 
 
 def test_import_checked_against_the_connected_ontology(lb_client: labelbox.Client) -> None:

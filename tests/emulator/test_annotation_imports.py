@@ -7,13 +7,16 @@ from typing import Any
 
 import pytest
 
+from aiolabel.emulator import Emulator
 from aiolabel.emulator.resolvers.annotation_imports import (
     Features,
     LineError,
     _status_line,
     check_annotation,
+    check_line,
 )
 from tests.annotation_data import ONTOLOGY, every_kind
+from tests.emulator.conftest import Gql
 
 FEATURES = Features.of(
     {
@@ -103,6 +106,13 @@ def test_every_kind_is_accepted_in_its_export_shape() -> None:
 def test_refused_lines_say_why(fields: dict[str, Any], message: str) -> None:
     with pytest.raises(LineError, match=message):
         check_annotation(FEATURES, line(**fields))
+    with pytest.raises(LineError, match=message):  # the check MAL and MEA imports run alone
+        check_line(FEATURES, line(**fields))
+
+
+def test_the_check_alone_accepts_what_the_export_shape_accepts() -> None:
+    for annotation in every_kind(ROW):
+        assert check_line(FEATURES, annotation).name == annotation.get("name", "tags")
 
 
 def test_features_by_schema_id_and_nested_answers() -> None:
@@ -139,3 +149,27 @@ def test_status_lines_are_json() -> None:
         {"name": "ValidationError", "message": 'a "quoted" reason', "additionalInfo": None}
     ]
     assert bad["dataRow"] == {"globalKey": 'k"1'}
+
+
+@pytest.mark.parametrize("key", ["plain-key", 'k"1', "back\\slash", "tab\t", "ünï €", "\u2028"])
+def test_a_success_by_global_key_is_the_json_the_encoder_writes(key: str) -> None:
+    import json
+
+    from aiolabel.emulator.store import dumps
+
+    row = {"id": "c" * 25, "globalKey": key}
+    written = _status_line(line(), [], row)
+    expected = {"uuid": line()["uuid"], "dataRow": row, "status": "SUCCESS"}
+    assert written == dumps(expected).encode() + b"\n"
+    assert json.loads(written) == expected
+
+
+async def test_an_mea_import_needs_a_live_model_run(gql: Gql, emu: Emulator) -> None:
+    body = await gql(
+        "mutation($d: ModelRunImportInput!) {"
+        " createModelErrorAnalysisPredictionImport(data: $d) { id } }",
+        {"d": {"modelRunId": "cl000000000000000000000000", "name": "p", "fileUrl": "x"}},
+    )
+    assert body["errors"][0]["extensions"]["code"] == "RESOURCE_NOT_FOUND"
+    assert body["errors"][0]["message"] == "Model run cl000000000000000000000000 not found"
+    assert emu.control("import_stats")["imports"] == 0

@@ -445,6 +445,45 @@ async def test_restart_on_the_same_file_keeps_state(tmp_path: Path) -> None:
         assert "restart" in task["errors"]
 
 
+def test_a_file_from_an_older_emulator_gains_new_columns_and_keeps_its_rows(
+    tmp_path: Path,
+) -> None:
+    path = str(tmp_path / "old.sqlite3")
+    old = Store(path, ["CREATE TABLE IF NOT EXISTS things (id TEXT PRIMARY KEY, name TEXT);"])
+    with old.transaction() as conn:
+        conn.execute("INSERT INTO things (id, name) VALUES ('t1', 'kept')")
+    old.close()
+    newer = [
+        "CREATE TABLE IF NOT EXISTS things (id TEXT PRIMARY KEY, name TEXT,"
+        " weight INTEGER NOT NULL DEFAULT 7, note TEXT);"
+        "CREATE INDEX IF NOT EXISTS things_weight ON things (weight);"
+    ]
+    store = Store(path, newer)
+    try:
+        with store.reading() as conn:
+            row = conn.execute("SELECT id, name, weight, note FROM things").fetchone()
+            indexes = {r[1] for r in conn.execute("PRAGMA index_list(things)")}
+        assert tuple(row) == ("t1", "kept", 7, None)
+        assert "things_weight" in indexes
+    finally:
+        store.close()
+
+
+async def test_an_emulator_file_missing_a_newer_column_opens_and_serves(tmp_path: Path) -> None:
+    db = str(tmp_path / "emu.sqlite3")
+    config = EmulatorConfig(db=db)
+    async with Emulator(config):
+        pass
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE annotation_imports DROP COLUMN processing_cpu_seconds")
+    async with Emulator(config) as emu:
+        gql = Gql(httpx.AsyncClient(transport=emu.transport, base_url="http://e"), emu.api_key)
+        assert (await gql.data(USER_QUERY))["user"]["id"]
+        with emu.state.store.reading() as conn:
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(annotation_imports)")}
+        assert "processing_cpu_seconds" in columns
+
+
 @pytest.mark.parametrize(
     "payloads",
     [

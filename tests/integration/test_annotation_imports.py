@@ -22,6 +22,7 @@ from aiolabel import (
     MALPredictionImport,
     MediaType,
     Project,
+    ResourceNotFoundError,
 )
 from aiolabel.emulator import Emulator
 from tests.annotation_data import ONTOLOGY, bbox, every_kind, radio
@@ -129,6 +130,23 @@ async def test_bulk_import_splits_reports_and_resumes(
     assert len(emu.control("prelabels", project_id=project.uid)) == 85
 
 
+async def test_failures_read_only_the_imports_with_refused_lines(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
+) -> None:
+    project, ids = setup
+    annotations = [bbox({"id": ids[i % 20]}) for i in range(30)]
+    for i in (2, 25, 27):
+        annotations[i] = bbox({"id": ids[25]})  # not in the project
+    report = await project.import_annotations("sparse", annotations, annotations_per_import=10)
+    assert report.failed_per_import == [1, 0, 2]
+    before = emu.stats()["by_operation"]["files:GET"]
+    failures = [f async for f in report.failures()]
+    assert [f.line for f in failures] == [3, 26, 28]
+    assert [f.uuid for f in failures] == [annotations[i]["uuid"] for i in (2, 25, 27)]
+    downloads = emu.stats()["by_operation"]["files:GET"] - before
+    assert downloads == 2  # the status files of the parts with refused lines, not the clean one
+
+
 async def test_bulk_label_import_from_path(
     client: AsyncClient, setup: tuple[Project, list[str]], tmp_path: Path
 ) -> None:
@@ -178,21 +196,28 @@ async def test_the_emulator_fails_a_file_over_the_limit_as_a_whole(
         await job.errors()
 
 
+async def _model_run(client: AsyncClient) -> str:
+    ontology = await client.create_ontology("o", {"tools": [], "classifications": []})
+    model = await client.create_model("detector", ontology.uid)
+    return (await model.create_model_run("run")).uid
+
+
 async def test_mea_predictions_to_mal(
     client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
 ) -> None:
     from aiolabel import MEAPredictionImport, MEAToMALPredictionImport
 
     project, ids = setup
+    run_id = await _model_run(client)
     predictions = [bbox({"id": ids[0]}), bbox({"id": ids[25]})]
-    mea = await MEAPredictionImport.create_from_objects(client, "run-1", "preds", predictions)
+    mea = await MEAPredictionImport.create_from_objects(client, run_id, "preds", predictions)
     await mea.wait_till_done()
-    assert (mea.state, mea.model_run_id) == (AnnotationImportState.FINISHED, "run-1")
+    assert (mea.state, mea.model_run_id) == (AnnotationImportState.FINISHED, run_id)
     assert [s["status"] async for s in mea.statuses()] == ["SUCCESS", "SUCCESS"]
-    found = await MEAPredictionImport.from_name(client, "run-1", "preds")
+    found = await MEAPredictionImport.from_name(client, run_id, "preds")
     assert found.uid == mea.uid
     copy = await MEAToMALPredictionImport.create_for_model_run_data_rows(
-        client, "run-1", [ids[0], ids[25]], project.uid, "to-mal"
+        client, run_id, [ids[0], ids[25]], project.uid, "to-mal"
     )
     await copy.wait_till_done()
     statuses = await copy.statuses()
@@ -201,6 +226,30 @@ async def test_mea_predictions_to_mal(
     assert [p["uuid"] for p in prelabels] == [predictions[0]["uuid"]]
     again = await MEAToMALPredictionImport.from_name(client, project.uid, "to-mal")
     assert again.uid == copy.uid
+
+
+async def test_mea_imports_need_a_model_run_that_exists(
+    client: AsyncClient, emu: Emulator, setup: tuple[Project, list[str]]
+) -> None:
+    from aiolabel import MEAPredictionImport, MEAToMALPredictionImport
+
+    project, ids = setup
+    missing = "cl000000000000000000000000"
+    with pytest.raises(ResourceNotFoundError, match=f"Model run {missing} not found"):
+        await MEAPredictionImport.create_from_objects(
+            client, missing, "preds", [bbox({"id": ids[0]})]
+        )
+    with pytest.raises(ResourceNotFoundError, match=f"Model run {missing} not found"):
+        await MEAToMALPredictionImport.create_for_model_run_data_rows(
+            client, missing, [ids[0]], project.uid, "to-mal"
+        )
+    run = await client.get_model_run(await _model_run(client))
+    await run.delete()
+    with pytest.raises(ResourceNotFoundError, match="not found"):
+        await MEAPredictionImport.create_from_objects(
+            client, run.uid, "preds", [bbox({"id": ids[0]})]
+        )
+    assert emu.control("import_stats")["imports"] == 0
 
 
 async def test_a_failed_part_reports_every_line(

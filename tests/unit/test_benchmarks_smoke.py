@@ -222,3 +222,14 @@ def test_annotation_import_inputs_are_deterministic_with_the_expected_refusals()
     assert refused == invalid_positions(3000) == [999, 1999, 2999]
     assert sum("bbox" in a for a in made) == 1500
     assert {a["dataRow"]["globalKey"] for a in made} == {f"ann-{i}" for i in range(100)}
+
+
+def test_request_cpu_runs_both_transports(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import request_cpu
+
+    request_cpu.main(
+        ["--clients", "aiolabel-aiohttp,aiolabel-httpx", "--calls", "30", "--repeat", "1"]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["aiolabel-aiohttp", "aiolabel-httpx"]
+    assert all(line.endswith("ms CPU per request") for line in lines)

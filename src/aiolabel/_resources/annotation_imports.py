@@ -20,10 +20,19 @@ import os
 import pathlib
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Iterable,
+    Mapping,
+    Sequence,
+)
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from aiolabel._content import parse_json
 from aiolabel._operations import Operation
 from aiolabel._operations import annotation_imports as ops
 from aiolabel._resources._base import Resource
@@ -76,34 +85,47 @@ for 20,000 boxes) and its upload buffer, so four parts stay well inside 150 MB."
 DEFAULT_IMPORT_CONCURRENCY = 4
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
+"""``json.dumps(..., separators=(",", ":"), allow_nan=False)`` without an encoder per call."""
+_BODY_LINES = 1_000
+"""Lines joined per piece of an upload body."""
+
+
 def _root(op: Operation) -> str:
     return op.document.split("{", 2)[1].split("(")[0].strip()
 
 
+def _is_mapping(value: object) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def encode_annotation(annotation: object, line: int) -> bytes:
     """One annotation as an NDJSON line, or a typed error naming the line (1-based)."""
-    if not isinstance(annotation, Mapping):
+    if not _is_mapping(annotation):
         raise InputTypeError(
             f"line {line}: an annotation must be a dict, got {type(annotation).__name__}"
         )
+    assert isinstance(annotation, Mapping)
     uid = annotation.get("uuid")
     if not isinstance(uid, str) or not uid:
         raise InputError(f"line {line}: 'uuid' is missing (a unique string per annotation)")
     ref = annotation.get("dataRow")
-    if not isinstance(ref, Mapping):
+    if not _is_mapping(ref):
         raise InputError(f"line {line}: 'dataRow' is missing in annotation {uid}")
-    keys = [k for k in ("id", "globalKey") if ref.get(k) is not None]
-    if len(keys) != 1:
+    assert isinstance(ref, Mapping)
+    row_id, key = ref.get("id"), ref.get("globalKey")
+    if (row_id is None) == (key is None):
         raise InputError(
             f"line {line}: must provide only one of 'id' or 'globalKey' for 'dataRow' ({uid})"
         )
-    if not isinstance(ref[keys[0]], str):
-        raise InputTypeError(f"line {line}: dataRow.{keys[0]} must be a str ({uid})")
-    for key in ("name", "schemaId"):
-        if key in annotation and not isinstance(annotation[key], str):
-            raise InputTypeError(f"line {line}: {key} must be a str ({uid})")
+    if not isinstance(key if row_id is None else row_id, str):
+        field = "id" if key is None else "globalKey"
+        raise InputTypeError(f"line {line}: dataRow.{field} must be a str ({uid})")
+    for name in ("name", "schemaId"):
+        if name in annotation and not isinstance(annotation[name], str):
+            raise InputTypeError(f"line {line}: {name} must be a str ({uid})")
     try:
-        text = json.dumps(annotation, separators=(",", ":"), allow_nan=False)
+        text = _ENCODER.encode(annotation)
     except (TypeError, ValueError) as exc:
         raise InputTypeError(f"line {line}: annotation {uid} is not JSON: {exc}") from None
     return text.encode() + b"\n"
@@ -111,7 +133,7 @@ def encode_annotation(annotation: object, line: int) -> bytes:
 
 def _decode_line(raw: str, line: int) -> dict[str, Any]:
     try:
-        value = json.loads(raw)
+        value = parse_json(raw)
     except ValueError:
         raise InputError(f"line {line}: malformed JSON") from None
     if not isinstance(value, dict):
@@ -144,13 +166,18 @@ class AnnotationImportReport:
     failed: int = 0
     reused: int = 0
     """Imports found by name from an earlier run and not sent again."""
+    failed_per_import: list[int] = field(default_factory=list, repr=False)
+    """Refused lines of each import (its error file's lines), in the order of ``imports``."""
 
     @property
     def succeeded(self) -> int:
         return self.annotations - self.failed
 
     async def failures(self) -> AsyncIterator[ImportFailure]:
-        for imp, start in zip(self.imports, self.starts, strict=True):
+        counts: list[int | None] = [*self.failed_per_import] or [None] * len(self.imports)
+        for imp, start, count in zip(self.imports, self.starts, counts, strict=True):
+            if count == 0:  # nothing refused: its status file is not read
+                continue
             if imp.state == AnnotationImportState.FAILED:  # every line of it, from its input
                 index = 0
                 async for row in imp.inputs():
@@ -160,14 +187,18 @@ class AnnotationImportReport:
                     )
                     index += 1
                 continue
-            index = 0
-            async for row in imp.statuses():
-                if row.get("status") != "SUCCESS":
-                    reasons = [str(e.get("message")) for e in row.get("errors") or []]
-                    yield ImportFailure(
-                        start + index, row.get("uuid"), row.get("dataRow"), reasons, imp.name
-                    )
-                index += 1
+            index = found = 0
+            async with aclosing(imp.client._annotation_imports.rows(imp, "status")) as rows:
+                async for row in rows:
+                    if row.get("status") != "SUCCESS":
+                        reasons = [str(e.get("message")) for e in row.get("errors") or []]
+                        yield ImportFailure(
+                            start + index, row.get("uuid"), row.get("dataRow"), reasons, imp.name
+                        )
+                        found += 1
+                        if found == count:  # the last refused line: the rest succeeded
+                            break
+                    index += 1
 
 
 class AnnotationImports(Resource):
@@ -204,6 +235,7 @@ class AnnotationImports(Resource):
             {_PARENT[kind]: parent_id, "name": name, "fileUrl": url},
             sdk_method=f"{cls.__name__}:create",
             reconcile=reconcile,
+            expect_one=True,
         )
         return self._parse(cls, data.get(_root(op)), parent_id)
 
@@ -266,6 +298,7 @@ class AnnotationImports(Resource):
             op,
             {"dataRowIds": ids, "modelRunId": model_run_id, "projectId": project_id, "name": name},
             sdk_method="MEAToMALPredictionImport:create_for_model_run_data_rows",
+            expect_one=True,
         )
         made: MEAToMALPredictionImport = self._parse(
             MEAToMALPredictionImport, data.get(_root(op)), project_id
@@ -300,7 +333,7 @@ class AnnotationImports(Resource):
         """Wait in the client's one poller (0.1 s growing to ``task_poll_interval``)."""
         await self._client._poller.wait(imports, timeout_seconds)  # type: ignore[arg-type]
 
-    async def rows(self, imp: AnnotationImport, which: str) -> AsyncIterator[dict[str, Any]]:
+    async def rows(self, imp: AnnotationImport, which: str) -> AsyncGenerator[dict[str, Any], None]:
         """Stream one of the import's NDJSON files (status and error files once it is done)."""
         if which != "input":
             await self.wait([imp], 24 * 3600.0)
@@ -315,7 +348,7 @@ class AnnotationImports(Resource):
             raise LabelboxError(f"import {imp.name} has no {which} file")
         async for line in self._client._download_lines(url):
             if line.strip():
-                yield json.loads(line)
+                yield parse_json(line)
 
     async def project_of(self, imp: AnnotationImport) -> Project:
         from aiolabel.models.project import Project
@@ -428,8 +461,8 @@ class AnnotationImports(Resource):
             if imp is None:
 
                 async def body() -> AsyncIterator[bytes]:
-                    for _, encoded, _ in chunk:
-                        yield encoded
+                    for first in range(0, len(chunk), _BODY_LINES):
+                        yield b"".join(line for _, line, _ in chunk[first : first + _BODY_LINES])
 
                 url = await self._upload(body(), parent_id, part)
                 imp = await self._create_by_url(cls, parent_id, part, url)
@@ -453,6 +486,7 @@ class AnnotationImports(Resource):
             imp, count, failed, reused = parts[start]
             report.imports.append(imp)
             report.starts.append(start + 1)
+            report.failed_per_import.append(failed)
             report.annotations += count
             report.failed += failed
             report.reused += reused
@@ -538,7 +572,7 @@ async def _numbered_lines(source: Any) -> AsyncIterator[tuple[int, bytes, int]]:
         source = _ndjson_path(source)
     if isinstance(source, pathlib.Path):
         for index, value in enumerate(_file_annotations(source)):
-            encoded = json.dumps(value, separators=(",", ":")).encode() + b"\n"
+            encoded = _ENCODER.encode(value).encode() + b"\n"
             yield index, encoded, _row_key(value)
         return
     if isinstance(source, Mapping | str | bytes):

@@ -15,7 +15,7 @@ from aiolabel.pagination import OffsetPaginator, dig
 if TYPE_CHECKING:
     from aiolabel.models.data_row import DataRow
     from aiolabel.models.project import Project
-    from aiolabel.models.user import User
+    from aiolabel.models.user import Organization, User
 
 __all__ = ["Labels"]
 
@@ -180,6 +180,33 @@ class Labels(Resource):
         return self._label(
             await self._to_one(ops.REVIEW_LABEL, review.uid, ("review", "label"), "Review:label")
         )
+
+    async def review_created_by(self, review: Review) -> User:
+        from aiolabel.models.user import User
+
+        raw = await self._to_one(
+            ops.REVIEW_CREATED_BY, review.uid, ("review", "createdBy"), "Review:created_by"
+        )
+        return User.from_wire(self._client, raw)
+
+    async def review_organization(self, review: Review) -> Organization:
+        from aiolabel.models.user import Organization
+
+        raw = await self._to_one(
+            ops.REVIEW_ORGANIZATION,
+            review.uid,
+            ("review", "organization"),
+            "Review:organization",
+        )
+        return Organization.from_wire(self._client, raw)
+
+    async def review_project(self, review: Review) -> Project:
+        from aiolabel.models.project import Project
+
+        raw = await self._to_one(
+            ops.REVIEW_PROJECT, review.uid, ("review", "project"), "Review:project"
+        )
+        return Project.from_wire(self._client, raw)
 
     async def create_benchmark(self, label: Label) -> Benchmark:
         data = await self._client._execute_operation(

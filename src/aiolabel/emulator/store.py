@@ -112,8 +112,42 @@ class Store:
 
     def create_schema(self) -> None:
         with self.lock:
+            self._add_missing_columns()
             for script in self._ddl:
                 self._conn.executescript(script)
+
+    def _add_missing_columns(self) -> None:
+        """A file written by an older emulator keeps its rows: a column the DDL declares and an
+        existing table lacks is added (with the declared default), before the DDL's indexes,
+        which may name it, are created."""
+        if self.path == ":memory:":
+            return
+        reference = sqlite3.connect(":memory:")
+        try:
+            for script in self._ddl:
+                reference.executescript(script)
+            existing = {
+                name
+                for (name,) in self._conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            }
+            tables = reference.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            for (table,) in tables.fetchall():
+                if table not in existing:
+                    continue
+                have = {row[1] for row in self._conn.execute(f'PRAGMA table_info("{table}")')}
+                for _, column, kind, notnull, default, _ in reference.execute(
+                    f'PRAGMA table_info("{table}")'
+                ):
+                    if column in have:
+                        continue
+                    clause = f'ALTER TABLE "{table}" ADD COLUMN "{column}" {kind}'
+                    if default is not None:
+                        clause += f" DEFAULT {default}" + (" NOT NULL" if notnull else "")
+                    self._conn.execute(clause)
+        finally:
+            reference.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

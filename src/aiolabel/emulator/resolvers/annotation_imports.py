@@ -47,6 +47,7 @@ from aiolabel.emulator.resolvers._annotation_checks import (
     check_annotation,
     check_classification,
     check_geometry,
+    check_line,
 )
 from aiolabel.emulator.resolvers._annotation_work import (
     MAX_ANNOTATIONS_PER_DATA_ROW,
@@ -60,6 +61,7 @@ from aiolabel.emulator.resolvers._annotation_work import (
     project_ontology,
 )
 from aiolabel.emulator.resolvers.base import read_upload, resolve_creator
+from aiolabel.emulator.resolvers.models import load_run
 from aiolabel.emulator.resolvers.projects import (
     load_project,
     project_to_gql,
@@ -88,6 +90,7 @@ __all__ = [
     "check_annotation",
     "check_classification",
     "check_geometry",
+    "check_line",
     "import_work",
     "mea_to_mal_work",
     "project_ontology",
@@ -103,7 +106,7 @@ CREATE TABLE IF NOT EXISTS annotation_imports (
     project_id TEXT, name TEXT NOT NULL, task_id TEXT NOT NULL, input_file_id TEXT,
     input_url TEXT, status_file_id TEXT, error_file_id TEXT, created_by TEXT NOT NULL,
     created_at TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
-    processing_seconds REAL, lines INTEGER, failed_lines INTEGER
+    processing_seconds REAL, processing_cpu_seconds REAL, lines INTEGER, failed_lines INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS annotation_imports_name
     ON annotation_imports (kind, parent_id, name) WHERE deleted = 0;
@@ -333,16 +336,21 @@ def resolve_create_label_import(_: Any, info: Info, data: dict[str, Any]) -> Any
 
 @mutation.field("createModelErrorAnalysisPredictionImport")
 def resolve_create_mea(_: Any, info: Info, data: dict[str, Any]) -> Any:
+    """An MEA import into a live model run of the organisation (RESOURCE_NOT_FOUND otherwise,
+    as the service answers an unknown model run)."""
+    c = ctx(info)
     model_run_id = data.get("modelRunId")
     if not model_run_id:
         raise BadInput("modelRunId is required")
-    return _create(info, "mea", data, parent_id=str(model_run_id), project_id=None)
+    run = load_run(c.conn, c.org_id, str(model_run_id))
+    return _create(info, "mea", data, parent_id=run["id"], project_id=None)
 
 
 @mutation.field("createMalPredictionImportForModelRunDataRows")
 def resolve_create_mea_to_mal(_: Any, info: Info, data: dict[str, Any]) -> Any:
     c = ctx(info)
     project = load_project(c.conn, c.org_id, data["projectId"])
+    load_run(c.conn, c.org_id, data["modelRunId"])
     if not data["dataRowIds"]:
         raise BadInput("dataRowIds must not be empty")
     return _create(
@@ -391,18 +399,21 @@ def set_project_ontology(
 
 
 def import_stats(state: EmulatorState, project_id: str | None = None) -> dict[str, Any]:
-    """The emulator's own side of imports: how long their work took, lines and pre-labels."""
+    """The emulator's own side of imports: how long their work took (wall time, and the CPU
+    time of the worker thread doing it), lines and pre-labels."""
     with state.store.reading() as conn:
         where, params = ("WHERE project_id = ?", [project_id]) if project_id else ("", [])
         row = conn.execute(
             "SELECT COUNT(*), COALESCE(SUM(processing_seconds), 0), COALESCE(SUM(lines), 0),"
-            f" COALESCE(SUM(failed_lines), 0) FROM annotation_imports {where}",
+            " COALESCE(SUM(failed_lines), 0), COALESCE(SUM(processing_cpu_seconds), 0)"
+            f" FROM annotation_imports {where}",
             params,
         ).fetchone()
         prelabels = conn.execute(f"SELECT COUNT(*) FROM prelabels {where}", params).fetchone()[0]
     return {
         "imports": int(row[0]),
         "processingSeconds": float(row[1]),
+        "processingCpuSeconds": float(row[4]),
         "lines": int(row[2]),
         "failedLines": int(row[3]),
         "prelabels": int(prelabels),
