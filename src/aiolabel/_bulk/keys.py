@@ -18,8 +18,9 @@ __all__ = [
     "KeyBatch",
     "KeyBatches",
     "Keys",
+    "ListBatches",
     "RowKind",
-    "aiter_keys",
+    "encode_keys",
     "key_variables",
     "per_batch",
 ]
@@ -174,9 +175,28 @@ class KeyBatches:
         self.pending = None
 
 
-async def aiter_keys(keys: list[str]) -> AsyncIterator[str]:
-    for key in keys:
-        yield key
+def encode_keys(keys: list[str]) -> RawJSON:
+    """Keys as one JSON array, encoded in one call (the same text :class:`KeyBatch` builds)."""
+    return RawJSON(json.dumps(keys, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+class ListBatches:
+    """The batches of ``size`` keys of a list already checked whole (types, emptiness, repeats
+    across batches): each batch's keys encoded from a slice when the batch is started."""
+
+    def __init__(self, keys: list[str], size: int) -> None:
+        self._keys, self._size = keys, size
+        self.count = -(-len(keys) // size)
+        """How many batches."""
+
+    def unread(self) -> list[str]:
+        return []  # every key of a list is read before anything is sent
+
+    async def __aiter__(self) -> AsyncIterator[FilledBatch]:
+        keys, size = self._keys, self._size
+        for index, start in enumerate(range(0, len(keys), size)):
+            part = keys[start : start + size]
+            yield FilledBatch(index, start, len(part), encode_keys(part))
 
 
 def per_batch(
