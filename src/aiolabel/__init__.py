@@ -214,3 +214,18 @@ __all__ = [
     "__version__",
     "verify_webhook_signature",
 ]
+
+_OTHER_SPELLINGS = {
+    "Client": "the client is AsyncClient: `async with aiolabel.AsyncClient(api_key) as client:`",
+    "QueueMode": "queue modes are gone from the service and from SDK 7.x: batch mode is the only"
+    " mode, so leave out queue_mode=",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Names of the Labelbox documents that aiolabel spells differently fail naming the
+    aiolabel spelling (``lb.Client`` -> ``AsyncClient``)."""
+    hint = _OTHER_SPELLINGS.get(name)
+    if hint is not None:
+        raise AttributeError(f"aiolabel has no {name}: {hint}")
+    raise AttributeError(f"module 'aiolabel' has no attribute {name!r}")

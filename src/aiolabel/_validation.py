@@ -185,8 +185,9 @@ def check_attachment_type(value: object, where: str = "attachment_type") -> str:
     if not isinstance(value, str):
         raise InputTypeError(f"{where} must be an AttachmentType, got {type(value).__name__}")
     if value not in AttachmentType.__members__:
+        hint = " (TEXT is the former name of RAW_TEXT)" if value == "TEXT" else ""
         raise InputError(
-            f"{where} must be one of {sorted(AttachmentType.__members__)}, not {value!r}"
+            f"{where} must be one of {sorted(AttachmentType.__members__)}, not {value!r}{hint}"
         )
     return value
 

@@ -15,7 +15,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 from aiolabel.errors import InputError, InputTypeError, LabelboxError
 
@@ -95,6 +95,17 @@ class Paginator(Generic[T]):
 
     def __aiter__(self) -> Paginator[T]:
         return self
+
+    def __iter__(self) -> NoReturn:
+        """``list(paginator)`` / ``for x in paginator`` (the documents' synchronous spelling)
+        fail naming the asynchronous one."""
+        raise TypeError(
+            "a paginator is asynchronous: write `async for item in ...` or"
+            " `await ....to_list()` (and `await anext(...)` for next(...))"
+        )
+
+    def __next__(self) -> NoReturn:
+        raise TypeError("a paginator is asynchronous: write `await anext(...)` for next(...)")
 
     async def __anext__(self) -> T:
         while self._pos >= len(self._items):

@@ -9,6 +9,7 @@ import json
 import labelbox
 import pytest
 from labelbox import DataSplit, MediaType, ModelRun
+from labelbox.schema.annotation_import import AnnotationImport
 from labelbox.schema.conflict_resolution_strategy import ConflictResolutionStrategy
 from labelbox.schema.identifiables import GlobalKeys, UniqueIds
 from lbox import exceptions as lbx
@@ -230,3 +231,31 @@ def test_a_foundry_run_makes_a_model_run_with_the_fake_models_predictions(
     assert emulator.control("model_run_predictions", model_run_id=again.uid) == predictions
     with pytest.raises(lbx.ResourceNotFoundError):
         lb_client.run_foundry_app("x", UniqueIds(rows.ids[:1]), "cl000000000000000000000000")
+
+
+def test_upsert_predictions_and_send_to_project(
+    lb_client: labelbox.Client,
+    ontology: labelbox.Ontology,
+    rows: Rows,
+    emulator: EmulatorServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the SDK's waits inside this call sleep 10 s a round by default
+    wait = AnnotationImport.wait_till_done
+    monkeypatch.setattr(
+        AnnotationImport,
+        "wait_till_done",
+        lambda self, sleep_time_seconds=0, show_progress=False: wait(self, 0.05, show_progress),
+    )
+    run = lb_client.create_model("m", ontology.uid).create_model_run("r")
+    run.upsert_data_rows(data_row_ids=rows.ids[:3])
+    project = lb_client.create_project(name="dest", media_type=MediaType.Image)
+    predictions = [bbox({"id": r}) for r in [*rows.ids[:2], "cl000000000000000000000000"]]
+    job, batch, sent = run.upsert_predictions_and_send_to_project("preds", predictions, project.uid)
+    assert [e["dataRow"]["id"] for e in job.errors] == ["cl000000000000000000000000"]
+    assert batch is not None
+    assert (batch.name, batch.size) == ("preds", 2)
+    assert sent is not None
+    assert sent.state.value == "FINISHED"
+    prelabels = emulator.control("prelabels", project_id=project.uid)
+    assert sorted(p["dataRow"]["id"] for p in prelabels) == sorted(rows.ids[:2])

@@ -331,3 +331,37 @@ async def test_run_foundry_app_makes_a_run_with_predictions(
     with pytest.raises(InputTypeError, match="data_rows"):
         await client.run_foundry_app("x", rows[:1], app["id"])  # type: ignore[arg-type]
     assert requests(emu) == before
+
+
+async def test_upsert_predictions_and_send_to_project_steps(
+    client: AsyncClient,
+    emu: Emulator,
+    run: ModelRun,
+    project: Project,
+    rows: list[str],
+    caplog: Any,
+) -> None:
+    await run.upsert_data_rows(data_row_ids=rows[:3])
+    predictions = [bbox({"id": r}) for r in [*rows[:2], "cl000000000000000000000000"]]
+    job, batch, sent = await run.upsert_predictions_and_send_to_project(
+        "preds", predictions, project.uid, priority=2
+    )
+    # the failed prediction is reported by the import and left out of the batch
+    assert [e["dataRow"]["id"] for e in await job.errors] == ["cl000000000000000000000000"]
+    assert batch is not None
+    assert sent is not None
+    assert [(b.name, b.size) async for b in project.batches()] == [("preds", 2)]
+    assert sorted(p["dataRow"]["id"] for p in emu.control("prelabels", project_id=project.uid)) == (
+        sorted(rows[:2])
+    )
+    # a batch that cannot be made (the name is taken) ends the steps: logged, None
+    await project.create_batch("again", rows[3:4])
+    job, batch, sent = await run.upsert_predictions_and_send_to_project(
+        "again", [bbox({"id": rows[2]})], project.uid
+    )
+    assert (batch, sent) == (None, None)
+    assert "failed to create the batch" in caplog.text
+    with pytest.raises(ResourceNotFoundError):
+        await run.upsert_predictions_and_send_to_project(
+            "x", predictions, "cl000000000000000000000000"
+        )

@@ -9,6 +9,7 @@ checked before any request.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -38,8 +39,9 @@ from aiolabel.errors import (
     TimeoutError,
 )
 from aiolabel.identifiers import GlobalKeys, UniqueIds
-from aiolabel.models.annotation_import import MEAPredictionImport
+from aiolabel.models.annotation_import import MEAPredictionImport, MEAToMALPredictionImport
 from aiolabel.models.base import WhereArg, as_where
+from aiolabel.models.batch import Batch
 from aiolabel.models.model import DataSplit, Model, ModelRun, ModelRunDataRow, ModelRunStatus
 from aiolabel.models.task import Task
 from aiolabel.pagination import CursorPaginator, OffsetPaginator, dig
@@ -48,6 +50,9 @@ __all__ = ["UPSERT_CHUNK", "Models"]
 
 UPSERT_CHUNK = 10_000
 """Data rows registered in a model run per request."""
+DATAROWS_IMPORT_LIMIT = 25_000
+"""Data rows ``upsert_predictions_and_send_to_project`` sends on at most (the official limit)."""
+logger = logging.getLogger("aiolabel.model_run")
 SPLITS = tuple(s.value for s in DataSplit)
 STATUSES = tuple(s.value for s in ModelRunStatus)
 
@@ -301,6 +306,41 @@ class Models(Resource):
             raise InputTypeError(f"Invalid predictions given of type: {type(predictions)}")
         return made
 
+    async def upsert_predictions_and_send_to_project(
+        self, model_run_id: str, name: str, predictions: Any, project_id: str, priority: int
+    ) -> tuple[MEAPredictionImport, Batch | None, MEAToMALPredictionImport | None]:
+        """The official four steps: import the predictions, batch the rows whose predictions
+        succeeded into the project, send those predictions to it as pre-labels. A later step
+        that fails is logged and returned as None, as in the official SDK."""
+        project = await self._client._projects.get(project_id)
+        job = await self.add_predictions(model_run_id, name, predictions)
+        rows: list[str] = []
+        async for status in job.statuses:
+            row = (status.get("dataRow") or {}).get("id")
+            if status.get("status") == "SUCCESS" and row and row not in rows:
+                rows.append(row)
+        if not rows:
+            return job, None, None
+        if len(rows) > DATAROWS_IMPORT_LIMIT:
+            logger.warning(
+                "%d data rows, only the first %d are sent", len(rows), DATAROWS_IMPORT_LIMIT
+            )
+            rows = rows[:DATAROWS_IMPORT_LIMIT]
+        try:
+            batch = await project.create_batch(name, rows, priority)
+        except LabelboxError as exc:
+            logger.warning("failed to create the batch: %s", exc)
+            return job, None, None
+        try:
+            sent = await self._client._annotation_imports.create_mea_to_mal(
+                model_run_id, rows, project_id, name
+            )
+            await sent.wait_till_done()
+        except LabelboxError as exc:
+            logger.warning("failed to send the predictions to the project: %s", exc)
+            return job, batch, None
+        return job, batch, sent
+
     def model_run_data_rows(
         self, model_run_id: str, model_id: str
     ) -> CursorPaginator[ModelRunDataRow]:
@@ -484,7 +524,13 @@ def model_run_export_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     known = {*_MODEL_RUN_EXPORT_PARAMS, "media_type_override"}
     unknown = sorted(set(params) - known)
     if unknown:
-        raise InputError(f"params: unknown keys {unknown}; known: {sorted(known)}")
+        hint = (
+            " (media_attributes is no longer a parameter: media attributes come with"
+            " data_row_details)"
+            if "media_attributes" in unknown
+            else ""
+        )
+        raise InputError(f"params: unknown keys {unknown}; known: {sorted(known)}{hint}")
     rendered: dict[str, Any] = {"mediaTypeOverride": None}
     override = params.get("media_type_override")
     if override is not None:

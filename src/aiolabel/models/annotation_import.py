@@ -41,10 +41,30 @@ DEFAULT_SLEEP_SECONDS = 10
 
 class NdjsonRows:
     """The rows of one of an import's NDJSON files: async-iterable (streamed), or awaitable for
-    a list."""
+    a list.
 
-    def __init__(self, rows: AsyncIterator[dict[str, Any]]) -> None:
+    The official SDK's ``job.errors`` / ``job.statuses`` / ``job.inputs`` are properties giving
+    a list, so the documents write ``print(job.errors)`` and ``if job.errors:``. Here
+    ``await job.errors`` is that list and ``job.errors()`` the same object (the method
+    spelling); ``if job.errors:`` without ``await`` raises ``TypeError`` instead of being always
+    true.
+    """
+
+    def __init__(self, rows: AsyncIterator[dict[str, Any]], name: str = "rows") -> None:
         self._rows = rows
+        self._name = name
+
+    def __call__(self) -> NdjsonRows:
+        return self
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            f"job.{self._name} must be awaited: write `await job.{self._name}` (a list) or"
+            f" `async for row in job.{self._name}`"
+        )
+
+    def __repr__(self) -> str:
+        return f"<job.{self._name}: await it for the list, or async for over it>"
 
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         return self._rows
@@ -68,6 +88,9 @@ class AnnotationImport(Model):
     status_file_url: str | None = None
     project_data: dict[str, Any] | None = Field(default=None, alias="project", repr=False)
 
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "status": "the import's status is `job.state` (AnnotationImportState)"
+    }
     KIND: ClassVar[str] = ""
     """``mal``, ``label``, ``mea`` or ``mea_to_mal``: which documents the resource uses."""
     _parent: str = PrivateAttr(default="")
@@ -182,18 +205,21 @@ class AnnotationImport(Model):
 
     # -- files -------------------------------------------------------------------------------
 
+    @property
     def statuses(self) -> NdjsonRows:
         """Per annotation: ``uuid``, ``dataRow``, ``status`` (SUCCESS or FAILURE), ``errors``.
         Waits until the import is done."""
-        return NdjsonRows(self.client._annotation_imports.rows(self, "status"))
+        return NdjsonRows(self.client._annotation_imports.rows(self, "status"), "statuses")
 
+    @property
     def errors(self) -> NdjsonRows:
         """The statuses of the annotations that failed. Waits until the import is done."""
-        return NdjsonRows(self.client._annotation_imports.rows(self, "error"))
+        return NdjsonRows(self.client._annotation_imports.rows(self, "error"), "errors")
 
+    @property
     def inputs(self) -> NdjsonRows:
         """The NDJSON rows as uploaded."""
-        return NdjsonRows(self.client._annotation_imports.rows(self, "input"))
+        return NdjsonRows(self.client._annotation_imports.rows(self, "input"), "inputs")
 
 
 class _ProjectImport(AnnotationImport):

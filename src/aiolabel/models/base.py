@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NoReturn, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, PrivateAttr, ValidationError
 from pydantic._internal._model_construction import ModelMetaclass as _ModelMeta
@@ -18,7 +18,7 @@ from aiolabel.errors import InputTypeError, LabelboxError
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
 
-__all__ = ["DateTime", "Model", "WhereArg", "as_where"]
+__all__ = ["DateTime", "Model", "WhereArg", "as_where", "listed_as_relationship"]
 
 
 def _aware(value: datetime) -> datetime:
@@ -43,6 +43,28 @@ class _FilterableMeta(_ModelMeta):
         ):
             return FieldRef(name)
         return super().__getattr__(name)  # type: ignore[misc]  # defined at run time only
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def listed_as_relationship(method: _F) -> _F:
+    """Mark a method that returns a paginator and that the documents call as an old
+    relationship attribute (``dataset.data_rows.list()``): that spelling fails naming this one.
+
+    A bound method forwards attribute lookups to its function, so ``list`` is set there.
+    """
+    name = method.__name__
+
+    def refuse(*args: object, **kwargs: object) -> NoReturn:
+        raise TypeError(
+            f"{name} is a method returning an async paginator: write"
+            f" `[x async for x in obj.{name}()]` or `await obj.{name}().to_list()`"
+            f" instead of `obj.{name}.list()`"
+        )
+
+    method.list = refuse  # type: ignore[attr-defined]
+    return method
 
 
 WhereArg = Where | bool
@@ -79,6 +101,18 @@ class Model(BaseModel, metaclass=_FilterableMeta):
     _client: AsyncClient | None = PrivateAttr(default=None)
     __entity__: ClassVar[str | None] = None
     """The official ORM entity this model mirrors; its fields become filterable on the class."""
+    _OTHER_SPELLINGS: ClassVar[Mapping[str, str]] = {}
+    """Attributes the Labelbox documents use on this class that aiolabel spells differently
+    (or that SDK 7.x removed), each with the aiolabel spelling: using one raises
+    ``AttributeError`` saying what to write instead."""
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            hint = type(self)._OTHER_SPELLINGS.get(name)
+            if hint is not None:
+                raise AttributeError(f"{type(self).__name__} has no {name}: {hint}")
+            return super().__getattr__(name)
 
     @classmethod
     def from_wire(cls, client: AsyncClient | None, data: Mapping[str, Any]) -> Self:

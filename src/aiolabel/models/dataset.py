@@ -18,7 +18,7 @@ from aiolabel.errors import (
     InputError,
     InputTypeError,
 )
-from aiolabel.models.base import DateTime, Model
+from aiolabel.models.base import DateTime, Model, listed_as_relationship
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.task import DataUpsertTaskGroup, Task, UpsertPartialFailure
 from aiolabel.models.user import Organization, User
@@ -90,6 +90,7 @@ class Dataset(Model):
 
     # -- data rows -------------------------------------------------------------------------------
 
+    @listed_as_relationship
     def data_rows(
         self, from_cursor: str | None = None, where: Any = None
     ) -> CursorPaginator[DataRow]:

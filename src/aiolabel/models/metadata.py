@@ -168,6 +168,18 @@ class DataRowMetadataOntology:
         self._batch_size = BATCH_SIZE
         self._build(raw)
 
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            # the documents call bulk_upsert / bulk_delete batch_upsert / batch_delete
+            if name in ("batch_upsert", "batch_delete"):
+                bulk = name.replace("batch", "bulk")
+                raise AttributeError(
+                    f"DataRowMetadataOntology has no {name}: the method is {bulk}"
+                    f" (`await mdo.{bulk}([...])`)"
+                )
+            raise AttributeError(f"'DataRowMetadataOntology' object has no attribute {name!r}")
+
     def __repr__(self) -> str:
         return (
             f"DataRowMetadataOntology({len(self.reserved_fields)} reserved, "

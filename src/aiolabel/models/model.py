@@ -16,7 +16,8 @@ from aiolabel.models.data_row import DataRow
 
 if TYPE_CHECKING:
     from aiolabel.identifiers import GlobalKeys, UniqueIds
-    from aiolabel.models.annotation_import import MEAPredictionImport
+    from aiolabel.models.annotation_import import MEAPredictionImport, MEAToMALPredictionImport
+    from aiolabel.models.batch import Batch
     from aiolabel.models.slice import SendToAnnotateFromModelParams
     from aiolabel.models.task import Task
     from aiolabel.pagination import CursorPaginator, OffsetPaginator
@@ -118,6 +119,19 @@ class ModelRun(_Model):
         self, name: str, predictions: str | PathLike[str] | Iterable[Any] | AsyncIterable[Any]
     ) -> MEAPredictionImport:
         return await self.client._models.add_predictions(self.uid, name, predictions)
+
+    async def upsert_predictions_and_send_to_project(
+        self,
+        name: str,
+        predictions: str | PathLike[str] | Iterable[Any] | AsyncIterable[Any],
+        project_id: str,
+        priority: int = 5,
+    ) -> tuple[MEAPredictionImport, Batch | None, MEAToMALPredictionImport | None]:
+        """Import predictions, batch their rows into a project and send them there as
+        pre-labels: ``(import, batch or None, pre-label import or None)``."""
+        return await self.client._models.upsert_predictions_and_send_to_project(
+            self.uid, name, predictions, project_id, priority
+        )
 
     def model_run_data_rows(self) -> CursorPaginator[ModelRunDataRow]:
         return self.client._models.model_run_data_rows(self.uid, self.model_id)

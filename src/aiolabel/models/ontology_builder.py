@@ -14,7 +14,7 @@ from __future__ import annotations
 import colorsys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, EnumMeta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiolabel.errors import InconsistentOntologyException, InputError, InputTypeError
@@ -318,11 +318,26 @@ class PromptResponseClassification:
         self.options.append(option)
 
 
+class _ToolTypeMeta(EnumMeta):
+    """``Tool.Type.BOUNDING_BOX`` (a spelling of the documents that no SDK version has) fails
+    naming ``Tool.Type.BBOX``."""
+
+    def __getattr__(cls, name: str) -> Any:
+        if name == "BOUNDING_BOX":
+            raise AttributeError(
+                "Tool.Type has no BOUNDING_BOX: the bounding box tool is Tool.Type.BBOX"
+            )
+        members = cls.__dict__.get("_member_map_", {})
+        if name in members:
+            return members[name]
+        raise AttributeError(name)
+
+
 @dataclass
 class Tool:
     """A tool (object) of an ontology. ``tool`` may be a :class:`Tool.Type` or its value."""
 
-    class Type(Enum):
+    class Type(Enum, metaclass=_ToolTypeMeta):
         POLYGON = "polygon"
         SEGMENTATION = "superpixel"
         RASTER_SEGMENTATION = "raster-segmentation"
@@ -513,10 +528,17 @@ def _check_node(node: object, kind: str, argument: str) -> None:
             _check_node(child, "classification", f"{argument}.options[{i}]")
 
 
+def _not_a_dict(value: object, argument: str) -> str:
+    kind = type(value).__name__
+    if callable(getattr(value, "asdict", None)):
+        return f"{argument} must be a dict: pass {argument}.asdict() (got a {kind})"
+    return f"{argument} must be a dict, got {kind}"
+
+
 def check_feature(normalized: object, argument: str = "normalized") -> str:
     """Check one tool or classification's normalized dict; ``"tool"`` or ``"classification"``."""
     if not isinstance(normalized, Mapping):
-        raise InputTypeError(f"{argument} must be a dict, got {type(normalized).__name__}")
+        raise InputTypeError(_not_a_dict(normalized, argument))
     if "tool" in normalized:
         kind = "tool"
     elif "type" in normalized:
@@ -532,7 +554,7 @@ def check_normalized(normalized: object, argument: str = "normalized") -> None:
     types, non-empty names, options where needed, no duplicate names among the tools or among
     the classifications (nor in one tool's or classification's children)."""
     if not isinstance(normalized, Mapping):
-        raise InputTypeError(f"{argument} must be a dict, got {type(normalized).__name__}")
+        raise InputTypeError(_not_a_dict(normalized, argument))
     unknown = set(normalized) - {"tools", "classifications", "relationships"}
     if unknown:
         raise InputError(f"{argument}: unknown keys {sorted(unknown)}")

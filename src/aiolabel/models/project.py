@@ -45,6 +45,10 @@ class Project(Model):
     wire's ``allowedMediaType``)."""
 
     __entity__ = "Project"
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "setup": "SDK 7.x removed setup(frontend, options): connect an ontology with"
+        " `await project.connect_ontology(await client.create_ontology(name, builder.asdict()))`",
+    }
 
     uid: str = Field(alias="id")
     name: str | None = None
