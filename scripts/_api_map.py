@@ -471,7 +471,7 @@ def public_classes() -> list[type]:
         value = getattr(aiolabel, name)
         if (
             isinstance(value, type)
-            and value is not AsyncClient
+            and value not in classes  # an alias (DataRowIds is UniqueIds) is listed once
             and not issubclass(value, BaseException)
             and any(True for _ in _public_methods(value))
             and not _is_enum(value)

@@ -41,7 +41,7 @@ from aiolabel.errors import (
     UnprocessableEntityError,
     ValidationFailedError,
 )
-from aiolabel.identifiers import GlobalKey, GlobalKeys, UniqueId, UniqueIds
+from aiolabel.identifiers import DataRowIds, GlobalKey, GlobalKeys, UniqueId, UniqueIds
 from aiolabel.models.admin import Invite, InviteLimit, ProjectRole, ResourceTag
 from aiolabel.models.annotation_import import (
     BulkImportRequest,
@@ -98,7 +98,13 @@ from aiolabel.models.slice import (
     SendToAnnotateFromModelParams,
     Slice,
 )
-from aiolabel.models.task import DataUpsertTask, DataUpsertTaskGroup, Task, UpsertPartialFailure
+from aiolabel.models.task import (
+    DataUpsertTask,
+    DataUpsertTaskGroup,
+    ExportTask,
+    Task,
+    UpsertPartialFailure,
+)
 from aiolabel.models.task_queue import TaskQueue
 from aiolabel.models.user import Organization, User
 from aiolabel.models.webhook import Webhook
@@ -107,6 +113,7 @@ from aiolabel.types import ExportFilters, ExportParams
 from aiolabel.webhooks import verify_webhook_signature
 
 _logs.setup_logging()  # AIOLABEL_LOG=debug|info
+
 
 __all__ = [
     "AnnotationImportState",
@@ -127,6 +134,7 @@ __all__ = [
     "ConsensusSettings",
     "CreateBatchesTask",
     "DataRow",
+    "DataRowIds",
     "DataRowMetadata",
     "DataRowMetadataBatchResponse",
     "DataRowMetadataField",
@@ -142,6 +150,7 @@ __all__ = [
     "DeleteFeatureFromOntologyResult",
     "ExportFilters",
     "ExportParams",
+    "ExportTask",
     "FeatureSchema",
     "FeatureSchemaAttribute",
     "GlobalKey",
@@ -219,6 +228,11 @@ _OTHER_SPELLINGS = {
     "Client": "the client is AsyncClient: `async with aiolabel.AsyncClient(api_key) as client:`",
     "QueueMode": "queue modes are gone from the service and from SDK 7.x: batch mode is the only"
     " mode, so leave out queue_mode=",
+    **{
+        name: "SDK 7.17 removed the export converters: read an export with"
+        " `async for output in task.get_buffered_stream()` (`output.json` per line)"
+        for name in ("FileConverter", "FileConverterOutput", "JsonConverter", "JsonConverterOutput")
+    },
 }
 
 

@@ -8,6 +8,7 @@ import mimetypes
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -86,6 +87,23 @@ def encode_json(value: Any) -> bytes:
     return json.dumps(value, default=json_default).encode("utf-8")
 
 
+_encoding = threading.local()
+"""``raws``: the :class:`RawJSON` texts met by the encoding under way in this thread."""
+
+
+def _variables_default(value: object) -> Any:
+    if isinstance(value, RawJSON):
+        _encoding.raws.append(value.text)
+        return _RAW_MARK
+    return json_default(value)
+
+
+_VARIABLES_ENCODER = json.JSONEncoder(
+    default=_variables_default, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+)
+"""What ``json.dumps`` would build with these options on every call, built once."""
+
+
 def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
     """The JSON envelope ``{"query", "variables"}`` as UTF-8 bytes.
 
@@ -103,25 +121,17 @@ def encode_variables_parts(query: str, variables: Mapping[str, Any] | None) -> l
     if variables is not None and not isinstance(variables, Mapping):
         raise InputTypeError(f"variables must be a mapping, got {type(variables).__name__}")
     raws: list[bytes] = []
-
-    def default(value: object) -> Any:
-        if isinstance(value, RawJSON):
-            raws.append(value.text)
-            return _RAW_MARK
-        return json_default(value)
-
+    outer, _encoding.raws = getattr(_encoding, "raws", None), raws
     try:
-        body = json.dumps(
-            {"query": query, "variables": None if variables is None else dict(variables)},
-            default=default,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
+        body = _VARIABLES_ENCODER.encode(
+            {"query": query, "variables": None if variables is None else dict(variables)}
         ).encode("utf-8")
     except ValueError as exc:
         if isinstance(exc, LabelboxError):
             raise
         raise InputError(f"variables cannot be sent as JSON: {exc}") from None
+    finally:
+        _encoding.raws = outer
     if not raws:
         return [body]
     parts = body.split(_RAW_TOKEN)

@@ -50,7 +50,11 @@ def _refused(exc: httpx.HTTPError) -> bool:
     return connector and not isinstance(cause, builtins.TimeoutError)
 
 
-def _transport_error(exc: httpx.HTTPError, what: str) -> LabelboxError:
+def _transport_error(
+    exc: httpx.HTTPError, what: str, url: httpx.URL | None = None
+) -> LabelboxError:
+    """``exc`` as a typed error; ``url`` names the server when no request is attached to it
+    (an aiohttp failure of a request sent without httpx)."""
     if isinstance(exc, httpx.TimeoutException) and not _refused(exc):
         err: LabelboxError = TimeoutError(f"{what} timed out ({type(exc).__name__})", exc)
         err.request_sent = not _never_sent(exc)
@@ -59,19 +63,21 @@ def _transport_error(exc: httpx.HTTPError, what: str) -> LabelboxError:
         return LabelboxError(f"{what}: {exc}")
     if isinstance(exc, httpx.TransportError):
         err = NetworkError(exc, request_sent=not _never_sent(exc))
-        where = _where(exc)
+        where = _where(exc, url)
         err.message = f"{what}: cannot reach {where}: {err.message}"
         err.args = (err.message, *err.args[1:])
         return err
     return LabelboxError(f"{what} failed: {exc}", exc)
 
 
-def _where(exc: httpx.HTTPError) -> str:
+def _where(exc: httpx.HTTPError, fallback: httpx.URL | None = None) -> str:
     """The scheme, host and port a failed request was for (never its path or query)."""
     try:
         url = exc.request.url
     except RuntimeError:  # no request attached
-        return "the server"
+        if fallback is None:
+            return "the server"
+        url = fallback
     port = f":{url.port}" if url.port else ""
     return f"{url.scheme}://{url.host}{port}"
 

@@ -1,10 +1,19 @@
 """The one module that renders values as GraphQL literal text.
 
 Values travel as variables everywhere except where the real schema's input type name is unknown,
-so a variable cannot be declared: the LPO list of wire §5.5 (``setLabelingParameterOverrides``).
-There, and only there, :func:`lpo_list` (its one shape, fast) or :func:`graphql_literal` (any
-value) renders the values. Every string is escaped so that graphql-core's parser reads back
-exactly the original text (hypothesis tests prove it).
+so a variable cannot be declared. There are two such places, and only there are values rendered,
+by this module:
+
+* the LPO list of wire §5.5 (``setLabelingParameterOverrides``): :func:`lpo_list` (its one
+  shape, fast) or :func:`graphql_literal` (any value);
+* the topic and status names of the webhook documents (``CreateWebhookPyApi``,
+  ``UpdateWebhookPyApi``): the schema's enum type names for them are unknown, so they go in as
+  bare enum values, rendered by :func:`enum_names` from members of
+  :class:`~aiolabel.enums.WebhookTopic` / :class:`~aiolabel.enums.WebhookStatus` (or their
+  names) and nothing else.
+
+Every string is escaped so that graphql-core's parser reads back exactly the original text, and
+every enum name is a member's (hypothesis tests prove both).
 
 Strings are escaped as JSON does (``json.dumps(s, ensure_ascii=False)``, in C). Every escape
 JSON writes is a GraphQL escape with the same meaning (``\\"``, ``\\\\``, ``\\b``, ``\\f``,
@@ -27,7 +36,14 @@ from operator import add
 
 from aiolabel.errors import InputError, InputTypeError
 
-__all__ = ["EnumLiteral", "graphql_literal", "graphql_string", "lpo_columns", "lpo_list"]
+__all__ = [
+    "EnumLiteral",
+    "enum_names",
+    "graphql_literal",
+    "graphql_string",
+    "lpo_columns",
+    "lpo_list",
+]
 
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*\Z")
 _RESERVED_ENUM_NAMES = frozenset({"true", "false", "null"})
@@ -51,6 +67,32 @@ class EnumLiteral(str):
         if not _NAME.match(name) or name in _RESERVED_ENUM_NAMES:
             raise InputError(f"not a GraphQL enum value name: {name!r}")
         return super().__new__(cls, name)
+
+
+def enum_names(values: Iterable[object], kind: type[enum.Enum]) -> str:
+    """The bare names of ``values``, separated by spaces (``LABEL_CREATED LABEL_UPDATED``): each a
+    member of ``kind`` or the ``str`` value of one; anything else is refused before any request
+    (:class:`InputTypeError` for what is neither a ``str`` nor a member, :class:`InputError` for a
+    ``str`` that names no member). ``kind`` is an enum whose values are GraphQL names."""
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise InputTypeError(f"expected a list of {kind.__name__} names, got {values!r}")
+    members = {member.value: member for member in kind}
+    names: list[str] = []
+    for value in values:
+        if isinstance(value, kind):
+            value = value.value
+        if isinstance(value, str):
+            name = str.__str__(value)
+        else:
+            raise InputTypeError(
+                f"a {kind.__name__} is a member or its name, got {type(value).__name__}"
+            )
+        if name not in members:
+            raise InputError(
+                f"{name!r} is not a {kind.__name__}; expected one of {sorted(members)}"
+            )
+        names.append(str.__str__(EnumLiteral(name)))
+    return " ".join(names)  # graphql-literal: escaped
 
 
 def graphql_string(value: str) -> str:

@@ -4,6 +4,7 @@ belong to the loop that first used it. Used from another loop (another thread's,
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import anyio.lowlevel
@@ -23,6 +24,10 @@ class WrongEventLoop(LabelboxError):
 
 def running_loop() -> Any:
     """The running event loop (asyncio's loop, trio's token), or None outside of one."""
+    try:
+        return asyncio.get_running_loop()  # what anyio's token holds on asyncio, found faster
+    except RuntimeError:
+        pass
     try:
         return anyio.lowlevel.current_token().native_token
     except RuntimeError:  # no event loop is running (e.g. a property read from sync code)
@@ -45,3 +50,8 @@ class LoopGuard:
             self._loop = loop
         elif loop is not self._loop:
             raise WrongEventLoop(MESSAGE)
+
+    @property
+    def on_asyncio(self) -> bool:
+        """The client's loop (once used) is an asyncio loop."""
+        return isinstance(self._loop, asyncio.AbstractEventLoop)

@@ -107,6 +107,9 @@ class _Schedule:
     due: float
     attempt: int
     started: float
+    floor: float = 0.0
+    """The shortest pause between two polls (a wait's ``min_interval``, e.g. the official
+    ``check_frequency``); 0 for the adaptive schedule alone."""
 
 
 @dataclass(eq=False)
@@ -161,6 +164,9 @@ class TaskPoller:
         return min(POLL_FIRST, self.interval)
 
     def _delay(self, entry: _Schedule, now: float) -> float:
+        return max(entry.floor, self._adaptive(entry, now))
+
+    def _adaptive(self, entry: _Schedule, now: float) -> float:
         return poll_delay(
             entry.attempt,
             interval=self.interval,
@@ -169,8 +175,13 @@ class TaskPoller:
             jitter=self.random(),
         )
 
-    async def wait(self, tasks: Sequence[Task], timeout_seconds: float) -> None:
+    async def wait(
+        self, tasks: Sequence[Task], timeout_seconds: float, min_interval: float | None = None
+    ) -> None:
+        """Wait until every task is done. ``min_interval``: these tasks are polled at most once
+        per that many seconds (the official ``wait_till_done(check_frequency=)``)."""
         timeout = check_timeout(timeout_seconds)
+        floor = min_interval or 0.0
         pending = [t for t in tasks if not t.done]
         if not pending:
             return
@@ -182,8 +193,10 @@ class TaskPoller:
         waiter = _Waiter(pending, now + timeout, timeout)
         for task in pending:
             if task.uid not in self._schedule:
-                entry = self._schedule[task.uid] = _Schedule(now, 0, now)
+                entry = self._schedule[task.uid] = _Schedule(now, 0, now, floor)
                 entry.due = now + self._delay(entry, now)
+            elif floor > self._schedule[task.uid].floor:
+                self._schedule[task.uid].floor = floor
         self._waiters.add(waiter)
         if self._wake is not None:
             self._wake.set()

@@ -203,6 +203,14 @@ class RetryPolicy:
                         exc.args = (exc.message, *exc.args[1:])
                 raise
 
+        # The first try runs outside tenacity, before any of the closures below is made
+        # (most requests succeed at once, and building the retrying object costs more than the
+        # try); the same wait and stop rules then drive tenacity for the retries.
+        try:
+            return await one()
+        except LabelboxError as exc:
+            failed = exc
+
         def retryable(exc: BaseException) -> bool:
             return self.retryable(exc, retry_safe=retry_safe, can_reconcile=bool(reconcile))
 
@@ -229,20 +237,14 @@ class RetryPolicy:
                 delay,
             )
 
-        # The first try runs outside tenacity (most requests succeed at once, and building the
-        # retrying object costs more than the try); the same wait and stop rules then drive
-        # tenacity for the retries.
-        try:
-            return await one()
-        except LabelboxError as exc:
-            if not retryable(exc):
-                raise
-            delay = delay_for(exc)
-            if give_up(delay):
-                stats.gave_up += 1
-                gave_up(exc, attempts, self.clock() - start)
-                raise
-            log(exc, delay)
+        if not retryable(failed):
+            raise failed
+        delay = delay_for(failed)
+        if give_up(delay):
+            stats.gave_up += 1
+            gave_up(failed, attempts, self.clock() - start)
+            raise failed
+        log(failed, delay)
         await self.sleep(delay)
 
         def before_sleep(state: RetryCallState) -> None:

@@ -12,19 +12,29 @@ respx). ``transport="aiohttp"`` uses httpx-aiohttp (the ``aiolabel[aiohttp]`` ex
 httpx's own. The default (``None``) is ``"aiohttp"`` when httpx-aiohttp is installed, else
 ``"httpx"`` (see :func:`default_transport`): on httpx's own pool every request costs several
 times the CPU (encode/httpx#3215).
+
+On the aiohttp transport, API requests (GraphQL, REST, ``uploadFile``) skip httpx's request and
+response objects, which cost more CPU than the rest of a request: :meth:`Transport._send` hands
+them to the aiohttp session behind httpx-aiohttp's transport, with the headers httpx would send,
+the same timeouts, and aiohttp's failures mapped by httpx-aiohttp to httpx's errors, so both
+routes meet the same gates, error mapping and redaction. Downloads go through httpx on the same
+session (one connection pool).
 """
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import functools
 import json
 import logging
+import math
 import sys
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Mapping
-from typing import Any, Literal, TypeAlias
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 import anyio
 import httpx
@@ -58,6 +68,10 @@ from aiolabel.errors import (
     error_from_response,
     rest_error,
 )
+
+if TYPE_CHECKING:
+    import aiohttp
+    from httpx_aiohttp import AiohttpTransport
 
 __all__ = [
     "UPLOAD_FILE_DOCUMENT",
@@ -123,6 +137,16 @@ def experimental_endpoint(endpoint: str) -> str:
     return endpoint.replace("/graphql", "/_gql")
 
 
+class Answer(NamedTuple):
+    """What the error mapping needs of one HTTP answer, whichever library received it."""
+
+    status: int
+    reason: str
+    retry_after: str | None
+    body: bytes
+    url: str
+
+
 def _header_value(name: str, value: str) -> str:
     if not isinstance(value, str):
         raise InputTypeError(f"{name} must be a str")
@@ -147,6 +171,9 @@ class Transport:
         max_connections: int = 20,
     ) -> None:
         self._api_key = api_key
+        self._authorization = f"Bearer {api_key}"
+        self._sdk_methods: set[str] = set()
+        """``X-SDK-Method`` values already checked (the SDK's are a fixed set)."""
         self.endpoint = endpoint
         self.timeout = timeout
         self.retry = retry
@@ -160,6 +187,13 @@ class Transport:
         self._urls: dict[bool, httpx.URL] = {}
         """The endpoint and the experimental endpoint, parsed once (not per request)."""
         self._timeouts: dict[float, httpx.Timeout] = {}
+        self._aiohttp: AiohttpTransport | None = None
+        """The aiohttp transport (``transport="aiohttp"``): API requests use its session
+        directly (see :meth:`_send`); downloads go through httpx over the same session."""
+        self._aiohttp_session: aiohttp.ClientSession | None = None
+        self._aiohttp_errors: Callable[[], AbstractContextManager[None]] | None = None
+        self._aiohttp_headers: dict[str, str] = {}
+        self._aiohttp_timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}
 
     def __repr__(self) -> str:
         return f"Transport(endpoint={self.endpoint!r}, transport={self.kind!r})"
@@ -196,23 +230,36 @@ class Transport:
             transport = None
         elif option == "aiohttp":
             from httpx_aiohttp import AiohttpTransport  # checked by check_transport_option
+            from httpx_aiohttp.transport import map_aiohttp_exceptions
 
-            transport = AiohttpTransport(limits=limits)
+            transport = self._aiohttp = AiohttpTransport(limits=limits)
+            self._aiohttp_errors = map_aiohttp_exceptions
         else:
             transport = option
-        return httpx.AsyncClient(
+        http = httpx.AsyncClient(
             transport=transport,
             limits=limits,
             timeout=http_timeout(self.timeout),
             headers={"X-User-Agent": USER_AGENT, "X-Python-Version": python_version_info()},
             follow_redirects=False,
         )
+        # The headers httpx would send on every request, for the requests sent with aiohttp
+        # directly; aiohttp decompresses what it receives, so it says which encodings it takes.
+        self._aiohttp_headers = {
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in http.headers.raw
+            if name.lower() != b"accept-encoding"
+        }
+        return http
 
     async def aclose(self) -> None:
         self._closed = True
         if self._http is not None:
             http, self._http = self._http, None
             await http.aclose()
+        if self._aiohttp is not None:
+            aio, self._aiohttp, self._aiohttp_session = self._aiohttp, None, None
+            await aio.aclose()  # its session, also when only direct requests used it
 
     @property
     def closed(self) -> bool:
@@ -240,10 +287,11 @@ class Transport:
         return err
 
     def _auth_headers(self, sdk_method: str) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {self._api_key}",
-            "X-SDK-Method": _header_value("sdk_method", sdk_method),
-        }
+        if type(sdk_method) is not str or sdk_method not in self._sdk_methods:
+            _header_value("sdk_method", sdk_method)
+            if len(self._sdk_methods) < 4096:
+                self._sdk_methods.add(sdk_method)
+        return {"Authorization": self._authorization, "X-SDK-Method": sdk_method}
 
     def _timeout(self, timeout: float | None) -> httpx.Timeout:
         if timeout is None:  # the client's: seconds, an httpx.Timeout, or None (no timeout)
@@ -271,14 +319,12 @@ class Transport:
         read and write) on its own, and in-process transports apply none of them."""
         return attempt_cap(http_timeout, body_bytes / UPLOAD_BYTES_PER_SECOND)
 
-    def _map(
-        self, response: httpx.Response, body: bytes, error_log_key: str
-    ) -> tuple[LabelboxError | None, Any]:
+    def _map(self, answer: Answer, error_log_key: str) -> tuple[LabelboxError | None, Any]:
         err, parsed = error_from_response(
-            response.status_code,
-            response.reason_phrase,
-            body,
-            retry_after=response.headers.get("retry-after"),
+            answer.status,
+            answer.reason,
+            answer.body,
+            retry_after=answer.retry_after,
             error_log_key=error_log_key,
             redact=self.redact,
         )
@@ -287,38 +333,126 @@ class Transport:
         if err.retry_after is not None and err.status_code == 429 and self.rate_limiter:
             self.rate_limiter.pause(err.retry_after)
         if err.status_code == 404 and parsed is None:
-            err = wrong_endpoint(err, str(response.url))
+            err = wrong_endpoint(err, answer.url)
         return self._redact_error(err), parsed
 
-    async def _post(
+    async def _send(
         self,
-        url: str | httpx.URL,
+        method: str,
+        url: httpx.URL,
         *,
         content: Any,
         headers: dict[str, str],
         http_timeout: httpx.Timeout,
         what: str,
         total: float,
-    ) -> tuple[httpx.Response, bytes]:
+    ) -> Answer:
+        """One attempt of an API request (GraphQL, REST, upload) under the rate limit and the
+        limiter, capped at ``total`` seconds; transport failures become typed errors.
+
+        On the aiohttp transport the request goes to its aiohttp session directly: httpx's
+        request and response objects would cost more CPU than the request itself. The session,
+        headers, timeouts and error mapping are the ones the httpx route uses.
+        """
         started = time.perf_counter()
         self.loop_guard.check()  # before the limiter, which belongs to the client's loop too
         if self.rate_limiter is not None:
             await self.rate_limiter.acquire()
-        async with self.limiter:
-            try:
+        limiter = self.limiter
+        try:
+            limiter.acquire_nowait()  # a free slot: no checkpoint (the request awaits anyway)
+        except anyio.WouldBlock:
+            await limiter.acquire()
+        try:
+            if self.loop_guard.on_asyncio:
+                # asyncio's own timer: an anyio cancel scope costs about as much CPU as the
+                # rest of the attempt on the aiohttp transport.
+                async with asyncio.timeout(None if total == math.inf else total):
+                    answer = await self._request(method, url, content, headers, http_timeout)
+            else:
                 with anyio.fail_after(total):
-                    response = await self.http.post(
-                        url, content=content, headers=headers, timeout=http_timeout
-                    )
-                    body = response.content
-            except httpx.HTTPError as exc:
-                logger.debug("%s: %s", what, type(exc).__name__)
-                raise self._redact_error(_transport_error(exc, what)) from None
-            except builtins.TimeoutError:
-                logger.debug("%s: no complete answer in %.1fs", what, total)
-                raise TimeoutError(f"{what} timed out (no complete answer in {total:g}s)") from None
-        logger.debug("%s -> %d in %.3fs", what, response.status_code, time.perf_counter() - started)
-        return response, body
+                    answer = await self._request(method, url, content, headers, http_timeout)
+        except httpx.HTTPError as exc:
+            logger.debug("%s: %s", what, type(exc).__name__)
+            raise self._redact_error(_transport_error(exc, what, url)) from None
+        except builtins.TimeoutError:
+            logger.debug("%s: no complete answer in %.1fs", what, total)
+            raise TimeoutError(f"{what} timed out (no complete answer in {total:g}s)") from None
+        finally:
+            limiter.release()
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s -> %d in %.3fs", what, answer.status, time.perf_counter() - started)
+        return answer
+
+    async def _request(
+        self,
+        method: str,
+        url: httpx.URL,
+        content: Any,
+        headers: dict[str, str],
+        http_timeout: httpx.Timeout,
+    ) -> Answer:
+        http = self._http or self.http  # (aclose() clears _http as it closes)
+        if self._aiohttp is not None:
+            return await self._send_aiohttp(method, url, content, headers, http_timeout)
+        response = await http.request(
+            method, url, content=content, headers=headers, timeout=http_timeout
+        )
+        return Answer(
+            response.status_code,
+            response.reason_phrase,
+            response.headers.get("retry-after"),
+            response.content,
+            str(response.url),
+        )
+
+    def _open_aiohttp_session(self) -> aiohttp.ClientSession:
+        """The aiohttp transport's session, created as it creates it (on first use, in the
+        running loop) and shared with it."""
+        from aiohttp import ClientSession
+
+        aio = self._aiohttp
+        assert aio is not None
+        session = aio.client if isinstance(aio.client, ClientSession) else aio.get_client()
+        aio.client = self._aiohttp_session = session
+        return session
+
+    async def _send_aiohttp(
+        self,
+        method: str,
+        url: httpx.URL,
+        content: Any,
+        headers: dict[str, str],
+        http_timeout: httpx.Timeout,
+    ) -> Answer:
+        """:meth:`_send`'s request on the aiohttp session, as httpx-aiohttp would send it
+        (same headers, timeouts, no redirects); aiohttp failures as httpx's errors."""
+        errors = self._aiohttp_errors
+        assert errors is not None
+        session = self._aiohttp_session or self._open_aiohttp_session()
+        merged = {**self._aiohttp_headers, **headers}  # one spelling of each name (tested)
+        key = (http_timeout.connect, http_timeout.read, http_timeout.pool)
+        timeout = self._aiohttp_timeouts.get(key)
+        if timeout is None:
+            import aiohttp
+
+            timeout = self._aiohttp_timeouts[key] = aiohttp.ClientTimeout(
+                sock_connect=http_timeout.connect,
+                sock_read=http_timeout.read,
+                connect=http_timeout.pool,
+            )
+        text = str(url)
+        try:
+            async with session.request(
+                method, text, data=content, headers=merged, allow_redirects=False, timeout=timeout
+            ) as response:
+                body = await response.read()
+        except Exception:
+            with errors():  # entered only on failure: the mapping re-raises it as httpx's
+                raise
+        return Answer(
+            response.status, response.reason or "", response.headers.get("Retry-After"), body, text
+        )
 
     # -- GraphQL -----------------------------------------------------------------------------
 
@@ -363,7 +497,8 @@ class Transport:
             headers["Content-Length"] = str(size)
 
         async def attempt() -> dict[str, Any]:
-            response, raw = await self._post(
+            answer = await self._send(
+                "POST",
                 url,
                 content=parts_once(parts) if size > STREAM_CHUNK else body,
                 headers=headers,
@@ -371,7 +506,7 @@ class Transport:
                 what=what,
                 total=total,
             )
-            err, parsed = self._map(response, raw, error_log_key)
+            err, parsed = self._map(answer, error_log_key)
             if err is not None:
                 if not isinstance(err, ResourceNotFoundError) or expect_one:
                     raise err
@@ -406,32 +541,25 @@ class Transport:
         http_timeout = self._timeout(timeout)
         total = self._total(http_timeout)
         what = f"REST {method} {urllib.parse.urlsplit(url).path}"
+        target = httpx.URL(url)
 
         async def attempt() -> Any:
-            started = time.perf_counter()
-            self.loop_guard.check()
-            if self.rate_limiter is not None:
-                await self.rate_limiter.acquire()
-            async with self.limiter:
-                try:
-                    with anyio.fail_after(total):
-                        response = await self.http.request(
-                            method, url, content=content, headers=headers, timeout=http_timeout
-                        )
-                        raw = response.content
-                except httpx.HTTPError as exc:
-                    raise self._redact_error(_transport_error(exc, what)) from None
-                except builtins.TimeoutError:
-                    raise TimeoutError(f"{what} timed out (no answer in {total:g}s)") from None
-            logger.debug(
-                "%s -> %d in %.3fs", what, response.status_code, time.perf_counter() - started
+            answer = await self._send(
+                method,
+                target,
+                content=content,
+                headers=headers,
+                http_timeout=http_timeout,
+                what=what,
+                total=total,
             )
-            if response.status_code != expected:
+            raw = answer.body
+            if answer.status != expected:
                 err = rest_error(
-                    response.status_code,
-                    response.reason_phrase,
+                    answer.status,
+                    answer.reason,
                     raw,
-                    retry_after=response.headers.get("retry-after"),
+                    retry_after=answer.retry_after,
                     redact=self.redact,
                 )
                 if err.status_code == 429 and err.retry_after is not None and self.rate_limiter:
@@ -491,15 +619,16 @@ class Transport:
                 body = Multipart(operations, upload, part_name, part_type)
                 headers["Content-Type"] = body.content_type
                 headers["Content-Length"] = str(body.length)
-                response, raw = await self._post(
-                    self.endpoint,
+                answer = await self._send(
+                    "POST",
+                    self._graphql_url(False),
                     content=body.stream(),
                     headers=headers,
                     http_timeout=http_timeout,
                     what="uploadFile",
                     total=self._total(http_timeout, body.length),
                 )
-                err, parsed = self._map(response, raw, "message")
+                err, parsed = self._map(answer, "message")
                 if err is not None:
                     raise err
                 try:

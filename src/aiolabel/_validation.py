@@ -339,6 +339,11 @@ def check_project_update(kwargs: Mapping[str, Any]) -> dict[str, Any]:
         raise InputError("update needs at least one field, e.g. update(name='x')")
     data: dict[str, Any] = {}
     for key, value in kwargs.items():
+        if key == "queue_mode":
+            raise InputError(
+                "queue_mode: SDK 7.17 and the service removed queue modes; every project is in"
+                " batch mode, so there is nothing to set (add data rows with create_batch)"
+            )
         spec = PROJECT.field(key)
         if spec is None or key == "deleted" or key in PROJECT_READ_ONLY:
             settable = sorted(f.name for f in PROJECT.fields if f.name not in PROJECT_READ_ONLY)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import anyio
 
@@ -52,6 +52,7 @@ from aiolabel._resources.upserts import Upserts
 from aiolabel._resources.users import Users
 from aiolabel._resources.webhooks import Webhooks
 from aiolabel._retry import RetryPolicy, RetryStats
+from aiolabel._spellings import OtherSpellings
 from aiolabel._timeouts import check_timeout_option
 from aiolabel._transport import (
     Transport,
@@ -100,7 +101,7 @@ R = TypeVar("R")
 _OPERATION_NAME = re.compile(r"\b(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 
-class AsyncClient(BaseClient):
+class AsyncClient(BaseClient, OtherSpellings):
     """An asyncio client for the Labelbox API.
 
     ``async with AsyncClient() as client:`` opens one shared ``httpx.AsyncClient`` and closes it
@@ -126,6 +127,11 @@ class AsyncClient(BaseClient):
       certificates are always verified. An emulator key (``lbemu_...``) is never sent to
       ``*.labelbox.com``.
     """
+
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "get_data_rows_for_global_keys": "the guide's name is in no SDK 7.x release: the lookup is"
+        " `await client.get_data_row_ids_for_global_keys(global_keys)` (ids under 'results')",
+    }
 
     def __init__(
         self,

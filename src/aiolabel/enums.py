@@ -165,3 +165,20 @@ class AnnotationImportState(StrEnum):
 
 BulkImportRequestState = AnnotationImportState
 """The state of a :class:`~aiolabel.BulkImportRequest` (the same three values)."""
+
+
+class WebhookTopic(Enum):
+    """``Webhook.Topic``: the events a webhook can subscribe to (the official SDK's names)."""
+
+    LABEL_CREATED = "LABEL_CREATED"
+    LABEL_UPDATED = "LABEL_UPDATED"
+    LABEL_DELETED = "LABEL_DELETED"
+    WORKFLOW_ACTION = "WORKFLOW_ACTION"
+
+
+class WebhookStatus(Enum):
+    """``Webhook.Status``: whether a webhook delivers (ACTIVE) or not (INACTIVE, REVOKED)."""
+
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+    REVOKED = "REVOKED"

@@ -27,6 +27,8 @@ __all__ = [
     "AuthorizationError",
     "ConfidenceNotSupportedException",
     "CustomMetricsNotSupportedException",
+    "ExportTaskException",
+    "ExportTaskFailedError",
     "InconsistentOntologyException",
     "InputError",
     "InputTypeError",
@@ -247,6 +249,15 @@ class TaskFailedError(LabelboxError):
         self.task = task
 
 
+class ExportTaskException(LabelboxError):
+    """An export task's stream, totals or result were asked for while it is not ready yet or has
+    failed (the official ``ExportTask.ExportTaskException``, also ``Task.ExportTaskException``)."""
+
+
+class ExportTaskFailedError(TaskFailedError, ExportTaskException):
+    """The export task asked for ended FAILED (a TaskFailedError and an ExportTaskException)."""
+
+
 class PartialFailureError(LabelboxError, Generic[_T, _R]):
     """Some chunks of a chunked job failed; says exactly which items failed and what succeeded.
 
@@ -444,6 +455,16 @@ def error_from_response(
     * a 429 without a "You have exceeded" body is an ApiLimitError too (it is a rate limit);
     * a missing ``data`` member on success gives ``{}``.
     """
+    if 200 <= status < 300 and isinstance(body, bytes):
+        # The common answer (data, no errors) in one pass; anything else takes the full path.
+        try:
+            parsed = json.loads(body.decode("utf-8"))
+        except ValueError:
+            parsed = None
+        if type(parsed) is dict and not parsed.get("errors"):
+            message = parsed.get("message")
+            if not (isinstance(message, str) and message.startswith("You have exceeded")):
+                return None, parsed
     wait = parse_retry_after(retry_after)
     text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else body
     if 500 <= status < 600:

@@ -10,6 +10,7 @@ from aiolabel.enums import IdType
 __all__ = [
     "DataRowIdentifier",
     "DataRowIdentifiers",
+    "DataRowIds",
     "GlobalKey",
     "GlobalKeys",
     "Identifiable",
@@ -130,6 +131,9 @@ class GlobalKeys(Identifiables[GlobalKey]):
     id_type = IdType.GlobalKey
     item_type = GlobalKey
 
+
+DataRowIds = UniqueIds
+"""The official SDK's other name for :class:`UniqueIds` (``labelbox.DataRowIds``)."""
 
 DataRowIdentifier: TypeAlias = UniqueId | GlobalKey
 DataRowIdentifiers: TypeAlias = UniqueIds | GlobalKeys

@@ -72,6 +72,9 @@ def test_reviews(labelled: tuple[labelbox.Project, Rows, list[str]]) -> None:
     assert review.score == -1.0
     assert project.review_metrics(Review.NetScore.Negative) == 1
     assert review.label().uid == label.uid
+    assert review.created_by().uid == project.client.get_user().uid
+    assert review.organization().uid == project.client.get_organization().uid
+    assert review.project().uid == project.uid
     review.delete()
     assert list(label.reviews()) == []
     assert project.review_metrics(None) == 3

@@ -60,3 +60,16 @@ def test_wait_till_done_polls_until_the_rule_releases_the_task(
     task.wait_till_done(timeout_seconds=30)
     assert task.status == "COMPLETE"
     assert [r["global_key"] for r in task.result] == ["p"]
+
+
+def test_task_created_by_and_organization(lb_client: labelbox.Client) -> None:
+    dataset = lb_client.create_dataset(name="owned-task", iam_integration=None)
+    export = dataset.export()
+    export.wait_till_done()
+    user, org = lb_client.get_user(), lb_client.get_organization()
+    assert export.created_by().uid == user.uid
+    assert export.organization().uid == org.uid
+    task = lb_client.get_task_by_id(export.uid)
+    assert labelbox.ExportTask.get_task(lb_client, export.uid).uid == export.uid
+    assert task.created_by().uid == user.uid
+    assert task.organization().uid == org.uid

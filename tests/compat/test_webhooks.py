@@ -6,47 +6,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import labelbox
 import pytest
+from labelbox.schema.annotation_import import AnnotationImportState, LabelImport
+from labelbox.schema.label import Label
 from lbox import exceptions as lbx
 
 from aiolabel.emulator import EmulatorServer
-
-
-class Receiver:
-    """A loopback HTTP server recording every POST; answers ``status`` (a list: one per POST,
-    the last repeated)."""
-
-    def __init__(self) -> None:
-        self.posts: list[dict[str, Any]] = []
-        self.status = [200]
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.posts.append({"headers": dict(self.headers), "body": body})
-                code = receiver.status.pop(0) if len(receiver.status) > 1 else receiver.status[0]
-                self.send_response(code)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from tests._support.receiver import Receiver
+from tests.annotation_data import ONTOLOGY, bbox
+from tests.compat._support import sdk_rows
 
 
 @pytest.fixture
@@ -98,10 +69,10 @@ def test_an_event_is_delivered_signed(
     [delivery] = emulator.control("webhook_deliveries")
     assert delivery["status"] == "DELIVERED"
     [post] = receiver.posts
-    body = post["body"]
+    body = post.body
     expected = "sha1=" + hmac.new(b"my-secret", msg=body, digestmod=hashlib.sha1).hexdigest()
-    assert post["headers"]["X-Hub-Signature"] == expected
-    assert post["headers"]["X-Labelbox-Event"] == "LABEL_CREATED"
+    assert post.headers["X-Hub-Signature"] == expected
+    assert post.headers["X-Labelbox-Event"] == "LABEL_CREATED"
     event = json.loads(body)
     assert event["label"] == {"id": "l1"}
     assert event["webhookId"] == hook.uid
@@ -118,7 +89,7 @@ def test_moving_rows_is_a_workflow_action(
     project.move_data_rows_to_task_queue(labelbox.UniqueIds(made["ids"][:2]), queue.uid)
     [delivery] = emulator.control("webhook_deliveries")
     assert delivery["status"] == "DELIVERED"
-    event = json.loads(receiver.posts[0]["body"])
+    event = json.loads(receiver.posts[0].body)
     assert event["project"] == {"id": project.uid}
     assert event["dataRowCount"] == 2
 
@@ -134,7 +105,7 @@ def test_a_failing_receiver_is_retried_then_given_up(
     assert delivery["attempts"] == 3
     assert delivery["errors"] == ["HTTP 500", "HTTP 503"]
     assert len(receiver.posts) == 3
-    assert len({p["body"] for p in receiver.posts}) == 1
+    assert len({p.body for p in receiver.posts}) == 1
 
     receiver.status = [500]
     emulator.control("emit_webhook_event", topic="LABEL_UPDATED", payload={"n": 2})
@@ -156,3 +127,75 @@ def test_a_dead_receiver_does_not_block_the_emulator(
     assert delivery["status"] == "FAILED"
     assert delivery["attempts"] == 4
     assert all("ConnectError" in e for e in delivery["errors"])
+
+
+TOPICS = [topic.value for topic in labelbox.Webhook.Topic]
+
+
+def _settle(emulator: EmulatorServer) -> None:
+    """Wait until every queued delivery is done (the control waits for them)."""
+    emulator.control("webhook_deliveries")
+
+
+def test_label_and_review_events_of_official_sdk_calls(
+    lb_client: labelbox.Client, emulator: EmulatorServer, receiver: Receiver
+) -> None:
+    project = lb_client.create_project(name="hooks", media_type=labelbox.MediaType.Image)
+    rows = sdk_rows(lb_client, 3, "wh-")
+    batch = project.create_batch("b", data_rows=rows.ids)
+    emulator.control("set_project_ontology", project_id=project.uid, ontology=ONTOLOGY)
+    hook = labelbox.Webhook.create(lb_client, TOPICS, receiver.url, "s3cret", project)
+    org_deletes = labelbox.Webhook.create(
+        lb_client, ["LABEL_DELETED"], receiver.url, "org-secret", None
+    )
+    receiver.secrets.update({hook.uid: "s3cret", org_deletes.uid: "org-secret"})
+    other = lb_client.create_project(name="other", media_type=labelbox.MediaType.Image)
+    labelbox.Webhook.create(lb_client, TOPICS, receiver.url, "x", other)  # another project's
+    labelbox.Webhook.create(lb_client, TOPICS, receiver.url, "y", None).delete()  # INACTIVE
+    revoked = labelbox.Webhook.create(lb_client, TOPICS, receiver.url, "z", None)
+    revoked.update(status="REVOKED")
+
+    job = LabelImport.create_from_objects(
+        lb_client, project.uid, "li", [bbox({"id": i}) for i in rows.ids]
+    )
+    job.wait_till_done(sleep_time_seconds=0.05)
+    assert job.state == AnnotationImportState.FINISHED
+    labels = list(project.labels())
+    _settle(emulator)
+    created = receiver.events("LABEL_CREATED")
+    assert sorted(e["id"] for e in created) == sorted(label.uid for label in labels)
+    keys = dict(zip(rows.ids, rows.global_keys, strict=True))
+    for event in created:
+        assert (event["event"], event["webhookId"]) == ("LABEL_CREATED", hook.uid)
+        assert event["project"] == {"id": project.uid}
+        assert event["dataRow"]["globalKey"] == keys[event["dataRow"]["id"]]
+        assert event["deleted"] is False
+    assert {e["dataRow"]["id"] for e in created} == set(rows.ids)
+
+    first = labels[0]
+    first.update(label='{"objects": []}')
+    _settle(emulator)
+    review = first.create_review(score=1.0)
+    _settle(emulator)
+    review.update(score=-1.0)
+    _settle(emulator)
+    review.delete()
+    _settle(emulator)
+    updated = receiver.events("LABEL_UPDATED")
+    assert [e["id"] for e in updated] == [first.uid] * 4
+    assert "review" not in updated[0]
+    assert [
+        (e["review"]["id"], e["review"]["score"], e["review"]["deleted"]) for e in updated[1:]
+    ] == [(review.uid, 1.0, False), (review.uid, -1.0, False), (review.uid, -1.0, True)]
+
+    Label.bulk_delete([labels[1]])
+    batch.delete_labels()
+    _settle(emulator)
+    deleted = receiver.events("LABEL_DELETED")
+    assert sorted((e["webhookId"], e["id"]) for e in deleted) == sorted(
+        (h, label.uid) for h in (hook.uid, org_deletes.uid) for label in labels
+    )
+    assert all(e["deleted"] and e["project"] == {"id": project.uid} for e in deleted)
+    # nothing reached the receiver from the other project's, the inactive or the revoked hook
+    assert {p.headers["X-Labelbox-Id"] for p in receiver.posts} == {hook.uid, org_deletes.uid}
+    assert len(receiver.posts) == len(created) + len(updated) + len(deleted)

@@ -79,7 +79,8 @@ async def test_attachments(client: AsyncClient, emu: Emulator) -> None:
         "greeting",
     )
     changed = await first.update(value="bye", name="farewell")
-    assert (changed.attachment_value, changed.attachment_name) == ("bye", "farewell")
+    assert changed is first  # updated in place, as the official SDK does
+    assert (first.attachment_value, first.attachment_name) == ("bye", "farewell")
     stored = {r["id"]: r for r in query(emu, "SELECT * FROM attachments")}
     assert (stored[first.uid]["value"], stored[first.uid]["name"]) == ("bye", "farewell")
     await second.delete()

@@ -74,3 +74,16 @@ async def test_batch_export_data_rows_include_metadata(
     assert sorted(r["data_row"]["id"] for r in plain) == sorted(rows[:2])
     with_metadata = [r async for r in batch.export_data_rows(include_metadata=True)]
     assert all("metadata_fields" in r for r in with_metadata)
+
+
+async def test_export_task_get_task_is_the_task_lookup(client: AsyncClient) -> None:
+    from aiolabel import ExportTask, ResourceNotFoundError
+
+    dataset = await client.create_dataset("export-task", iam_integration=None)
+    task = await dataset.export()
+    found = await ExportTask.get_task(client, task.uid)
+    assert found == await client.get_task_by_id(task.uid)
+    await found.wait_till_done()
+    assert await found.has_result() is False
+    with pytest.raises(ResourceNotFoundError):
+        await ExportTask.get_task(client, "no-such-task")

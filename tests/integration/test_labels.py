@@ -30,8 +30,12 @@ async def test_labels_reviews_and_benchmarks(
     review = await labels[0].create_review(score=1)
     assert [r.uid async for r in labels[0].reviews()] == [review.uid]
     updated = await review.update(score=-1)
-    assert updated.score == -1.0
+    assert updated is review  # in place, as the official SDK
+    assert review.score == -1.0
     assert (await updated.label()).uid == labels[0].uid
+    assert (await updated.created_by()).uid == user.uid
+    assert (await updated.organization()).uid == (await client.get_organization()).uid
+    assert (await updated.project()).uid == project.uid
     await updated.delete()
     assert await labels[0].reviews().to_list() == []
     benchmark = await labels[0].create_benchmark()
@@ -39,6 +43,10 @@ async def test_labels_reviews_and_benchmarks(
     assert [b.uid async for b in project.benchmarks()] == [benchmark.uid]
     await benchmark.delete()
     assert await project.benchmarks().to_list() == []
+    relabelled = await labels[2].update(label="legacy text")
+    assert relabelled is labels[2]
+    assert labels[2].label == "legacy text"
+    assert [x.label async for x in project.labels() if x.uid == labels[2].uid] == ["legacy text"]
     await Label.bulk_delete(labels[:2])
     assert await project.get_label_count() == 1
     assert await project.delete_labels_by_user(user.uid) == 1

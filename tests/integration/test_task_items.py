@@ -60,3 +60,22 @@ async def test_export_task_result_and_errors(client: AsyncClient) -> None:
     assert row["data_row"]["global_key"] == "x"
     async with contextlib.aclosing(export.result()) as rows:
         assert [r["data_row"]["global_key"] async for r in rows] == ["x"]
+
+
+async def test_task_creator_and_organization(client: AsyncClient) -> None:
+    dataset = await client.create_dataset("owned", iam_integration=None)
+    task = await dataset.export()
+    await task.wait_till_done()
+    user, org = await client.get_user(), await client.get_organization()
+    assert (await task.created_by()).uid == user.uid
+    assert (await task.organization()).uid == org.uid
+    found = await client.get_task_by_id(task.uid)
+    assert (await found.created_by()).email == user.email
+
+
+async def test_an_unknown_task_has_no_creator(client: AsyncClient) -> None:
+    from aiolabel import ResourceNotFoundError, Task
+
+    ghost = Task.from_wire(client, {"id": "no-such-task"})
+    with pytest.raises(ResourceNotFoundError):
+        await ghost.created_by()

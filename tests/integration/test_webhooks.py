@@ -17,9 +17,12 @@ import pytest
 import uvicorn
 
 from aiolabel import (
+    AnnotationImportState,
     AsyncClient,
     InputError,
     InputTypeError,
+    Label,
+    LabelImport,
     MediaType,
     UniqueIds,
     Webhook,
@@ -27,6 +30,7 @@ from aiolabel import (
 )
 from aiolabel.emulator import Emulator
 from aiolabel.emulator.server import free_port
+from tests.annotation_data import ONTOLOGY, bbox
 from tests.integration._support import requests, sql
 
 SECRET = "receiver-secret"
@@ -172,3 +176,55 @@ async def test_events_reach_a_starlette_receiver(
     [refused] = [d for uid, d in deliveries.items() if uid != hook.uid]
     assert refused["status"] == "FAILED"  # the wrong secret: refused, retried, given up
     assert refused["errors"] == ["HTTP 401"] * 4
+
+
+async def test_label_and_review_events_of_aiolabel_calls(
+    client: AsyncClient, emu: Emulator, receiver: StarletteReceiver
+) -> None:
+    """Labels made by an import, updated, reviewed and deleted through aiolabel: each change is one
+    signed event per label, accepted by the README receiver (it refuses a bad signature)."""
+    ids: list[str] = emu.control("bulk_create_data_rows", count=3)["ids"]
+    project = await client.create_project("p", MediaType.Image)
+    batch = await project.create_batch("b", ids)
+    emu.control("set_project_ontology", project_id=project.uid, ontology=ONTOLOGY)
+    hook = await Webhook.create(client, list(Webhook.Topic), receiver.url, SECRET, project)
+    await Webhook.create(client, ["LABEL_DELETED"], receiver.url, "wrong-secret", None)
+
+    job = await LabelImport.create_from_objects(
+        client, project.uid, "li", [bbox({"id": i}) for i in ids]
+    )
+    await job.wait_till_done()
+    assert job.state == AnnotationImportState.FINISHED
+    labels = await project.labels().to_list()
+    emu.control("webhook_deliveries")
+    created = [e for t, e in receiver.accepted if t == "LABEL_CREATED"]
+    rows = [(label.uid, (await label.data_row()).uid) for label in labels]
+    assert sorted((e["id"], e["dataRow"]["id"]) for e in created) == sorted(rows)
+    assert {(e["webhookId"], e["project"]["id"]) for e in created} == {(hook.uid, project.uid)}
+
+    same = await labels[0].update(label="{}")
+    assert (same.uid, same.label) == (labels[0].uid, "{}")
+    emu.control("webhook_deliveries")
+    review = await labels[0].create_review(score=1)
+    emu.control("webhook_deliveries")
+    await review.update(score=-1)
+    emu.control("webhook_deliveries")
+    await review.delete()
+    emu.control("webhook_deliveries")
+    updated = [e for t, e in receiver.accepted if t == "LABEL_UPDATED"]
+    assert [e["id"] for e in updated] == [labels[0].uid] * 4
+    assert [(e["review"]["score"], e["review"]["deleted"]) for e in updated[1:]] == [
+        (1.0, False),
+        (-1.0, False),
+        (-1.0, True),
+    ]
+
+    await Label.bulk_delete(labels[:1])
+    await batch.delete_labels()
+    deliveries = emu.control("webhook_deliveries")
+    deleted = [e for t, e in receiver.accepted if t == "LABEL_DELETED"]
+    assert sorted(e["id"] for e in deleted) == sorted(label.uid for label in labels)
+    assert {e["webhookId"] for e in deleted} == {hook.uid}
+    refused = [d for d in deliveries if d["webhook_id"] != hook.uid]
+    assert len(refused) == len(labels)  # the org hook's deletes: signed with its own secret
+    assert all(d["status"] == "FAILED" and d["errors"][0] == "HTTP 401" for d in refused)

@@ -245,3 +245,14 @@ def test_the_ideal_counts_the_chain_of_dependent_round_trips() -> None:
     assert rows["vs_bound"] == pytest.approx(1.5)
     assert lpo["rounds"] is None
     assert lpo["ideal_s"] == pytest.approx(0.25)  # 100 independent calls, 20 at a time
+
+
+def test_request_cpu_runs_both_transports(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import request_cpu
+
+    request_cpu.main(
+        ["--clients", "aiolabel-aiohttp,aiolabel-httpx", "--calls", "30", "--repeat", "1"]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["aiolabel-aiohttp", "aiolabel-httpx"]
+    assert all(line.endswith("ms CPU per request") for line in lines)

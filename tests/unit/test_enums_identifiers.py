@@ -104,3 +104,14 @@ def test_identifiables_sequence_behaviour() -> None:
         UniqueIds(["a", 3])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="empty"):
         UniqueIds(["a", ""])
+
+
+def test_data_row_ids_is_the_official_alias_of_unique_ids() -> None:
+    from aiolabel import AsyncClient, DataRowIds
+
+    ids = DataRowIds(["a", "b"])
+    assert ids == UniqueIds(["a", "b"])
+    assert ids.id_type is IdType.DataRowId
+    assert AsyncClient.build_catalog_query(ids) == AsyncClient.build_catalog_query(
+        UniqueIds(["a", "b"])
+    )

@@ -183,6 +183,22 @@ async def test_the_poll_interval_is_a_client_option(
             make_client(task_poll_interval=bad)
 
 
+async def test_check_frequency_is_the_shortest_pause_between_polls(
+    api: FakeApi, make_client: Any, fake_time: FakeTime
+) -> None:
+    api.task_states("t1", "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS", "COMPLETE")
+    client = make_client()
+    client._poller.random = lambda: 1.0
+    task = await client.get_task_by_id("t1")
+    assert await task.wait_till_done(timeout_seconds=60, check_frequency=2.0) is task
+    assert task.status == "COMPLETE"
+    assert fake_time.sleeps == pytest.approx([2.0, 2.0, 2.0])  # as the official SDK's 2 s
+    assert api.calls["GetUserCreatedTasksPyApi"] == 4
+    for bad in (0, -1.0, "2", True, float("nan")):
+        with pytest.raises((InputError, InputTypeError)):
+            await task.wait_till_done(check_frequency=bad)
+
+
 def refresh_times(api: FakeApi, fake_time: FakeTime) -> dict[str, list[float]]:
     """Record the fake time of every task refresh, by task id."""
     times: dict[str, list[float]] = {}
@@ -633,3 +649,23 @@ async def test_cancel_task(api: FakeApi, make_client: Any) -> None:
         await client.cancel_task("other")
     assert api.calls["GetCancelableTaskTypesPyApi"] == 1
     assert api.calls["CancelTaskPyApi"] == 1
+
+
+async def test_export_task_is_task_with_the_official_exception() -> None:
+    from aiolabel import AsyncClient, ExportTask, Task, TaskFailedError
+    from aiolabel.errors import ExportTaskException
+
+    assert ExportTask is Task
+    assert ExportTask.ExportTaskException is ExportTaskException
+    async with AsyncClient(api_key="k", endpoint="http://127.0.0.1:9/graphql") as client:
+        pending = Task.from_wire(client, {"id": "t1", "status": "IN_PROGRESS"})
+        with pytest.raises(ExportTask.ExportTaskException, match="not ready yet"):
+            await pending.get_total_lines()
+        with pytest.raises(ExportTask.ExportTaskException, match="not ready yet"):
+            pending.get_buffered_stream()
+        failed = Task.from_wire(client, {"id": "t2", "status": "FAILED"})
+        for call in (failed.has_result, failed.get_total_file_size):
+            with pytest.raises(ExportTask.ExportTaskException) as caught:
+                await call()
+            assert isinstance(caught.value, TaskFailedError)
+            assert caught.value.task is failed

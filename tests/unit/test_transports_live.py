@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import pytest
 import uvicorn
 from starlette.applications import Starlette
@@ -76,9 +77,17 @@ def make_app(state: State) -> Starlette:
             return JSONResponse({"data": {"uploadFile": {"url": "http://x/f", "filename": "f"}}})
         body = await request.json()
         state.requests.append(
-            {"kind": "graphql", "path": request.url.path, "headers": headers, "body": body}
+            {
+                "kind": "graphql",
+                "path": request.url.path,
+                "headers": headers,
+                "raw_headers": [k.decode().lower() for k, _ in request.headers.raw],
+                "body": body,
+            }
         )
         query: str = body["query"]
+        if "Slow" in query:
+            await anyio.sleep(2)
         if "AuthFail" in query:
             return JSONResponse(
                 {"errors": [{"message": "no", "extensions": {"code": "AUTHENTICATION_ERROR"}}]}
@@ -119,8 +128,30 @@ def make_app(state: State) -> Starlette:
 
         return StreamingResponse(chunks(), media_type="application/x-ndjson")
 
+    async def rest(request: Request) -> Response:
+        raw = await request.body()
+        path = request.url.path
+        state.requests.append(
+            {
+                "kind": "rest",
+                "method": request.method,
+                "path": path,
+                "headers": dict(request.headers),
+            }
+        )
+        if path.endswith("/limited") and state.bump(path) <= 1:
+            return JSONResponse(
+                {"message": "slow down"}, status_code=429, headers={"Retry-After": "3"}
+            )
+        if path.endswith("/missing"):
+            return JSONResponse({"statusCode": 404, "message": "no such thing"}, status_code=404)
+        if not raw:
+            return Response(status_code=204)
+        return JSONResponse({"method": request.method, "got": json.loads(raw)})
+
     return Starlette(
         routes=[
+            Route("/api/v1/{rest:path}", rest, methods=["GET", "POST", "DELETE"]),
             Route("/graphql", graphql, methods=["POST"]),
             Route("/_gql", graphql, methods=["POST"]),
             Route("/files/{name}", file, methods=["GET"]),
@@ -187,6 +218,86 @@ async def test_graphql_post(live: tuple[str, State], client_for: Any, transport:
             "variables": {"a": "é"},
         }
         assert (await client.execute("query E { echo }", experimental=True))["path"] == "/_gql"
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_each_header_is_sent_once(
+    live: tuple[str, State], client_for: Any, transport: str
+) -> None:
+    _, state = live
+    async with client_for(transport) as client:
+        await client.execute("query Q { a }")
+        await client.execute("query Q { a }")  # the second on a kept-alive connection
+    names = state.requests[-1]["raw_headers"]
+    assert len(names) == len(set(names)), names
+    for name in ("accept", "content-type", "authorization", "x-sdk-method", "x-user-agent"):
+        assert name in names
+    assert "x-python-version" in names
+    assert state.requests[-1]["headers"]["accept"] == "application/json"
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_rest_calls(live: tuple[str, State], client_for: Any, transport: str) -> None:
+    _, state = live
+    async with client_for(transport) as client:
+        out = await client._rest(
+            "POST",
+            "/things",
+            json_body={"name": "é"},
+            expected=200,
+            sdk_method="Thing:create",
+            retry_safe=False,
+        )
+        assert out == {"method": "POST", "got": {"name": "é"}}
+        seen = state.requests[-1]
+        assert (seen["method"], seen["path"]) == ("POST", "/api/v1/things")
+        assert seen["headers"]["authorization"] == f"Bearer {API_KEY}"
+        assert seen["headers"]["content-type"] == "application/json"
+        assert seen["headers"]["x-sdk-method"] == "Thing:create"
+        assert (
+            await client._rest(
+                "DELETE", "/things/1", expected=204, sdk_method="Thing:delete", retry_safe=True
+            )
+            is None
+        )
+        with pytest.raises(ResourceNotFoundError, match="no such thing"):
+            await client._rest(
+                "GET", "/missing", expected=200, sdk_method="Thing:get", retry_safe=True
+            )
+        out = await client._rest(
+            "GET", "/missing", expected=404, sdk_method="Thing:get", retry_safe=True
+        )
+        assert out == {"statusCode": 404, "message": "no such thing"}  # the expected status
+    async with client_for(transport) as client:
+        limited = f"/{transport}/limited"
+        state.counters.pop(f"/api/v1{limited}", None)
+        out = await client._rest(
+            "POST", limited, json_body={}, expected=200, sdk_method="Thing:x", retry_safe=False
+        )
+        assert out == {"method": "POST", "got": {}}  # a 429 was not processed: resent
+        assert state.counters[f"/api/v1{limited}"] == 2
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_a_path_that_is_not_an_endpoint_is_named(
+    live: tuple[str, State], client_for: Any, transport: str
+) -> None:
+    base, _ = live
+    async with client_for(transport, endpoint=f"{base}/nothing/graphql") as client:
+        with pytest.raises(LabelboxError, match="not a GraphQL endpoint") as info:
+            await client.execute("query Q { a }")
+    assert f"{base}/nothing/graphql" in str(info.value)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_an_attempt_without_an_answer_times_out(client_for: Any, transport: str) -> None:
+    async with client_for(transport, timeout=0.3, max_retries=0) as client:
+        with pytest.raises(TimeoutError) as info:
+            await client.execute("query Slow { a }")
+        assert info.value.request_sent is True
+        assert "timed out" in str(info.value)
+        # the connection it left is not reused for a wrong answer
+        assert "echo" in await client.execute("query Q { a }")
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

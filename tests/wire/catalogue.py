@@ -41,6 +41,7 @@ from aiolabel._operations._entities import (
     ONTOLOGY,
     ORGANIZATION,
     PROJECT,
+    TASK,
     USER,
 )
 from aiolabel._operations.labeling_parameter_overrides import set_labeling_parameter_overrides
@@ -423,6 +424,8 @@ def built_examples() -> Iterator[tuple[str, b.Built]]:
         (PROJECT, "proj1", "labeling_frontend_options"),
         (ONTOLOGY, "onto1", "projects"),
         (ONTOLOGY, "onto1", "created_by"),
+        (TASK, "task1", "created_by"),
+        (TASK, "task1", "organization"),
     ):
         yield f"relationship({entity.name}.{rel})", b.relationship(entity, uid, rel)
     yield "get_one(Model)", b.get_one(MODEL, "model1")

@@ -68,8 +68,8 @@ _PAGE_REASON = (
 _WEBHOOK_REASON = (
     "The official SDK pastes the URL, the secret and the ids into the text unescaped (a quote "
     "in a URL or secret breaks the request, or changes it). Ids are ID and the URL and secret "
-    "String wherever the API declares them; topics and status stay enum literals (names, "
-    "checked against Webhook.Topic / Webhook.Status)."
+    "String wherever the API declares them; topics and status stay enum literals (names of "
+    "Webhook.Topic / Webhook.Status only, rendered by aiolabel._literals.enum_names)."
 )
 
 _ORM_COLLECTIONS = r"Get\w+PyApi|ProjectMemberOverviewPyApi|LabelerPerformancePyApi"

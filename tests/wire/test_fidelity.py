@@ -328,6 +328,11 @@ CASES = [
         {"GetUserPyApi": users.GET_USER, "GetUserCreatedTasksPyApi": tasks.GET_USER_CREATED_TASKS},
     ),
     Case(
+        "ExportTask.get_task",
+        lambda c, r: lb.ExportTask.get_task(c, "task1"),
+        TASK_LOOKUP,
+    ),
+    Case(
         "cancel_task",
         lambda c, r: c.cancel_task("task1"),
         {

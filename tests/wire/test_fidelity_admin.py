@@ -19,7 +19,7 @@ from labelbox.schema.role import ProjectRole as LbProjectRole
 import aiolabel
 from aiolabel._operations import Operation, admin, iam, project_activity, webhooks
 from aiolabel._operations import _builder as b
-from aiolabel._operations._entities import ORGANIZATION, PROJECT, USER
+from aiolabel._operations._entities import ORGANIZATION, PROJECT, TASK, USER
 from tests.wire import canned
 from tests.wire.compare import assert_same_calls, assert_same_wire
 from tests.wire.recorder import ENDPOINT, RecordedRequest, Recorder, recording_client
@@ -381,6 +381,31 @@ CASES += [
         lambda c: _then(c.get_data_row("dr1"), lambda r: r.get_winning_label_id("proj1")),
         {"GetWinningLabelIdPyApi": project_activity.WINNING_LABEL_ID},
         {"GetWinningLabelIdPyApi": {"dataRow": {"labelingActivity": {"selectedLabelId": "l1"}}}},
+    ),
+    Case(
+        "ExportTask.get_task",
+        lambda c: lb.ExportTask.get_task(c, "task1"),
+        lambda c: aiolabel.ExportTask.get_task(c, "task1"),
+        {
+            "GetUserCreatedTasksPyApi": b.relationship(
+                USER, canned.USER_ID, "created_tasks", b.FieldRef("uid") == "task1"
+            )
+        },
+        {"GetUserCreatedTasksPyApi": {"user": {"createdTasks": [canned.task(id="task1")]}}},
+    ),
+    Case(
+        "task.created_by",
+        lambda c: lb.Task(c, canned.task(id="task1")).created_by(),
+        lambda c: aiolabel.Task.from_wire(c, canned.task(id="task1")).created_by(),
+        {"GetTaskCreatedByPyApi": b.relationship(TASK, "task1", "created_by")},
+        {"GetTaskCreatedByPyApi": {"task": {"createdBy": canned.user()}}},
+    ),
+    Case(
+        "task.organization",
+        lambda c: lb.Task(c, canned.task(id="task1")).organization(),
+        lambda c: aiolabel.Task.from_wire(c, canned.task(id="task1")).organization(),
+        {"GetTaskOrganizationPyApi": b.relationship(TASK, "task1", "organization")},
+        {"GetTaskOrganizationPyApi": {"task": {"organization": canned.organization()}}},
     ),
 ]
 

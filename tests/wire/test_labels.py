@@ -135,6 +135,23 @@ CASES: list[tuple[str, Call, str, Operation]] = [
         "updateReviewPyApi",
         ops.UPDATE_REVIEW,
     ),
+    *(
+        (
+            f"review.{rel}",
+            lambda c, rel=rel: getattr(
+                Entity.Review(c, {"id": "r1", "createdAt": TS, "score": 1.0, "updatedAt": TS}),
+                rel,
+            )(),
+            name,
+            ours,
+        )
+        for rel, name, ours in (
+            ("created_by", "GetReviewCreatedByPyApi", ops.REVIEW_CREATED_BY),
+            ("organization", "GetReviewOrganizationPyApi", ops.REVIEW_ORGANIZATION),
+            ("project", "GetReviewProjectPyApi", ops.REVIEW_PROJECT),
+            ("label", "GetReviewLabelPyApi", ops.REVIEW_LABEL),
+        )
+    ),
     (
         "review.delete",
         lambda c: Entity.Review(

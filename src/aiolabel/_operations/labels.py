@@ -26,7 +26,10 @@ __all__ = [
     "PROJECT_BENCHMARKS",
     "PROJECT_LABELS",
     "PROJECT_LABELS_BY_CREATOR",
+    "REVIEW_CREATED_BY",
     "REVIEW_LABEL",
+    "REVIEW_ORGANIZATION",
+    "REVIEW_PROJECT",
     "REVIEW_SELECTION",
     "TOGGLE_MODEL_ASSISTED_LABELING",
     "UPDATE_LABEL",
@@ -177,6 +180,34 @@ DELETE_REVIEW = Operation(
     document=(
         "mutation deleteReviewPyApi($ReviewId: ID!){updateReview("
         " where: {id: $ReviewId} data: {deleted: true}) {id}}"
+    ),
+    idempotent=True,
+)
+REVIEW_CREATED_BY = Operation(
+    name="GetReviewCreatedByPyApi",
+    document=(
+        "query GetReviewCreatedByPyApi($param_0: ID!){review(where: {id: "
+        "$param_0}){createdBy{createdAt email isExternalUser isViewer lastLoginAt nickname "
+        "name picture id updatedAt}}}"
+    ),
+    idempotent=True,
+)
+REVIEW_ORGANIZATION = Operation(
+    name="GetReviewOrganizationPyApi",
+    document=(
+        "query GetReviewOrganizationPyApi($param_0: ID!){review(where: {id: "
+        "$param_0}){organization{createdAt name id updatedAt}}}"
+    ),
+    idempotent=True,
+)
+REVIEW_PROJECT = Operation(
+    name="GetReviewProjectPyApi",
+    document=(
+        "query GetReviewProjectPyApi($param_0: ID!){review(where: {id: "
+        "$param_0}){project{autoAuditNumberOfLabels autoAuditPercentage createdAt "
+        "dataRowCount description editorTaskType isBenchmarkEnabled isConsensusEnabled "
+        "lastActivityTime allowedMediaType modelSetupComplete name setupComplete id updatedAt "
+        "uploadType}}}"
     ),
     idempotent=True,
 )

@@ -15,7 +15,7 @@ from aiolabel.pagination import OffsetPaginator, dig
 if TYPE_CHECKING:
     from aiolabel.models.data_row import DataRow
     from aiolabel.models.project import Project
-    from aiolabel.models.user import User
+    from aiolabel.models.user import Organization, User
 
 __all__ = ["Labels"]
 
@@ -126,12 +126,14 @@ class Labels(Resource):
             await self.bulk_delete(labels)
         return len(labels)
 
-    async def update_label(self, label: Label, **kwargs: Any) -> Label:
+    async def update_label(self, target: Label, /, **kwargs: Any) -> Label:
+        """``label.update(label=...)``: the keyword is the label's text, so the label updated is
+        positional-only."""
         if set(kwargs) != {"label"} or not isinstance(kwargs["label"], str):
             raise InputError("Label.update takes label= (a str)")
         data = await self._client._execute_operation(
             ops.UPDATE_LABEL,
-            {"label": kwargs["label"], "LabelId": label.uid},
+            {"label": kwargs["label"], "LabelId": target.uid},
             sdk_method="Label:update",
         )
         return self._label(data["updateLabel"])
@@ -178,6 +180,33 @@ class Labels(Resource):
         return self._label(
             await self._to_one(ops.REVIEW_LABEL, review.uid, ("review", "label"), "Review:label")
         )
+
+    async def review_created_by(self, review: Review) -> User:
+        from aiolabel.models.user import User
+
+        raw = await self._to_one(
+            ops.REVIEW_CREATED_BY, review.uid, ("review", "createdBy"), "Review:created_by"
+        )
+        return User.from_wire(self._client, raw)
+
+    async def review_organization(self, review: Review) -> Organization:
+        from aiolabel.models.user import Organization
+
+        raw = await self._to_one(
+            ops.REVIEW_ORGANIZATION,
+            review.uid,
+            ("review", "organization"),
+            "Review:organization",
+        )
+        return Organization.from_wire(self._client, raw)
+
+    async def review_project(self, review: Review) -> Project:
+        from aiolabel.models.project import Project
+
+        raw = await self._to_one(
+            ops.REVIEW_PROJECT, review.uid, ("review", "project"), "Review:project"
+        )
+        return Project.from_wire(self._client, raw)
 
     async def create_benchmark(self, label: Label) -> Benchmark:
         data = await self._client._execute_operation(

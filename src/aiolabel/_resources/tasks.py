@@ -10,9 +10,18 @@ from typing import Any
 
 from aiolabel._content import split_lines
 from aiolabel._operations import tasks as ops
+from aiolabel._operations._builder import FieldRef, relationship
+from aiolabel._operations._entities import TASK
 from aiolabel._resources._base import Resource
+from aiolabel._validation import check_number
 from aiolabel.enums import StreamType
-from aiolabel.errors import InputTypeError, LabelboxError, TaskFailedError
+from aiolabel.errors import (
+    ExportTaskException,
+    ExportTaskFailedError,
+    InputTypeError,
+    LabelboxError,
+    ResourceNotFoundError,
+)
 from aiolabel.models.export_stream import ExportStream
 from aiolabel.models.task import (
     EXPORT_TASK_TYPE,
@@ -26,6 +35,7 @@ from aiolabel.models.task import (
     _json_line,
     _loads_or_text,
 )
+from aiolabel.models.user import Organization, User
 from aiolabel.pagination import dig
 
 __all__ = ["Tasks"]
@@ -34,6 +44,14 @@ __all__ = ["Tasks"]
 def _kebab(value: str) -> str:
     parts = re.findall(r"[A-Z][a-z0-9]*|[a-z][a-z0-9]*", value)
     return "-".join(p.lower() for p in parts)
+
+
+def _check_export_ready(task: Task) -> None:
+    """The official ExportTask's rule for streams and totals: the task must be COMPLETE."""
+    if task.status == "FAILED":
+        raise ExportTaskFailedError(f"export task {task.uid} failed", task)
+    if task.status != "COMPLETE":
+        raise ExportTaskException(f"task {task.uid} is not ready yet (await task.wait_till_done())")
 
 
 class Tasks(Resource):
@@ -48,7 +66,9 @@ class Tasks(Resource):
     async def get(self, task_id: str) -> Task:
         return await self._client._fetch_task(task_id, sdk_method="Client:get_task_by_id")
 
-    async def wait(self, tasks: Iterable[Task], timeout_seconds: float) -> list[Task]:
+    async def wait(
+        self, tasks: Iterable[Task], timeout_seconds: float, check_frequency: float | None = None
+    ) -> list[Task]:
         if isinstance(tasks, Task) or not isinstance(tasks, Iterable):
             raise InputTypeError("tasks must be an iterable of Task")
         listed = list(tasks)
@@ -57,7 +77,9 @@ class Tasks(Resource):
                 raise InputTypeError(f"tasks must hold Task objects, got {type(task).__name__}")
             if task._client is not self._client:
                 task._client = self._client
-        await self._client._poller.wait(listed, timeout_seconds)
+        if check_frequency is not None:
+            check_frequency = check_number("check_frequency", check_frequency, low=0, high=86400)
+        await self._client._poller.wait(listed, timeout_seconds, check_frequency)
         return listed
 
     async def _cancelable_task_types(self) -> list[str]:
@@ -90,6 +112,36 @@ class Tasks(Resource):
         fresh = await self._client._fetch_task(task.uid, sdk_method=task._sdk("refresh"))
         task._apply(fresh)
         return task
+
+    async def lookup(self, task_id: str) -> Task:
+        """``Task.get_task(client, id)`` as 7.17 sends it: the key's user's created tasks
+        filtered by id (GetUserPyApi, then GetUserCreatedTasksPyApi)."""
+        user = await self._client.get_user()
+        found = await user.created_tasks(where=FieldRef("uid") == task_id).to_list()
+        if len(found) != 1:
+            raise ResourceNotFoundError(Task, {"id": task_id})
+        return found[0]
+
+    async def _to_one(self, task: Task, name: str) -> dict[str, Any]:
+        """One to-one relationship of a task (``GetTaskCreatedByPyApi``, ...)."""
+        built = relationship(TASK, task.uid, name)
+        data = await self._client._execute_operation(
+            built.operation, built.variables, sdk_method=task._sdk(name), expect_one=True
+        )
+        spec = TASK.relationship(name)
+        assert spec is not None
+        value = dig(data, ("task", spec.graphql))
+        if not isinstance(value, dict):
+            raise ResourceNotFoundError(
+                User if name == "created_by" else Organization, {"task": task.uid}
+            )
+        return value
+
+    async def created_by(self, task: Task) -> User:
+        return User.from_wire(self._client, await self._to_one(task, "created_by"))
+
+    async def organization(self, task: Task) -> Organization:
+        return Organization.from_wire(self._client, await self._to_one(task, "organization"))
 
     async def result_items(self, task: Task) -> AsyncIterator[dict[str, Any]]:
         kind = (task.type or "").lower()
@@ -151,10 +203,7 @@ class Tasks(Resource):
 
     async def export_total(self, task: Task, stream: StreamType, key: str) -> int | None:
         """``totalLines`` or ``totalSize`` of a COMPLETE export's stream (None: no stream)."""
-        if task.status == "FAILED":
-            raise TaskFailedError(f"export task {task.uid} failed", task)
-        if task.status != "COMPLETE":
-            raise LabelboxError(f"task {task.uid} is not ready yet (await task.wait_till_done())")
+        _check_export_ready(task)
         data = await self._client._execute_operation(
             ops.GET_EXPORT_METADATA_HEADER,
             {"where": {"id": task.uid}, "streamType": stream.value},
@@ -165,13 +214,12 @@ class Tasks(Resource):
         return int(header.get(key) or 0) if isinstance(header, dict) else None
 
     def buffered_stream(self, task: Task, stream: StreamType) -> ExportStream:
-        if task.status != "COMPLETE":
-            raise LabelboxError(f"task {task.uid} is not ready yet (await task.wait_till_done())")
+        _check_export_ready(task)
         return ExportStream(self.export_stream(task, stream))
 
     async def export_stream(self, task: Task, stream: StreamType) -> AsyncIterator[dict[str, Any]]:
         if task.status == "FAILED":
-            raise TaskFailedError(f"export task {task.uid} failed", task)
+            raise ExportTaskFailedError(f"export task {task.uid} failed", task)
         where = {"where": {"id": task.uid}, "streamType": stream.value}
         sdk = task._sdk("result" if stream is StreamType.RESULT else "errors")
         data = await self._client._execute_operation(

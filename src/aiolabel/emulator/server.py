@@ -230,14 +230,28 @@ class EmulatorServer(_Controls):
         return uvicorn.Server(config)
 
     def start(self) -> Self:
-        if self.port == 0:
-            self.port = free_port(self.host)
-        self._state = EmulatorState(self.config)
-        self._server = self._uvicorn(self._state)
+        """Bind the socket here (port 0 takes a free port in the same step, so no other process
+        can take it in between), then serve it on a background thread."""
+        try:
+            sock = listen(self.host, self.port)
+        except OSError as exc:
+            raise RuntimeError(f"the emulator could not listen on {self.host}:{self.port}") from exc
+        try:
+            self.port = int(sock.getsockname()[1])
+            self._state = EmulatorState(self.config)
+            self._server = self._uvicorn(self._state)
+        except BaseException:
+            sock.close()
+            raise
         server = self._server
-        self._thread = threading.Thread(
-            target=lambda: asyncio.run(server.serve()), name="aiolabel-emulator", daemon=True
-        )
+
+        def serve() -> None:
+            try:
+                asyncio.run(server.serve(sockets=[sock]))
+            finally:
+                sock.close()
+
+        self._thread = threading.Thread(target=serve, name="aiolabel-emulator", daemon=True)
         self._thread.start()
         for _ in range(500):
             if server.started or not self._thread.is_alive():

@@ -4,7 +4,7 @@ roles."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
@@ -57,3 +57,11 @@ class ResourceTag(Model):
     uid: str = Field(alias="id")
     text: str
     color: str
+
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "update": "SDK 7.17 sends no operation the service documents for it: create tags with"
+        " `organization.create_resource_tag(...)`, set a project's with"
+        " `project.update_project_resource_tags(ids)`",
+        "project_resource_tag": "SDK 7.17 sends no operation the service documents for it:"
+        " `await project.get_resource_tags()`",
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -69,6 +69,11 @@ class Batch(Model):
     """
 
     __entity__ = "Batch"
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "deleted": "SDK 7.17's Batch has no deleted field: `project.batches()` lists live batches",
+        "created_by": "SDK 7.17 declares it but fails before sending a request, and no current"
+        " operation reads a batch's creator (`project.members()` lists who works on it)",
+    }
 
     uid: str = Field(alias="id")
     name: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field, ValidationError
 
@@ -59,6 +59,10 @@ class Dataset(Model):
     fetch."""
 
     __entity__ = "Dataset"
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "create_data_rows_sync": "SDK 7.17 removed it with the service's appendRowsToDatasetSync:"
+        " `task = await dataset.create_data_rows(items)` then `await task.wait_till_done()`",
+    }
 
     uid: str = Field(alias="id")
     name: str | None = None

@@ -7,7 +7,9 @@ from __future__ import annotations
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+
+from aiolabel._spellings import OtherSpellings
 
 __all__ = ["BufferedJsonOutput", "ExportStream"]
 
@@ -19,10 +21,16 @@ class BufferedJsonOutput:
     json: dict[str, Any]
 
 
-class ExportStream:
+class ExportStream(OtherSpellings):
     """One pass over an export stream; each item is a :class:`BufferedJsonOutput`."""
 
     __slots__ = ("_source",)
+
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        name: "SDK 7.17 removed the line and offset reads of export streams: iterate"
+        " `async for output in task.get_buffered_stream()` and skip the lines before"
+        for name in ("with_line", "with_offset")
+    }
 
     def __init__(self, source: AsyncIterator[dict[str, Any]]) -> None:
         self._source = source

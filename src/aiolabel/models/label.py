@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
     from aiolabel.models.data_row import DataRow
     from aiolabel.models.project import Project
-    from aiolabel.models.user import User
+    from aiolabel.models.user import Organization, User
     from aiolabel.pagination import OffsetPaginator
 
 __all__ = ["Benchmark", "Label", "Review"]
@@ -52,8 +52,8 @@ class Label(Model):
         return await self.client._labels.create_benchmark(self)
 
     async def update(self, **kwargs: Any) -> Label:
-        """Set ``label`` (the legacy text); returns the updated label."""
-        return await self.client._labels.update_label(self, **kwargs)
+        """Set ``label`` (the legacy text); this label is updated in place and returned."""
+        return self._refresh_from(await self.client._labels.update_label(self, **kwargs))
 
     async def delete(self) -> None:
         await self.client._labels.bulk_delete([self])
@@ -90,14 +90,23 @@ class Review(Model):
     updated_at: DateTime | None = None
 
     async def update(self, **kwargs: Any) -> Review:
-        """Change ``score``; returns the updated review."""
-        return await self.client._labels.update_review(self, **kwargs)
+        """Change ``score``; this review is updated in place and returned."""
+        return self._refresh_from(await self.client._labels.update_review(self, **kwargs))
 
     async def delete(self) -> None:
         await self.client._labels.delete_review(self)
 
     async def label(self) -> Label:
         return await self.client._labels.review_label(self)
+
+    async def created_by(self) -> User:
+        return await self.client._labels.review_created_by(self)
+
+    async def organization(self) -> Organization:
+        return await self.client._labels.review_organization(self)
+
+    async def project(self) -> Project:
+        return await self.client._labels.review_project(self)
 
 
 class Benchmark(Model):

@@ -40,6 +40,12 @@ LabelingParameterOverrideInput = tuple[Identifiable, int]
 _M = TypeVar("_M", bound=BaseModel)
 
 
+_BATCH_ONLY = (
+    "SDK 7.17 and the service removed queue modes: every project is in batch mode, so there is"
+    " nothing to read or set (add data rows with `project.create_batch`)"
+)
+
+
 class Project(Model):
     """A labelling project, with the official SDK's attribute names (``media_type`` is the
     wire's ``allowedMediaType``)."""
@@ -48,6 +54,14 @@ class Project(Model):
     _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
         "setup": "SDK 7.x removed setup(frontend, options): connect an ontology with"
         " `await project.connect_ontology(await client.create_ontology(name, builder.asdict()))`",
+        "queue_mode": _BATCH_ONLY,
+        "get_queue_mode": _BATCH_ONLY,
+        "export_labels": "SDK 7.17 removed it with the service's exportLabels: export with"
+        " `task = await project.export(params=...)` and read `task.get_buffered_stream()`",
+        "label_generator": "SDK 7.17 removed it with the exportLabels it read: export with"
+        " `await project.export(params=...)` and read `task.get_buffered_stream()`",
+        "bulk_import_requests": "SDK 7.17 removed bulk import requests and their listing:"
+        " `await MALPredictionImport.from_name(client, project.uid, name)`",
     }
 
     uid: str = Field(alias="id")

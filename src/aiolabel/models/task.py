@@ -13,6 +13,7 @@ Results and errors come as async iterators of ``dict`` in one shape whatever the
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import json
 import logging
@@ -28,6 +29,7 @@ from pydantic import Field
 
 from aiolabel.enums import StreamType, TaskStatus
 from aiolabel.errors import (
+    ExportTaskException,
     LabelboxError,
     PartialFailureError,
     TaskFailedError,
@@ -38,8 +40,9 @@ from aiolabel.models.task_items import Items, MaybeItems, TaskItems
 
 if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
+    from aiolabel.models.user import Organization, User
 
-__all__ = ["DataUpsertTask", "DataUpsertTaskGroup", "Task", "UpsertPartialFailure"]
+__all__ = ["DataUpsertTask", "DataUpsertTaskGroup", "ExportTask", "Task", "UpsertPartialFailure"]
 
 logger = logging.getLogger("aiolabel.task")
 
@@ -67,7 +70,15 @@ class Task(Model):
     created_at: DateTime | None = None
     updated_at: DateTime | None = None
 
+    _OTHER_SPELLINGS: ClassVar[dict[str, str]] = {
+        "deleted": "SDK 7.17's ExportTask.deleted reads a field its Task does not have; read"
+        " `task.status` (a deleted task is not returned at all)",
+    }
+
     SDK_PREFIX: ClassVar[str] = "Task"
+    ExportTaskException: ClassVar[builtins.type[ExportTaskException]] = ExportTaskException
+    """The official ``ExportTask.ExportTaskException``: raised by the export conveniences
+    (streams, totals) while the task is not ready yet or has failed."""
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Task) and (other.uid, other.type) == (self.uid, self.type)
@@ -110,12 +121,30 @@ class Task(Model):
         """Fetch the current state from the server (one request) and update this task."""
         return await self.client._tasks.refresh(self)
 
-    async def wait_till_done(self, timeout_seconds: float = 300.0) -> Task:
+    @staticmethod
+    async def get_task(client: AsyncClient, task_id: str) -> Task:
+        """The task with this id (the official static ``Task.get_task`` / ``ExportTask.get_task``,
+        sending its requests; :meth:`AsyncClient.get_task_by_id` also types upload tasks)."""
+        return await client._tasks.lookup(task_id)
+
+    async def created_by(self) -> User:
+        """The user who started the task (``GetTaskCreatedByPyApi``)."""
+        return await self.client._tasks.created_by(self)
+
+    async def organization(self) -> Organization:
+        """The organisation of the task (``GetTaskOrganizationPyApi``)."""
+        return await self.client._tasks.organization(self)
+
+    async def wait_till_done(
+        self, timeout_seconds: float = 300.0, check_frequency: float | None = None
+    ) -> Task:
         """Wait until the task leaves IN_PROGRESS; raise :class:`TaskTimeout` if it does not.
 
         Polling shares the client's loop with every other wait (see :class:`TaskPoller`).
+        ``check_frequency`` (seconds, as in the official SDK): poll this task at most that often;
+        by default it is polled sooner at first and less often as the wait grows.
         """
-        await self.client.wait_for_tasks([self], timeout_seconds=timeout_seconds)
+        await self.client._tasks.wait([self], timeout_seconds, check_frequency)
         return self
 
     async def has_errors(self) -> bool:
@@ -222,6 +251,12 @@ class Task(Model):
     async def _error_items(self) -> AsyncIterator[Any]:
         async for item in self.client._tasks.error_items(self):
             yield item
+
+
+ExportTask = Task
+"""The official ``ExportTask``: aiolabel's :class:`Task` already carries the export
+conveniences (``get_buffered_stream``, ``get_total_lines``, ``has_result``, ...), so exports return
+a Task and ``ExportTask.get_task`` / ``ExportTask.ExportTaskException`` are Task's."""
 
 
 class DataUpsertTask(Task):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import Field
 
+from aiolabel.enums import WebhookStatus, WebhookTopic
 from aiolabel.models.base import DateTime, Model
 
 if TYPE_CHECKING:
@@ -25,16 +25,8 @@ class Webhook(Model):
 
     __entity__ = "Webhook"
 
-    class Topic(enum.Enum):
-        LABEL_CREATED = "LABEL_CREATED"
-        LABEL_UPDATED = "LABEL_UPDATED"
-        LABEL_DELETED = "LABEL_DELETED"
-        WORKFLOW_ACTION = "WORKFLOW_ACTION"
-
-    class Status(enum.Enum):
-        ACTIVE = "ACTIVE"
-        INACTIVE = "INACTIVE"
-        REVOKED = "REVOKED"
+    Topic: ClassVar[type[WebhookTopic]] = WebhookTopic
+    Status: ClassVar[type[WebhookStatus]] = WebhookStatus
 
     uid: str = Field(alias="id")
     url: str | None = None
@@ -46,7 +38,7 @@ class Webhook(Model):
     @staticmethod
     async def create(
         client: AsyncClient,
-        topics: Iterable[str | Webhook.Topic],
+        topics: Iterable[str | WebhookTopic],
         url: str,
         secret: str,
         project: Project | None,
@@ -56,9 +48,9 @@ class Webhook(Model):
 
     async def update(
         self,
-        topics: Iterable[str | Webhook.Topic] | None = None,
+        topics: Iterable[str | WebhookTopic] | None = None,
         url: str | None = None,
-        status: str | Webhook.Status | None = None,
+        status: str | WebhookStatus | None = None,
     ) -> Webhook:
         """Change topics, URL or status (``None`` leaves one as it is); returns ``self``."""
         return self._replace(await self.client._webhooks.update(self.uid, topics, url, status))

@@ -11,8 +11,9 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from aiolabel.emulator.context import Context
 from aiolabel.emulator.jobs import Job, Outcome, Work
 from aiolabel.emulator.resolvers._annotation_checks import (
     _UUID,
@@ -28,6 +29,10 @@ from aiolabel.emulator.resolvers.projects import (
     touch_project,
 )
 from aiolabel.emulator.store import dumps, now_iso
+from aiolabel.emulator.webhooks import emit_labels
+
+if TYPE_CHECKING:
+    from aiolabel.emulator.state import EmulatorState
 
 MAX_ANNOTATIONS_PER_IMPORT = 100_000
 """Lines one import may hold; a longer file FAILS as a whole."""
@@ -254,17 +259,20 @@ class _Checker:
             return
         self.seen.add(uid)
 
-    def store_labels(self, job: Job) -> None:
+    def store_labels(self, job: Job, state: EmulatorState | None) -> None:
+        """Store the labels chunk by chunk; with ``state``, each chunk's ``LABEL_CREATED``
+        events go out once it commits."""
         items = list(self.labels.items())
         for part in chunked(items, WORK_CHUNK_LINES):
             with job.store.transaction() as conn:
                 stamp = now_iso()
+                ids = [job.store.new_id() for _ in part]
                 conn.executemany(
                     "INSERT INTO labels (id, project_id, data_row_id, created_by, created_at,"
                     " updated_at, seconds_to_create, annotations) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
                     [
                         (
-                            job.store.new_id(),
+                            label_id,
                             self.spec.project_id,
                             row_id,
                             self.spec.user_id,
@@ -272,12 +280,26 @@ class _Checker:
                             stamp,
                             dumps({**groups, "relationships": []}),
                         )
-                        for row_id, groups in part
+                        for label_id, (row_id, groups) in zip(ids, part, strict=True)
                     ],
                 )
+                event = None
+                if state is not None:
+                    event = Context(state, conn, self.spec.user_id, self.spec.org_id, base_url="")
+                    emit_labels(event, "LABEL_CREATED", ids)
+            if event is not None:
+                event.run_after_commit()
 
 
-def import_work(spec: ImportSpec, data: bytes | None, problem: str | None) -> Work:
+def import_work(
+    spec: ImportSpec,
+    data: bytes | None,
+    problem: str | None,
+    state: EmulatorState | None = None,
+) -> Work:
+    """The import's work; with ``state``, the labels a label import makes are announced to
+    webhooks (``LABEL_CREATED``) as they are stored."""
+
     def work(job: Job) -> Outcome:
         started = time.perf_counter()
         failure = problem
@@ -297,7 +319,7 @@ def import_work(spec: ImportSpec, data: bytes | None, problem: str | None) -> Wo
                     checker.chunk(conn, texts[start : start + WORK_CHUNK_LINES])
                     job.progress(conn, (start + WORK_CHUNK_LINES) / max(len(texts), 1))
             if spec.kind == "label":
-                checker.store_labels(job)
+                checker.store_labels(job, state)
         _finish(job, spec, checker, time.perf_counter() - started)
         if failure is not None:
             return Outcome(status="FAILED", errors=dumps([failure]))

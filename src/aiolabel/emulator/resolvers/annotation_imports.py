@@ -293,7 +293,7 @@ def _create(
             content = read_file(c.conn, input_url)
             if content is None:
                 problem = f"Could not download {input_url}"
-        work = import_work(spec, content, problem)
+        work = import_work(spec, content, problem, c.state)
     task = c.create_task(type=KINDS[kind], name=f"{kind} import {name}", work=work)
     c.conn.execute(
         "INSERT INTO annotation_imports (id, org_id, kind, parent_id, project_id, name, task_id,"

@@ -53,6 +53,7 @@ from aiolabel.emulator.resolvers.projects import (
     touch_project,
 )
 from aiolabel.emulator.store import now_iso
+from aiolabel.emulator.webhooks import emit_labels
 
 __all__ = [
     "ADD_TASK_TYPE",
@@ -362,6 +363,7 @@ def resolve_delete_batch_labels(
     )
     if label_ids:
         touch_project(c.conn, project["id"])
+    emit_labels(c, "LABEL_DELETED", label_ids)
     return {"deletedLabelIds": label_ids}
 
 

@@ -4,6 +4,10 @@ Labels live in the projects domain's ``labels`` table (imports and the ``add_lab
 write them); this module adds what a label carries beyond that (its ``label`` text), reviews,
 benchmarks and the project's model-assisted-labelling switch. Deleting a label is a soft delete
 that takes its reviews and its benchmark with it.
+
+Webhook events (:mod:`aiolabel.emulator.webhooks`): ``LABEL_UPDATED`` for ``updateLabel``,
+``LABEL_DELETED`` per label ``deleteLabels`` removes, and a review's creation, change or removal
+as ``LABEL_UPDATED`` of its label (plus the older ``REVIEW_CREATED`` / ``REVIEW_UPDATED``).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from aiolabel.emulator.resolvers.base import bind_owner_relations, page, resolve
 from aiolabel.emulator.resolvers.catalog import chunked, data_row_to_gql, live_row, marks
 from aiolabel.emulator.resolvers.projects import load_project, project_to_gql, touch_project
 from aiolabel.emulator.store import now_iso
+from aiolabel.emulator.webhooks import emit_labels, emit_review
 
 DDL = """
 CREATE TABLE IF NOT EXISTS label_texts (
@@ -404,6 +409,7 @@ def resolve_delete_labels(_: Any, info: Info, labelIds: list[str]) -> Any:
         deleted.extend({"id": i} for i in ids)
     for project_id in projects:
         touch_project(c.conn, project_id)
+    emit_labels(c, "LABEL_DELETED", [d["id"] for d in deleted])
     return deleted
 
 
@@ -426,6 +432,7 @@ def resolve_update_label(_: Any, info: Info, where: dict[str, Any], data: dict[s
             (data["secondsToLabel"], label["id"]),
         )
     c.conn.execute("UPDATE labels SET updated_at = ? WHERE id = ?", (stamp, label["id"]))
+    emit_labels(c, "LABEL_UPDATED", [label["id"]])
     return label_to_gql(load_label(c.conn, c.org_id, label["id"]))
 
 
@@ -444,7 +451,9 @@ def resolve_create_review(_: Any, info: Info, data: dict[str, Any]) -> Any:
         " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (review_id, c.org_id, label["project_id"], label["id"], score, c.user_id, stamp, stamp),
     )
-    return review_to_gql(_load_review(c.conn, c.org_id, review_id))
+    review = _load_review(c.conn, c.org_id, review_id)
+    emit_review(c, review, "created")
+    return review_to_gql(review)
 
 
 def _connect_id(data: dict[str, Any], key: str) -> str:
@@ -464,12 +473,15 @@ def resolve_update_review(_: Any, info: Info, where: dict[str, Any], data: dict[
         c.conn.execute(
             "UPDATE reviews SET deleted = 1, updated_at = ? WHERE id = ?", (stamp, review["id"])
         )
+        removed = c.conn.execute("SELECT * FROM reviews WHERE id = ?", (review["id"],)).fetchone()
+        emit_review(c, removed, "deleted")
         return review_to_gql(review)
     if data.get("score") is not None:
         c.conn.execute(
             "UPDATE reviews SET score = ?, updated_at = ? WHERE id = ?",
             (float(data["score"]), stamp, review["id"]),
         )
+        emit_review(c, _load_review(c.conn, c.org_id, review["id"]), "updated")
     return review_to_gql(_load_review(c.conn, c.org_id, review["id"]))
 
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ariadne import MutationType, ObjectType, QueryType
 
-from aiolabel.emulator.context import Info, ctx
+from aiolabel.emulator.context import Context, Info, ctx
 from aiolabel.emulator.errors import BadInput, NotAllowed, NotFound
 from aiolabel.emulator.resolvers._ontologies_rest import (
     REST,
@@ -78,6 +78,7 @@ from aiolabel.emulator.resolvers.projects import (
     project_to_gql,
 )
 from aiolabel.emulator.store import IdFactory, dumps, now_iso
+from aiolabel.emulator.webhooks import emit_labels
 
 if TYPE_CHECKING:
     from aiolabel.emulator.state import EmulatorState
@@ -489,6 +490,9 @@ def add_label(state: EmulatorState, project_id: str, annotations: Any) -> str:
             (label_id, project["id"], row[0] if row else "", state.user_id, stamp, stamp,
              dumps(annotations)),
         )  # fmt: skip
+        event = Context(state, conn, state.user_id, state.org_id, base_url="")
+        emit_labels(event, "LABEL_CREATED", [label_id])
+    event.run_after_commit()
     return label_id
 
 

@@ -36,6 +36,7 @@ from aiolabel.emulator.resolvers.batches import add_rows, check_name, create_bat
 from aiolabel.emulator.resolvers.models import load_run
 from aiolabel.emulator.resolvers.projects import load_project, rows_outcome, touch_project
 from aiolabel.emulator.store import dumps, now_iso
+from aiolabel.emulator.webhooks import emit_labels
 
 DDL = """
 CREATE TABLE IF NOT EXISTS saved_queries (
@@ -284,7 +285,9 @@ def _copy(
     data_row_id: str,
     as_labels: bool,
     strategy: str,
-) -> None:
+) -> tuple[list[str], str | None]:
+    """Copy the source's annotations onto the row; the ids of the labels it replaced and of the
+    label it made (webhook events are the caller's)."""
     kind, source_id, mapping = source
     copied = [
         (bucket, mapped)
@@ -292,7 +295,7 @@ def _copy(
         if (mapped := _remap(a, mapping)) is not None
     ]
     if not copied:
-        return
+        return [], None
     existing = c.conn.execute(
         "SELECT (SELECT COUNT(*) FROM labels WHERE project_id = ?1 AND data_row_id = ?2"
         " AND deleted = 0) + (SELECT COUNT(*) FROM prelabels WHERE project_id = ?1"
@@ -300,11 +303,20 @@ def _copy(
         (destination, data_row_id),
     ).fetchone()[0]
     if existing and strategy == "KEEP_EXISTING":
-        return
+        return [], None
+    replaced: list[str] = []
     if existing:
+        replaced = [
+            r[0]
+            for r in c.conn.execute(
+                "SELECT id FROM labels WHERE project_id = ? AND data_row_id = ? AND deleted = 0",
+                (destination, data_row_id),
+            )
+        ]
         c.conn.execute(
-            "UPDATE labels SET deleted = 1 WHERE project_id = ? AND data_row_id = ?",
-            (destination, data_row_id),
+            "UPDATE labels SET deleted = 1, updated_at = ? WHERE project_id = ? AND data_row_id = ?"
+            " AND deleted = 0",
+            (now_iso(), destination, data_row_id),
         )
         c.conn.execute(
             "DELETE FROM prelabels WHERE project_id = ? AND data_row_id = ?",
@@ -317,12 +329,13 @@ def _copy(
             "classifications": [a for b, a in copied if b == "classifications"],
             "relationships": [],
         }
+        label_id = c.new_id()
         c.conn.execute(
             "INSERT INTO labels (id, project_id, data_row_id, created_by, created_at, updated_at,"
             " annotations) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (c.new_id(), destination, data_row_id, c.user_id, stamp, stamp, dumps(label)),
+            (label_id, destination, data_row_id, c.user_id, stamp, stamp, dumps(label)),
         )
-        return
+        return replaced, label_id
     for _, annotation in copied:
         c.conn.execute(
             "INSERT INTO prelabels (import_id, project_id, data_row_id, uuid, annotation)"
@@ -335,6 +348,7 @@ def _copy(
                 dumps(annotation),
             ),
         )
+    return replaced, None
 
 
 def send_to_annotate(c: Context, data: dict[str, Any], filters: Any, run_id: str | None) -> Any:
@@ -398,10 +412,16 @@ def send_to_annotate(c: Context, data: dict[str, Any], filters: Any, run_id: str
                 (queue_id, project["id"], data_row_id),
             )
     sent = [i for i in ids if i in present or i in new]
+    replaced: list[str] = []
+    made: list[str] = []
     for data_row_id in sent:
         as_labels = queue_id is None and source[0] == "project"
-        _copy(c, source, project["id"], data_row_id, as_labels, strategy)
+        gone, label_id = _copy(c, source, project["id"], data_row_id, as_labels, strategy)
+        replaced += gone
+        made += [label_id] if label_id is not None else []
     touch_project(c.conn, project["id"])
+    emit_labels(c, "LABEL_DELETED", replaced)
+    emit_labels(c, "LABEL_CREATED", made)
     outcome = rows_outcome(failures, len(sent))
 
     def work(job: Job) -> Outcome:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from aiolabel.emulator.context import Context
 from aiolabel.emulator.resolvers.catalog import default_mime
 from aiolabel.emulator.store import dumps, now_iso
-from aiolabel.emulator.webhooks import emit
+from aiolabel.emulator.webhooks import emit_labels
 
 if TYPE_CHECKING:
     from aiolabel.emulator.state import EmulatorState
@@ -211,8 +211,7 @@ def add_label(
             )
         conn.execute("UPDATE projects SET last_activity_time = ? WHERE id = ?", (stamp, project_id))
         event = Context(state, conn, state.user_id, state.org_id, base_url="")
-        payload = {"id": label_id, "project": {"id": project_id}, "dataRow": {"id": data_row_id}}
-        emit(event, "LABEL_CREATED", payload, project_id=project_id)
+        emit_labels(event, "LABEL_CREATED", [label_id])
     event.run_after_commit()
     return {"id": label_id}
 
