@@ -30,6 +30,7 @@ __all__ = [
     "bytes_once",
     "encode_json",
     "encode_variables",
+    "encode_variables_parts",
     "guess_content_type",
     "json_default",
     "parse_json",
@@ -136,6 +137,12 @@ def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
     non-JSON values, NaN and infinities raise :class:`InputTypeError` / :class:`InputError` before
     anything is sent. An :class:`EncodedDocument` query goes in as its ``json``.
     """
+    return b"".join(encode_variables_parts(query, variables))
+
+
+def encode_variables_parts(query: str, variables: Mapping[str, Any] | None) -> list[bytes]:
+    """:func:`encode_variables` as consecutive parts, each :class:`RawJSON` its own part (its
+    own ``bytes``, not copied), so a large body can be sent part by part (:func:`parts_once`)."""
     if variables is not None and not isinstance(variables, Mapping):
         raise InputTypeError(f"variables must be a mapping, got {type(variables).__name__}")
     raws: list[bytes] = []
@@ -157,14 +164,14 @@ def encode_variables(query: str, variables: Mapping[str, Any] | None) -> bytes:
     if encoded is not None:
         body = b'{"query":' + encoded + body[len(_EMPTY_QUERY) :]
     if not raws:
-        return body
+        return [body]
     parts = body.split(_RAW_TOKEN)
     if len(parts) != len(raws) + 1:  # pragma: no cover - the mark is unguessable
         raise InputError("variables cannot be sent as JSON: a value holds a reserved marker")
     out = [parts[0]]
     for raw, part in zip(raws, parts[1:], strict=True):
         out += (raw, part)
-    return b"".join(out)
+    return out
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -190,6 +197,13 @@ class Upload:
 async def bytes_once(data: bytes) -> AsyncIterator[bytes]:
     for start in range(0, len(data), STREAM_CHUNK):
         yield data[start : start + STREAM_CHUNK]
+
+
+async def parts_once(parts: list[bytes]) -> AsyncIterator[bytes]:
+    """The parts of a body (:func:`encode_variables_parts`), in chunks of ``STREAM_CHUNK``."""
+    for part in parts:
+        for start in range(0, len(part), STREAM_CHUNK):
+            yield part[start : start + STREAM_CHUNK]
 
 
 async def _read_path(path: str) -> AsyncIterator[bytes]:

@@ -44,10 +44,11 @@ from aiolabel._content import (
     Multipart,
     RawJSON,
     UploadContent,
-    bytes_once,
     encode_json,
     encode_variables,
+    encode_variables_parts,
     guess_content_type,
+    parts_once,
     prepare_upload,
     split_lines,
 )
@@ -477,7 +478,9 @@ class Transport:
         """
         if not isinstance(query, str) or not query.strip():
             raise InputError("query must be a non-empty str")
-        body = encode_variables(query, variables)
+        parts = encode_variables_parts(query, variables)
+        size = sum(map(len, parts))
+        body = b"".join(parts) if size <= STREAM_CHUNK else b""
         url = self._graphql_url(experimental)
         headers = self._auth_headers(sdk_method)
         headers["Content-Type"] = "application/json"
@@ -487,16 +490,17 @@ class Transport:
 
         total = self._total(http_timeout)
 
-        if len(body) > STREAM_CHUNK:
+        if size > STREAM_CHUNK:
             # httpx keeps each request in a reference cycle with its response, so a body given
             # as bytes lives until the garbage collector runs; a stream is released as sent.
-            headers["Content-Length"] = str(len(body))
+            # Sent part by part: a large RawJSON value is never copied into one body.
+            headers["Content-Length"] = str(size)
 
         async def attempt() -> dict[str, Any]:
             answer = await self._send(
                 "POST",
                 url,
-                content=bytes_once(body) if len(body) > STREAM_CHUNK else body,
+                content=parts_once(parts) if size > STREAM_CHUNK else body,
                 headers=headers,
                 http_timeout=http_timeout,
                 what=what,

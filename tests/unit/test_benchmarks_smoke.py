@@ -224,6 +224,29 @@ def test_annotation_import_inputs_are_deterministic_with_the_expected_refusals()
     assert {a["dataRow"]["globalKey"] for a in made} == {f"ann-{i}" for i in range(100)}
 
 
+def test_the_ideal_counts_the_chain_of_dependent_round_trips() -> None:
+    records = [
+        _record("create_batches", "aiolabel-httpx", 0.4, size=300_000, requests=14),
+        _record("create_batches", "official", 0.3, size=300_000, requests=4),
+        _record("create_batches", "aiolabel-httpx", 0.3, size=50_000, requests=4),
+        _record("create_data_rows", "aiolabel-httpx", 3.0, size=200_000, requests=13, cpu_s=2.0),
+        _record("lpo", "aiolabel-httpx", 0.3, size=100_000, requests=100),
+    ]
+    report.add_ratios(records)
+    batches, official, one, rows, lpo = records
+    # names -> processing check -> createEmptyBatch -> addDataRowsToBatchAsync -> task poll
+    assert batches["rounds"] == 5
+    assert batches["ideal_s"] == pytest.approx(0.25)  # not 14 / 20 x 50 ms
+    assert official["rounds"] == 3  # check -> createBatches -> task
+    assert official["ideal_s"] == pytest.approx(0.2)  # its 4 requests one after the other
+    assert one["rounds"] == 4
+    assert rows["rounds"] == 5  # ontology -> 2 tasks' files -> manifest -> upsertDataRows
+    assert rows["near"] == "client CPU"
+    assert rows["vs_bound"] == pytest.approx(1.5)
+    assert lpo["rounds"] is None
+    assert lpo["ideal_s"] == pytest.approx(0.25)  # 100 independent calls, 20 at a time
+
+
 def test_request_cpu_runs_both_transports(capsys: pytest.CaptureFixture[str]) -> None:
     from benchmarks import request_cpu
 

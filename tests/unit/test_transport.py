@@ -124,6 +124,29 @@ def test_raw_json_values_are_spliced_in_as_they_are() -> None:
         RawJSON("[]")  # type: ignore[arg-type]
 
 
+def test_a_raw_json_value_is_its_own_part_of_the_body_not_a_copy() -> None:
+    from aiolabel._content import encode_variables_parts
+
+    raw = RawJSON(json.dumps([f"key-{i}" for i in range(10_000)]).encode())
+    variables = {"a": raw, "b": "x", "c": RawJSON(b"[]")}
+    parts = encode_variables_parts("query Q { a }", variables)
+    assert b"".join(parts) == encode_variables("query Q { a }", variables)
+    assert any(part is raw.text for part in parts)
+
+
+@respx.mock
+async def test_a_large_raw_json_body_arrives_whole_with_its_length(make_client: Any) -> None:
+    route = respx.post(ENDPOINT).mock(return_value=OK)
+    keys = [f"key-{i:06d}" for i in range(30_000)]  # ~400 KB: sent as a stream of parts
+    raw = RawJSON(json.dumps(keys).encode())
+    op = Operation(name="Q", document="query Q($k: [ID!]) { a(k: $k) }")
+    await make_client()._execute_operation(op, {"k": raw, "s": "é"}, sdk_method="x")
+    request = route.calls.last.request
+    content = await request.aread()
+    assert int(request.headers["Content-Length"]) == len(content)
+    assert json.loads(content) == {"query": op.document, "variables": {"k": keys, "s": "é"}}
+
+
 @respx.mock
 @pytest.mark.parametrize(
     ("variables", "error"),

@@ -140,19 +140,20 @@ def prepare_item(
     never modified.
     """
     where = f"items[{index}]"
-    if isinstance(raw, str):
-        if upsert:
-            raise InputTypeError(f"{where}: upsert_data_rows takes dicts, not paths")
-        if not os.path.isfile(raw):
-            raise bad_item(where, f"the file {raw!r} does not exist")
-        raw = {"row_data": raw, "external_id": raw}
-    if not isinstance(raw, Mapping):
-        raise InputTypeError(
-            f"{where} must be a dict (or a local file path), got {type(raw).__name__}"
-        )
+    if type(raw) is not dict:  # (a plain dict, the common case, skips the ABC checks)
+        if isinstance(raw, str):
+            if upsert:
+                raise InputTypeError(f"{where}: upsert_data_rows takes dicts, not paths")
+            if not os.path.isfile(raw):
+                raise bad_item(where, f"the file {raw!r} does not exist")
+            raw = {"row_data": raw, "external_id": raw}
+        if not isinstance(raw, Mapping):
+            raise InputTypeError(
+                f"{where} must be a dict (or a local file path), got {type(raw).__name__}"
+            )
     item: dict[str, Any] = {}
     for k, v in raw.items():
-        name = k.name if isinstance(k, FieldRef) else k
+        name = k if type(k) is str else k.name if isinstance(k, FieldRef) else k
         if not isinstance(name, str):
             raise InputTypeError(f"{where}: keys must be str, got {type(name).__name__}")
         item[name] = v
@@ -225,4 +226,6 @@ def prepare_item(
 
 
 def has_metadata(raw: object) -> bool:
-    return isinstance(raw, Mapping) and raw.get("metadata_fields") is not None
+    return (type(raw) is dict or isinstance(raw, Mapping)) and raw.get(
+        "metadata_fields"
+    ) is not None

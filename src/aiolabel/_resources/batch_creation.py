@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import (
@@ -33,6 +34,8 @@ from collections.abc import (
 )
 from typing import Any
 
+import anyio
+
 from aiolabel import _concurrency
 from aiolabel._bulk import reconcile as _reconcile
 from aiolabel._bulk.keys import (
@@ -40,8 +43,9 @@ from aiolabel._bulk.keys import (
     KeyBatch,
     KeyBatches,
     Keys,
+    ListBatches,
     RowKind,
-    aiter_keys,
+    encode_keys,
     key_variables,
     per_batch,
 )
@@ -94,9 +98,10 @@ MAX_BATCH_ROWS = 100_000
 MAX_BATCHES_PER_PREFIX = 10_000
 """A 4-digit suffix names at most this many batches."""
 DEFAULT_BATCH_CONCURRENCY = 2
-"""Batches created at once by default. Each holds its keys (~1.5 MB per 100,000) while it is
-sent; the server runs the batches' tasks after the requests that start them, so more at once
-mostly buys request latency."""
+"""Batches of a stream created at once by default. Each holds its keys (~1.5 MB per 100,000)
+while it is sent; the server runs the batches' tasks after the requests that start them, so more
+at once mostly buys request latency. The batches of a list (whose keys the caller holds already)
+are all created at once, up to the client's ``max_concurrency``."""
 PROCESSING_FIRST_DELAY = 1.0
 """Seconds before the processing check is asked again; doubles up to the cap below."""
 PROCESSING_CAP_DELAY = 30.0
@@ -332,36 +337,57 @@ class BatchCreation(Resource):
         """
         sdk = "Project:create_batches"
         total = len(source) if isinstance(source, Sized) else None
-        # a list is checked whole (repeats across batches included); a stream key by key as it is
-        # read, and for repeats batch by batch (KeyBatch.close)
-        sized = isinstance(source, list | tuple)
-        stream = (
-            aiter_keys(check_sequence(source, kind))
-            if isinstance(source, list | tuple)
-            else stream_items(source, kind)
-        )
-        first = KeyBatch(0, check=not sized)
-        extra: str | None = None  # the first key past one batch
-        async for key in stream:
-            if first.count == MAX_BATCH_ROWS:
-                extra = key
-                break
-            first.add(key)
-        if not first.count:
-            raise InputError(f"{kind} must not be empty")
-        first_keys = first.close(kind)  # a repeat in it: nothing is sent
-        if extra is None:
-            return await self._one_request(
-                project_id,
-                prefix,
-                kind,
-                first_keys,
-                first.count,
-                priority,
-                consensus,
-                progress,
-                processing_timeout=processing_timeout,
-            )
+        # a list is checked whole (repeats across batches included) and its batches encoded
+        # slice by slice; a stream is checked key by key as it is read, and for repeats batch by
+        # batch (KeyBatch.close)
+        chunks: KeyBatches | ListBatches
+        if isinstance(source, list | tuple):
+            keys = check_sequence(source, kind)
+            chunks = ListBatches(keys, MAX_BATCH_ROWS)
+            if len(keys) <= MAX_BATCH_ROWS:
+                return await self._one_request(
+                    project_id,
+                    prefix,
+                    kind,
+                    encode_keys(keys),
+                    len(keys),
+                    priority,
+                    consensus,
+                    progress,
+                    processing_timeout=processing_timeout,
+                )
+            del keys
+            # the keys are held by the caller's list already: all its batches at once
+            default_limit = chunks.count
+        else:
+            stream = stream_items(source, kind)
+            first = KeyBatch(0)
+            extra: str | None = None  # the first key past one batch
+            async for key in stream:
+                if first.count == MAX_BATCH_ROWS:
+                    extra = key
+                    break
+                first.add(key)
+            if not first.count:
+                raise InputError(f"{kind} must not be empty")
+            first_keys = first.close(kind)  # a repeat in it: nothing is sent
+            if extra is None:
+                return await self._one_request(
+                    project_id,
+                    prefix,
+                    kind,
+                    first_keys,
+                    first.count,
+                    priority,
+                    consensus,
+                    progress,
+                    processing_timeout=processing_timeout,
+                )
+            filled = FilledBatch(0, 0, first.count, first_keys)
+            del first, first_keys
+            chunks = KeyBatches(filled, extra, stream, MAX_BATCH_ROWS, kind, check=True)
+            del filled
+            default_limit = DEFAULT_BATCH_CONCURRENCY
 
         # Many batches: refuse before creating any if a name is taken.
         count = None if total is None else -(-total // MAX_BATCH_ROWS)
@@ -384,7 +410,7 @@ class BatchCreation(Resource):
                 f"{shown}; nothing was created"
             )
 
-        limit = DEFAULT_BATCH_CONCURRENCY if max_concurrency is None else max_concurrency
+        limit = default_limit if max_concurrency is None else max_concurrency
         done_rows = 0
         sizes: dict[int, int] = {}
 
@@ -417,19 +443,26 @@ class BatchCreation(Resource):
                 done_rows += batch.count
                 await _concurrency.report_progress(progress, done_rows, total)
 
-        filled = FilledBatch(0, 0, first.count, first_keys)
-        del first, first_keys
-        chunks = KeyBatches(filled, extra, stream, MAX_BATCH_ROWS, kind, check=not sized)
-        del filled
-        try:
-            made = await self._client._run_chunks(
-                chunks,
-                one,
-                chunk_size=1,
-                max_concurrency=min(limit, self._client.max_concurrency),
-            )
-        except PartialFailureError as exc:
-            raise per_batch(exc, chunks.unread(), sizes, MAX_BATCH_ROWS) from exc.__cause__
+        async def user_id() -> None:
+            # the batches' tasks are polled as the current user's: asked for while the batches
+            # are created, not after them (once per client; a failure is the poll's to report)
+            with contextlib.suppress(Exception):
+                await self._client._current_user_id()
+
+        failed: PartialFailureError[FilledBatch, tuple[str, Task]] | None = None
+        async with anyio.create_task_group() as group:
+            group.start_soon(user_id)
+            try:
+                made = await self._client._run_chunks(
+                    chunks,
+                    one,
+                    chunk_size=1,
+                    max_concurrency=min(limit, self._client.max_concurrency),
+                )
+            except PartialFailureError as exc:
+                failed = exc
+        if failed is not None:
+            raise per_batch(failed, chunks.unread(), sizes, MAX_BATCH_ROWS) from failed.__cause__
         return CreateBatchesTask(
             self._client, project_id, [batch_id for batch_id, _ in made], [task for _, task in made]
         )

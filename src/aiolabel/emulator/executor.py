@@ -15,7 +15,12 @@ from ariadne import make_executable_schema
 from graphql import (
     DocumentNode,
     FieldNode,
+    GraphQLEnumType,
     GraphQLError,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
     GraphQLSchema,
     ListTypeNode,
     NamedTypeNode,
@@ -23,14 +28,18 @@ from graphql import (
     ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
+    Undefined,
     VariableNode,
+    default_field_resolver,
     execute_sync,
     parse,
     validate,
 )
+from graphql.execution.collect_fields import GroupedFieldSet
 from graphql.execution.get_variable_signature import get_variable_signature
 from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.execution.values import VariableValueSource
+from graphql.pyutils import Path
 
 from aiolabel.emulator._hoist import HOISTED_NAME, PlainOverrides, hoist
 from aiolabel.emulator.context import Context
@@ -138,7 +147,185 @@ class _Precoerced:
         self.value = value
 
 
-class _PrecoercedExecutor(IncrementalExecutor):
+_LEAF_TYPES = (GraphQLScalarType, GraphQLEnumType)
+
+
+class _PlainExecutor(IncrementalExecutor):
+    """graphql-core's executor with a short path for the commonest field: a scalar or enum read
+    off a ``dict`` by the default resolver (no resolver of its own, no arguments). Such a field
+    is completed on the spot (``dict.get`` and the type's ``coerce_output_value``), without the
+    resolve info, path and completion machinery built for every field; whatever is not plainly
+    such a field (a ``None`` for a non-null field, a callable or exception value, a value the
+    type refuses, objects and lists) takes graphql-core's own path, which raises its errors.
+    Results, field order and errors are those of graphql-core's executor."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, Any]] = {}
+
+    def _plan(
+        self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
+    ) -> list[tuple[str, Any, str, Any, bool, bool]]:
+        """Per response key: its field details, the field's name, and whether it is a plain
+        leaf or list field (the leaf type and whether it is non-null), computed once per
+        selection set and request (graphql-core memoizes the set for every value of a list)."""
+        key = (parent_type, id(grouped_field_set))
+        cached = self._plans.get(key)
+        if cached is not None:
+            known: list[tuple[str, Any, str, Any, bool, bool]] = cached[1]
+            return known
+        plan: list[tuple[str, Any, str, Any, bool, bool]] = []
+        fields = parent_type.fields
+        for response_name, details in grouped_field_set.items():
+            node = details[0].node
+            name = node.name.value
+            field = fields.get(name)
+            leaf: Any = None
+            non_null = plain_list = False
+            if (
+                field is not None
+                and field.resolve is None
+                and not field.args
+                and not node.arguments
+            ):
+                kind = field.type
+                non_null = type(kind) is GraphQLNonNull
+                if non_null:
+                    kind = kind.of_type
+                if isinstance(kind, _LEAF_TYPES):
+                    leaf = kind
+                elif type(kind) is GraphQLList and not node.directives:
+                    plain_list = True
+            plan.append((response_name, details, name, leaf, non_null, plain_list))
+        self._plans[key] = (grouped_field_set, plan)
+        return plan
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+    ) -> Any:
+        if (
+            type(source_value) is not dict
+            or self.middleware_manager is not None
+            or self.field_resolver is not default_field_resolver
+        ):
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        results: dict[str, Any] = {}
+        get = source_value.get
+        for response_name, details, name, leaf, non_null, plain_list in self._plan(
+            parent_type, grouped_field_set
+        ):
+            if leaf is not None:
+                value = get(name)
+                if value is None:
+                    if not non_null:
+                        results[response_name] = None
+                        continue
+                elif not callable(value) and not isinstance(value, Exception):
+                    try:
+                        coerced = leaf.coerce_output_value(value)
+                    except Exception:  # graphql-core's path raises it, located
+                        coerced = None
+                    if coerced is not None and coerced is not Undefined:
+                        results[response_name] = coerced
+                        continue
+            elif plain_list:
+                value = get(name)
+                if type(value) is list and not value:  # an empty list: nothing to complete
+                    results[response_name] = []
+                    continue
+            result = self.execute_field(
+                parent_type,
+                source_value,
+                details,
+                Path(path, response_name, parent_type.name),
+                position_context,
+            )
+            if result is not Undefined:
+                if self.is_awaitable(result):  # never in the emulator's synchronous execution
+                    raise RuntimeError("the emulator's resolvers are synchronous")
+                results[response_name] = result
+        return results
+
+    def complete_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """Objects read as ``dict`` (alone or in a ``list``) are completed straight from their
+        sub-selection, without the per-value checks graphql-core makes for values of every
+        kind; anything else (and any ``@stream``ed list) is graphql-core's."""
+        kind = return_type
+        if type(kind) is GraphQLNonNull:
+            kind = kind.of_type
+        if type(result) is dict:
+            if type(kind) is GraphQLObjectType and kind.is_type_of is None:
+                return self._complete_object(
+                    kind, field_details_list, path, result, position_context
+                )
+        elif type(result) is list and type(kind) is GraphQLList:
+            if not result:
+                return []
+            if not field_details_list[0].node.directives:
+                item_type = kind.of_type
+                item = item_type.of_type if type(item_type) is GraphQLNonNull else item_type
+                if type(item) is GraphQLObjectType and item.is_type_of is None:
+                    out: list[Any] = []
+                    for index, value in enumerate(result):
+                        item_path = path.add_key(index, None)
+                        if type(value) is not dict:
+                            self.complete_list_item_value(
+                                value,
+                                out,
+                                item_type,
+                                field_details_list,
+                                info,
+                                item_path,
+                                position_context,
+                            )
+                            continue
+                        try:
+                            completed = self._complete_object(
+                                item, field_details_list, item_path, value, position_context
+                            )
+                        except Exception as raw_error:  # as graphql-core's list items
+                            self.handle_field_error(
+                                raw_error, item_type, field_details_list, item_path
+                            )
+                            completed = None
+                        out.append(completed)
+                    return out
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _complete_object(
+        self,
+        kind: GraphQLObjectType,
+        field_details_list: Any,
+        path: Path,
+        value: dict[str, Any],
+        position_context: Any,
+    ) -> Any:
+        completed = self.collect_and_execute_subfields(
+            kind, field_details_list, path, value, position_context
+        )
+        if self.is_awaitable(completed):  # never in the emulator's synchronous execution
+            raise RuntimeError("the emulator's resolvers are synchronous")
+        return completed
+
+
+class _PrecoercedExecutor(_PlainExecutor):
     """graphql-core's executor, taking ``_Precoerced`` variable values as they are."""
 
     @classmethod
@@ -385,7 +572,7 @@ class Executor:
                     variable_values=variables,
                     executor_class=_PrecoercedExecutor
                     if variables and HOISTED_NAME in variables
-                    else None,
+                    else _PlainExecutor,
                 )
                 body: dict[str, Any] = {"data": result.data}
                 if result.errors:

@@ -291,20 +291,22 @@ class DataRowMetadataOntology:
 
     def _resolve(self, field: DataRowMetadataField, where: str) -> list[dict[str, Any]]:
         """One field as the wire's ``[{"schemaId", "value"}]`` (two entries for an enum)."""
-        schema_id, value = field.schema_id, field.value
+        return self._resolve_parts(field.schema_id, field.name, field.value, where)
+
+    def _resolve_parts(
+        self, schema_id: str | None, name: str | None, value: Any, where: str
+    ) -> list[dict[str, Any]]:
         if schema_id is None:
-            if field.name is None:
+            if name is None:
                 raise InputError(f"{where}: give a schema_id or a name")
-            schema = self._schema_by_name(field.name)
+            schema = self._schema_by_name(name)
             if schema is None:
-                raise InputError(f"{where}: there is no metadata with name {field.name!r}")
+                raise InputError(f"{where}: there is no metadata with name {name!r}")
             schema_id = schema.uid
             if schema.options and value not in self.fields_by_id:
                 option = next((o for o in schema.options if o.name == value), None)
                 if option is None:
-                    raise InputError(
-                        f"{where}: there is no option {value!r} for enum {field.name!r}"
-                    )
+                    raise InputError(f"{where}: there is no option {value!r} for enum {name!r}")
                 value = option.uid
         schema = self.fields_by_id.get(schema_id)
         if schema is None:
@@ -334,14 +336,19 @@ class DataRowMetadataOntology:
         return self._upsert_fields(metadata_fields, "metadata_fields")
 
     def _upsert_fields(self, metadata_fields: Iterable[Any], where: str) -> list[dict[str, Any]]:
-        if isinstance(metadata_fields, str | bytes | Mapping) or not isinstance(
-            metadata_fields, Iterable
+        if type(metadata_fields) is not list and (
+            isinstance(metadata_fields, str | bytes | Mapping)
+            or not isinstance(metadata_fields, Iterable)
         ):
             raise InputTypeError(f"{where} must be a list of metadata fields")
         out: list[dict[str, Any]] = []
         for i, raw in enumerate(metadata_fields):
-            out.extend(self._resolve(_as_field(raw, f"{where}[{i}]"), f"{where}[{i}]"))
-        ids = [f["schemaId"] for f in out]
+            at = f"{where}[{i}]"
+            if isinstance(raw, DataRowMetadataField):
+                out.extend(self._resolve(raw, at))
+            else:  # a dict: checked and resolved as it is, no model built for it
+                out.extend(self._resolve_parts(*_field_parts(raw, at), at))
+        ids = [f["schemaId"] for f in out] if len(out) > 1 else []
         repeated = list(dict.fromkeys(s for s in ids if ids.count(s) > 1))
         if repeated:  # the service refuses the row
             raise InputError(
@@ -490,10 +497,9 @@ def _empty(what: str) -> UniqueId:
     raise InputError(f"{what} must not be empty")
 
 
-def _as_field(raw: Any, where: str) -> DataRowMetadataField:
-    if isinstance(raw, DataRowMetadataField):
-        return raw
-    if isinstance(raw, Mapping):
+def _field_parts(raw: Any, where: str) -> tuple[str | None, str | None, Any]:
+    """``(schema_id, name, value)`` of a metadata field given as a dict, checked."""
+    if type(raw) is dict or isinstance(raw, Mapping):
         unknown = set(raw) - {"schema_id", "schemaId", "name", "value"}
         if unknown:
             raise InputError(f"{where}: unknown keys {sorted(map(str, unknown))}")
@@ -505,7 +511,7 @@ def _as_field(raw: Any, where: str) -> DataRowMetadataField:
         for key, value in (("schema_id", schema_id), ("name", raw.get("name"))):
             if value is not None and not isinstance(value, str):
                 raise InputTypeError(f"{where}: {key} must be a str")
-        return DataRowMetadataField(schema_id=schema_id, name=raw.get("name"), value=raw["value"])
+        return schema_id, raw.get("name"), raw["value"]
     raise InputTypeError(
         f"{where}: expected a DataRowMetadataField or a dict, got {type(raw).__name__}"
     )

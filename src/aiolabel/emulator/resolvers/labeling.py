@@ -59,9 +59,11 @@ def lpo_to_gql(row: sqlite3.Row) -> dict[str, Any]:
 
 
 _LIVE_QUEUE = (
-    "SELECT p.* FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
+    "SELECT p.seq, p.project_id, p.data_row_id, p.batch_priority, p.lpo_priority,"
+    " p.number_of_labels, d.* FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
     " WHERE p.project_id = ? AND d.deleted = 0"
 )
+"""A project's live queue rows, each with its data row's columns (read in the same search)."""
 _QUEUE_KEY = "COALESCE(p.lpo_priority, p.batch_priority)"
 _AFTER_KEY = (
     f" AND {_QUEUE_KEY} = ? AND p.batch_priority = ? AND p.seq > ? ORDER BY p.seq LIMIT ?",
@@ -124,21 +126,18 @@ def resolve_overrides(
 ) -> Any:
     c = ctx(info)
     offset, limit = page(skip, first)
-    overrides = [lpo_to_gql(row) for row in queue_page(c.conn, project["id"], offset, limit)]
-    if overrides:  # the page's data rows and their metadata in two queries, not two per row
-        ids = [o["_data_row_id"] for o in overrides]
-        found = {
-            row["id"]: data_row_to_gql(dict(row))
-            for part in range(0, len(ids), 500)
-            for row in c.conn.execute(
-                "SELECT * FROM data_rows WHERE org_id = ? AND deleted = 0 AND id IN"
-                f" ({','.join('?' * len(ids[part : part + 500]))})",
-                (c.org_id, *ids[part : part + 500]),
-            )
-        }
-        prefetch(c.conn, list(found.values()))
-        for override in overrides:
-            override["_data_row"] = found.get(override["_data_row_id"])
+    overrides: list[dict[str, Any]] = []
+    data_rows: list[dict[str, Any]] = []
+    for row in queue_page(c.conn, project["id"], offset, limit):
+        override = lpo_to_gql(row)
+        # the page's data rows come with the page, their metadata in one query for the page
+        data_row = data_row_to_gql(row) if row["org_id"] == c.org_id else None
+        if data_row is not None:
+            data_rows.append(data_row)
+        override["_data_row"] = data_row
+        overrides.append(override)
+    if data_rows:
+        prefetch(c.conn, data_rows)
     return overrides
 
 
