@@ -264,9 +264,9 @@ def main(argv: list[str] | None = None) -> None:
     remove_db(db)
     clients = results["clients"]
     if "aiolabel" in clients and "official" in clients:
-        results["speedup"] = round(
-            clients["official"]["seconds"] / clients["aiolabel"]["seconds"], 2
-        )
+        # the official run's time includes reading its errors: count aiolabel's listing too
+        ours = clients["aiolabel"]["seconds"] + clients["aiolabel"]["failures_listing_seconds"]
+        results["speedup"] = round(clients["official"]["seconds"] / ours, 2)
         print(f"aiolabel is {results['speedup']}x the official SDK", flush=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
 

@@ -139,7 +139,7 @@ def add_ratios(records: list[dict[str, Any]]) -> None:
         requests = record.get("requests") or 0
         concurrency = record.get("concurrency") or 1
         rounds = critical_rounds(record)
-        record["rounds"] = rounds
+        record["critical_rounds"] = rounds
         if latency and requests and record.get("ideal_applies", True):
             task = record.get("task_s") or 0.0
             trips = max(requests / concurrency, rounds or 0)
