@@ -1,9 +1,9 @@
 """Client CPU per LPO pair: ``project.set_labeling_parameter_overrides`` against a local server
 that answers at once.
 
-A small aiohttp server in a child process answers every POST with
+A canned server (:mod:`benchmarks.canned`, a child process) answers every POST with
 ``{"project": {"setLabelingParameterOverrides": {"success": true}}}`` after ``--latency-ms``
-(default 50) and counts the items it received; this process runs aiolabel's call with ``--pairs``
+(default 50); this process runs aiolabel's call with ``--pairs``
 pairs (default 100,000: 100 requests of 1,000, ``--concurrency`` 20 at once) and measures its own
 CPU (``resource.getrusage``, user + system) per pair, the best of ``--repeat`` rounds after a
 warm-up, with the wall time of that round. With ``--profile`` one more round runs under cProfile
@@ -19,40 +19,21 @@ import argparse
 import asyncio
 import cProfile
 import io
-import multiprocessing
 import pstats
 import resource
-import socket
 import time
 from typing import Any
+
+from benchmarks.canned import canned_server
 
 CLIENTS = ("aiolabel-aiohttp", "aiolabel-httpx")
 API_KEY = "bench-key-not-secret"
 ANSWER = b'{"data":{"project":{"setLabelingParameterOverrides":{"success":true}}}}'
 
 
-def _serve(port_out: Any, latency: float) -> None:
-    from aiohttp import web
-
-    async def graphql(request: web.Request) -> web.Response:
-        await request.read()
-        if latency:
-            await asyncio.sleep(latency)
-        return web.Response(body=ANSWER, content_type="application/json")
-
-    async def main() -> None:
-        app = web.Application(client_max_size=64 * 2**20)
-        app.router.add_post("/graphql", graphql)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        site = web.SockSite(runner, sock)
-        await site.start()
-        port_out.send(sock.getsockname()[1])
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
+def answer(body: bytes) -> bytes:
+    """The canned server's answer to every request."""
+    return ANSWER
 
 
 def _cpu() -> float:
@@ -60,7 +41,7 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-async def _measure(client_name: str, port: int, args: argparse.Namespace) -> dict[str, Any]:
+async def _measure(client_name: str, endpoint: str, args: argparse.Namespace) -> dict[str, Any]:
     from aiolabel import AsyncClient, UniqueId
     from aiolabel.models.project import Project
 
@@ -68,7 +49,7 @@ async def _measure(client_name: str, port: int, args: argparse.Namespace) -> dic
     transport = client_name.split("-", 1)[1]
     async with AsyncClient(
         api_key=API_KEY,
-        endpoint=f"http://127.0.0.1:{port}/graphql",
+        endpoint=endpoint,
         transport=transport,
         max_concurrency=args.concurrency,
     ) as client:
@@ -105,24 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
-    receive, send = multiprocessing.Pipe(duplex=False)
-    server = multiprocessing.Process(
-        target=_serve, args=(send, args.latency_ms / 1000), daemon=True
-    )
-    server.start()
-    try:
-        port = receive.recv()
+    for name in args.clients.split(","):
+        if name not in CLIENTS:
+            parser.error(f"unknown client {name!r}")
+    with canned_server("benchmarks.lpo_cpu:answer", args.latency_ms) as endpoint:
         for name in args.clients.split(","):
-            if name not in CLIENTS:
-                parser.error(f"unknown client {name!r}")
-            result = asyncio.run(_measure(name, port, args))
+            result = asyncio.run(_measure(name, endpoint, args))
             profile = result.pop("profile", None)
             print(result, flush=True)
             if profile:
                 print(profile)
-    finally:
-        server.terminate()
-        server.join()
     return 0
 
 

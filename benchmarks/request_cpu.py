@@ -1,8 +1,8 @@
 """Client CPU per request: ``get_data_row`` against a local server that answers at once.
 
-A small aiohttp server in a child process answers every POST with one canned, correctly shaped
-``GetDataRowPyApi`` answer (the asked id in place; the official SDK's one metadata-ontology query
-gets an empty ontology) after ``--latency-ms`` (default 0); this process runs the client and
+A canned server (:mod:`benchmarks.canned`, a child process) answers every POST with one correctly
+shaped ``GetDataRowPyApi`` answer (the asked id in place; the official SDK's one metadata-ontology
+query gets an empty ontology) after ``--latency-ms`` (default 0); this process runs the client and
 measures its own CPU (``time.process_time``) over ``--calls`` calls after a warm-up, the best of
 ``--repeat`` rounds. With ``--profile`` one more round runs under cProfile, timed by CPU time (not
 wall time, which would count the waits), and the top functions are printed.
@@ -17,17 +17,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import cProfile
 import io
 import json
-import multiprocessing
 import pstats
 import re
-import socket
 import time
-from collections.abc import Iterator
 from typing import Any
+
+from benchmarks.canned import canned_server
 
 CLIENTS = ("aiolabel-aiohttp", "aiolabel-httpx", "official")
 API_KEY = "bench-key-not-secret"
@@ -52,48 +50,14 @@ def _template(row_id: str) -> dict[str, Any]:
     }
 
 
-def _serve(port_out: Any, latency: float) -> None:
-    from aiohttp import web
-
-    async def graphql(request: web.Request) -> web.Response:
-        body = await request.read()
-        if b"customMetadataOntology" in body:  # the official SDK asks once per client
-            return web.json_response({"data": {"customMetadataOntology": []}})
-        found = _ID.search(body)
-        row_id = found.group(1).decode() if found else "ckbench0000000000000000000"
-        if latency:
-            await asyncio.sleep(latency)
-        return web.Response(body=json.dumps(_template(row_id)), content_type="application/json")
-
-    async def main() -> None:
-        app = web.Application()
-        app.router.add_post("/graphql", graphql)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        site = web.SockSite(runner, sock)
-        await site.start()
-        port_out.send(sock.getsockname()[1])
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
-
-
-@contextlib.contextmanager
-def answering_server(latency_ms: float = 0.0) -> Iterator[str]:
-    """The endpoint of an answering server in a child process."""
-    ctx = multiprocessing.get_context("spawn")
-    receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_serve, args=(send, latency_ms / 1000), daemon=True)
-    process.start()
-    try:
-        if not receive.poll(30):
-            raise RuntimeError("the answering server did not start")
-        yield f"http://127.0.0.1:{receive.recv()}/graphql"
-    finally:
-        process.terminate()
-        process.join(10)
+def answer(body: bytes) -> bytes:
+    """The canned server's answer: the asked row (the official SDK's one metadata-ontology
+    query gets an empty ontology)."""
+    if b"customMetadataOntology" in body:
+        return b'{"data": {"customMetadataOntology": []}}'
+    found = _ID.search(body)
+    row_id = found.group(1).decode() if found else "ckbench0000000000000000000"
+    return json.dumps(_template(row_id)).encode()
 
 
 def _ids(n: int) -> list[str]:
@@ -167,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
             endpoint, name.removeprefix("aiolabel-"), args.calls, args.concurrency, profile
         )
 
-    with answering_server(args.latency_ms) as endpoint:
+    with canned_server("benchmarks.request_cpu:answer", args.latency_ms) as endpoint:
         for name in clients:
             spent = min(one(name, endpoint, None) for _ in range(args.repeat))
             print(f"{name:18} {spent / args.calls * 1000:.3f} ms CPU per request", flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 from typing import Any
@@ -256,3 +257,13 @@ def test_request_cpu_runs_both_transports(capsys: pytest.CaptureFixture[str]) ->
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines] == ["aiolabel-aiohttp", "aiolabel-httpx"]
     assert all(line.endswith("ms CPU per request") for line in lines)
+
+
+def test_lpo_cpu_runs_both_transports(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import lpo_cpu
+
+    lpo_cpu.main(["--pairs", "2000", "--repeat", "1", "--latency-ms", "0"])
+    lines = capsys.readouterr().out.splitlines()
+    results = [ast.literal_eval(line) for line in lines]
+    assert [r["client"] for r in results] == ["aiolabel-aiohttp", "aiolabel-httpx"]
+    assert all(r["cpu_us_per_pair"] > 0 for r in results)
