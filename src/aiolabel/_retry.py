@@ -169,10 +169,53 @@ class RetryPolicy:
         what: str = "request",
     ) -> T:
         """Run ``attempt`` until it succeeds or the policy gives up (then raise its last error)."""
+        # The first try runs here, before any closure of the retry loop is made: most requests
+        # succeed at once, and the loop's closures and tenacity's state cost more than the try
+        # (and would be held by every request waiting for a limiter slot).
         start = self.clock()
-        attempts = 0
-        ambiguous: LabelboxError | None = None
+        self.stats.requests += 1
+        try:
+            return await attempt()
+        except LabelboxError as exc:
+            ambiguous = self._failed(exc, 1, retry_safe, reconcile, what)
+            failed = exc
+        return await self._retry(attempt, failed, ambiguous, start, retry_safe, reconcile, what)
 
+    def _failed(
+        self,
+        exc: LabelboxError,
+        attempts: int,
+        retry_safe: bool,
+        reconcile: Reconcile | None,
+        what: str,
+    ) -> bool:
+        """Record a failed try; whether it was an ambiguous failure of a mutation (then every
+        later resend reconciles first)."""
+        exc.attempts = attempts
+        if is_transient(exc):
+            self.stats.errors[type(exc).__name__] += 1
+        if not retry_safe and exc.request_sent and not _server_said_retry(exc):
+            if reconcile is None and is_transient(exc):
+                self.stats.not_resent += 1
+                exc.maybe_applied = True
+                exc.message = f"{exc.message} ({what}: {NOT_RESENT})"
+                exc.args = (exc.message, *exc.args[1:])
+            return True
+        return False
+
+    async def _retry(
+        self,
+        attempt: Callable[[], Awaitable[T]],
+        failed: LabelboxError,
+        ambiguous_first: bool,
+        start: float,
+        retry_safe: bool,
+        reconcile: Reconcile | None,
+        what: str,
+    ) -> T:
+        """The retries after a failed first try (:meth:`call`), driven by tenacity."""
+        attempts = 1
+        ambiguous: LabelboxError | None = failed if ambiguous_first else None
         stats = self.stats
 
         async def one() -> T:
@@ -186,30 +229,13 @@ class RetryPolicy:
                 stats.reconcile_resends += 1
             attempts += 1
             stats.requests += 1
-            if attempts > 1:
-                stats.retries += 1
+            stats.retries += 1
             try:
                 return await attempt()
             except LabelboxError as exc:
-                exc.attempts = attempts
-                if is_transient(exc):
-                    stats.errors[type(exc).__name__] += 1
-                if not retry_safe and exc.request_sent and not _server_said_retry(exc):
+                if self._failed(exc, attempts, retry_safe, reconcile, what):
                     ambiguous = exc  # sticky: every later resend reconciles first
-                    if reconcile is None and is_transient(exc):
-                        stats.not_resent += 1
-                        exc.maybe_applied = True
-                        exc.message = f"{exc.message} ({what}: {NOT_RESENT})"
-                        exc.args = (exc.message, *exc.args[1:])
                 raise
-
-        # The first try runs outside tenacity, before any of the closures below is made
-        # (most requests succeed at once, and building the retrying object costs more than the
-        # try); the same wait and stop rules then drive tenacity for the retries.
-        try:
-            return await one()
-        except LabelboxError as exc:
-            failed = exc
 
         def retryable(exc: BaseException) -> bool:
             return self.retryable(exc, retry_safe=retry_safe, can_reconcile=bool(reconcile))

@@ -32,7 +32,7 @@ import math
 import sys
 import time
 import urllib.parse
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
@@ -359,19 +359,25 @@ class Transport:
         if self.rate_limiter is not None:
             await self.rate_limiter.acquire()
         limiter = self.limiter
-        try:
-            limiter.acquire_nowait()  # a free slot: no checkpoint (the request awaits anyway)
-        except anyio.WouldBlock:
+        if limiter.available_tokens >= 1:
+            try:
+                limiter.acquire_nowait()  # a free slot: no checkpoint (the request awaits anyway)
+                waited = False
+            except anyio.WouldBlock:
+                waited = True
+        else:
+            waited = True
+        if waited:  # (not awaited inside the except: the wait would hold the exception)
             await limiter.acquire()
         try:
             if self.loop_guard.on_asyncio:
                 # asyncio's own timer: an anyio cancel scope costs about as much CPU as the
                 # rest of the attempt on the aiohttp transport.
                 async with asyncio.timeout(None if total == math.inf else total):
-                    answer = await self._request(method, url, content, headers, http_timeout)
+                    answer = await self._request(method, url, content, headers, http_timeout, total)
             else:
                 with anyio.fail_after(total):
-                    answer = await self._request(method, url, content, headers, http_timeout)
+                    answer = await self._request(method, url, content, headers, http_timeout, total)
         except httpx.HTTPError as exc:
             logger.debug("%s: %s", what, type(exc).__name__)
             raise self._redact_error(_transport_error(exc, what, url)) from None
@@ -384,17 +390,31 @@ class Transport:
             logger.debug("%s -> %d in %.3fs", what, answer.status, time.perf_counter() - started)
         return answer
 
-    async def _request(
+    def _request(
         self,
         method: str,
         url: httpx.URL,
         content: Any,
         headers: dict[str, str],
         http_timeout: httpx.Timeout,
-    ) -> Answer:
+        total: float,
+    ) -> Awaitable[Answer]:
+        """The request on the aiohttp session or through httpx (a coroutine of either, not a
+        coroutine around it: each level of coroutines costs at every resumption)."""
         http = self._http or self.http  # (aclose() clears _http as it closes)
         if self._aiohttp is not None:
-            return await self._send_aiohttp(method, url, content, headers, http_timeout)
+            return self._send_aiohttp(method, url, content, headers, http_timeout, total)
+        return self._send_httpx(http, method, url, content, headers, http_timeout)
+
+    async def _send_httpx(
+        self,
+        http: httpx.AsyncClient,
+        method: str,
+        url: httpx.URL,
+        content: Any,
+        headers: dict[str, str],
+        http_timeout: httpx.Timeout,
+    ) -> Answer:
         response = await http.request(
             method, url, content=content, headers=headers, timeout=http_timeout
         )
@@ -424,22 +444,28 @@ class Transport:
         content: Any,
         headers: dict[str, str],
         http_timeout: httpx.Timeout,
+        total: float,
     ) -> Answer:
         """:meth:`_send`'s request on the aiohttp session, as httpx-aiohttp would send it
-        (same headers, timeouts, no redirects); aiohttp failures as httpx's errors."""
+        (same headers, timeouts, no redirects); aiohttp failures as httpx's errors.
+
+        The read timeout is left out when the attempt's cap (``total``, timed by :meth:`_send`
+        from before the request) is no longer than it: a gap between reads can never outlast
+        the cap then, and aiohttp would restart a timer at every read for nothing."""
         errors = self._aiohttp_errors
         assert errors is not None
         session = self._aiohttp_session or self._open_aiohttp_session()
         merged = {**self._aiohttp_headers, **headers}  # one spelling of each name (tested)
-        key = (http_timeout.connect, http_timeout.read, http_timeout.pool)
+        read = http_timeout.read
+        if read is not None and total <= read:
+            read = None
+        key = (http_timeout.connect, read, http_timeout.pool)
         timeout = self._aiohttp_timeouts.get(key)
         if timeout is None:
             import aiohttp
 
             timeout = self._aiohttp_timeouts[key] = aiohttp.ClientTimeout(
-                sock_connect=http_timeout.connect,
-                sock_read=http_timeout.read,
-                connect=http_timeout.pool,
+                sock_connect=http_timeout.connect, sock_read=read, connect=http_timeout.pool
             )
         text = str(url)
         try:
@@ -496,25 +522,52 @@ class Transport:
             # Sent part by part: a large RawJSON value is never copied into one body.
             headers["Content-Length"] = str(size)
 
-        async def attempt() -> dict[str, Any]:
-            answer = await self._send(
-                "POST",
-                url,
-                content=parts_once(parts) if size > STREAM_CHUNK else body,
-                headers=headers,
-                http_timeout=http_timeout,
-                what=what,
-                total=total,
-            )
-            err, parsed = self._map(answer, error_log_key)
-            if err is not None:
-                if not isinstance(err, ResourceNotFoundError) or expect_one:
-                    raise err
-                logger.debug("%s: RESOURCE_NOT_FOUND, returning the data with nulls", what)
-            data = parsed.get("data") if isinstance(parsed, Mapping) else None
-            return data if isinstance(data, dict) else {}
-
+        # A partial, not a closure: every request waiting for a limiter slot holds it, and a
+        # closure over these eleven names would hold a cell for each.
+        attempt = functools.partial(
+            self._graphql_attempt,
+            url,
+            parts if size > STREAM_CHUNK else None,
+            body,
+            headers,
+            http_timeout,
+            what,
+            total,
+            error_log_key,
+            expect_one,
+        )
         return await self.retry.call(attempt, retry_safe=retry_safe, reconcile=reconcile, what=what)
+
+    async def _graphql_attempt(
+        self,
+        url: httpx.URL,
+        parts: list[bytes] | None,
+        body: bytes,
+        headers: dict[str, str],
+        http_timeout: httpx.Timeout,
+        what: str,
+        total: float,
+        error_log_key: str,
+        expect_one: bool,
+    ) -> dict[str, Any]:
+        """One attempt of :meth:`graphql`: its ``data`` (a large body, in ``parts``, is sent
+        part by part)."""
+        answer = await self._send(
+            "POST",
+            url,
+            content=body if parts is None else parts_once(parts),
+            headers=headers,
+            http_timeout=http_timeout,
+            what=what,
+            total=total,
+        )
+        err, parsed = self._map(answer, error_log_key)
+        if err is not None:
+            if not isinstance(err, ResourceNotFoundError) or expect_one:
+                raise err
+            logger.debug("%s: RESOURCE_NOT_FOUND, returning the data with nulls", what)
+        data = parsed.get("data") if isinstance(parsed, Mapping) else None
+        return data if isinstance(data, dict) else {}
 
     # -- REST --------------------------------------------------------------------------------
 
