@@ -619,7 +619,7 @@ class Transport:
             if not isinstance(err, ResourceNotFoundError) or expect_one:
                 raise err
             logger.debug("%s: RESOURCE_NOT_FOUND, returning the data with nulls", what)
-        data = parsed.get("data") if isinstance(parsed, Mapping) else None
+        data = parsed.get("data") if type(parsed) is dict or isinstance(parsed, Mapping) else None
         return data if isinstance(data, dict) else {}
 
     # -- REST --------------------------------------------------------------------------------

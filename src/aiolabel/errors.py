@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from pydantic_core import from_json
+
 if TYPE_CHECKING:
     from aiolabel._concurrency import ChunkFailure, ChunkSuccess
 
@@ -457,10 +459,13 @@ def error_from_response(
     """
     if 200 <= status < 300 and isinstance(body, bytes):
         # The common answer (data, no errors) in one pass; anything else takes the full path.
-        try:
-            parsed = json.loads(body.decode("utf-8"))
-        except ValueError:
-            parsed = None
+        try:  # pydantic-core's parser: json.loads's values, in half its time
+            parsed = from_json(body)
+        except ValueError:  # (what it refuses, json.loads decides)
+            try:
+                parsed = json.loads(body.decode("utf-8"))
+            except ValueError:
+                parsed = None
         if type(parsed) is dict and not parsed.get("errors"):
             message = parsed.get("message")
             if not (isinstance(message, str) and message.startswith("You have exceeded")):

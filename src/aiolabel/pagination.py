@@ -40,7 +40,7 @@ class Page(Generic[T]):
 def dig(data: Any, path: Sequence[str]) -> Any:
     """``data[path[0]][path[1]]...``, or None when a step is missing or null."""
     for key in path:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):  # (dict: no ABC check)
             return None
         data = data.get(key)
     return data

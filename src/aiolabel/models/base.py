@@ -117,7 +117,7 @@ class Model(BaseModel, metaclass=_FilterableMeta):
     @classmethod
     def from_wire(cls, client: AsyncClient | None, data: Mapping[str, Any]) -> Self:
         """Parse a response object (camelCase keys) and bind it to ``client``."""
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):  # (dict: no ABC check)
             raise LabelboxError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
         try:
             model = cls.model_validate(data)
