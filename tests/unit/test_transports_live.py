@@ -74,6 +74,8 @@ def make_app(state: State) -> Starlette:
                         "body_length": len(raw),
                     }
                 )
+            if upload.filename == "slow.txt":  # type: ignore[union-attr]
+                await anyio.sleep(2)
             return JSONResponse({"data": {"uploadFile": {"url": "http://x/f", "filename": "f"}}})
         body = await request.json()
         state.requests.append(
@@ -375,6 +377,17 @@ async def test_upload(live: tuple[str, State], client_for: Any, transport: str) 
         assert seen["content"] == text.encode()
         assert int(seen["headers"]["content-length"]) == seen["body_length"]
         assert "accept" not in seen["headers"] or seen["headers"]["accept"] != "application/json"
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_an_upload_whose_answer_stalls_times_out_at_the_read_timeout(
+    client_for: Any, transport: str
+) -> None:
+    # An upload's cap is longer than the read timeout (a second per 256 KiB sent: 2.3 s here,
+    # past the server's 2 s stall), so the read timeout is what ends the wait.
+    async with client_for(transport, timeout=0.3, max_retries=0) as client:
+        with pytest.raises(TimeoutError, match="ReadTimeout"):
+            await client.upload_data(b"x" * 512 * 1024, "slow.txt", "text/plain")
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
