@@ -286,7 +286,11 @@ class LpoColumns:
     __slots__ = ("_keys", "_kinds", "_priorities", "_types")
 
     def __init__(
-        self, keys: list[str], id_types: list[str], kinds: set[str], priorities: list[str]
+        self,
+        keys: Sequence[str],
+        id_types: Sequence[str],
+        kinds: set[str],
+        priorities: Sequence[str],
     ) -> None:
         self._keys = keys
         self._types = id_types
@@ -303,7 +307,11 @@ class LpoColumns:
         checked = _lpo_kinds(keys, id_types, priorities)
         if checked is None or not checked[1]:
             return None
-        return cls(list(keys), list(id_types), checked[0], _int_texts(priorities))
+        kinds = checked[0]
+        # Kept as tuples of str, which the garbage collector stops scanning once it has seen
+        # them; the id types only when there are two kinds.
+        types = tuple(id_types) if len(kinds) > 1 else ()
+        return cls(tuple(keys), types, kinds, tuple(_int_texts(priorities)))
 
     def __len__(self) -> int:
         return len(self._keys)

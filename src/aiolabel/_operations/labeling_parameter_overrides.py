@@ -147,8 +147,10 @@ class CheckedOverrides:
 
     def __init__(self, pairs: list[Any], columns: Columns, chunk_size: int) -> None:
         self._pairs = pairs
-        self._columns = columns
         self._rendered = LpoColumns.of(*columns)
+        # The columns are kept only when they cannot be rendered at once (lists of 100,000
+        # items cost the garbage collector a scan each while they live).
+        self._columns = columns if self._rendered is None else None
         self._starts = {id(pairs[start]): start for start in range(0, len(pairs), chunk_size)}
 
     @classmethod
@@ -168,6 +170,7 @@ class CheckedOverrides:
             end = start + len(chunk)  # the list holds no pair twice (no repeats): chunk's place
             if self._rendered is not None:
                 return _rendered(project_id, self._rendered, start, end)
+            assert self._columns is not None
             keys, kinds, priorities = self._columns
             return _built(project_id, keys[start:end], kinds[start:end], priorities[start:end])
         identifiers = list(map(_FIRST, chunk))
