@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from aiolabel import GlobalKey, UniqueId
 from aiolabel._literals import LpoColumns, _int_texts, lpo_columns, lpo_json
+from aiolabel._operations import labeling_parameter_overrides as lpo_ops
 from aiolabel.errors import InputError
 
 _keys = st.text(st.characters(exclude_categories=("Cs",)), min_size=1)
@@ -82,3 +84,23 @@ def test_unusual_columns_are_refused_or_left_to_the_item_path() -> None:
 )
 def test_integer_texts_are_str_of_each(values: list[int]) -> None:
     assert _int_texts(values) == list(map(str, values))
+
+
+@pytest.mark.parametrize(
+    ("keys", "distinct"),
+    [
+        (["a", "b", "c"], True),  # increasing: distinct without the set
+        (["c", "a", "b"], True),
+        (["a", "b", "b"], False),  # a repeat next to itself
+        (["b", "a", "b"], False),  # a repeat out of order
+        (["a", "c", "b", "a"], False),
+    ],
+)
+def test_plain_pairs_refuse_a_repeated_key_in_any_order(keys: list[str], distinct: bool) -> None:
+    for kind in (UniqueId, GlobalKey):
+        pairs = [(kind(key), 1) for key in keys]
+        columns = lpo_ops.plain_pairs(pairs)
+        assert (columns is not None) is distinct
+        if distinct:
+            assert columns is not None
+            assert columns[0] == keys

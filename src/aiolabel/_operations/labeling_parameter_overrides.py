@@ -9,7 +9,8 @@ the constants :data:`SET_LABELING_PARAMETER_OVERRIDES_HEAD` and ``…_TAIL``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import attrgetter, itemgetter
+from itertools import islice
+from operator import attrgetter, itemgetter, lt
 from typing import Any, TypeAlias
 
 from aiolabel._content import EncodedDocument
@@ -74,7 +75,9 @@ def plain_pairs(overrides: Sequence[Any]) -> Columns | None:
     keys: list[str] = list(map(_KEY, identifiers))
     if len(classes) == 1:
         kinds = [_PLAIN_KINDS[classes.pop()]] * len(keys)
-        if len(set(keys)) != len(keys):
+        # Keys in increasing order are distinct (a listing's ids, or keys made in sequence, come
+        # so): one comparison a pair, stopping at the first out of order, before the set.
+        if not all(map(lt, keys, islice(keys, 1, None))) and len(set(keys)) != len(keys):
             return None
     else:
         kinds = list(map(_PLAIN_KINDS.__getitem__, map(type, identifiers)))
