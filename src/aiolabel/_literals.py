@@ -5,7 +5,8 @@ so a variable cannot be declared. There are two such places, and only there are 
 by this module:
 
 * the LPO list of wire §5.5 (``setLabelingParameterOverrides``): :func:`lpo_list` (its one
-  shape, fast) or :func:`graphql_literal` (any value);
+  shape, fast), :class:`LpoColumns` (columns checked once, any run of them rendered as the
+  document with its JSON string) or :func:`graphql_literal` (any value);
 * the topic and status names of the webhook documents (``CreateWebhookPyApi``,
   ``UpdateWebhookPyApi``): the schema's enum type names for them are unknown, so they go in as
   bare enum values, rendered by :func:`enum_names` from members of
