@@ -53,12 +53,13 @@ def _cpu() -> float:
 
 def _pairs(count: int) -> list[Any]:
     """``count`` pairs of distinct 25-character ids in no particular order (as the full run's
-    ids, made by the emulator with random bits, come) and priorities 1 to 1,000."""
+    ids, made by the emulator with random bits, come), each made in turn (as read from JSON),
+    and priorities 1 to 1,000."""
     from aiolabel import UniqueId
 
-    keys = [f"c{i:024d}" for i in range(count)]
-    random.Random(count).shuffle(keys)
-    return [(UniqueId(key), 1 + i % 1000) for i, key in enumerate(keys)]
+    numbers = list(range(count))
+    random.Random(count).shuffle(numbers)
+    return [(UniqueId(f"c{n:024d}"), 1 + i % 1000) for i, n in enumerate(numbers)]
 
 
 async def _rounds(
