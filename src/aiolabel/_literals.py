@@ -249,7 +249,7 @@ def _lpo_text(
     keys: Sequence[str],
     id_types: Sequence[str],
     kinds: set[str],
-    priorities: list[str],
+    priorities: Sequence[str],
     quote: str,
 ) -> str:
     """The list of items ``{dataRowIdentifier: {id: <quote><key><quote>, idType: <kind>},
@@ -268,14 +268,14 @@ def _small_int_texts() -> dict[int, str]:
     return {value: str(value) for value in range(_SMALL_INTS)}
 
 
-def _int_texts(values: Sequence[int]) -> list[str]:
-    """``list(map(str, values))`` of ints (``int`` itself, checked by the caller), the small
+def _int_texts(values: Sequence[int]) -> tuple[str, ...]:
+    """``tuple(map(str, values))`` of ints (``int`` itself, checked by the caller), the small
     non-negative ones taken from a table: a lookup costs a fraction of making the text."""
     if len(values) >= 64:
-        texts = list(map(_small_int_texts().get, values))
+        texts = tuple(map(_small_int_texts().get, values))
         if None not in texts:
             return texts  # type: ignore[return-value]  # (no None in it)
-    return list(map(str, values))
+    return tuple(map(str, values))
 
 
 class LpoColumns:
@@ -312,7 +312,7 @@ class LpoColumns:
         # Kept as tuples of str, which the garbage collector stops scanning once it has seen
         # them; the id types only when there are two kinds.
         types = tuple(id_types) if len(kinds) > 1 else ()
-        return cls(tuple(keys), types, kinds, tuple(_int_texts(priorities)))
+        return cls(tuple(keys), types, kinds, _int_texts(priorities))
 
     def __len__(self) -> int:
         return len(self._keys)

@@ -83,7 +83,7 @@ def test_unusual_columns_are_refused_or_left_to_the_item_path() -> None:
     ],
 )
 def test_integer_texts_are_str_of_each(values: list[int]) -> None:
-    assert _int_texts(values) == list(map(str, values))
+    assert _int_texts(values) == tuple(map(str, values))
 
 
 @pytest.mark.parametrize(
