@@ -25,7 +25,7 @@ from aiolabel.identifiers import GlobalKey, UniqueId
 if TYPE_CHECKING:
     from aiolabel.models.metadata import DataRowMetadataOntology
 
-__all__ = ["Prepared", "bad_item", "has_metadata", "prepare_item"]
+__all__ = ["Prepared", "bad_item", "encode_specs", "has_metadata", "prepare_item", "prepare_rows"]
 
 _ALLOWED_KEYS = frozenset(
     {
@@ -44,6 +44,22 @@ _ALLOWED_KEYS = frozenset(
 _MESSAGE_KEYS = frozenset({"messageId", "timestampUsec", "content", "user", "align", "canLabel"})
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _AUTO = {"type": "AUTO", "value": ""}
+_PLAIN_KEYS = frozenset(
+    {
+        "key",
+        "row_data",
+        "global_key",
+        "external_id",
+        "metadata_fields",
+        "attachments",
+        "media_type",
+        "dataset_id",
+        "embeddings",
+    }
+)
+"""Keys :func:`_prepare_plain` handles (the rest go through :func:`_prepare_checked`)."""
+_MEDIA_VALUES = {m.value: m.value for m in MediaType.supported()}
+"""Supported media types by their wire value (a member hashes as its value)."""
 
 
 @dataclass(slots=True)
@@ -139,6 +155,138 @@ def prepare_item(
     ``ontology`` must be given when the item has ``metadata_fields``. The caller's dict is
     never modified.
     """
+    if type(raw) is dict:
+        plain = _prepare_plain(raw, dataset_id, upsert, ontology)
+        if plain is not None:
+            return plain
+    return _prepare_checked(raw, index, dataset_id=dataset_id, upsert=upsert, ontology=ontology)
+
+
+def prepare_rows(
+    rows: list[Any],
+    start: int,
+    out: list[Prepared],
+    *,
+    dataset_id: str,
+    upsert: bool,
+    ontology: DataRowMetadataOntology | None,
+) -> int:
+    """Prepare ``rows`` (items ``start``, ``start + 1``, ...) into ``out``, in order.
+
+    Stops before the first row with metadata when ``ontology`` is None and returns how many
+    rows were prepared, so that the caller fetches the ontology only when a row needs it and
+    calls again for the rest. A bad row raises (naming it) with the rows before it in ``out``.
+    """
+    append = out.append
+    for offset, raw in enumerate(rows):
+        if type(raw) is dict:
+            if ontology is None and raw.get("metadata_fields") is not None:
+                return offset
+            plain = _prepare_plain(raw, dataset_id, upsert, ontology)
+            if plain is not None:
+                append(plain)
+                continue
+        elif ontology is None and has_metadata(raw):
+            return offset
+        append(
+            _prepare_checked(
+                raw, start + offset, dataset_id=dataset_id, upsert=upsert, ontology=ontology
+            )
+        )
+    return len(rows)
+
+
+def encode_specs(prepared: list[Prepared]) -> str:
+    """The specs as one JSON list, as ``json.dumps`` writes it (``", "`` between specs, ASCII):
+    the same text as joining each spec's :meth:`Prepared.dumps`, in one call."""
+    return json.dumps([{"id": p.key, "payload": p.payload} for p in prepared])
+
+
+def _prepare_plain(
+    raw: dict[Any, Any],
+    dataset_id: str,
+    upsert: bool,
+    ontology: DataRowMetadataOntology | None,
+) -> Prepared | None:
+    """The spec of a plain dict item, checked with few operations, or None when the item is not
+    plain (a key or a value that needs conversion or may be refused): such an item goes through
+    :func:`_prepare_checked`, which gives the same spec or the error. It raises nothing: the
+    attachment and embedding checks it shares with that path are left to it when they refuse.
+
+    Plain: str keys among :data:`_PLAIN_KEYS`, no None value but ``dataset_id``'s, ``row_data``
+    a str URL (not s3) when present (required to create), ``global_key`` a non-empty str,
+    ``external_id`` a str, ``media_type`` a supported value, ``metadata_fields`` plain
+    (:meth:`DataRowMetadataOntology._plain_fields`), ``key`` a ``UniqueId`` / ``GlobalKey``
+    (upsert only).
+    """
+    if not raw.keys() <= _PLAIN_KEYS:
+        return None
+    item = raw.copy()
+    key = _AUTO
+    if "key" in item:
+        raw_key = item.pop("key")
+        if raw_key is not None:
+            kind = type(raw_key)
+            if not upsert or (kind is not GlobalKey and kind is not UniqueId):
+                return None
+            key = {"type": raw_key.id_type.value, "value": raw_key.key}
+    if "row_data" in item:
+        row_data = item["row_data"]
+        if type(row_data) is not str or row_data.startswith("s3:/") or not _URL.match(row_data):
+            return None
+    elif not upsert:
+        return None
+    if "global_key" in item:
+        global_key = item["global_key"]
+        if type(global_key) is not str or not global_key:
+            return None
+    if "external_id" in item and type(item["external_id"]) is not str:
+        return None
+    item["dataset_id"] = dataset_id
+    if "media_type" in item:
+        media = item["media_type"]
+        kind = type(media)
+        if kind is not str and kind is not MediaType:
+            return None
+        value = _MEDIA_VALUES.get(media)
+        if value is None:
+            return None
+        item["media_type"] = value
+    try:  # the checked path's own checks; a refusal is its to report, naming the item
+        if "attachments" in item:
+            attachments = item["attachments"]
+            if attachments is None:
+                return None
+            item["attachments"] = _check_attachments(attachments, "")
+        if "embeddings" in item:
+            embeddings = item["embeddings"]
+            if embeddings is None:
+                return None
+            item["embeddings"] = _check_embeddings(embeddings, "")
+    except Exception:
+        return None
+    if "metadata_fields" in item:
+        fields = item["metadata_fields"]
+        if ontology is None or type(fields) is not list:
+            return None
+        resolved = ontology._plain_fields(fields)
+        if resolved is None:
+            return None
+        item["metadata_fields"] = resolved
+    if upsert and len(item) == 1:
+        return None
+    return Prepared(key, item)
+
+
+def _prepare_checked(
+    raw: object,
+    index: int,
+    *,
+    dataset_id: str,
+    upsert: bool,
+    ontology: DataRowMetadataOntology | None,
+) -> Prepared:
+    """Every check, one by one, for any item (what :func:`prepare_item` does)."""
     where = f"items[{index}]"
     if type(raw) is not dict:  # (a plain dict, the common case, skips the ABC checks)
         if isinstance(raw, str):

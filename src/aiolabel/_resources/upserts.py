@@ -29,6 +29,7 @@ import pathlib
 import tempfile
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -41,8 +42,10 @@ from aiolabel._bulk.descriptors import (
     UPSERT_CHUNK_SIZE_BYTES,
     DescriptorChunk,
     DescriptorChunker,
+    spec_texts,
 )
-from aiolabel._bulk.specs import Prepared, bad_item, has_metadata, prepare_item
+from aiolabel._bulk.reconcile import PROBE_ROWS
+from aiolabel._bulk.specs import Prepared, bad_item, encode_specs, prepare_item, prepare_rows
 from aiolabel._concurrency import (
     ChunkFailure,
     ChunkSuccess,
@@ -108,54 +111,95 @@ class _Upsert:
             self.ontology = await self.client.get_data_row_metadata_ontology()
         return self.ontology
 
-    async def _prepare(self, raw: object, index: int) -> Prepared:
-        ontology = await self._ontology() if has_metadata(raw) else None
-        return prepare_item(
-            raw, index, dataset_id=self.dataset_id, upsert=self.upsert, ontology=ontology
-        )
+    async def _prepare_rows(self, rows: list[Any], start: int, out: list[Prepared]) -> None:
+        """Check ``rows`` (items ``start``...) into ``out``; the ontology is fetched when the
+        first row with metadata is reached, not before (a bad row before it sends nothing)."""
+        done = 0
+        while done < len(rows):
+            done += prepare_rows(
+                rows[done:] if done else rows,
+                start + done,
+                out,
+                dataset_id=self.dataset_id,
+                upsert=self.upsert,
+                ontology=self.ontology,
+            )
+            if done < len(rows):
+                await self._ontology()
 
-    async def check_all(self, items: Iterable[Any]) -> list[Prepared | bytes]:
+    async def check_all(self, items: Iterable[Any]) -> list[_Batch]:
         """A sized input: every item checked before any request (duplicates included).
 
-        Items are kept serialised (a spec is a few hundred bytes; its dict several times that);
-        only those with a local file to upload stay :class:`Prepared` until the upload.
+        Items are kept as the JSON list of each window (a spec is a few hundred bytes; its dict
+        several times that); only windows with a local file to upload keep their checked
+        items until the upload.
         """
-        prepared: list[Prepared | bytes] = []
-        keys: set[tuple[str, str]] = set()
-        for index, raw in enumerate(items):
-            p = await self._prepare(raw, index)
-            for kind, value in (
-                ("global key", p.payload.get("global_key")),
-                ("key", p.key["value"] and f"{p.key['type']}:{p.key['value']}"),
-            ):
-                if isinstance(value, str) and value:
-                    if (kind, value) in keys:
-                        raise bad_item(
-                            f"items[{index}]", f"{kind} {value!r} appears more than once"
-                        )
-                    keys.add((kind, value))
-            prepared.append(p if p.local_path is not None else p.dumps())
-        if not prepared:
+        batches: list[_Batch] = []
+        global_keys: set[str] = set()
+        keys: set[str] = set()
+        total = 0
+        source = iter(items)
+        while rows := list(islice(source, WINDOW)):
+            prepared: list[Prepared] = []
+            await self._prepare_rows(rows, total, prepared)
+            for index, p in enumerate(prepared, total):
+                _no_repeat(p, index, global_keys, keys)
+            if any(p.local_path is not None for p in prepared):
+                batches.append(_Batch(len(prepared), prepared=prepared))
+            else:
+                batches.append(_Batch(len(prepared), text=encode_specs(prepared)))
+            total += len(prepared)
+        if not total:
             raise InputError("items must not be empty")
-        return prepared
+        return batches
 
-    async def _stream_prepared(
+    async def _stream_batches(
         self, items: Iterable[Any] | AsyncIterable[Any]
-    ) -> AsyncIterator[Prepared]:
-        index = 0
-        if isinstance(items, AsyncIterable):
-            async for raw in items:
-                yield await self._prepare(raw, index)
-                index += 1
-        else:
-            for raw in items:
-                yield await self._prepare(raw, index)
-                index += 1
-        if index == 0:
-            raise InputError("items must not be empty")
+    ) -> AsyncIterator[_Batch]:
+        """Any (async) iterable, read and checked a window at a time. An input that raises
+        midway, or a bad item, stops the job once the items read before it are checked and
+        counted in :attr:`read` (they are reported as not started)."""
+        start = 0
+        sync = iter(items) if not isinstance(items, AsyncIterable) else None
+        source = aiter(items) if isinstance(items, AsyncIterable) else None
+        while True:
+            rows: list[Any] = []
+            failure: Exception | None = None
+            try:
+                if sync is not None:
+                    for raw in sync:
+                        rows.append(raw)
+                        if len(rows) >= WINDOW:
+                            break
+                else:
+                    assert source is not None
+                    while len(rows) < WINDOW:
+                        try:
+                            rows.append(await anext(source))
+                        except StopAsyncIteration:
+                            break
+            except Exception as exc:  # raised once the items read before it are checked
+                failure = exc
+            prepared: list[Prepared] = []
+            try:
+                await self._prepare_rows(rows, start, prepared)
+            except BaseException:
+                self.read += len(prepared)
+                raise
+            if failure is not None:
+                self.read += len(prepared)
+                raise failure
+            if not prepared:
+                if start == 0:
+                    raise InputError("items must not be empty")
+                return
+            yield _Batch(len(prepared), prepared=prepared)
+            start += len(prepared)
+            if len(prepared) < WINDOW:
+                return
 
-    async def _upload_local(self, window: list[Prepared | bytes]) -> None:
-        local = [p for p in window if isinstance(p, Prepared) and p.local_path is not None]
+    async def _upload_local(self, window: list[Prepared]) -> None:
+        local = [p for p in window if p.local_path is not None]
         if not local:
             return
 
@@ -175,27 +219,19 @@ class _Upsert:
         )
 
     async def _chunks(
-        self, prepared: AsyncIterator[Prepared | bytes]
+        self, batches: AsyncIterator[_Batch]
     ) -> AsyncGenerator[DescriptorChunk, None]:
-        window: list[Prepared | bytes] = []
-
-        def flush() -> Iterable[DescriptorChunk]:
-            for p in window:
-                self._probe(self.position, p)
-                self.position += 1
-                yield from self.chunker.add(p if isinstance(p, bytes) else p.dumps())
-
-        async for p in prepared:
-            self.read += 1
-            window.append(p)
-            if len(window) >= WINDOW:
-                await self._upload_local(window)
-                for chunk in flush():
-                    yield chunk
-                window = []
-        await self._upload_local(window)
-        for chunk in flush():
-            yield chunk
+        async for batch in batches:
+            self.read += batch.count
+            text = batch.text
+            if batch.prepared is not None:
+                await self._upload_local(batch.prepared)
+                text = encode_specs(batch.prepared)
+            assert text is not None
+            self._probe(self.position, batch, text)
+            self.position += batch.count
+            for chunk in self.chunker.add_list(text, batch.count):
+                yield chunk
         last = self.chunker.close()
         if last is not None:
             yield last
@@ -216,19 +252,25 @@ class _Upsert:
         await report_progress(self.progress, self.uploaded, self.total)
         return url
 
-    def _probe(self, position: int, spec: Prepared | bytes) -> None:
+    def _probe(self, position: int, batch: _Batch, text: str) -> None:
         """Remember how the first rows of each task are recognised (for :meth:`_submit`)."""
-        task, offset = divmod(position, self.chunker.items_per_task)
-        if offset >= _reconcile.PROBE_ROWS:
-            return
-        if isinstance(spec, bytes):
-            parsed = json.loads(spec)
-            key, payload = parsed.get("id"), parsed.get("payload") or {}
-        else:
-            key, payload = spec.key, spec.payload
-        found = _reconcile.identity(payload, key)
-        if found is not None:
-            self.probes.setdefault(task, []).append(found)
+        size = self.chunker.items_per_task
+        end = position + batch.count
+        specs: list[bytes] | None = None
+        task = position // size
+        while task * size < end:
+            for at in range(max(task * size, position), min(task * size + PROBE_ROWS, end)):
+                if batch.prepared is not None:
+                    p = batch.prepared[at - position]
+                    key, payload = p.key, p.payload
+                else:
+                    specs = specs if specs is not None else spec_texts(text)
+                    parsed = json.loads(specs[at - position])
+                    key, payload = parsed.get("id"), parsed.get("payload") or {}
+                found = _reconcile.identity(payload, key)
+                if found is not None:
+                    self.probes.setdefault(task, []).append(found)
+            task += 1
 
     async def _submit(self, urls: list[str], count: int, task_index: int) -> Task:
         manifest = json.dumps({"source": "SDK", "item_count": count, "chunk_uris": urls}).encode()
@@ -275,13 +317,13 @@ class _Upsert:
                 self.chunker.discard()
 
     async def _run(self, items: Iterable[Any] | AsyncIterable[Any]) -> DataUpsertTaskGroup:
-        source: AsyncIterator[Prepared | bytes]
+        source: AsyncIterator[_Batch]
         if isinstance(items, Sized) and isinstance(items, Iterable):
             checked = await self.check_all(items)
-            self.total = len(checked)
+            self.total = sum(b.count for b in checked)
             source = _aiter(checked)
         else:
-            source = self._stream_prepared(items)
+            source = self._stream_batches(items)
         chunks = self._chunks(source)
         ledger: FailureLedger[int, str] = FailureLedger()
         failures, succeeded, not_started = ledger.failures, ledger.succeeded, ledger.not_started
@@ -375,6 +417,16 @@ class _Upsert:
         raise error from ledger.cause()
 
 
+@dataclass(slots=True)
+class _Batch:
+    """``count`` consecutive checked items: ``prepared`` while some have a local file to upload
+    (they are encoded after it), else ``text``, their specs as one JSON list."""
+
+    count: int
+    prepared: list[Prepared] | None = None
+    text: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class _Sent:
     """An uploaded descriptor file, without its body."""
@@ -388,9 +440,23 @@ def _positions(chunk: DescriptorChunk | _Sent) -> list[int]:
     return list(range(chunk.start, chunk.start + chunk.count))
 
 
-async def _aiter(items: Iterable[Prepared | bytes]) -> AsyncIterator[Prepared | bytes]:
-    for item in items:
-        yield item
+async def _aiter(batches: Iterable[_Batch]) -> AsyncIterator[_Batch]:
+    for batch in batches:
+        yield batch
+
+
+def _no_repeat(p: Prepared, index: int, global_keys: set[str], keys: set[str]) -> None:
+    """Refuse an item whose global key or key an earlier item has."""
+    global_key = p.payload.get("global_key")
+    if isinstance(global_key, str) and global_key:
+        if global_key in global_keys:
+            raise bad_item(f"items[{index}]", f"global key {global_key!r} appears more than once")
+        global_keys.add(global_key)
+    if p.key["value"]:
+        key = f"{p.key['type']}:{p.key['value']}"
+        if key in keys:
+            raise bad_item(f"items[{index}]", f"key {key!r} appears more than once")
+        keys.add(key)
 
 
 def _content_type(path: str) -> str | None:

@@ -213,6 +213,7 @@ class DataRowMetadataOntology:
         self.custom_by_id = _id_index(self.custom_fields)
         self.custom_by_name = _name_index(self.custom_fields)
         self.custom_by_name_normalized = {f.name: f for f in self.custom_fields}
+        self._plain = _plain_index(self)
 
     @property
     def client(self) -> AsyncClient:
@@ -336,6 +337,66 @@ class DataRowMetadataOntology:
         return self._upsert_fields(metadata_fields, "metadata_fields")
 
     def _upsert_fields(self, metadata_fields: Iterable[Any], where: str) -> list[dict[str, Any]]:
+        if type(metadata_fields) is list:
+            fast = self._plain_fields(metadata_fields)
+            if fast is not None:
+                return fast
+        return self._checked_fields(metadata_fields, where)
+
+    def _plain_fields(self, fields: list[Any]) -> list[dict[str, Any]] | None:
+        """The wire list of plain fields, each a dict ``{"schema_id" | "schemaId" | "name",
+        "value"}`` of a string, number or enum schema whose value needs no conversion beyond
+        ``float``; None when any field is not such (or would be refused): those go through
+        :meth:`_checked_fields`, which gives the same list or the error.
+
+        Schemas are looked up in :func:`_plain_index`, built once per ontology version, so each
+        field costs a few dict lookups.
+        """
+        by_id, by_name = self._plain
+        out: list[dict[str, Any]] = []
+        for raw in fields:
+            if type(raw) is not dict or len(raw) != 2 or "value" not in raw:
+                return None
+            ref = raw.get("schema_id")
+            if ref is not None or (ref := raw.get("schemaId")) is not None:
+                entry = by_id.get(ref) if type(ref) is str else None
+            elif (ref := raw.get("name")) is not None:
+                entry = by_name.get(ref) if type(ref) is str else None
+            else:
+                return None
+            if entry is None:
+                return None
+            schema_id, kind, options = entry
+            value = raw["value"]
+            if kind is _STRING:
+                if type(value) is not str:
+                    return None
+                out.append({"schemaId": schema_id, "value": value})
+            elif kind is _NUMBER:
+                if type(value) is float:
+                    number = value
+                elif type(value) is int:
+                    try:
+                        number = float(value)
+                    except OverflowError:
+                        return None
+                else:
+                    return None
+                if not math.isfinite(number):
+                    return None
+                out.append({"schemaId": schema_id, "value": number})
+            else:  # an enum: the value names one of its options
+                option = options.get(value) if type(value) is str else None
+                if option is None:
+                    return None
+                out.append({"schemaId": schema_id, "value": {}})
+                out.append({"schemaId": option, "value": {}})
+        if len(out) > 1 and len({f["schemaId"] for f in out}) != len(out):
+            return None  # a repeated schema: refused by the checked path
+        return out
+
+    def _checked_fields(self, metadata_fields: Iterable[Any], where: str) -> list[dict[str, Any]]:
+        """Every field checked and resolved one by one (any accepted form, every error)."""
         if type(metadata_fields) is not list and (
             isinstance(metadata_fields, str | bytes | Mapping)
             or not isinstance(metadata_fields, Iterable)
@@ -482,6 +543,48 @@ def _name_index(
     for f in fields:
         index[f.name] = {o.name: o for o in f.options} if f.options else f
     return index
+
+
+_STRING = DataRowMetadataKind.string
+_NUMBER = DataRowMetadataKind.number
+_PLAIN_KINDS = (_STRING, _NUMBER, DataRowMetadataKind.enum)
+
+PlainEntry = tuple[str, DataRowMetadataKind, dict[str, str]]
+"""``(schema id, kind, {accepted value: option id})`` of a schema (the map is for enums)."""
+
+
+def _plain_index(
+    ontology: DataRowMetadataOntology,
+) -> tuple[dict[str, PlainEntry], dict[str, PlainEntry]]:
+    """The string, number and enum schemas by id and by name, for
+    :meth:`DataRowMetadataOntology._plain_fields`, resolved as ``_resolve_parts`` resolves them:
+    a name is looked up among the reserved schemas first; an enum given by id takes an option id;
+    given by name, an option id or the name of an option (the first with it) unless that name is
+    some schema's id."""
+    by_id: dict[str, PlainEntry] = {}
+    by_name: dict[str, PlainEntry] = {}
+    fields_by_id = ontology.fields_by_id
+    for schema in fields_by_id.values():
+        if schema.kind not in _PLAIN_KINDS:
+            continue
+        options = {o.uid: o.uid for o in schema.options or []}
+        by_id[schema.uid] = (schema.uid, schema.kind, options)
+    for name in {**ontology.custom_by_name_normalized, **ontology.reserved_by_name_normalized}:
+        named = ontology._schema_by_name(name)
+        if (
+            named is None
+            or named.kind not in _PLAIN_KINDS
+            or fields_by_id.get(named.uid) is not named  # the id names another schema
+            or (named.options and named.kind is not DataRowMetadataKind.enum)
+        ):
+            continue
+        options = {}
+        for o in named.options or []:
+            if o.name not in fields_by_id and o.name not in options:
+                options[o.name] = o.uid
+        options.update((o.uid, o.uid) for o in named.options or [])
+        by_name[name] = (named.uid, named.kind, options)
+    return by_id, by_name
 
 
 def _name(value: object, what: str) -> str:
