@@ -45,7 +45,14 @@ from aiolabel._bulk.descriptors import (
     spec_texts,
 )
 from aiolabel._bulk.reconcile import PROBE_ROWS
-from aiolabel._bulk.specs import Prepared, bad_item, encode_specs, prepare_item, prepare_rows
+from aiolabel._bulk.specs import (
+    Prepared,
+    Rendered,
+    bad_item,
+    encode_specs,
+    prepare_item,
+    prepare_rows,
+)
 from aiolabel._concurrency import (
     ChunkFailure,
     ChunkSuccess,
@@ -65,6 +72,8 @@ if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
 
 __all__ = ["Upserts"]
+
+_Spec = Prepared | Rendered
 
 WINDOW = 256
 """Items prepared together, so their local files upload concurrently."""
@@ -111,40 +120,45 @@ class _Upsert:
             self.ontology = await self.client.get_data_row_metadata_ontology()
         return self.ontology
 
-    async def _prepare_rows(self, rows: list[Any], start: int, out: list[Prepared]) -> None:
-        """Check ``rows`` (items ``start``...) into ``out``; the ontology is fetched when the
-        first row with metadata is reached, not before (a bad row before it sends nothing)."""
+    async def _prepare_rows(
+        self, rows: list[Any], start: int, out: list[_Spec], repeats: _Repeats | None = None
+    ) -> None:
+        """Check ``rows`` (items ``start``...) into ``out`` (and against ``repeats``, item by
+        item as each is checked); the ontology is fetched when the first row with metadata is
+        reached, not before (a bad row before it sends nothing)."""
         done = 0
         while done < len(rows):
-            done += prepare_rows(
-                rows[done:] if done else rows,
-                start + done,
-                out,
-                dataset_id=self.dataset_id,
-                upsert=self.upsert,
-                ontology=self.ontology,
-            )
+            checked = len(out)
+            try:
+                done += prepare_rows(
+                    rows[done:] if done else rows,
+                    start + done,
+                    out,
+                    dataset_id=self.dataset_id,
+                    upsert=self.upsert,
+                    ontology=self.ontology,
+                )
+            finally:  # a repeat before a bad item is the first error
+                if repeats is not None:
+                    repeats.check(out, checked, start + checked)
             if done < len(rows):
                 await self._ontology()
 
     async def check_all(self, items: Iterable[Any]) -> list[_Batch]:
-        """A sized input: every item checked before any request (duplicates included).
+        """A sized input: every item checked before any request (repeats included).
 
         Items are kept as the JSON list of each window (a spec is a few hundred bytes; its dict
         several times that); only windows with a local file to upload keep their checked
         items until the upload.
         """
         batches: list[_Batch] = []
-        global_keys: set[str] = set()
-        keys: set[str] = set()
+        repeats = _Repeats()
         total = 0
         source = iter(items)
         while rows := list(islice(source, WINDOW)):
-            prepared: list[Prepared] = []
-            await self._prepare_rows(rows, total, prepared)
-            for index, p in enumerate(prepared, total):
-                _no_repeat(p, index, global_keys, keys)
-            if any(p.local_path is not None for p in prepared):
+            prepared: list[_Spec] = []
+            await self._prepare_rows(rows, total, prepared, repeats)
+            if any(isinstance(p, Prepared) and p.local_path is not None for p in prepared):
                 batches.append(_Batch(len(prepared), prepared=prepared))
             else:
                 batches.append(_Batch(len(prepared), text=encode_specs(prepared)))
@@ -180,7 +194,7 @@ class _Upsert:
                             break
             except Exception as exc:  # raised once the items read before it are checked
                 failure = exc
-            prepared: list[Prepared] = []
+            prepared: list[_Spec] = []
             try:
                 await self._prepare_rows(rows, start, prepared)
             except BaseException:
@@ -198,8 +212,8 @@ class _Upsert:
             if len(prepared) < WINDOW:
                 return
 
-    async def _upload_local(self, window: list[Prepared]) -> None:
-        local = [p for p in window if p.local_path is not None]
+    async def _upload_local(self, window: list[_Spec]) -> None:
+        local = [p for p in window if isinstance(p, Prepared) and p.local_path is not None]
         if not local:
             return
 
@@ -260,9 +274,12 @@ class _Upsert:
         task = position // size
         while task * size < end:
             for at in range(max(task * size, position), min(task * size + PROBE_ROWS, end)):
-                if batch.prepared is not None:
-                    p = batch.prepared[at - position]
+                p = batch.prepared[at - position] if batch.prepared is not None else None
+                if isinstance(p, Prepared):
                     key, payload = p.key, p.payload
+                elif p is not None:
+                    parsed = json.loads(p[0])
+                    key, payload = parsed["id"], parsed["payload"]
                 else:
                     specs = specs if specs is not None else spec_texts(text)
                     parsed = json.loads(specs[at - position])
@@ -423,7 +440,7 @@ class _Batch:
     (they are encoded after it), else ``text``, their specs as one JSON list."""
 
     count: int
-    prepared: list[Prepared] | None = None
+    prepared: list[_Spec] | None = None
     text: str | None = None
 
 
@@ -445,18 +462,34 @@ async def _aiter(batches: Iterable[_Batch]) -> AsyncIterator[_Batch]:
         yield batch
 
 
-def _no_repeat(p: Prepared, index: int, global_keys: set[str], keys: set[str]) -> None:
-    """Refuse an item whose global key or key an earlier item has."""
-    global_key = p.payload.get("global_key")
-    if isinstance(global_key, str) and global_key:
-        if global_key in global_keys:
-            raise bad_item(f"items[{index}]", f"global key {global_key!r} appears more than once")
-        global_keys.add(global_key)
-    if p.key["value"]:
-        key = f"{p.key['type']}:{p.key['value']}"
-        if key in keys:
-            raise bad_item(f"items[{index}]", f"key {key!r} appears more than once")
-        keys.add(key)
+class _Repeats:
+    """The global keys and keys of the items checked so far."""
+
+    def __init__(self) -> None:
+        self.global_keys: set[str] = set()
+        self.keys: set[str] = set()
+
+    def check(self, specs: list[_Spec], offset: int, index: int) -> None:
+        """Refuse the first of ``specs[offset:]`` (item ``index``...) whose global key or key
+        an earlier item has."""
+        global_keys, keys = self.global_keys, self.keys
+        for at, p in enumerate(specs[offset:] if offset else specs, index):
+            if not isinstance(p, Prepared):
+                _, key, global_key = p
+            else:
+                found = p.payload.get("global_key")
+                global_key = found if isinstance(found, str) else None
+                key = f"{p.key['type']}:{p.key['value']}" if p.key["value"] else None
+            if global_key:
+                if global_key in global_keys:
+                    raise bad_item(
+                        f"items[{at}]", f"global key {global_key!r} appears more than once"
+                    )
+                global_keys.add(global_key)
+            if key:
+                if key in keys:
+                    raise bad_item(f"items[{at}]", f"key {key!r} appears more than once")
+                keys.add(key)
 
 
 def _content_type(path: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii as _json_str
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, Field, field_validator
@@ -336,24 +337,18 @@ class DataRowMetadataOntology:
         flattened wire list ``[{"schemaId", "value"}]`` that ``create_data_rows`` sends."""
         return self._upsert_fields(metadata_fields, "metadata_fields")
 
-    def _upsert_fields(self, metadata_fields: Iterable[Any], where: str) -> list[dict[str, Any]]:
-        if type(metadata_fields) is list:
-            fast = self._plain_fields(metadata_fields)
-            if fast is not None:
-                return fast
-        return self._checked_fields(metadata_fields, where)
+    def _plain_fields_json(self, fields: list[Any]) -> str | None:
+        """What ``json.dumps`` writes for :meth:`_upsert_fields` of plain fields, each a dict
+        ``{"schema_id" | "schemaId" | "name", "value"}`` of a string, number or enum schema whose
+        value needs no conversion beyond ``float``; None when any field is not such (or would be
+        refused): those go through :meth:`_upsert_fields`, which gives the list or the error.
 
-    def _plain_fields(self, fields: list[Any]) -> list[dict[str, Any]] | None:
-        """The wire list of plain fields, each a dict ``{"schema_id" | "schemaId" | "name",
-        "value"}`` of a string, number or enum schema whose value needs no conversion beyond
-        ``float``; None when any field is not such (or would be refused): those go through
-        :meth:`_checked_fields`, which gives the same list or the error.
-
-        Schemas are looked up in :func:`_plain_index`, built once per ontology version, so each
-        field costs a few dict lookups.
+        Each schema is resolved once per ontology version (:func:`_plain_index`, with the text
+        of its fields up to the value), so a field costs a few dict lookups.
         """
         by_id, by_name = self._plain
-        out: list[dict[str, Any]] = []
+        parts: list[str] = []
+        ids: list[str] = []
         for raw in fields:
             if type(raw) is not dict or len(raw) != 2 or "value" not in raw:
                 return None
@@ -366,12 +361,12 @@ class DataRowMetadataOntology:
                 return None
             if entry is None:
                 return None
-            schema_id, kind, options = entry
+            schema_id, kind, head, options = entry
             value = raw["value"]
             if kind is _STRING:
                 if type(value) is not str:
                     return None
-                out.append({"schemaId": schema_id, "value": value})
+                parts.append(head + _json_str(value) + "}")
             elif kind is _NUMBER:
                 if type(value) is float:
                     number = value
@@ -384,19 +379,20 @@ class DataRowMetadataOntology:
                     return None
                 if not math.isfinite(number):
                     return None
-                out.append({"schemaId": schema_id, "value": number})
+                parts.append(head + float.__repr__(number) + "}")
             else:  # an enum: the value names one of its options
                 option = options.get(value) if type(value) is str else None
                 if option is None:
                     return None
-                out.append({"schemaId": schema_id, "value": {}})
-                out.append({"schemaId": option, "value": {}})
-        if len(out) > 1 and len({f["schemaId"] for f in out}) != len(out):
+                option_id, text = option
+                parts.append(text)
+                ids.append(option_id)
+            ids.append(schema_id)
+        if len(ids) > 1 and len(set(ids)) != len(ids):
             return None  # a repeated schema: refused by the checked path
-        return out
+        return "[" + ", ".join(parts) + "]"
 
-    def _checked_fields(self, metadata_fields: Iterable[Any], where: str) -> list[dict[str, Any]]:
-        """Every field checked and resolved one by one (any accepted form, every error)."""
+    def _upsert_fields(self, metadata_fields: Iterable[Any], where: str) -> list[dict[str, Any]]:
         if type(metadata_fields) is not list and (
             isinstance(metadata_fields, str | bytes | Mapping)
             or not isinstance(metadata_fields, Iterable)
@@ -547,43 +543,53 @@ def _name_index(
 
 _STRING = DataRowMetadataKind.string
 _NUMBER = DataRowMetadataKind.number
-_PLAIN_KINDS = (_STRING, _NUMBER, DataRowMetadataKind.enum)
+_ENUM = DataRowMetadataKind.enum
+_PLAIN_KINDS = (_STRING, _NUMBER, _ENUM)
 
-PlainEntry = tuple[str, DataRowMetadataKind, dict[str, str]]
-"""``(schema id, kind, {accepted value: option id})`` of a schema (the map is for enums)."""
+PlainEntry = tuple[str, DataRowMetadataKind, str, dict[str, tuple[str, str]]]
+"""``(schema id, kind, text of a field up to its value, {accepted value: (option id, text of the
+two fields)})`` of a schema (the map is for enums)."""
 
 
 def _plain_index(
     ontology: DataRowMetadataOntology,
 ) -> tuple[dict[str, PlainEntry], dict[str, PlainEntry]]:
     """The string, number and enum schemas by id and by name, for
-    :meth:`DataRowMetadataOntology._plain_fields`, resolved as ``_resolve_parts`` resolves them:
-    a name is looked up among the reserved schemas first; an enum given by id takes an option id;
-    given by name, an option id or the name of an option (the first with it) unless that name is
-    some schema's id."""
+    :meth:`DataRowMetadataOntology._plain_fields_json`, resolved as ``_resolve_parts`` resolves
+    them: a name is looked up among the reserved schemas first; an enum given by id takes an
+    option id; given by name, an option id or the name of an option (the first with it) unless
+    that name is some schema's id. A schema resolved otherwise is left out (its fields take the
+    checked path)."""
     by_id: dict[str, PlainEntry] = {}
     by_name: dict[str, PlainEntry] = {}
     fields_by_id = ontology.fields_by_id
+
+    def entry(schema: DataRowMetadataSchema, values: dict[str, str]) -> PlainEntry:
+        head = '{"schemaId": ' + _json_str(schema.uid) + ', "value": '
+        options = {
+            value: (option, head + '{}}, {"schemaId": ' + _json_str(option) + ', "value": {}}')
+            for value, option in values.items()
+        }
+        return schema.uid, schema.kind, head, options
+
     for schema in fields_by_id.values():
-        if schema.kind not in _PLAIN_KINDS:
-            continue
-        options = {o.uid: o.uid for o in schema.options or []}
-        by_id[schema.uid] = (schema.uid, schema.kind, options)
+        if schema.kind in _PLAIN_KINDS:
+            by_id[schema.uid] = entry(schema, {o.uid: o.uid for o in schema.options or []})
     for name in {**ontology.custom_by_name_normalized, **ontology.reserved_by_name_normalized}:
         named = ontology._schema_by_name(name)
         if (
             named is None
             or named.kind not in _PLAIN_KINDS
             or fields_by_id.get(named.uid) is not named  # the id names another schema
-            or (named.options and named.kind is not DataRowMetadataKind.enum)
+            or (named.options and named.kind is not _ENUM)
         ):
             continue
-        options = {}
+        values: dict[str, str] = {}
         for o in named.options or []:
-            if o.name not in fields_by_id and o.name not in options:
-                options[o.name] = o.uid
-        options.update((o.uid, o.uid) for o in named.options or [])
-        by_name[name] = (named.uid, named.kind, options)
+            if o.name not in fields_by_id and o.name not in values:
+                values[o.name] = o.uid
+        values.update((o.uid, o.uid) for o in named.options or [])
+        by_name[name] = entry(named, values)
     return by_id, by_name
 
 
