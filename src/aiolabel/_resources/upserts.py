@@ -8,10 +8,14 @@ starts a task.
 How aiolabel runs it:
 
 * every item is checked before it is sent (a list: all of them before the first request; an
-  iterable: each as it is read, and a bad one stops the job like a failing iterator);
-* each spec is serialised once, appended to the current descriptor file, and the file is
-  closed when the next spec would pass the byte bound (:class:`DescriptorChunker`): one pass,
-  input order kept, deterministic;
+  iterable: a window of items at a time as it is read, and a bad one stops the job like a
+  failing iterator);
+* a plain item (the usual keys with values that need no conversion) is checked and written as
+  its spec's JSON in one pass (:func:`aiolabel._bulk.specs.render_plain`), any other by
+  :func:`~aiolabel._bulk.specs.prepare_item`, with the same bytes as ``json.dumps``;
+* each spec is serialised once, a window's specs together, appended to the current
+  descriptor file, and the file is closed when the next spec would pass the byte bound
+  (:class:`DescriptorChunker`): one pass, input order kept, deterministic;
 * descriptor files are written to a temporary directory (removed when the call ends), not
   held in memory, and each is deleted once uploaded: memory stays the same whatever the input
   size and however many files are in flight;
