@@ -184,11 +184,8 @@ class _Upsert:
             rows: list[Any] = []
             failure: Exception | None = None
             try:
-                if sync is not None:
-                    for raw in sync:
-                        rows.append(raw)
-                        if len(rows) >= WINDOW:
-                            break
+                if sync is not None:  # (extend keeps the items read before a raise)
+                    rows.extend(islice(sync, WINDOW))
                 else:
                     assert source is not None
                     while len(rows) < WINDOW:
