@@ -287,3 +287,15 @@ def test_lpo_cpu_runs_the_bare_clients(capsys: pytest.CaptureFixture[str]) -> No
     results = [ast.literal_eval(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["client"] for r in results] == list(lpo_cpu.BARE)
     assert all(r["cpu_us_per_pair"] > 0 for r in results)
+
+
+def test_data_rows_cpu_runs_both_transports(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import data_rows_cpu
+
+    data_rows_cpu.main(["--rows", "600", "--repeat", "1", "--latency-ms", "0"])
+    lines = capsys.readouterr().out.splitlines()
+    results = [ast.literal_eval(line) for line in lines]
+    assert results[0]["input_us_per_row"] > 0
+    assert "check_encode_us_per_row" in results[0]
+    assert [r["client"] for r in results[1:]] == ["aiolabel-aiohttp", "aiolabel-httpx"]
+    assert all(r["cpu_us_per_row"] > 0 for r in results[1:])
