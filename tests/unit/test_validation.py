@@ -315,3 +315,24 @@ def test_an_unchecked_batch_keeps_no_hashes_and_refuses_nothing() -> None:
         batch.add(key)
     assert batch._hashes is None
     assert json.loads(batch.close("global_keys").text) == ["a", "b", "a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=8), min_size=1, max_size=30))
+def test_a_list_batch_is_encoded_as_a_streamed_batch_is(keys: list[str]) -> None:
+    """A list's batch (encoded in one call) and a stream's (key by key) carry the same bytes,
+    which are json.dumps's compact text: control characters, quotes, non-ASCII, U+2028 alike."""
+    from aiolabel._bulk.keys import KeyBatch, encode_keys
+
+    streamed = KeyBatch(0, check=False)
+    for key in keys:
+        streamed.add(key)
+    expected = json.dumps(keys, ensure_ascii=False, separators=(",", ":")).encode()
+    assert encode_keys(keys).text == streamed.close("data_rows").text == expected
+
+
+def test_a_key_json_cannot_write_fails_as_json_does() -> None:
+    from aiolabel._bulk.keys import encode_keys
+
+    with pytest.raises(UnicodeEncodeError):
+        encode_keys(["ok", "\ud800"])  # a lone surrogate: no UTF-8 for it

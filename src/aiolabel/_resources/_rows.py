@@ -10,7 +10,6 @@ for duplicates within each chunk the server takes as a whole, so that memory sta
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
-from itertools import repeat
 from typing import Any
 
 from aiolabel._bulk.keys import RowKind
@@ -70,11 +69,13 @@ def check_sequence(
             f"{kind}: at most {max_rows:,} rows per batch, got {len(values):,}; "
             "use create_batches for more"
         )
-    keys: list[str]
-    if all(map(isinstance, values, repeat(str))) and all(map(str.strip, values)):
-        keys = list(values)  # every key a non-blank str: checked at C speed, as _row_key would
-    else:
-        keys = [_row_key(item, kind, i) for i, item in enumerate(values)]
+    try:
+        # every key a non-blank str, checked at C speed in one pass, as _row_key would:
+        # str.strip refuses anything but a str (TypeError) and blanks strip to ""
+        fast = all(map(str.strip, values))
+    except TypeError:
+        fast = False
+    keys = list(values) if fast else [_row_key(item, kind, i) for i, item in enumerate(values)]
     if not keys:
         raise InputError(f"{kind} must not be empty")
     no_duplicates(keys, kind)
