@@ -463,16 +463,10 @@ class BatchCreation(Resource):
                     done_rows += batch.count
                     await _concurrency.report_progress(progress, done_rows, total)
 
-        async def user_id() -> None:
-            # the batches' tasks are polled as the current user's: asked for while the batches
-            # are created, not after them (once per client; a failure is the poll's to report)
-            with contextlib.suppress(Exception):
-                await self._client._current_user_id()
-
         failed: PartialFailureError[FilledBatch, tuple[str, Task]] | None = None
         async with anyio.create_task_group() as group:
             group.start_soon(check_names, group.cancel_scope)
-            group.start_soon(user_id)
+            group.start_soon(lambda: self._user_id())  # a call: docs/api.md follows it
             try:
                 made = await self._client._run_chunks(
                     chunks,
@@ -503,7 +497,39 @@ class BatchCreation(Resource):
         *,
         processing_timeout: float,
     ) -> CreateBatchesTask:
-        """Every row (``count`` of them) fits one batch: the official ``createBatches`` request."""
+        """Every row (``count`` of them) fits one batch: the official ``createBatches`` request
+        (the user id its task is polled with asked for meanwhile)."""
+        failed: list[Exception] = []
+        async with anyio.create_task_group() as group:
+            group.start_soon(lambda: self._user_id())  # a call: docs/api.md follows it
+            try:
+                handle = await self._create_prefixed(
+                    project_id, prefix, kind, keys, priority, consensus, processing_timeout
+                )
+            except Exception as exc:
+                failed.append(exc)
+                group.cancel_scope.cancel()
+        if failed:
+            raise failed[0]
+        await _concurrency.report_progress(progress, count, count)
+        return handle
+
+    async def _user_id(self) -> None:
+        """The batches' tasks are polled as the current user's: asked for while the batches are
+        created, not after them (once per client; a failure is the poll's to report)."""
+        with contextlib.suppress(Exception):
+            await self._client._current_user_id()
+
+    async def _create_prefixed(
+        self,
+        project_id: str,
+        prefix: str,
+        kind: RowKind,
+        keys: Keys,
+        priority: int,
+        consensus: dict[str, Any] | None,
+        processing_timeout: float,
+    ) -> CreateBatchesTask:
         sdk = "Project:create_batches"
         await self.wait_until_processed(kind, keys, timeout=processing_timeout, sdk_method=sdk)
         ids, global_keys = key_variables(kind, keys)
@@ -524,9 +550,7 @@ class BatchCreation(Resource):
             reconcile=self._created_and_filling(project_id, name, "createBatches", sdk),
             expect_one=True,
         )
-        handle = self.tasks_handle(project_id, dig(data, ("project", "createBatches", "tasks")))
-        await _concurrency.report_progress(progress, count, count)
-        return handle
+        return self.tasks_handle(project_id, dig(data, ("project", "createBatches", "tasks")))
 
     def tasks_handle(self, project_id: str, tasks: Any) -> CreateBatchesTask:
         """A CreateBatchesTask from ``tasks { batchUuid taskId }`` (the tasks are not fetched)."""
