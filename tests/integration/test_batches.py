@@ -336,9 +336,10 @@ async def test_create_batches_refuses_a_taken_name_before_creating_anything(
     assert stored_batches(emu, project.uid) == [("pre0002", 1)]
     assert progress == []  # nothing was created, nothing reported
     late = requests(emu)
-    assert late["CheckAllDataRowsHaveBeenProcessedPyApi"] >= after[
-        "CheckAllDataRowsHaveBeenProcessedPyApi"
-    ] + 3  # every batch was checked before the names were known
+    assert (
+        late["CheckAllDataRowsHaveBeenProcessedPyApi"]
+        >= after["CheckAllDataRowsHaveBeenProcessedPyApi"] + 3
+    )  # every batch was checked before the names were known
     assert late["createEmptyBatchPyApi"] == late["addDataRowsToBatchAsyncPyApi"] == 0
     # a name the job would not reach does not stop a sized input...
     task = await project.create_batches("pre", rows[:1_500])

@@ -178,7 +178,8 @@ async def test_a_task_known_by_id_only_is_asked_for_at_once(
     client = make_client()
     client._poller.random = lambda: 1.0
     started = Task._started(client, "t1", "add-data-rows-to-batch")
-    assert started.status == "IN_PROGRESS" and not started.done
+    assert started.status == "IN_PROGRESS"
+    assert not started.done
     await started.wait_till_done()
     assert started.status == "COMPLETE"
     assert fake_time.sleeps == []  # finished at once: noticed by the first request
