@@ -105,6 +105,37 @@ def test_check_sequence() -> None:
         check_sequence(["a", "b", "c", "d"], "data_rows", max_rows=3)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(["a", " a", "a ", "b", "", " ", "\t", "c"]), st.integers(0, 2)),
+        max_size=8,
+    )
+)
+def test_check_sequence_decides_as_checking_key_by_key(values: list[Any]) -> None:
+    """The one-pass check accepts exactly what checking each key, then repeats, accepts, and
+    refuses the rest with the key-by-key errors (keys differing only in blanks are distinct)."""
+    from aiolabel._resources._rows import _row_key
+    from aiolabel._validation import no_duplicates
+
+    def by_key() -> list[str]:
+        if not values:
+            raise InputError("data_rows must not be empty")
+        keys = [_row_key(item, "data_rows", i) for i, item in enumerate(values)]
+        no_duplicates(keys, "data_rows")
+        return keys
+
+    try:
+        expected: list[str] | str = by_key()
+    except (InputError, InputTypeError) as exc:
+        expected = f"{type(exc).__name__}: {exc}"
+    try:
+        got: list[str] | str = check_sequence(values, "data_rows")
+    except (InputError, InputTypeError) as exc:
+        got = f"{type(exc).__name__}: {exc}"
+    assert got == expected
+
+
 async def test_stream_items_sync_and_async() -> None:
     async def source() -> AsyncIterator[Any]:
         yield "a"

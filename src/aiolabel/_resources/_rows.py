@@ -69,15 +69,21 @@ def check_sequence(
             f"{kind}: at most {max_rows:,} rows per batch, got {len(values):,}; "
             "use create_batches for more"
         )
-    try:
-        # every key a non-blank str, checked at C speed in one pass, as _row_key would:
-        # str.strip refuses anything but a str (TypeError) and blanks strip to ""
-        fast = all(map(str.strip, values))
-    except TypeError:
-        fast = False
-    keys = list(values) if fast else [_row_key(item, kind, i) for i, item in enumerate(values)]
-    if not keys:
+    if not values:
         raise InputError(f"{kind} must not be empty")
+    try:
+        # one pass at C speed over keys that are all fine, as _row_key and no_duplicates would
+        # check them: str.strip refuses anything but a str (TypeError) and returns the key
+        # itself unless it has blanks around it; a blank key strips to "", and a repeated key
+        # leaves fewer distinct keys than keys (as do keys differing only in blanks around
+        # them, which are fine: any of these cases is checked key by key below)
+        distinct = set(map(str.strip, values))
+    except TypeError:
+        distinct = set()
+    if len(distinct) == len(values) and "" not in distinct:
+        return list(values)
+    del distinct
+    keys = [_row_key(item, kind, i) for i, item in enumerate(values)]
     no_duplicates(keys, kind)
     return keys
 
