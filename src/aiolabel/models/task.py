@@ -5,7 +5,8 @@ it in place (it stays frozen against assignment). Waits share one loop per clien
 (:class:`TaskPoller`): however many tasks are awaited at once, one loop refreshes them, each
 task on its own schedule growing exponentially with jitter from 0.1 s to ``task_poll_interval``
 (0.3 s; longer when many tasks are awaited or the wait is long, see :func:`poll_cap`), and tasks
-due together are refreshed in the same tick.
+due together are refreshed in the same tick. A task a mutation has just started, known by its id
+only, is first asked for at once (as the official SDK fetches it as soon as it has the id).
 
 Results and errors come as async iterators of ``dict`` in one shape whatever the task type
 (see :meth:`Task.result` and :meth:`Task.errors`), streamed, never materialised.
