@@ -275,6 +275,29 @@ async def test_create_batches_many_from_async_iterable(
     ]
 
 
+async def test_create_batches_of_a_list_a_few_at_a_time_send_the_list_as_checked(
+    project: Project, rows: list[str], emu: Emulator, small_batches: int
+) -> None:
+    """Batches started one at a time are encoded as they start, from the keys as they were
+    checked: what the caller does to its list meanwhile changes nothing."""
+    keys = rows[:2_500]
+    started: list[int] = []
+
+    def progress(done: int, total: int | None) -> None:
+        started.append(done)
+        keys.clear()  # the caller empties its list once the first batch is done
+
+    task = await project.create_batches("few-", keys, max_concurrency=1, progress=progress)
+    await task.wait_till_done()
+    assert started == [1_000, 2_000, 2_500]
+    assert [(b.name, b.size) for b in await task.result()] == [
+        ("few-0000", 1_000),
+        ("few-0001", 1_000),
+        ("few-0002", 500),
+    ]
+    assert [r for b in await task.result() for r in batch_rows(emu, b.uid)] == rows[:2_500]
+
+
 async def test_create_batches_checks_a_stream_for_repeats_batch_by_batch(
     project: Project, rows: list[str], emu: Emulator, small_batches: int
 ) -> None:

@@ -367,3 +367,23 @@ def test_a_key_json_cannot_write_fails_as_json_does() -> None:
 
     with pytest.raises(UnicodeEncodeError):
         encode_keys(["ok", "\ud800"])  # a lone surrogate: no UTF-8 for it
+
+
+@pytest.mark.parametrize("at_once", [True, False])
+async def test_list_batches_hold_the_keys_as_checked(at_once: bool) -> None:
+    """Encoded now (every batch starts at once: the keys are not kept) or as each batch starts
+    (from a copy): either way the batches are the list as it was when the job began."""
+    from aiolabel._bulk.keys import ListBatches
+
+    keys = [f"k{i}" for i in range(7)]
+    batches = ListBatches(keys, 3, at_once=at_once)
+    assert batches.count == 3
+    assert (batches._keys is None) is at_once
+    keys.clear()
+    got = [(b.index, b.start, b.count, b.key_list()) async for b in batches]
+    assert got == [
+        (0, 0, 3, ["k0", "k1", "k2"]),
+        (1, 3, 3, ["k3", "k4", "k5"]),
+        (2, 6, 1, ["k6"]),
+    ]
+    assert batches.unread() == []

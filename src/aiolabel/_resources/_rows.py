@@ -24,6 +24,7 @@ __all__ = [
     "RowKind",
     "bounded_list",
     "check_sequence",
+    "checked_keys",
     "consensus_wire",
     "pick_rows",
     "stream_items",
@@ -60,10 +61,12 @@ def pick_rows(data_rows: object, global_keys: object) -> tuple[RowKind, Any]:
     return kind, value
 
 
-def check_sequence(
+def checked_keys(
     values: Sequence[Any], kind: RowKind, *, max_rows: int | None = None
-) -> list[str]:
-    """Every key of a sized input, checked whole: types, emptiness, duplicates, size."""
+) -> Sequence[str]:
+    """Every key of a sized input, checked whole: types, emptiness, duplicates, size. Returns
+    ``values`` itself when every item is a key (no copy: for a caller that is done with it
+    before it next awaits), else a new list of keys (``DataRow`` items as their ids)."""
     if max_rows is not None and len(values) > max_rows:
         raise InputError(
             f"{kind}: at most {max_rows:,} rows per batch, got {len(values):,}; "
@@ -81,11 +84,19 @@ def check_sequence(
     except TypeError:
         distinct = set()
     if len(distinct) == len(values) and "" not in distinct:
-        return list(values)
+        return values
     del distinct
     keys = [_row_key(item, kind, i) for i, item in enumerate(values)]
     no_duplicates(keys, kind)
     return keys
+
+
+def check_sequence(
+    values: Sequence[Any], kind: RowKind, *, max_rows: int | None = None
+) -> list[str]:
+    """:func:`checked_keys` as a list of the caller's own (a copy of ``values``)."""
+    keys = checked_keys(values, kind, max_rows=max_rows)
+    return list(keys) if keys is values or not isinstance(keys, list) else keys
 
 
 async def stream_items(

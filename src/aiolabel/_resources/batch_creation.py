@@ -57,6 +57,7 @@ from aiolabel._resources._base import Resource
 from aiolabel._resources._rows import (
     bounded_list,
     check_sequence,
+    checked_keys,
     consensus_wire,
     pick_rows,
     stream_items,
@@ -340,12 +341,11 @@ class BatchCreation(Resource):
         sdk = "Project:create_batches"
         total = len(source) if isinstance(source, Sized) else None
         # a list is checked whole (repeats across batches included) and its batches encoded
-        # slice by slice; a stream is checked key by key as it is read, and for repeats batch by
-        # batch (KeyBatch.close)
+        # from slices of it; a stream is checked key by key as it is read, and for repeats batch
+        # by batch (KeyBatch.close)
         chunks: KeyBatches | ListBatches
         if isinstance(source, list | tuple):
-            keys = check_sequence(source, kind)
-            chunks = ListBatches(keys, MAX_BATCH_ROWS)
+            keys = checked_keys(source, kind)  # (not a copy: used before the next await)
             if len(keys) <= MAX_BATCH_ROWS:
                 return await self._one_request(
                     project_id,
@@ -358,9 +358,11 @@ class BatchCreation(Resource):
                     progress,
                     processing_timeout=processing_timeout,
                 )
-            del keys
             # the keys are held by the caller's list already: all its batches at once
-            default_limit = chunks.count
+            default_limit = -(-len(keys) // MAX_BATCH_ROWS)
+            at_once = min(max_concurrency or default_limit, self._client.max_concurrency)
+            chunks = ListBatches(keys, MAX_BATCH_ROWS, at_once=default_limit <= at_once)
+            del keys
         else:
             stream = stream_items(source, kind)
             first = KeyBatch(0)
