@@ -100,11 +100,12 @@ def critical_rounds(record: dict[str, Any]) -> int | None:
     answer of the one before), or None when every request could go at once.
 
     ``create_batches``: the official SDK sends the processing check, then ``createBatches``,
-    then asks for the tasks (3), the shortest chain on the wire. aiolabel with several batches
-    first looks the batch names up (refusing a taken name before anything is sent), then per
-    batch the processing check, ``createEmptyBatch`` and ``addDataRowsToBatchAsync`` (the
-    batches of a list side by side), then polls the tasks (its user id asked for meanwhile):
-    1 + 3 x waves + 1; one batch: check, ``createBatches``, user, poll (4).
+    then asks for the tasks (3), the shortest chain on the wire. aiolabel with one batch sends
+    the same three (its user id asked for meanwhile, the task asked for as soon as the wait
+    begins): 3. With several batches, per batch the processing check (the batch names looked
+    up alongside it; no batch is created before the lookup found every name free),
+    ``createEmptyBatch`` and ``addDataRowsToBatchAsync`` (the batches of a list side by side),
+    then the tasks are asked for at once (the user id fetched meanwhile): 3 x waves + 1.
     ``create_data_rows`` (aiolabel): the metadata ontology, then each upsert task's descriptor
     files (one wave each, the next task's after the previous one's), then the last task's
     manifest and ``upsertDataRows`` (the answering server's task is complete at once).
@@ -118,9 +119,9 @@ def critical_rounds(record: dict[str, Any]) -> int | None:
         if not aio:
             return 3
         if batches == 1:
-            return 4
+            return 3
         at_once = max(1, min(batches, int(record.get("concurrency") or 1)))
-        return 1 + 3 * -(-batches // at_once) + 1
+        return 3 * -(-batches // at_once) + 1
     if scenario == "create_data_rows" and aio:
         return 1 + -(-size // UPSERT_TASK_ROWS) + 2
     return None
@@ -591,8 +592,9 @@ def render_markdown(document: dict[str, Any], analysis: str = "") -> str:
         " concurrency x latency (concurrency 1 for the official SDK and for sequential cursor"
         " pages, 16 with threads, max_concurrency for aiolabel) and the client protocol's chain"
         " of dependent round trips x latency (create_batches: 3 for the official SDK's"
-        " check -> createBatches -> task; 5 for aiolabel's names -> check -> createEmptyBatch"
-        " -> addDataRowsToBatchAsync -> task; create_data_rows: ontology -> descriptor files"
+        " check -> createBatches -> task; 4 for aiolabel's check (the batch names looked up"
+        " alongside) -> createEmptyBatch -> addDataRowsToBatchAsync -> task, 3 with one batch;"
+        " create_data_rows: ontology -> descriptor files"
         " per task -> manifest -> upsertDataRows), plus the task time; speed-up = the official"
         " SDK's wall time / this client's.",
         "",

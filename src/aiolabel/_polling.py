@@ -102,7 +102,8 @@ def poll_delay(
 
 @dataclass(slots=True)
 class _Schedule:
-    """When a task is next due, how many polls it had, and when its first wait began."""
+    """When a task is next due, how many polls it had (-1 before the immediate first poll of a
+    task known by id only), and when its first wait began."""
 
     due: float
     attempt: int
@@ -124,11 +125,15 @@ class _Waiter:
 class TaskPoller:
     """One polling loop per client, shared by every wait.
 
-    Every task being waited on has its own schedule (:func:`poll_delay`): from the moment its
-    first wait began, pauses of 0.1 s doubling to ``interval`` (0.3 s), so a task finishing
-    early is noticed within a few tenths of a second, then growing with the number of tasks
-    awaited and with the time waited (:func:`poll_cap`), so a large job or a long wait keeps a
-    bounded request rate. The loop sleeps until the earliest task is due (or a waiter's
+    Every task being waited on has its own schedule (:func:`poll_delay`): from the moment its first
+    wait began, pauses of 0.1 s doubling to ``interval`` (0.3 s), so a task finishing early is
+    noticed within a few tenths of a second, then growing with the number of tasks awaited and with
+    the time waited (:func:`poll_cap`), so a large job or a long wait keeps a bounded request rate.
+    A task a mutation has just started, known by its id only (``Task._started``: a batch's filling
+    task, a queue move), is asked for once at the start of its wait, then on that schedule: the
+    official SDK fetches such a task as soon as it has its id too (``Task.get_task``), so this is
+    one request per task that it also sends, and a task the server finishes at once is noticed one
+    round trip after it was started. The loop sleeps until the earliest task is due (or a waiter's
     deadline), then refreshes, concurrently under the client's limiter, every task due within a
     small window, one request per distinct task id however many waiters share it. It wakes the
     waiters whose tasks are all done and fails those past their deadline with
@@ -193,8 +198,11 @@ class TaskPoller:
         waiter = _Waiter(pending, now + timeout, timeout)
         for task in pending:
             if task.uid not in self._schedule:
-                entry = self._schedule[task.uid] = _Schedule(now, 0, now, floor)
-                entry.due = now + self._delay(entry, now)
+                if getattr(task, "_placeholder", False):  # known by id only: asked at once
+                    self._schedule[task.uid] = _Schedule(now, -1, now, floor)
+                else:
+                    entry = self._schedule[task.uid] = _Schedule(now, 0, now, floor)
+                    entry.due = now + self._delay(entry, now)
             elif floor > self._schedule[task.uid].floor:
                 self._schedule[task.uid].floor = floor
         self._waiters.add(waiter)

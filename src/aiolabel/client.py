@@ -606,7 +606,8 @@ class AsyncClient(BaseClient, OtherSpellings):
 
         All waits of a client share one polling loop; each task is refreshed on its own
         exponential, jittered schedule (0.1 s growing to ``task_poll_interval``, longer with many
-        tasks or a long wait: see :class:`TaskPoller`), one request per task id per tick.
+        tasks or a long wait: see :class:`TaskPoller`; a task just started and known by its id
+        only is first asked for at once), one request per task id per tick.
         """
         return await self._tasks.wait(tasks, timeout_seconds)
 

@@ -275,6 +275,29 @@ async def test_create_batches_many_from_async_iterable(
     ]
 
 
+async def test_create_batches_of_a_list_a_few_at_a_time_send_the_list_as_checked(
+    project: Project, rows: list[str], emu: Emulator, small_batches: int
+) -> None:
+    """Batches started one at a time are encoded as they start, from the keys as they were
+    checked: what the caller does to its list meanwhile changes nothing."""
+    keys = rows[:2_500]
+    started: list[int] = []
+
+    def progress(done: int, total: int | None) -> None:
+        started.append(done)
+        keys.clear()  # the caller empties its list once the first batch is done
+
+    task = await project.create_batches("few-", keys, max_concurrency=1, progress=progress)
+    await task.wait_till_done()
+    assert started == [1_000, 2_000, 2_500]
+    assert [(b.name, b.size) for b in await task.result()] == [
+        ("few-0000", 1_000),
+        ("few-0001", 1_000),
+        ("few-0002", 500),
+    ]
+    assert [r for b in await task.result() for r in batch_rows(emu, b.uid)] == rows[:2_500]
+
+
 async def test_create_batches_checks_a_stream_for_repeats_batch_by_batch(
     project: Project, rows: list[str], emu: Emulator, small_batches: int
 ) -> None:
@@ -312,15 +335,35 @@ async def test_create_batches_refuses_a_taken_name_before_creating_anything(
 ) -> None:
     await project.create_batch("pre0002", rows[2_900:2_901])
     before = requests(emu)
-    with pytest.raises(ResourceConflict, match="pre0002"):
+    with pytest.raises(
+        ResourceConflict,
+        match=r"name_prefix 'pre': batches with these names already exist in the project: "
+        r"pre0002; nothing was created",
+    ):
         await project.create_batches("pre", rows[:2_500])
     assert stored_batches(emu, project.uid) == [("pre0002", 1)]
     after = requests(emu)
     assert after["createEmptyBatchPyApi"] == before["createEmptyBatchPyApi"] == 0
+    assert after["addDataRowsToBatchAsyncPyApi"] == before["addDataRowsToBatchAsyncPyApi"] == 0
+    # the names are looked up while the processing checks (reads) go out; when the lookup
+    # answers last, the batches already checked wait for it and are stopped with the job
+    emu.set_faults(latency_ms=300, latency_operations={"GetProjectBatchesPyApi"})
+    progress: list[tuple[int, int | None]] = []
+    try:
+        with pytest.raises(ResourceConflict, match="pre0002"):
+            await project.create_batches(
+                "pre", rows[:2_500], progress=lambda done, total: progress.append((done, total))
+            )
+    finally:
+        emu.set_faults(latency_ms=0, latency_operations=None)
+    assert stored_batches(emu, project.uid) == [("pre0002", 1)]
+    assert progress == []  # nothing was created, nothing reported
+    late = requests(emu)
     assert (
-        after["CheckAllDataRowsHaveBeenProcessedPyApi"]
-        == before["CheckAllDataRowsHaveBeenProcessedPyApi"]
-    )
+        late["CheckAllDataRowsHaveBeenProcessedPyApi"]
+        >= after["CheckAllDataRowsHaveBeenProcessedPyApi"] + 3
+    )  # every batch was checked before the names were known
+    assert late["createEmptyBatchPyApi"] == late["addDataRowsToBatchAsyncPyApi"] == 0
     # a name the job would not reach does not stop a sized input...
     task = await project.create_batches("pre", rows[:1_500])
     assert len(task.batches) == 2

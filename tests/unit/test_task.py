@@ -169,6 +169,42 @@ async def test_wait_till_done_backs_off(
     assert api.calls["GetUserCreatedTasksPyApi"] == 5
 
 
+async def test_a_task_known_by_id_only_is_asked_for_at_once(
+    api: FakeApi, make_client: Any, fake_time: FakeTime
+) -> None:
+    """A task a mutation just started (not fetched yet) is polled once at the start of its wait,
+    as the official SDK fetches it at once; then on the usual schedule."""
+    api.task_states("t1", "COMPLETE")
+    client = make_client()
+    client._poller.random = lambda: 1.0
+    started = Task._started(client, "t1", "add-data-rows-to-batch")
+    assert started.status == "IN_PROGRESS"
+    assert not started.done
+    await started.wait_till_done()
+    assert started.status == "COMPLETE"
+    assert fake_time.sleeps == []  # finished at once: noticed by the first request
+    assert api.calls["GetUserCreatedTasksPyApi"] == 1
+
+    api.task_states("t2", "IN_PROGRESS", "IN_PROGRESS", "IN_PROGRESS", "COMPLETE")
+    running = Task._started(client, "t2")
+    await running.wait_till_done()
+    assert fake_time.sleeps == pytest.approx([0.1, 0.2, 0.3])  # the fetched task's schedule
+    assert api.calls["GetUserCreatedTasksPyApi"] == 1 + 4
+    # once fetched, a task is no longer asked for at once by a later wait
+    api.task_states("t3", "IN_PROGRESS", "COMPLETE")
+    again = Task._started(client, "t3")
+    await again.refresh()
+    fake_time.sleeps.clear()
+    await again.wait_till_done()
+    assert fake_time.sleeps == pytest.approx([0.1])
+
+    api.task_states("t4", "IN_PROGRESS", "IN_PROGRESS", "COMPLETE")
+    slow = Task._started(client, "t4")
+    fake_time.sleeps.clear()
+    await slow.wait_till_done(check_frequency=2.0)  # the floor spaces polls, not the first
+    assert fake_time.sleeps == pytest.approx([2.0, 2.0])
+
+
 async def test_the_poll_interval_is_a_client_option(
     api: FakeApi, make_client: Any, fake_time: FakeTime
 ) -> None:

@@ -446,3 +446,16 @@ async def test_download_refuses_bad_urls(make_client: Any) -> None:
 
 def test_now_is_aware() -> None:
     assert datetime.now(UTC).tzinfo is not None
+
+
+async def test_a_large_body_goes_out_in_pieces_of_at_most_body_piece() -> None:
+    """A 3 MB list of keys is sent in a few pieces (one write each), never copied whole."""
+    from aiolabel._content import BODY_PIECE, RawJSON, encode_variables_parts, parts_once
+
+    raw = RawJSON(json.dumps([f"cl{i:023d}" for i in range(100_000)]).encode())
+    parts = encode_variables_parts("query Q($ids: [ID!]) {x}", {"ids": raw})
+    pieces = [piece async for piece in parts_once(parts)]
+    assert b"".join(pieces) == b"".join(parts)
+    assert json.loads(b"".join(pieces))["variables"]["ids"][-1] == f"cl{99_999:023d}"
+    assert max(map(len, pieces)) == BODY_PIECE
+    assert len(pieces) == 2 + -(-len(raw.text) // BODY_PIECE)  # the text around, the keys

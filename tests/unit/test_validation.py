@@ -105,6 +105,37 @@ def test_check_sequence() -> None:
         check_sequence(["a", "b", "c", "d"], "data_rows", max_rows=3)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(["a", " a", "a ", "b", "", " ", "\t", "c"]), st.integers(0, 2)),
+        max_size=8,
+    )
+)
+def test_check_sequence_decides_as_checking_key_by_key(values: list[Any]) -> None:
+    """The one-pass check accepts exactly what checking each key, then repeats, accepts, and
+    refuses the rest with the key-by-key errors (keys differing only in blanks are distinct)."""
+    from aiolabel._resources._rows import _row_key
+    from aiolabel._validation import no_duplicates
+
+    def by_key() -> list[str]:
+        if not values:
+            raise InputError("data_rows must not be empty")
+        keys = [_row_key(item, "data_rows", i) for i, item in enumerate(values)]
+        no_duplicates(keys, "data_rows")
+        return keys
+
+    try:
+        expected: list[str] | str = by_key()
+    except (InputError, InputTypeError) as exc:
+        expected = f"{type(exc).__name__}: {exc}"
+    try:
+        got: list[str] | str = check_sequence(values, "data_rows")
+    except (InputError, InputTypeError) as exc:
+        got = f"{type(exc).__name__}: {exc}"
+    assert got == expected
+
+
 async def test_stream_items_sync_and_async() -> None:
     async def source() -> AsyncIterator[Any]:
         yield "a"
@@ -315,3 +346,44 @@ def test_an_unchecked_batch_keeps_no_hashes_and_refuses_nothing() -> None:
         batch.add(key)
     assert batch._hashes is None
     assert json.loads(batch.close("global_keys").text) == ["a", "b", "a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=8), min_size=1, max_size=30))
+def test_a_list_batch_is_encoded_as_a_streamed_batch_is(keys: list[str]) -> None:
+    """A list's batch (encoded in one call) and a stream's (key by key) carry the same bytes,
+    which are json.dumps's compact text: control characters, quotes, non-ASCII, U+2028 alike."""
+    from aiolabel._bulk.keys import KeyBatch, encode_keys
+
+    streamed = KeyBatch(0, check=False)
+    for key in keys:
+        streamed.add(key)
+    expected = json.dumps(keys, ensure_ascii=False, separators=(",", ":")).encode()
+    assert encode_keys(keys).text == streamed.close("data_rows").text == expected
+
+
+def test_a_key_json_cannot_write_fails_as_json_does() -> None:
+    from aiolabel._bulk.keys import encode_keys
+
+    with pytest.raises(UnicodeEncodeError):
+        encode_keys(["ok", "\ud800"])  # a lone surrogate: no UTF-8 for it
+
+
+@pytest.mark.parametrize("at_once", [True, False])
+async def test_list_batches_hold_the_keys_as_checked(at_once: bool) -> None:
+    """Encoded now (every batch starts at once: the keys are not kept) or as each batch starts
+    (from a copy): either way the batches are the list as it was when the job began."""
+    from aiolabel._bulk.keys import ListBatches
+
+    keys = [f"k{i}" for i in range(7)]
+    batches = ListBatches(keys, 3, at_once=at_once)
+    assert batches.count == 3
+    assert (batches._keys is None) is at_once
+    keys.clear()
+    got = [(b.index, b.start, b.count, b.key_list()) async for b in batches]
+    assert got == [
+        (0, 0, 3, ["k0", "k1", "k2"]),
+        (1, 3, 3, ["k3", "k4", "k5"]),
+        (2, 6, 1, ["k6"]),
+    ]
+    assert batches.unread() == []

@@ -252,9 +252,10 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "Project.create_batches (more than 100,000 rows)",
         "one createBatchesPyApi carrying every id (the server splits it into batches of "
         "100,000 named <prefix>0000...)",
-        "GetProjectBatchesPyApi (check that no <prefix>NNNN name is taken), then per batch of "
-        "100,000, concurrently (4 at once by default): the processing check, "
-        "createEmptyBatchPyApi named <prefix>NNNN and addDataRowsToBatchAsyncPyApi",
+        "per batch of 100,000, concurrently (a list's batches all at once, a stream's 2 at a "
+        "time by default): the processing check, createEmptyBatchPyApi named <prefix>NNNN and "
+        "addDataRowsToBatchAsyncPyApi; GetProjectBatchesPyApi alongside the first checks "
+        "(no batch is created before it found no <prefix>NNNN name taken)",
         "One request with millions of ids cannot be streamed, retried or reported on per "
         "batch. The per-batch requests are those the official create_batch sends for 1,000+ "
         "rows, so the service accepts them; names and sizes come out as the server's split. "
@@ -267,16 +268,17 @@ CALL_DIFFERENCES: tuple[CallDifference, ...] = (
         "other; wait_till_done waits on each task in turn (2 s polls); result() calls "
         "getProjectBatchPyApi per batch, one after the other",
         "no request at construction (the tasks are known by id); wait_till_done refreshes "
-        "every task in the client's one polling loop (0.1 s growing to task_poll_interval, "
-        "0.3 s); result() sends the same getProjectBatchPyApi per batch, concurrently",
+        "every task in the client's one polling loop (at once, then 0.1 s growing to "
+        "task_poll_interval, 0.3 s); result() sends the same getProjectBatchPyApi per batch, "
+        "concurrently",
         "Wire doc §11.2 items 4 and 6: sequential fetches and fixed polling.",
     ),
     CallDifference(
         "Project.create_batch (1,000 rows or more)",
         "after addDataRowsToBatchAsyncPyApi: GetUserPyApi + the createdTasks lookup, then "
         "polls every 2 s",
-        "after addDataRowsToBatchAsyncPyApi: the createdTasks lookup as the first poll (0.1 s "
-        "later, then backoff); GetUserPyApi once per client",
+        "after addDataRowsToBatchAsyncPyApi: the createdTasks lookup as the first poll (at "
+        "once, then 0.1 s growing); GetUserPyApi once per client",
         "The task is known by id; the user id is cached per client (wire doc §11.2).",
     ),
     CallDifference(

@@ -8,8 +8,10 @@ directory each list is written to a file as it grows, so memory stays flat.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pathlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -22,6 +24,7 @@ __all__ = [
     "UPSERT_CHUNK_SIZE_BYTES",
     "DescriptorChunk",
     "DescriptorChunker",
+    "spec_texts",
 ]
 
 UPSERT_CHUNK_SIZE_BYTES = 10_000_000
@@ -37,6 +40,20 @@ FILE_UPLOAD_CONCURRENCY = 20
 _SEP = b", "
 """Between specs, as ``json.dumps`` writes a list: a one-file descriptor is byte-identical to
 the official SDK's."""
+
+
+_DECODER = json.JSONDecoder()
+
+
+def spec_texts(text: str) -> list[bytes]:
+    """The text of each element of a JSON list written by ``json.dumps``, as it is there."""
+    out: list[bytes] = []
+    position, end = 1, len(text) - 1
+    while position < end:
+        _, stop = _DECODER.raw_decode(text, position)
+        out.append(text[position:stop].encode("ascii"))
+        position = stop + len(_SEP)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +170,31 @@ class DescriptorChunker:
         if self._in_task >= self.items_per_task:
             closed += (self._close(last=True),)
         return closed
+
+    def add_list(self, text: str, count: int) -> Iterator[DescriptorChunk]:
+        """Append ``count`` specs given as one JSON list written by ``json.dumps`` (ASCII, ``", "``
+        between specs), yielding the chunks this closes as they close: the same chunks as
+        :meth:`add` of each spec in turn. (A generator: nothing is added until it is iterated.)
+
+        The list goes in whole when it fits in the file being filled and in the task; otherwise
+        it is split into its specs' own text (each found where the JSON decoder ends it), added
+        one by one.
+        """
+        if count < 1:
+            return
+        size = len(text) - 2  # the specs and the separators between them
+        grown = self._size + (len(_SEP) if self._count else 0) + size + 1
+        if grown > self.max_bytes or self._in_task + count > self.items_per_task:
+            for spec in spec_texts(text):
+                yield from self.add(spec)
+            return
+        if self._count:
+            self._write(_SEP)
+        self._write(text[1:-1].encode("ascii"))
+        self._count += count
+        self._in_task += count
+        if self._in_task >= self.items_per_task:
+            yield self._close(last=True)
 
     def close(self) -> DescriptorChunk | None:
         return self._close(last=True) if self._count else None

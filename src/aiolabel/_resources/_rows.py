@@ -10,7 +10,6 @@ for duplicates within each chunk the server takes as a whole, so that memory sta
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
-from itertools import repeat
 from typing import Any
 
 from aiolabel._bulk.keys import RowKind
@@ -25,6 +24,7 @@ __all__ = [
     "RowKind",
     "bounded_list",
     "check_sequence",
+    "checked_keys",
     "consensus_wire",
     "pick_rows",
     "stream_items",
@@ -61,24 +61,42 @@ def pick_rows(data_rows: object, global_keys: object) -> tuple[RowKind, Any]:
     return kind, value
 
 
-def check_sequence(
+def checked_keys(
     values: Sequence[Any], kind: RowKind, *, max_rows: int | None = None
-) -> list[str]:
-    """Every key of a sized input, checked whole: types, emptiness, duplicates, size."""
+) -> Sequence[str]:
+    """Every key of a sized input, checked whole: types, emptiness, duplicates, size. Returns
+    ``values`` itself when every item is a key (no copy: for a caller that is done with it
+    before it next awaits), else a new list of keys (``DataRow`` items as their ids)."""
     if max_rows is not None and len(values) > max_rows:
         raise InputError(
             f"{kind}: at most {max_rows:,} rows per batch, got {len(values):,}; "
             "use create_batches for more"
         )
-    keys: list[str]
-    if all(map(isinstance, values, repeat(str))) and all(map(str.strip, values)):
-        keys = list(values)  # every key a non-blank str: checked at C speed, as _row_key would
-    else:
-        keys = [_row_key(item, kind, i) for i, item in enumerate(values)]
-    if not keys:
+    if not values:
         raise InputError(f"{kind} must not be empty")
+    try:
+        # one pass at C speed over keys that are all fine, as _row_key and no_duplicates would
+        # check them: str.strip refuses anything but a str (TypeError) and returns the key
+        # itself unless it has blanks around it; a blank key strips to "", and a repeated key
+        # leaves fewer distinct keys than keys (as do keys differing only in blanks around
+        # them, which are fine: any of these cases is checked key by key below)
+        distinct = set(map(str.strip, values))
+    except TypeError:
+        distinct = set()
+    if len(distinct) == len(values) and "" not in distinct:
+        return values
+    del distinct
+    keys = [_row_key(item, kind, i) for i, item in enumerate(values)]
     no_duplicates(keys, kind)
     return keys
+
+
+def check_sequence(
+    values: Sequence[Any], kind: RowKind, *, max_rows: int | None = None
+) -> list[str]:
+    """:func:`checked_keys` as a list of the caller's own (a copy of ``values``)."""
+    keys = checked_keys(values, kind, max_rows=max_rows)
+    return list(keys) if keys is values or not isinstance(keys, list) else keys
 
 
 async def stream_items(

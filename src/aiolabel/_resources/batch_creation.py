@@ -11,13 +11,15 @@
   batch sends the official ``createBatches`` mutation (the server names the batch
   ``<prefix>0000``). A larger job creates each batch by name with ``createEmptyBatch`` +
   ``addDataRowsToBatchAsync`` (the requests of the official ``create_batch`` for a batch of
-  1,000 rows or more), several at once through the chunk runner, after checking that none of the
-  names is taken. One ``createBatches`` request with all the rows would hold millions of ids in
-  one body that cannot be streamed, retried or reported on per batch; the server splits it the
-  same way and names the batches the same, so the per-batch requests produce the same batches
-  with requests the service accepts. Each batch's keys are held as one JSON array
-  (:class:`KeyBatch`), not as ``str`` objects, so memory stays flat: a list input is checked
-  whole for repeated rows, a stream batch by batch.
+  1,000 rows or more), several at once through the chunk runner. The names are looked up while
+  the batches' processing checks go out (both are reads); no batch is created before the lookup
+  found none of its names taken, and a taken name stops the job with nothing created. One
+  ``createBatches`` request with all the rows would hold millions of ids in one body that cannot
+  be streamed, retried or reported on per batch; the server splits it the same way and names the
+  batches the same, so the per-batch requests produce the same batches with requests the service
+  accepts. Each batch's keys are held as one JSON array (:class:`KeyBatch`), not as ``str``
+  objects, so memory stays flat: a list input is checked whole for repeated rows, a stream batch
+  by batch.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from aiolabel._resources._base import Resource
 from aiolabel._resources._rows import (
     bounded_list,
     check_sequence,
+    checked_keys,
     consensus_wire,
     pick_rows,
     stream_items,
@@ -338,12 +341,11 @@ class BatchCreation(Resource):
         sdk = "Project:create_batches"
         total = len(source) if isinstance(source, Sized) else None
         # a list is checked whole (repeats across batches included) and its batches encoded
-        # slice by slice; a stream is checked key by key as it is read, and for repeats batch by
-        # batch (KeyBatch.close)
+        # from slices of it; a stream is checked key by key as it is read, and for repeats batch
+        # by batch (KeyBatch.close)
         chunks: KeyBatches | ListBatches
         if isinstance(source, list | tuple):
-            keys = check_sequence(source, kind)
-            chunks = ListBatches(keys, MAX_BATCH_ROWS)
+            keys = checked_keys(source, kind)  # (not a copy: used before the next await)
             if len(keys) <= MAX_BATCH_ROWS:
                 return await self._one_request(
                     project_id,
@@ -356,9 +358,11 @@ class BatchCreation(Resource):
                     progress,
                     processing_timeout=processing_timeout,
                 )
-            del keys
             # the keys are held by the caller's list already: all its batches at once
-            default_limit = chunks.count
+            default_limit = -(-len(keys) // MAX_BATCH_ROWS)
+            at_once = min(max_concurrency or default_limit, self._client.max_concurrency)
+            chunks = ListBatches(keys, MAX_BATCH_ROWS, at_once=default_limit <= at_once)
+            del keys
         else:
             stream = stream_items(source, kind)
             first = KeyBatch(0)
@@ -389,26 +393,38 @@ class BatchCreation(Resource):
             del filled
             default_limit = DEFAULT_BATCH_CONCURRENCY
 
-        # Many batches: refuse before creating any if a name is taken.
+        # Many batches: refuse before creating any if a name is taken. The names are looked up
+        # while the processing checks (reads too) go out; no batch passes the gate below to
+        # createEmptyBatch before the lookup found every name free.
         count = None if total is None else -(-total // MAX_BATCH_ROWS)
         if count is not None and count > MAX_BATCHES_PER_PREFIX:
             raise InputError(
                 f"{kind}: {total:,} rows need {count:,} batches; a prefix names at most "
                 f"{MAX_BATCHES_PER_PREFIX:,}"
             )
-        existing = await self._client._batches.batch_names(project_id, sdk_method=sdk)
-        pattern = _prefixed(prefix)
-        if count is not None:
-            wanted = {f"{prefix}{i:04d}" for i in range(count)}
-            taken = sorted(wanted & existing.keys())
-        else:  # the number of batches is unknown until the input ends: no name may be taken
-            taken = sorted(name for name in existing if pattern.fullmatch(name))
-        if taken:
-            shown = ", ".join(taken[:10]) + (" ..." if len(taken) > 10 else "")
-            raise ResourceConflict(
-                f"name_prefix {prefix!r}: batches with these names already exist in the project: "
-                f"{shown}; nothing was created"
-            )
+        names_free = anyio.Event()
+        refused: list[Exception] = []
+
+        async def check_names(cancel: anyio.CancelScope) -> None:
+            try:
+                existing = await self._client._batches.batch_names(project_id, sdk_method=sdk)
+                if count is not None:
+                    wanted = {f"{prefix}{i:04d}" for i in range(count)}
+                    taken = sorted(wanted & existing.keys())
+                else:  # the number of batches is unknown until the input ends: none may be taken
+                    pattern = _prefixed(prefix)
+                    taken = sorted(name for name in existing if pattern.fullmatch(name))
+                if taken:
+                    shown = ", ".join(taken[:10]) + (" ..." if len(taken) > 10 else "")
+                    raise ResourceConflict(
+                        f"name_prefix {prefix!r}: batches with these names already exist in the "
+                        f"project: {shown}; nothing was created"
+                    )
+            except Exception as exc:  # the job stops: the batches waiting at the gate with it
+                refused.append(exc)
+                cancel.cancel()
+            else:
+                names_free.set()
 
         limit = default_limit if max_concurrency is None else max_concurrency
         done_rows = 0
@@ -420,6 +436,7 @@ class BatchCreation(Resource):
             index, keys = batch.index, batch.keys
             sizes[index] = batch.count
             name = f"{prefix}{index:04d}"
+            stopped = False
             try:
                 if index >= MAX_BATCHES_PER_PREFIX:
                     raise InputError(
@@ -428,6 +445,7 @@ class BatchCreation(Resource):
                 await self.wait_until_processed(
                     kind, keys, timeout=processing_timeout, sdk_method=sdk
                 )
+                await names_free.wait()
                 batch_id = await self._create_empty(project_id, name, consensus, sdk_method=sdk)
                 try:
                     task = await self.add_rows(
@@ -439,19 +457,18 @@ class BatchCreation(Resource):
                         f"adding its rows failed: {exc}"
                     ) from exc
                 return batch_id, task
+            except anyio.get_cancelled_exc_class():
+                stopped = True  # a refused job reports no progress
+                raise
             finally:
-                done_rows += batch.count
-                await _concurrency.report_progress(progress, done_rows, total)
-
-        async def user_id() -> None:
-            # the batches' tasks are polled as the current user's: asked for while the batches
-            # are created, not after them (once per client; a failure is the poll's to report)
-            with contextlib.suppress(Exception):
-                await self._client._current_user_id()
+                if not stopped:
+                    done_rows += batch.count
+                    await _concurrency.report_progress(progress, done_rows, total)
 
         failed: PartialFailureError[FilledBatch, tuple[str, Task]] | None = None
         async with anyio.create_task_group() as group:
-            group.start_soon(user_id)
+            group.start_soon(check_names, group.cancel_scope)
+            group.start_soon(lambda: self._user_id())  # a call: docs/api.md follows it
             try:
                 made = await self._client._run_chunks(
                     chunks,
@@ -461,6 +478,8 @@ class BatchCreation(Resource):
                 )
             except PartialFailureError as exc:
                 failed = exc
+        if refused:
+            raise refused[0]
         if failed is not None:
             raise per_batch(failed, chunks.unread(), sizes, MAX_BATCH_ROWS) from failed.__cause__
         return CreateBatchesTask(
@@ -480,7 +499,39 @@ class BatchCreation(Resource):
         *,
         processing_timeout: float,
     ) -> CreateBatchesTask:
-        """Every row (``count`` of them) fits one batch: the official ``createBatches`` request."""
+        """Every row (``count`` of them) fits one batch: the official ``createBatches`` request
+        (the user id its task is polled with asked for meanwhile)."""
+        failed: list[Exception] = []
+        async with anyio.create_task_group() as group:
+            group.start_soon(lambda: self._user_id())  # a call: docs/api.md follows it
+            try:
+                handle = await self._create_prefixed(
+                    project_id, prefix, kind, keys, priority, consensus, processing_timeout
+                )
+            except Exception as exc:
+                failed.append(exc)
+                group.cancel_scope.cancel()
+        if failed:
+            raise failed[0]
+        await _concurrency.report_progress(progress, count, count)
+        return handle
+
+    async def _user_id(self) -> None:
+        """The batches' tasks are polled as the current user's: asked for while the batches are
+        created, not after them (once per client; a failure is the poll's to report)."""
+        with contextlib.suppress(Exception):
+            await self._client._current_user_id()
+
+    async def _create_prefixed(
+        self,
+        project_id: str,
+        prefix: str,
+        kind: RowKind,
+        keys: Keys,
+        priority: int,
+        consensus: dict[str, Any] | None,
+        processing_timeout: float,
+    ) -> CreateBatchesTask:
         sdk = "Project:create_batches"
         await self.wait_until_processed(kind, keys, timeout=processing_timeout, sdk_method=sdk)
         ids, global_keys = key_variables(kind, keys)
@@ -501,9 +552,7 @@ class BatchCreation(Resource):
             reconcile=self._created_and_filling(project_id, name, "createBatches", sdk),
             expect_one=True,
         )
-        handle = self.tasks_handle(project_id, dig(data, ("project", "createBatches", "tasks")))
-        await _concurrency.report_progress(progress, count, count)
-        return handle
+        return self.tasks_handle(project_id, dig(data, ("project", "createBatches", "tasks")))
 
     def tasks_handle(self, project_id: str, tasks: Any) -> CreateBatchesTask:
         """A CreateBatchesTask from ``tasks { batchUuid taskId }`` (the tasks are not fetched)."""

@@ -58,7 +58,7 @@ def _started(client: AsyncClient, answer: Mapping[str, Any], root: str) -> Task:
     task_id = dig(answer, ("project", root, "taskId"))
     if not isinstance(task_id, str):
         raise LabelboxError(f"{root} answered no task id")
-    return Task.from_wire(client, {"id": task_id, "status": "IN_PROGRESS"})
+    return Task._started(client, task_id)
 
 
 def _no_duplicate_identifiers(pairs: Sequence[tuple[Identifiable, int]]) -> None:

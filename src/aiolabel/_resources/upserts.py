@@ -8,10 +8,14 @@ starts a task.
 How aiolabel runs it:
 
 * every item is checked before it is sent (a list: all of them before the first request; an
-  iterable: each as it is read, and a bad one stops the job like a failing iterator);
-* each spec is serialised once, appended to the current descriptor file, and the file is
-  closed when the next spec would pass the byte bound (:class:`DescriptorChunker`): one pass,
-  input order kept, deterministic;
+  iterable: a window of items at a time as it is read, and a bad one stops the job like a
+  failing iterator);
+* a plain item (the usual keys with values that need no conversion) is checked and written as
+  its spec's JSON in one pass (:func:`aiolabel._bulk.specs.render_plain`), any other by
+  :func:`~aiolabel._bulk.specs.prepare_item`, with the same bytes as ``json.dumps``;
+* each spec is serialised once, a window's specs together, appended to the current
+  descriptor file, and the file is closed when the next spec would pass the byte bound
+  (:class:`DescriptorChunker`): one pass, input order kept, deterministic;
 * descriptor files are written to a temporary directory (removed when the call ends), not
   held in memory, and each is deleted once uploaded: memory stays the same whatever the input
   size and however many files are in flight;
@@ -29,6 +33,7 @@ import pathlib
 import tempfile
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -41,8 +46,17 @@ from aiolabel._bulk.descriptors import (
     UPSERT_CHUNK_SIZE_BYTES,
     DescriptorChunk,
     DescriptorChunker,
+    spec_texts,
 )
-from aiolabel._bulk.specs import Prepared, bad_item, has_metadata, prepare_item
+from aiolabel._bulk.reconcile import PROBE_ROWS
+from aiolabel._bulk.specs import (
+    Prepared,
+    Rendered,
+    bad_item,
+    encode_specs,
+    prepare_item,
+    prepare_rows,
+)
 from aiolabel._concurrency import (
     ChunkFailure,
     ChunkSuccess,
@@ -62,6 +76,8 @@ if TYPE_CHECKING:
     from aiolabel.client import AsyncClient
 
 __all__ = ["Upserts"]
+
+_Spec = Prepared | Rendered
 
 WINDOW = 256
 """Items prepared together, so their local files upload concurrently."""
@@ -108,53 +124,96 @@ class _Upsert:
             self.ontology = await self.client.get_data_row_metadata_ontology()
         return self.ontology
 
-    async def _prepare(self, raw: object, index: int) -> Prepared:
-        ontology = await self._ontology() if has_metadata(raw) else None
-        return prepare_item(
-            raw, index, dataset_id=self.dataset_id, upsert=self.upsert, ontology=ontology
-        )
+    async def _prepare_rows(
+        self, rows: list[Any], start: int, out: list[_Spec], repeats: _Repeats | None = None
+    ) -> None:
+        """Check ``rows`` (items ``start``...) into ``out`` (and against ``repeats``, item by
+        item as each is checked); the ontology is fetched when the first row with metadata is
+        reached, not before (a bad row before it sends nothing)."""
+        done = 0
+        while done < len(rows):
+            checked = len(out)
+            try:
+                done += prepare_rows(
+                    rows[done:] if done else rows,
+                    start + done,
+                    out,
+                    dataset_id=self.dataset_id,
+                    upsert=self.upsert,
+                    ontology=self.ontology,
+                )
+            finally:  # a repeat before a bad item is the first error
+                if repeats is not None:
+                    repeats.check(out, checked, start + checked)
+            if done < len(rows):
+                await self._ontology()
 
-    async def check_all(self, items: Iterable[Any]) -> list[Prepared | bytes]:
-        """A sized input: every item checked before any request (duplicates included).
+    async def check_all(self, items: Iterable[Any]) -> list[_Batch]:
+        """A sized input: every item checked before any request (repeats included).
 
-        Items are kept serialised (a spec is a few hundred bytes; its dict several times that);
-        only those with a local file to upload stay :class:`Prepared` until the upload.
+        Items are kept as the JSON list of each window (a spec is a few hundred bytes; its dict
+        several times that); only windows with a local file to upload keep their checked
+        items until the upload.
         """
-        prepared: list[Prepared | bytes] = []
-        keys: set[tuple[str, str]] = set()
-        for index, raw in enumerate(items):
-            p = await self._prepare(raw, index)
-            for kind, value in (
-                ("global key", p.payload.get("global_key")),
-                ("key", p.key["value"] and f"{p.key['type']}:{p.key['value']}"),
-            ):
-                if isinstance(value, str) and value:
-                    if (kind, value) in keys:
-                        raise bad_item(
-                            f"items[{index}]", f"{kind} {value!r} appears more than once"
-                        )
-                    keys.add((kind, value))
-            prepared.append(p if p.local_path is not None else p.dumps())
-        if not prepared:
+        batches: list[_Batch] = []
+        repeats = _Repeats()
+        total = 0
+        source = iter(items)
+        while rows := list(islice(source, WINDOW)):
+            prepared: list[_Spec] = []
+            await self._prepare_rows(rows, total, prepared, repeats)
+            if any(isinstance(p, Prepared) and p.local_path is not None for p in prepared):
+                batches.append(_Batch(len(prepared), prepared=prepared))
+            else:
+                batches.append(_Batch(len(prepared), text=encode_specs(prepared)))
+            total += len(prepared)
+        if not total:
             raise InputError("items must not be empty")
-        return prepared
+        return batches
 
-    async def _stream_prepared(
+    async def _stream_batches(
         self, items: Iterable[Any] | AsyncIterable[Any]
-    ) -> AsyncIterator[Prepared]:
-        index = 0
-        if isinstance(items, AsyncIterable):
-            async for raw in items:
-                yield await self._prepare(raw, index)
-                index += 1
-        else:
-            for raw in items:
-                yield await self._prepare(raw, index)
-                index += 1
-        if index == 0:
-            raise InputError("items must not be empty")
+    ) -> AsyncIterator[_Batch]:
+        """Any (async) iterable, read and checked a window at a time. An input that raises
+        midway, or a bad item, stops the job once the items read before it are checked and
+        counted in :attr:`read` (they are reported as not started)."""
+        start = 0
+        sync = iter(items) if not isinstance(items, AsyncIterable) else None
+        source = aiter(items) if isinstance(items, AsyncIterable) else None
+        while True:
+            rows: list[Any] = []
+            failure: Exception | None = None
+            try:
+                if sync is not None:  # (extend keeps the items read before a raise)
+                    rows.extend(islice(sync, WINDOW))
+                else:
+                    assert source is not None
+                    while len(rows) < WINDOW:
+                        try:
+                            rows.append(await anext(source))
+                        except StopAsyncIteration:
+                            break
+            except Exception as exc:  # raised once the items read before it are checked
+                failure = exc
+            prepared: list[_Spec] = []
+            try:
+                await self._prepare_rows(rows, start, prepared)
+            except BaseException:
+                self.read += len(prepared)
+                raise
+            if failure is not None:
+                self.read += len(prepared)
+                raise failure
+            if not prepared:
+                if start == 0:
+                    raise InputError("items must not be empty")
+                return
+            yield _Batch(len(prepared), prepared=prepared)
+            start += len(prepared)
+            if len(prepared) < WINDOW:
+                return
 
-    async def _upload_local(self, window: list[Prepared | bytes]) -> None:
+    async def _upload_local(self, window: list[_Spec]) -> None:
         local = [p for p in window if isinstance(p, Prepared) and p.local_path is not None]
         if not local:
             return
@@ -175,27 +234,19 @@ class _Upsert:
         )
 
     async def _chunks(
-        self, prepared: AsyncIterator[Prepared | bytes]
+        self, batches: AsyncIterator[_Batch]
     ) -> AsyncGenerator[DescriptorChunk, None]:
-        window: list[Prepared | bytes] = []
-
-        def flush() -> Iterable[DescriptorChunk]:
-            for p in window:
-                self._probe(self.position, p)
-                self.position += 1
-                yield from self.chunker.add(p if isinstance(p, bytes) else p.dumps())
-
-        async for p in prepared:
-            self.read += 1
-            window.append(p)
-            if len(window) >= WINDOW:
-                await self._upload_local(window)
-                for chunk in flush():
-                    yield chunk
-                window = []
-        await self._upload_local(window)
-        for chunk in flush():
-            yield chunk
+        async for batch in batches:
+            self.read += batch.count
+            text = batch.text
+            if batch.prepared is not None:
+                await self._upload_local(batch.prepared)
+                text = encode_specs(batch.prepared)
+            assert text is not None
+            self._probe(self.position, batch, text)
+            self.position += batch.count
+            for chunk in self.chunker.add_list(text, batch.count):
+                yield chunk
         last = self.chunker.close()
         if last is not None:
             yield last
@@ -216,19 +267,28 @@ class _Upsert:
         await report_progress(self.progress, self.uploaded, self.total)
         return url
 
-    def _probe(self, position: int, spec: Prepared | bytes) -> None:
+    def _probe(self, position: int, batch: _Batch, text: str) -> None:
         """Remember how the first rows of each task are recognised (for :meth:`_submit`)."""
-        task, offset = divmod(position, self.chunker.items_per_task)
-        if offset >= _reconcile.PROBE_ROWS:
-            return
-        if isinstance(spec, bytes):
-            parsed = json.loads(spec)
-            key, payload = parsed.get("id"), parsed.get("payload") or {}
-        else:
-            key, payload = spec.key, spec.payload
-        found = _reconcile.identity(payload, key)
-        if found is not None:
-            self.probes.setdefault(task, []).append(found)
+        size = self.chunker.items_per_task
+        end = position + batch.count
+        specs: list[bytes] | None = None
+        task = position // size
+        while task * size < end:
+            for at in range(max(task * size, position), min(task * size + PROBE_ROWS, end)):
+                p = batch.prepared[at - position] if batch.prepared is not None else None
+                if isinstance(p, Prepared):
+                    key, payload = p.key, p.payload
+                elif p is not None:
+                    parsed = json.loads(p[0])
+                    key, payload = parsed["id"], parsed["payload"]
+                else:
+                    specs = specs if specs is not None else spec_texts(text)
+                    parsed = json.loads(specs[at - position])
+                    key, payload = parsed.get("id"), parsed.get("payload") or {}
+                found = _reconcile.identity(payload, key)
+                if found is not None:
+                    self.probes.setdefault(task, []).append(found)
+            task += 1
 
     async def _submit(self, urls: list[str], count: int, task_index: int) -> Task:
         manifest = json.dumps({"source": "SDK", "item_count": count, "chunk_uris": urls}).encode()
@@ -275,13 +335,13 @@ class _Upsert:
                 self.chunker.discard()
 
     async def _run(self, items: Iterable[Any] | AsyncIterable[Any]) -> DataUpsertTaskGroup:
-        source: AsyncIterator[Prepared | bytes]
+        source: AsyncIterator[_Batch]
         if isinstance(items, Sized) and isinstance(items, Iterable):
             checked = await self.check_all(items)
-            self.total = len(checked)
+            self.total = sum(b.count for b in checked)
             source = _aiter(checked)
         else:
-            source = self._stream_prepared(items)
+            source = self._stream_batches(items)
         chunks = self._chunks(source)
         ledger: FailureLedger[int, str] = FailureLedger()
         failures, succeeded, not_started = ledger.failures, ledger.succeeded, ledger.not_started
@@ -375,6 +435,16 @@ class _Upsert:
         raise error from ledger.cause()
 
 
+@dataclass(slots=True)
+class _Batch:
+    """``count`` consecutive checked items: ``prepared`` while some have a local file to upload
+    (they are encoded after it), else ``text``, their specs as one JSON list."""
+
+    count: int
+    prepared: list[_Spec] | None = None
+    text: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class _Sent:
     """An uploaded descriptor file, without its body."""
@@ -388,9 +458,39 @@ def _positions(chunk: DescriptorChunk | _Sent) -> list[int]:
     return list(range(chunk.start, chunk.start + chunk.count))
 
 
-async def _aiter(items: Iterable[Prepared | bytes]) -> AsyncIterator[Prepared | bytes]:
-    for item in items:
-        yield item
+async def _aiter(batches: Iterable[_Batch]) -> AsyncIterator[_Batch]:
+    for batch in batches:
+        yield batch
+
+
+class _Repeats:
+    """The global keys and keys of the items checked so far."""
+
+    def __init__(self) -> None:
+        self.global_keys: set[str] = set()
+        self.keys: set[str] = set()
+
+    def check(self, specs: list[_Spec], offset: int, index: int) -> None:
+        """Refuse the first of ``specs[offset:]`` (item ``index``...) whose global key or key
+        an earlier item has."""
+        global_keys, keys = self.global_keys, self.keys
+        for at, p in enumerate(specs[offset:] if offset else specs, index):
+            if not isinstance(p, Prepared):
+                _, key, global_key = p
+            else:
+                found = p.payload.get("global_key")
+                global_key = found if isinstance(found, str) else None
+                key = f"{p.key['type']}:{p.key['value']}" if p.key["value"] else None
+            if global_key:
+                if global_key in global_keys:
+                    raise bad_item(
+                        f"items[{at}]", f"global key {global_key!r} appears more than once"
+                    )
+                global_keys.add(global_key)
+            if key:
+                if key in keys:
+                    raise bad_item(f"items[{at}]", f"key {key!r} appears more than once")
+                keys.add(key)
 
 
 def _content_type(path: str) -> str | None:

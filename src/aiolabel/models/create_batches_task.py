@@ -47,7 +47,7 @@ def failed_row_ids(task: Task) -> list[str]:
 def new_batch_task(client: AsyncClient, task_id: str) -> Task:
     """A task the server just started, known by id only (its first refresh fills it in)."""
     client._task_ledger.add(task_id)
-    return Task.from_wire(client, {"id": task_id, "type": ADD_TASK_TYPE, "status": "IN_PROGRESS"})
+    return Task._started(client, task_id, ADD_TASK_TYPE)
 
 
 class CreateBatchesTask:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from json.encoder import encode_basestring_ascii as _json_str
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, Field, field_validator
@@ -213,6 +214,7 @@ class DataRowMetadataOntology:
         self.custom_by_id = _id_index(self.custom_fields)
         self.custom_by_name = _name_index(self.custom_fields)
         self.custom_by_name_normalized = {f.name: f for f in self.custom_fields}
+        self._plain = _plain_index(self)
 
     @property
     def client(self) -> AsyncClient:
@@ -334,6 +336,61 @@ class DataRowMetadataOntology:
         """Fields (``DataRowMetadataField`` or ``{"schema_id"|"name", "value"}`` dicts) as the
         flattened wire list ``[{"schemaId", "value"}]`` that ``create_data_rows`` sends."""
         return self._upsert_fields(metadata_fields, "metadata_fields")
+
+    def _plain_fields_json(self, fields: list[Any]) -> str | None:
+        """What ``json.dumps`` writes for :meth:`_upsert_fields` of plain fields, each a dict
+        ``{"schema_id" | "schemaId" | "name", "value"}`` of a string, number or enum schema whose
+        value needs no conversion beyond ``float``; None when any field is not such (or would be
+        refused): those go through :meth:`_upsert_fields`, which gives the list or the error.
+
+        Each schema is resolved once per ontology version (:func:`_plain_index`, with the text
+        of its fields up to the value), so a field costs a few dict lookups.
+        """
+        by_id, by_name = self._plain
+        parts: list[str] = []
+        ids: list[str] = []
+        for raw in fields:
+            if type(raw) is not dict or len(raw) != 2 or "value" not in raw:
+                return None
+            ref = raw.get("schema_id")
+            if ref is not None or (ref := raw.get("schemaId")) is not None:
+                entry = by_id.get(ref) if type(ref) is str else None
+            elif (ref := raw.get("name")) is not None:
+                entry = by_name.get(ref) if type(ref) is str else None
+            else:
+                return None
+            if entry is None:
+                return None
+            schema_id, kind, head, options = entry
+            value = raw["value"]
+            if kind is _STRING:
+                if type(value) is not str:
+                    return None
+                parts.append(head + _json_str(value) + "}")
+            elif kind is _NUMBER:
+                if type(value) is float:
+                    number = value
+                elif type(value) is int:
+                    try:
+                        number = float(value)
+                    except OverflowError:
+                        return None
+                else:
+                    return None
+                if not math.isfinite(number):
+                    return None
+                parts.append(head + float.__repr__(number) + "}")
+            else:  # an enum: the value names one of its options
+                option = options.get(value) if type(value) is str else None
+                if option is None:
+                    return None
+                option_id, text = option
+                parts.append(text)
+                ids.append(option_id)
+            ids.append(schema_id)
+        if len(ids) > 1 and len(set(ids)) != len(ids):
+            return None  # a repeated schema: refused by the checked path
+        return "[" + ", ".join(parts) + "]"
 
     def _upsert_fields(self, metadata_fields: Iterable[Any], where: str) -> list[dict[str, Any]]:
         if type(metadata_fields) is not list and (
@@ -482,6 +539,58 @@ def _name_index(
     for f in fields:
         index[f.name] = {o.name: o for o in f.options} if f.options else f
     return index
+
+
+_STRING = DataRowMetadataKind.string
+_NUMBER = DataRowMetadataKind.number
+_ENUM = DataRowMetadataKind.enum
+_PLAIN_KINDS = (_STRING, _NUMBER, _ENUM)
+
+PlainEntry = tuple[str, DataRowMetadataKind, str, dict[str, tuple[str, str]]]
+"""``(schema id, kind, text of a field up to its value, {accepted value: (option id, text of the
+two fields)})`` of a schema (the map is for enums)."""
+
+
+def _plain_index(
+    ontology: DataRowMetadataOntology,
+) -> tuple[dict[str, PlainEntry], dict[str, PlainEntry]]:
+    """The string, number and enum schemas by id and by name, for
+    :meth:`DataRowMetadataOntology._plain_fields_json`, resolved as ``_resolve_parts`` resolves
+    them: a name is looked up among the reserved schemas first; an enum given by id takes an
+    option id; given by name, an option id or the name of an option (the first with it) unless
+    that name is some schema's id. A schema resolved otherwise is left out (its fields take the
+    checked path)."""
+    by_id: dict[str, PlainEntry] = {}
+    by_name: dict[str, PlainEntry] = {}
+    fields_by_id = ontology.fields_by_id
+
+    def entry(schema: DataRowMetadataSchema, values: dict[str, str]) -> PlainEntry:
+        head = '{"schemaId": ' + _json_str(schema.uid) + ', "value": '
+        options = {
+            value: (option, head + '{}}, {"schemaId": ' + _json_str(option) + ', "value": {}}')
+            for value, option in values.items()
+        }
+        return schema.uid, schema.kind, head, options
+
+    for schema in fields_by_id.values():
+        if schema.kind in _PLAIN_KINDS:
+            by_id[schema.uid] = entry(schema, {o.uid: o.uid for o in schema.options or []})
+    for name in {**ontology.custom_by_name_normalized, **ontology.reserved_by_name_normalized}:
+        named = ontology._schema_by_name(name)
+        if (
+            named is None
+            or named.kind not in _PLAIN_KINDS
+            or fields_by_id.get(named.uid) is not named  # the id names another schema
+            or (named.options and named.kind is not _ENUM)
+        ):
+            continue
+        values: dict[str, str] = {}
+        for o in named.options or []:
+            if o.name not in fields_by_id and o.name not in values:
+                values[o.name] = o.uid
+        values.update((o.uid, o.uid) for o in named.options or [])
+        by_name[name] = entry(named, values)
+    return by_id, by_name
 
 
 def _name(value: object, what: str) -> str:

@@ -5,7 +5,8 @@ it in place (it stays frozen against assignment). Waits share one loop per clien
 (:class:`TaskPoller`): however many tasks are awaited at once, one loop refreshes them, each
 task on its own schedule growing exponentially with jitter from 0.1 s to ``task_poll_interval``
 (0.3 s; longer when many tasks are awaited or the wait is long, see :func:`poll_cap`), and tasks
-due together are refreshed in the same tick.
+due together are refreshed in the same tick. A task a mutation has just started, known by its id
+only, is first asked for at once (as the official SDK fetches it as soon as it has the id).
 
 Results and errors come as async iterators of ``dict`` in one shape whatever the task type
 (see :meth:`Task.result` and :meth:`Task.errors`), streamed, never materialised.
@@ -25,7 +26,7 @@ from collections.abc import (
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import anyio
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from aiolabel.enums import StreamType, TaskStatus
 from aiolabel.errors import (
@@ -75,6 +76,10 @@ class Task(Model):
         " `task.status` (a deleted task is not returned at all)",
     }
 
+    _placeholder: bool = PrivateAttr(default=False)
+    """Known by its id only (:meth:`_started`): not fetched yet, so the client's poller asks
+    for it at once instead of after its first pause."""
+
     SDK_PREFIX: ClassVar[str] = "Task"
     ExportTaskException: ClassVar[builtins.type[ExportTaskException]] = ExportTaskException
     """The official ``ExportTask.ExportTaskException``: raised by the export conveniences
@@ -108,9 +113,19 @@ class Task(Model):
     def is_creation_task(self) -> bool:
         return self.name == LEGACY_IMPORT_NAME or (self.type or "").lower() == UPSERT_TASK_TYPE
 
+    @classmethod
+    def _started(cls, client: AsyncClient, task_id: str, task_type: str | None = None) -> Task:
+        """A task a mutation has just started, known by its id only: IN_PROGRESS until its
+        first refresh, which a wait sends at once, as the official SDK fetches such a task
+        (``Task.get_task``) as soon as it has its id."""
+        task = cls.from_wire(client, {"id": task_id, "type": task_type, "status": "IN_PROGRESS"})
+        task._placeholder = True
+        return task
+
     def _apply(self, fresh: Task) -> None:
         for name in type(self).model_fields:
             self.__dict__[name] = getattr(fresh, name)
+        self._placeholder = False
 
     def _sdk(self, method: str) -> str:
         return f"{type(self).__name__}:{method}"
