@@ -142,6 +142,9 @@ async def test_create_batch_without_waiting(
         ({"global_keys": ["a", None]}, InputTypeError, r"global_keys\[1\]"),
         ({"data_rows": ["a", ""]}, InputError, r"data_rows\[1\]"),
         ({"data_rows": ["a", "b", "a"]}, InputError, r"data_rows\[2\].*more than once"),
+        # a lone surrogate: no UTF-8 for it (the variables are refused as a whole)
+        ({"global_keys": ["a", "b\ud800"]}, InputError, "surrogates not allowed"),
+        ({"global_keys": ("k", "\udc00")}, InputError, "surrogates not allowed"),
         ({"data_rows": "abc"}, InputTypeError, "data_rows"),
         ({"data_rows": [f"r{i}" for i in range(100_001)]}, InputError, "100,000"),
         ({"data_rows": iter(f"r{i}" for i in range(100_001))}, InputError, "100,000"),
@@ -437,6 +440,8 @@ async def test_create_batches_errors_name_refused_rows(
         ({"data_rows": ["a", "a"]}, InputError, "more than once"),
         ({"data_rows": (x for x in ["a", 3])}, InputTypeError, r"data_rows\[1\]"),
         ({"data_rows": ["a"], "max_concurrency": 0}, InputError, "max_concurrency"),
+        ({"global_keys": ["a", "b\ud800"]}, InputError, r"global_keys\[1\].*lone surrogate"),
+        ({"global_keys": iter(["a", "\udc00"])}, InputError, r"global_keys\[1\].*surrogate"),
     ],
 )
 async def test_create_batches_bad_input_sends_nothing(

@@ -359,14 +359,18 @@ def test_a_list_batch_is_encoded_as_a_streamed_batch_is(keys: list[str]) -> None
     for key in keys:
         streamed.add(key)
     expected = json.dumps(keys, ensure_ascii=False, separators=(",", ":")).encode()
-    assert encode_keys(keys).text == streamed.close("data_rows").text == expected
+    assert encode_keys(keys, "data_rows").text == streamed.close("data_rows").text == expected
 
 
-def test_a_key_json_cannot_write_fails_as_json_does() -> None:
-    from aiolabel._bulk.keys import encode_keys
+def test_a_key_no_utf8_can_hold_is_refused_by_its_position() -> None:
+    from aiolabel._bulk.keys import ListBatches, encode_keys
 
-    with pytest.raises(UnicodeEncodeError):
-        encode_keys(["ok", "\ud800"])  # a lone surrogate: no UTF-8 for it
+    with pytest.raises(InputError, match=r"global_keys\[7\]: 'x\\ud800' is not valid Unicode"):
+        encode_keys(["ok", "x\ud800"], "global_keys", start=6)  # a lone surrogate
+    assert encode_keys(["ok", "é"], "global_keys").text == '["ok","é"]'.encode()
+    for at_once in (True, False):  # either way, before any batch is handed out
+        with pytest.raises(InputError, match=r"data_rows\[4\]: "):
+            ListBatches(["a", "b", "c", "d", "\udfff", "é"], 3, "data_rows", at_once=at_once)
 
 
 @pytest.mark.parametrize("at_once", [True, False])
@@ -376,7 +380,7 @@ async def test_list_batches_hold_the_keys_as_checked(at_once: bool) -> None:
     from aiolabel._bulk.keys import ListBatches
 
     keys = [f"k{i}" for i in range(7)]
-    batches = ListBatches(keys, 3, at_once=at_once)
+    batches = ListBatches(keys, 3, "data_rows", at_once=at_once)
     assert batches.count == 3
     assert (batches._keys is None) is at_once
     keys.clear()

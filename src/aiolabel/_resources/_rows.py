@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
-from aiolabel._bulk.keys import RowKind
+from aiolabel._bulk.keys import RowKind, check_encodable
 from aiolabel._validation import check_str, no_duplicates
 from aiolabel.enums import IdType
 from aiolabel.errors import InputError, InputTypeError
@@ -39,7 +39,9 @@ def _row_key(item: object, kind: RowKind, index: int) -> str:
         raise InputTypeError(
             f"{argument} must be a data-row id (str) or a DataRow, got {type(item).__name__}"
         )
-    return check_str(argument, item)
+    key = check_str(argument, item)
+    check_encodable(argument, key)
+    return key
 
 
 def pick_rows(data_rows: object, global_keys: object) -> tuple[RowKind, Any]:

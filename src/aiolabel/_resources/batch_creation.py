@@ -351,7 +351,7 @@ class BatchCreation(Resource):
                     project_id,
                     prefix,
                     kind,
-                    encode_keys(keys),
+                    encode_keys(keys, kind),
                     len(keys),
                     priority,
                     consensus,
@@ -361,7 +361,7 @@ class BatchCreation(Resource):
             # the keys are held by the caller's list already: all its batches at once
             default_limit = -(-len(keys) // MAX_BATCH_ROWS)
             at_once = min(max_concurrency or default_limit, self._client.max_concurrency)
-            chunks = ListBatches(keys, MAX_BATCH_ROWS, at_once=default_limit <= at_once)
+            chunks = ListBatches(keys, MAX_BATCH_ROWS, kind, at_once=default_limit <= at_once)
             del keys
         else:
             stream = stream_items(source, kind)
