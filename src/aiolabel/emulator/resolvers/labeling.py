@@ -196,14 +196,13 @@ its organisation (only those are queued), so a row is live when the small index 
 does not hold it, which costs less than reading the row."""
 
 
-def apply_plain_overrides(
-    c: Context, project_id: str, keys: list[str], priorities: list[int]
-) -> bool:
+def apply_plain_overrides(c: Context, project_id: str, keys: Sequence[str], updates: str) -> bool:
     """``project(where: {id}) {setLabelingParameterOverrides(...) {success}}`` for a list of
-    data-row ids and priorities only, when it succeeds as it is: True, the overrides applied.
-    False when the request needs the full path (more than 1,000 items, a repeat, a key SQLite's
-    JSON cannot carry, a row missing, deleted or not in the project, an unknown project): the
-    caller rolls back and runs it through graphql-core, which gives the exact answer."""
+    data-row ids and priorities only (``updates``: the JSON object ``{id: priority}`` of the
+    ``keys``, none needing an escape), when it succeeds as it is: True, the overrides applied.
+    False when the request needs the full path (more than 1,000 items, a repeat, a row missing,
+    deleted or not in the project, an unknown project): the caller rolls back and runs it
+    through graphql-core, which gives the exact answer."""
     try:
         load_project(c.conn, c.org_id, project_id)  # what the project(where:) resolver checks
     except NotFound:
@@ -212,9 +211,6 @@ def apply_plain_overrides(
         return False
     if not keys:
         return True
-    updates = dumps(dict(zip(keys, priorities, strict=True)))
-    if "\\u0000" in updates:
-        return False
     applied = c.conn.execute(_APPLY_PLAIN_OVERRIDES, (now_iso(), updates, project_id))
     if applied.rowcount != len(keys):
         return False
