@@ -68,24 +68,19 @@ _SDK_PRIORITY = "0|-?[1-9][0-9]{0,8}"
 are read by the general path."""
 
 
-def _sdk_item(group: str) -> str:
-    return (
-        r'\{dataRowIdentifier: \{id: "('
-        + group
-        + _SDK_KEY
-        + r')", idType: ID\}, priority: ('
-        + group
-        + _SDK_PRIORITY
-        + r")\}"
-    )
-
-
-_SDK_LIST = re.compile(rf"\[(?:{_IGNORED}*{_sdk_item('?:')})*{_IGNORED}*\](?={_IGNORED}*\))")
+_SDK_ITEM = (
+    r'\{dataRowIdentifier: \{id: "'
+    + _SDK_KEY
+    + r'", idType: ID\}, priority: (?:'
+    + _SDK_PRIORITY
+    + r")\}"
+)
+_SDK_LIST = re.compile(rf"\[(?:{_IGNORED}*{_SDK_ITEM})*{_IGNORED}*\](?={_IGNORED}*\))")
 """A list of items as the SDKs write them (data-row ids and a priority each, nothing else),
 read in the document as it is, up to its ``]`` (the argument's ``)`` follows): nothing in it is a
 string, comment or escape the GraphQL lexer could read otherwise."""
-_SDK_ITEMS = re.compile(_sdk_item(""))
-"""One such item: its key and its priority's digits."""
+_SDK_PRIORITIES = re.compile(r"priority: (-?[0-9]+)\}")
+"""The priorities of such a list, its keys cut out."""
 
 
 class PlainOverrides:
@@ -121,9 +116,13 @@ def _read_plain(text: str, start: int) -> tuple[PlainOverrides, int] | None:
     found = _SDK_LIST.match(text, start)
     if found is None:
         return None
-    pairs = _SDK_ITEMS.findall(text, start, found.end())
-    keys, digits = zip(*pairs, strict=True) if pairs else ((), ())
-    return PlainOverrides(list(keys), list(digits)), found.end()
+    # its keys hold no quote: between the quotes are the keys, in turn with the rest
+    parts = text[start : found.end()].split('"')
+    keys = parts[1::2]
+    digits = _SDK_PRIORITIES.findall("".join(parts[2::2]))
+    if len(digits) != len(keys):  # pragma: no cover - the expression pairs them
+        return None
+    return PlainOverrides(keys, digits), found.end()
 
 
 class _Bail(Exception):
