@@ -184,16 +184,22 @@ _APPLY_LIVE_OVERRIDES = (
 """The same for triples whose ids are not checked yet: only live rows of the organisation."""
 
 
-_APPLY_PLAIN_OVERRIDES = """
+_APPLY_PLAIN_OVERRIDES_UNCHECKED = """
 UPDATE project_data_rows SET lpo_priority = u.value, updated_at = ?1
 FROM json_each(?2) u WHERE +project_id = ?3 AND data_row_id = u.key
-    AND NOT EXISTS (SELECT 1 FROM data_rows d INDEXED BY data_rows_deleted
+"""
+_APPLY_PLAIN_OVERRIDES = (
+    _APPLY_PLAIN_OVERRIDES_UNCHECKED
+    + """    AND NOT EXISTS (SELECT 1 FROM data_rows d INDEXED BY data_rows_deleted
         WHERE d.id = u.key AND d.deleted = 1)
 """
+)
 """:data:`_APPLY_LIVE_OVERRIDES` of ``{data row id: priority}`` (distinct ids, no numberOfLabels;
 an object's members are read without parsing an array per item): a project's rows are rows of
 its organisation (only those are queued), so a row is live when the small index of deleted rows
-does not hold it, which costs less than reading the row."""
+does not hold it, which costs less than reading the row; when that index is empty (no row is
+deleted), :data:`_APPLY_PLAIN_OVERRIDES_UNCHECKED` skips the check."""
+_ANY_DELETED = "SELECT 1 FROM data_rows INDEXED BY data_rows_deleted WHERE deleted = 1 LIMIT 1"
 
 
 def apply_plain_overrides(c: Context, project_id: str, keys: Sequence[str], updates: str) -> bool:
@@ -211,7 +217,9 @@ def apply_plain_overrides(c: Context, project_id: str, keys: Sequence[str], upda
         return False
     if not keys:
         return True
-    applied = c.conn.execute(_APPLY_PLAIN_OVERRIDES, (now_iso(), updates, project_id))
+    deleted = c.conn.execute(_ANY_DELETED).fetchone() is not None
+    apply = _APPLY_PLAIN_OVERRIDES if deleted else _APPLY_PLAIN_OVERRIDES_UNCHECKED
+    applied = c.conn.execute(apply, (now_iso(), updates, project_id))
     if applied.rowcount != len(keys):
         return False
     touch_project(c.conn, project_id)
