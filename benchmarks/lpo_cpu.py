@@ -9,24 +9,34 @@ CPU (``resource.getrusage``, user + system) per pair, the best of ``--repeat`` r
 warm-up, with the wall time of that round. With ``--profile`` one more round runs under cProfile
 timed by CPU time and the top functions are printed.
 
+The ``*-bare`` clients (not run by default) post the very bodies aiolabel sends (built once, before
+the rounds) with no aiolabel code at all, 20 at once: ``httpx-bare`` with an ``httpx.AsyncClient``
+(aiolabel's pool limits), ``httpcore-bare`` with httpcore's pool directly, ``aiohttp-bare`` with an
+``aiohttp.ClientSession``: the floor each HTTP stack sets under the client's CPU per pair.
+
 Run: ``python -m benchmarks.lpo_cpu [--clients aiolabel-aiohttp,aiolabel-httpx] [--pairs 100000]
-[--latency-ms 50] [--repeat 5] [--profile]``.
+[--latency-ms 50] [--repeat 5] [--profile]``; ``--clients httpx-bare,httpcore-bare,aiohttp-bare``
+for the floors.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import io
 import pstats
+import random
 import resource
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
 
 from benchmarks.canned import canned_server
 
 CLIENTS = ("aiolabel-aiohttp", "aiolabel-httpx")
+BARE = ("httpx-bare", "httpcore-bare", "aiohttp-bare")
 API_KEY = "bench-key-not-secret"
 ANSWER = b'{"data":{"project":{"setLabelingParameterOverrides":{"success":true}}}}'
 
@@ -41,12 +51,49 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _pairs(count: int) -> list[Any]:
+    """``count`` pairs of distinct 25-character ids in no particular order (as the full run's
+    ids, made by the emulator with random bits, come), each made in turn (as read from JSON),
+    and priorities 1 to 1,000."""
+    from aiolabel import UniqueId
+
+    numbers = list(range(count))
+    random.Random(count).shuffle(numbers)
+    return [(UniqueId(f"c{n:024d}"), 1 + i % 1000) for i, n in enumerate(numbers)]
+
+
+async def _rounds(
+    client_name: str, count: int, call: Callable[[], Awaitable[Any]], args: argparse.Namespace
+) -> dict[str, Any]:
+    """A warm-up, then ``--repeat`` measured rounds of ``call`` (and one profiled round)."""
+    await call()  # warm-up
+    rounds = []
+    for _ in range(args.repeat):
+        cpu, wall = _cpu(), time.perf_counter()
+        await call()
+        rounds.append((_cpu() - cpu, time.perf_counter() - wall))
+    out: dict[str, Any] = {"client": client_name}
+    cpu, wall = min(rounds)
+    out["cpu_us_per_pair"] = round(cpu * 1e6 / count, 3)
+    out["wall_s"] = round(wall, 3)
+    out["rounds_us_per_pair"] = [round(c * 1e6 / count, 3) for c, _ in rounds]
+    if args.profile:
+        profile = cProfile.Profile(time.process_time)
+        profile.enable()
+        await call()
+        profile.disable()
+        text = io.StringIO()
+        pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(25)
+        out["profile"] = text.getvalue()
+    return out
+
+
 async def _measure(client_name: str, endpoint: str, args: argparse.Namespace) -> dict[str, Any]:
-    from aiolabel import AsyncClient, UniqueId
+    from aiolabel import AsyncClient
     from aiolabel.models.project import Project
 
-    pairs = [(UniqueId(f"c{i:024d}"), 1 + i % 1000) for i in range(args.pairs)]
-    transport = client_name.split("-", 1)[1]
+    pairs = _pairs(args.pairs)
+    transport: Literal["httpx", "aiohttp"] = "httpx" if client_name.endswith("httpx") else "aiohttp"
     async with AsyncClient(
         api_key=API_KEY,
         endpoint=endpoint,
@@ -55,26 +102,82 @@ async def _measure(client_name: str, endpoint: str, args: argparse.Namespace) ->
     ) as client:
         project = Project.model_construct(uid="bench-project")
         project._client = client
-        await project.set_labeling_parameter_overrides(pairs)  # warm-up
-        rounds = []
-        for _ in range(args.repeat):
-            cpu, wall = _cpu(), time.perf_counter()
-            await project.set_labeling_parameter_overrides(pairs)
-            rounds.append((_cpu() - cpu, time.perf_counter() - wall))
-        out: dict[str, Any] = {"client": client_name}
-        cpu, wall = min(rounds)
-        out["cpu_us_per_pair"] = round(cpu * 1e6 / len(pairs), 3)
-        out["wall_s"] = round(wall, 3)
-        out["rounds_us_per_pair"] = [round(c * 1e6 / len(pairs), 3) for c, _ in rounds]
-        if args.profile:
-            profile = cProfile.Profile(time.process_time)
-            profile.enable()
-            await project.set_labeling_parameter_overrides(pairs)
-            profile.disable()
-            text = io.StringIO()
-            pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(25)
-            out["profile"] = text.getvalue()
-        return out
+        return await _rounds(
+            client_name,
+            len(pairs),
+            lambda: project.set_labeling_parameter_overrides(pairs),
+            args,
+        )
+
+
+def _bodies(count: int) -> list[bytes]:
+    """The bodies aiolabel sends for ``count`` pairs, 1,000 a request."""
+    from aiolabel._content import encode_variables
+    from aiolabel._operations import labeling_parameter_overrides as lpo_ops
+
+    pairs = _pairs(count)
+    bodies = []
+    for start in range(0, count, 1000):
+        built = lpo_ops.set_labeling_parameter_overrides(
+            "bench-project", pairs[start : start + 1000]
+        )
+        bodies.append(encode_variables(built.operation.document, built.variables))
+    return bodies
+
+
+async def _measure_bare(
+    client_name: str, endpoint: str, args: argparse.Namespace
+) -> dict[str, Any]:
+    import aiohttp
+    import httpcore
+    import httpx
+
+    bodies = _bodies(args.pairs)
+    headers = {
+        "Authorization": f"Bearer {API_KEY}",
+        "X-SDK-Method": "Project.set_labeling_parameter_overrides",
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+    }
+    slots = asyncio.Semaphore(args.concurrency)
+    async with contextlib.AsyncExitStack() as stack:
+        post: Callable[[bytes], Awaitable[Any]]
+        if client_name == "aiohttp-bare":
+            session = await stack.enter_async_context(aiohttp.ClientSession())
+
+            async def post(body: bytes) -> Any:
+                async with session.post(endpoint, data=body, headers=headers) as response:
+                    return await response.read()
+
+        elif client_name == "httpx-bare":
+            limits = httpx.Limits(
+                max_connections=2 * args.concurrency, max_keepalive_connections=args.concurrency
+            )
+            http = await stack.enter_async_context(httpx.AsyncClient(limits=limits, timeout=60))
+
+            async def post(body: bytes) -> Any:
+                return (await http.post(endpoint, content=body, headers=headers)).content
+
+        else:
+            pool = await stack.enter_async_context(
+                httpcore.AsyncConnectionPool(
+                    max_connections=2 * args.concurrency,
+                    max_keepalive_connections=args.concurrency,
+                )
+            )
+            raw = [(k.encode(), v.encode()) for k, v in headers.items()]
+
+            async def post(body: bytes) -> Any:
+                return (await pool.request("POST", endpoint, headers=raw, content=body)).content
+
+        async def one(body: bytes) -> None:
+            async with slots:
+                await post(body)
+
+        async def call() -> None:
+            await asyncio.gather(*(one(body) for body in bodies))
+
+        return await _rounds(client_name, args.pairs, call, args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,11 +190,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args(argv)
     for name in args.clients.split(","):
-        if name not in CLIENTS:
+        if name not in CLIENTS + BARE:
             parser.error(f"unknown client {name!r}")
     with canned_server("benchmarks.lpo_cpu:answer", args.latency_ms) as endpoint:
         for name in args.clients.split(","):
-            result = asyncio.run(_measure(name, endpoint, args))
+            measure = _measure_bare if name in BARE else _measure
+            result = asyncio.run(measure(name, endpoint, args))
             profile = result.pop("profile", None)
             print(result, flush=True)
             if profile:

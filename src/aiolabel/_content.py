@@ -162,7 +162,7 @@ def encode_variables_parts(query: str, variables: Mapping[str, Any] | None) -> l
     finally:
         _encoding.raws = outer
     if encoded is not None:
-        body = b'{"query":' + encoded + body[len(_EMPTY_QUERY) :]
+        body = b"".join((b'{"query":', encoded, body[len(_EMPTY_QUERY) :]))  # one copy
     if not raws:
         return [body]
     parts = body.split(_RAW_TOKEN)

@@ -5,7 +5,8 @@ so a variable cannot be declared. There are two such places, and only there are 
 by this module:
 
 * the LPO list of wire §5.5 (``setLabelingParameterOverrides``): :func:`lpo_list` (its one
-  shape, fast) or :func:`graphql_literal` (any value);
+  shape, fast), :class:`LpoColumns` (columns checked once, any run of them rendered as the
+  document with its JSON string) or :func:`graphql_literal` (any value);
 * the topic and status names of the webhook documents (``CreateWebhookPyApi``,
   ``UpdateWebhookPyApi``): the schema's enum type names for them are unknown, so they go in as
   bare enum values, rendered by :func:`enum_names` from members of
@@ -26,6 +27,7 @@ Multilingual Plane). A string holding a lone surrogate has no UTF-8 form and is 
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import math
 import re
@@ -37,6 +39,7 @@ from aiolabel.errors import InputError, InputTypeError
 
 __all__ = [
     "EnumLiteral",
+    "LpoColumns",
     "enum_names",
     "graphql_literal",
     "graphql_string",
@@ -154,11 +157,12 @@ def lpo_columns(
     item, or names what is wrong). Keys are escaped by the C function behind
     :func:`graphql_string` (``json.dumps(key, ensure_ascii=False)``); keys holding nothing it
     escapes (the usual case) are copied between quotes as they are, which is the same text."""
-    kinds = _lpo_kinds(keys, id_types, priorities)
-    if kinds is None:
+    checked = _lpo_kinds(keys, id_types, priorities)
+    if checked is None:
         return None
-    texts = list(map(str, priorities))
-    if _escape_free(keys):
+    kinds, escape_free = checked
+    texts = _int_texts(priorities)
+    if escape_free:
         return _lpo_text(keys, id_types, kinds, texts, '"')
     escaped = list(map(encode_basestring, keys))  # graphql-literal: escaped
     return _lpo_text(escaped, id_types, kinds, texts, "")
@@ -177,10 +181,11 @@ def lpo_json(
     Keys are copied as they are, between quotes (``"`` in the literal, ``\\"`` in the JSON
     text); what lies between the keys is fixed text and enum names, in which JSON escapes
     nothing but the quotes."""
-    kinds = _lpo_kinds(keys, id_types, priorities)
-    if kinds is None or not _escape_free(keys):
+    checked = _lpo_kinds(keys, id_types, priorities)
+    if checked is None or not checked[1]:
         return None
-    texts = list(map(str, priorities))
+    kinds = checked[0]
+    texts = _int_texts(priorities)
     literal = _lpo_text(keys, id_types, kinds, texts, '"')  # graphql-literal: escaped
     return literal, _lpo_text(keys, id_types, kinds, texts, '\\"')  # graphql-literal: escaped
 
@@ -189,52 +194,152 @@ _JSON_ESCAPED = bytes(range(0x20)) + b'"\\'
 """The ASCII characters ``json.dumps`` escapes in a string: controls, the quote, the backslash."""
 
 
-def _escape_free(keys: Sequence[str]) -> bool:
-    """Whether no key (all ASCII ``str``) holds a character JSON (and so GraphQL) escapes."""
-    raw = "".join(keys).encode("ascii")
-    return len(raw.translate(None, _JSON_ESCAPED)) == len(raw)
-
-
 def _lpo_kinds(
     keys: Sequence[str], id_types: Sequence[str], priorities: Sequence[int]
-) -> set[str] | None:
-    """The id type names of the columns, each checked as an enum value name, when every key is
+) -> tuple[set[str], bool] | None:
+    """``(kinds, escape_free)``: the id type names of the columns, each checked as an enum value
+    name, and whether no key holds a character JSON (and so GraphQL) escapes, when every key is
     an ASCII ``str``, every id type a ``str`` and every priority an ``int``; None otherwise."""
     if set(map(type, keys)) != {str} or set(map(type, priorities)) != {int}:
         return None
-    if not "".join(keys).isascii():
+    raw = "".join(keys)
+    if not raw.isascii():
         return None  # ASCII has no lone surrogate; others are checked one by one
     kinds = set(id_types)
     if set(map(type, kinds)) != {str}:
         return None
     for kind in kinds:
         EnumLiteral(kind)  # refuses a name that is not an enum value's
-    return kinds
+    data = raw.encode("ascii")
+    return kinds, len(data.translate(None, _JSON_ESCAPED)) == len(data)
+
+
+def _lpo_parts(
+    keys: Sequence[str],
+    id_types: Sequence[str],
+    kinds: set[str],
+    priorities: Sequence[str],
+    quote: str,
+    head: str = "",
+    tail: str = "",
+) -> list[str]:
+    """The pieces of ``head`` + the list of items ``{dataRowIdentifier: {id: <quote><key>
+    <quote>, idType: <kind>}, priority: <priority>}`` + ``tail``, to be joined once; ``keys``
+    are already escaped (or need no escape), ``priorities`` are the texts of ints.
+
+    Piece 0 is ``head`` and the list's opening, piece ``4 * i + 1`` item i's key, ``4 * i + 2``
+    what follows it up to the priority, ``4 * i + 3`` its priority, ``4 * i + 4`` what follows
+    (the next item's opening, or the list's closing and ``tail`` for the last item)."""
+    size = len(keys)
+    # item i is KEY + MIDDLE[kind] + PRIORITY + BETWEEN (the last BETWEEN is "}]" + tail)
+    middles = {kind: f"{quote}, idType: {kind}}}, priority: " for kind in kinds}
+    parts: list[str] = [_LPO_BETWEEN + quote] * (4 * size + 1)
+    parts[0] = head + "[" + _LPO_HEAD + quote
+    parts[1::4] = keys
+    if len(middles) == 1:
+        parts[2::4] = repeat(middles.popitem()[1], size)
+    else:
+        parts[2::4] = map(middles.__getitem__, id_types)
+    parts[3::4] = priorities
+    parts[-1] = "}]" + tail
+    return parts
 
 
 def _lpo_text(
     keys: Sequence[str],
     id_types: Sequence[str],
     kinds: set[str],
-    priorities: list[str],
+    priorities: Sequence[str],
     quote: str,
 ) -> str:
     """The list of items ``{dataRowIdentifier: {id: <quote><key><quote>, idType: <kind>},
     priority: <priority>}``, joined once; ``keys`` are already escaped (or need no escape)."""
     if not keys:
         return "[]"
-    size = len(keys)
-    # item i is HEAD + key + MIDDLE[kind] + priority + BETWEEN (the last BETWEEN is "}]")
-    middles = {kind: f"{quote}, idType: {kind}}}, priority: " for kind in kinds}
-    parts: list[str] = [_LPO_BETWEEN + quote] * (4 * size)
-    parts[0::4] = keys
-    if len(middles) == 1:
-        parts[1::4] = repeat(middles.popitem()[1], size)
-    else:
-        parts[1::4] = map(middles.__getitem__, id_types)
-    parts[2::4] = priorities
-    parts[-1] = "}]"
-    return "[" + _LPO_HEAD + quote + "".join(parts)  # graphql-literal: escaped
+    return "".join(_lpo_parts(keys, id_types, kinds, priorities, quote))  # graphql-literal: escaped
+
+
+_SMALL_INTS = 1 << 12
+"""Priorities below this are rendered from one shared table of their texts."""
+
+
+@functools.cache
+def _small_int_texts() -> dict[int, str]:
+    return {value: str(value) for value in range(_SMALL_INTS)}
+
+
+def _int_texts(values: Sequence[int]) -> tuple[str, ...]:
+    """``tuple(map(str, values))`` of ints (``int`` itself, checked by the caller), the small
+    non-negative ones taken from a table: a lookup costs a fraction of making the text."""
+    if len(values) >= 64:
+        texts = tuple(map(_small_int_texts().get, values))
+        if None not in texts:
+            return texts  # type: ignore[return-value]  # (no None in it)
+    return tuple(map(str, values))
+
+
+class LpoColumns:
+    """The columns of LPO items (keys, id type names, priorities), checked once as
+    :func:`lpo_columns` checks them and found free of anything JSON escapes, so that any run of
+    consecutive items renders as a document and its JSON string without a second look
+    (:meth:`document`). Made by :meth:`of`, which gives None where :func:`lpo_json` does."""
+
+    __slots__ = ("_keys", "_kinds", "_priorities", "_types")
+
+    def __init__(
+        self,
+        keys: Sequence[str],
+        id_types: Sequence[str],
+        kinds: set[str],
+        priorities: Sequence[str],
+    ) -> None:
+        self._keys = keys
+        self._types = id_types
+        self._kinds = kinds
+        self._priorities = priorities
+
+    @classmethod
+    def of(
+        cls, keys: Sequence[str], id_types: Sequence[str], priorities: Sequence[int]
+    ) -> LpoColumns | None:
+        """The checked columns, or None when :func:`lpo_json` of them would be None (a key not
+        ASCII or holding a character JSON escapes, a value of another type); an id type that is
+        not an enum value name raises :class:`InputError`."""
+        checked = _lpo_kinds(keys, id_types, priorities)
+        if checked is None or not checked[1]:
+            return None
+        kinds = checked[0]
+        # Kept as tuples of str, which the garbage collector stops scanning once it has seen
+        # them; the id types only when there are two kinds.
+        types = tuple(id_types) if len(kinds) > 1 else ()
+        return cls(tuple(keys), types, kinds, _int_texts(priorities))
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def document(self, head: str, tail: str, start: int, end: int) -> tuple[str, bytes]:
+        """``(document, json)`` for the items ``start:end``: ``document`` is ``head`` +
+        :func:`lpo_columns` of them + ``tail``, ``json`` is ``json.dumps(document,
+        ensure_ascii=False)`` as UTF-8 bytes, quotes included. Each is joined once from the
+        same pieces: between the keys (copied as they are) there is fixed text, enum names and
+        digits, in which JSON escapes nothing but the quotes; ``head`` and ``tail`` are escaped
+        as :func:`json.dumps` escapes them."""
+        keys = self._keys[start:end]
+        if not keys:
+            raise InputError("an LPO document needs at least one item")
+        kinds = self._kinds
+        types = self._types[start:end] if len(kinds) > 1 else ()
+        parts = _lpo_parts(keys, types, kinds, self._priorities[start:end], '"', head, tail)
+        document = "".join(parts)  # graphql-literal: escaped
+        parts[0] = _JSON_STRING(head + "[" + _LPO_HEAD)[:-1] + '\\"'
+        if len(kinds) == 1:
+            parts[2::4] = repeat(f'\\", idType: {next(iter(kinds))}}}, priority: ', len(keys))
+        else:
+            middles = {kind: f'\\", idType: {kind}}}, priority: ' for kind in kinds}
+            parts[2::4] = map(middles.__getitem__, types)
+        parts[4::4] = repeat(_LPO_BETWEEN + '\\"', len(keys))
+        parts[-1] = _JSON_STRING("}]" + tail)[1:]
+        return document, "".join(parts).encode()  # graphql-literal: escaped
 
 
 def graphql_literal(value: object) -> str:

@@ -476,7 +476,7 @@ class Transport:
         the response's ``data`` is returned as is (the missing object is ``null`` in it, or the
         result is ``{}`` when the server sent no data at all).
         """
-        if not isinstance(query, str) or not query.strip():
+        if not isinstance(query, str) or not query or query.isspace():  # (strip() copies)
             raise InputError("query must be a non-empty str")
         parts = encode_variables_parts(query, variables)
         size = sum(map(len, parts))

@@ -267,3 +267,23 @@ def test_lpo_cpu_runs_both_transports(capsys: pytest.CaptureFixture[str]) -> Non
     results = [ast.literal_eval(line) for line in lines]
     assert [r["client"] for r in results] == ["aiolabel-aiohttp", "aiolabel-httpx"]
     assert all(r["cpu_us_per_pair"] > 0 for r in results)
+
+
+def test_lpo_cpu_runs_the_bare_clients(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import lpo_cpu
+
+    lpo_cpu.main(
+        [
+            "--clients",
+            ",".join(lpo_cpu.BARE),
+            "--pairs",
+            "2000",
+            "--repeat",
+            "1",
+            "--latency-ms",
+            "0",
+        ]
+    )
+    results = [ast.literal_eval(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["client"] for r in results] == list(lpo_cpu.BARE)
+    assert all(r["cpu_us_per_pair"] > 0 for r in results)

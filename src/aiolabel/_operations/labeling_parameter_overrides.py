@@ -9,12 +9,12 @@ the constants :data:`SET_LABELING_PARAMETER_OVERRIDES_HEAD` and ``…_TAIL``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from json.encoder import encode_basestring
-from operator import attrgetter, itemgetter
+from itertools import islice
+from operator import attrgetter, itemgetter, lt
 from typing import Any, TypeAlias
 
 from aiolabel._content import EncodedDocument
-from aiolabel._literals import lpo_columns, lpo_json, lpo_list
+from aiolabel._literals import LpoColumns, lpo_columns, lpo_list
 from aiolabel._operations import Operation
 from aiolabel._operations._builder import Built
 from aiolabel.errors import InputError, InputTypeError
@@ -44,11 +44,6 @@ SET_LABELING_PARAMETER_OVERRIDES_TAIL = ") {success}}}"
 """The document after the literal list."""
 
 _INT32 = 2**31
-
-_HEAD_JSON = encode_basestring(SET_LABELING_PARAMETER_OVERRIDES_HEAD)[:-1].encode()
-_TAIL_JSON = encode_basestring(SET_LABELING_PARAMETER_OVERRIDES_TAIL)[1:].encode()
-"""The JSON string of the document, up to the list (its opening quote included) and after it."""
-
 
 _PLAIN_KINDS: dict[type, str] = {
     UniqueId: UniqueId.id_type.value,
@@ -80,7 +75,9 @@ def plain_pairs(overrides: Sequence[Any]) -> Columns | None:
     keys: list[str] = list(map(_KEY, identifiers))
     if len(classes) == 1:
         kinds = [_PLAIN_KINDS[classes.pop()]] * len(keys)
-        if len(set(keys)) != len(keys):
+        # Keys in increasing order are distinct (a listing's ids, or keys made in sequence, come
+        # so): one comparison a pair, stopping at the first out of order, before the set.
+        if not all(map(lt, keys, islice(keys, 1, None))) and len(set(keys)) != len(keys):
             return None
     else:
         kinds = list(map(_PLAIN_KINDS.__getitem__, map(type, identifiers)))
@@ -143,15 +140,20 @@ def set_labeling_parameter_overrides(
 
 class CheckedOverrides:
     """A list of pairs that :func:`plain_pairs` accepted whole, with the columns it read, so the
-    request of a chunk (a slice, as the chunk runner cuts a list) takes slices of the columns
-    instead of reading and checking the pairs again. A chunk that is not such a slice has its
-    columns read from its pairs (which come from the list, so they need no check either)."""
+    request of a chunk (a slice, as the chunk runner cuts a list) renders slices of the columns
+    instead of reading and checking the pairs again. The columns are checked for rendering once
+    too (:class:`~aiolabel._literals.LpoColumns`) when no key needs escaping. A chunk that is
+    not such a slice has its columns read from its pairs (which come from the list, so they need
+    no check either)."""
 
-    __slots__ = ("_columns", "_pairs", "_starts")
+    __slots__ = ("_columns", "_pairs", "_rendered", "_starts")
 
     def __init__(self, pairs: list[Any], columns: Columns, chunk_size: int) -> None:
         self._pairs = pairs
-        self._columns = columns
+        self._rendered = LpoColumns.of(*columns)
+        # The columns are kept only when they cannot be rendered at once (lists of 100,000
+        # items cost the garbage collector a scan each while they live).
+        self._columns = columns if self._rendered is None else None
         self._starts = {id(pairs[start]): start for start in range(0, len(pairs), chunk_size)}
 
     @classmethod
@@ -169,6 +171,9 @@ class CheckedOverrides:
         start = self._starts.get(id(chunk[0])) if chunk else None
         if start is not None and self._pairs[start : start + len(chunk)] == chunk:
             end = start + len(chunk)  # the list holds no pair twice (no repeats): chunk's place
+            if self._rendered is not None:
+                return _rendered(project_id, self._rendered, start, end)
+            assert self._columns is not None
             keys, kinds, priorities = self._columns
             return _built(project_id, keys[start:end], kinds[start:end], priorities[start:end])
         identifiers = list(map(_FIRST, chunk))
@@ -181,22 +186,29 @@ class CheckedOverrides:
         return _built(project_id, keys, kinds, list(map(_SECOND, chunk)))
 
 
+def _rendered(project_id: str, columns: LpoColumns, start: int, end: int) -> Built:
+    """The request of the items ``start:end`` of checked columns: the document and its JSON
+    string, each joined once (the body then needs no second escape of the document)."""
+    document, encoded = columns.document(
+        SET_LABELING_PARAMETER_OVERRIDES_HEAD, SET_LABELING_PARAMETER_OVERRIDES_TAIL, start, end
+    )
+    operation = Operation(
+        SET_LABELING_PARAMETER_OVERRIDES_NAME, EncodedDocument(document, encoded), idempotent=True
+    )
+    return Built(operation, {"projectId": project_id})
+
+
 def _built(project_id: str, keys: list[str], kinds: list[str], priorities: list[int]) -> Built:
-    """The request of checked columns: the document and its JSON string rendered in one pass
+    """The request of checked columns: the document and its JSON string rendered together
     when no key needs escaping (the body then needs no second escape), else the document."""
+    columns = LpoColumns.of(keys, kinds, priorities)
+    if columns is not None:
+        return _rendered(project_id, columns, 0, len(columns))
     head, tail = SET_LABELING_PARAMETER_OVERRIDES_HEAD, SET_LABELING_PARAMETER_OVERRIDES_TAIL
-    texts = lpo_json(keys, kinds, priorities)
-    if texts is not None:
-        literal, escaped = texts
-        document: str = EncodedDocument(
-            head + literal + tail,  # graphql-literal: escaped
-            _HEAD_JSON + escaped.encode() + _TAIL_JSON,
-        )
-    else:
-        literal = lpo_columns(keys, kinds, priorities) or lpo_list(
-            list(zip(keys, kinds, priorities, strict=True))
-        )
-        document = head + literal + tail  # graphql-literal: escaped
+    literal = lpo_columns(keys, kinds, priorities) or lpo_list(
+        list(zip(keys, kinds, priorities, strict=True))
+    )
+    document = head + literal + tail  # graphql-literal: escaped
     operation = Operation(SET_LABELING_PARAMETER_OVERRIDES_NAME, document, idempotent=True)
     return Built(operation, {"projectId": project_id})
 
