@@ -7,8 +7,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from aiolabel.emulator import Emulator
+import httpx
+
+from aiolabel.emulator import Emulator, EmulatorConfig
 from tests.emulator._support import (
     DATASET_ROWS,
     LPOS,
@@ -165,3 +168,51 @@ async def test_pages_differing_in_skip_are_validated_once(emu: Emulator, gql: Gq
     assert too_big["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     unknown = await gql((LPOS % 100).replace("numberOfLabels", "nope"), {"param_0": project_id})
     assert unknown["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+OLD_QUEUE_INDEX = (
+    "CREATE INDEX project_data_rows_queue_order ON project_data_rows"
+    " (project_id, COALESCE(lpo_priority, batch_priority), batch_priority, seq)"
+)
+"""The queue-order index of emulators before it was keyed by the project's seq."""
+
+
+def client(emu: Emulator) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=emu.transport, base_url=emu.endpoint.removesuffix("/graphql")
+    )
+
+
+async def test_a_file_from_before_the_seq_keyed_queue_index_upgrades(tmp_path: Path) -> None:
+    config = EmulatorConfig(db=str(tmp_path / "emu.sqlite3"))
+    async with Emulator(config) as emu, client(emu) as http:
+        gql = Gql(http, emu.api_key)
+        project_id, _ = await queued_project(emu, gql, 250)
+        other_id, _ = await queued_project(emu, gql, 30)
+        expected = [r["data_row_id"] for r in emu.control("labeling_queue", project_id=project_id)]
+    with sqlite3.connect(config.db) as conn:  # the file as an older emulator left it
+        conn.execute("DROP INDEX project_data_rows_queue")
+        conn.execute("ALTER TABLE project_data_rows DROP COLUMN project_seq")
+        conn.execute(OLD_QUEUE_INDEX)
+    conn.close()
+    async with Emulator(config) as emu, client(emu) as http:
+        gql = Gql(http, emu.api_key)
+        with emu.state.store.reading() as conn:
+            indexes = {r[1] for r in conn.execute("PRAGMA index_list(project_data_rows)")}
+            unset = conn.execute(
+                "SELECT COUNT(*) FROM project_data_rows WHERE project_seq IS NULL"
+            ).fetchone()[0]
+        assert "project_data_rows_queue" in indexes
+        assert "project_data_rows_queue_order" not in indexes
+        assert unset == 0
+        listed: list[str] = []
+        with statements(emu) as sql:
+            for skip in range(0, 300, 100):
+                listed += await lpo_page(gql, project_id, skip)
+        assert listed == expected
+        assert_indexed(plans(emu, sql))
+        assert len(await lpo_page(gql, other_id, 0)) == 30
+        # rows queued after the upgrade join the same index
+        later = await new_project(gql)
+        await create_batch(gql, later, "late", rows(emu, 5))
+        assert len(await lpo_page(gql, later, 0)) == 5

@@ -4,6 +4,7 @@ errors included, and the same overrides afterwards."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -43,6 +44,19 @@ def test_lists_as_the_sdks_write_them_are_read_as_columns(make: Any) -> None:
     assert is_plain_lpo(parse(hoisted.query))
 
 
+ODD_KEYS = ["a]b)", "x, y}", "é😀", "\x7f\u2028\ufeff", "#not a comment", "", "{id: 1}"]
+
+
+def test_keys_with_any_plain_character_are_read_as_columns() -> None:
+    items = [*((key, i) for i, key in enumerate(ODD_KEYS)), *ITEMS]
+    hoisted = check(_official_document(items))
+    assert hoisted is not None
+    assert hoisted.plain is not None
+    assert hoisted.plain.keys == [key for key, _ in items]
+    assert hoisted.plain.priorities == [priority for _, priority in items]
+    assert json.loads(hoisted.plain.json_object()) == dict(items)
+
+
 @pytest.mark.parametrize(
     ("old", "new"),
     [
@@ -51,6 +65,10 @@ def test_lists_as_the_sdks_write_them_are_read_as_columns(make: Any) -> None:
         ("priority: -3000}", "priority: -3000, numberOfLabels: 2}"),
         ("priority: -3000}", "priority: -2147483649}"),
         ("priority: -3000}", "priority: -03000}"),
+        ("priority: -3000}", "priority: 2147483647}"),  # ten digits: the general reading
+        ("priority: -3000}", "priority: -0}"),
+        ('id: "row-0003"', 'id: "row\t0003"'),  # a control character in a key
+        ("priority: -3000}", "priority:  -3000}"),  # other spacing
     ],
 )
 def test_other_lists_keep_the_general_reading(old: str, new: str) -> None:
@@ -101,6 +119,7 @@ async def test_direct_and_graphql_core_execution_agree(
     cases = [
         (_aiolabel_document(good), {"projectId": project_id}),
         (_official_document([*good[:200], ("no-such-row", 1)]), {"projectId": project_id}),
+        (_official_document([*good[:200], *((k, 1) for k in ODD_KEYS)]), {"projectId": project_id}),
         (_official_document([*good[:200], (ids[310], 1)]), {"projectId": project_id}),
         (_official_document([*good[:200], (ids[299], 1)]), {"projectId": project_id}),  # deleted
         (_official_document([*good[:200], (ids[360], 1)]), {"projectId": project_id}),  # no batch
@@ -138,9 +157,10 @@ async def test_direct_and_graphql_core_execution_agree(
     assert direct == full
     answers, state = direct
     assert answers[0]["data"]["project"]["setLabelingParameterOverrides"]["success"] is True
-    assert answers[5]["data"]["project"]["setLabelingParameterOverrides"]["success"] is True
+    assert answers[6]["data"]["project"]["setLabelingParameterOverrides"]["success"] is True
     assert [a.get("errors") is not None for a in answers] == [
         False,
+        True,
         True,
         True,
         True,

@@ -4,7 +4,10 @@ controls and persistence."""
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -423,6 +426,38 @@ async def test_reset_gives_a_fresh_identity(gql: Gql, emu: Emulator) -> None:
     before = (await gql.data(USER_QUERY))["user"]["id"]
     emu.reset()
     assert (await gql.data(USER_QUERY))["user"]["id"] != before
+
+
+KILLED_MID_TRANSACTION = """
+import os, signal, sys
+from aiolabel.emulator.store import Store
+store = Store(sys.argv[1], ["CREATE TABLE IF NOT EXISTS things (id INTEGER PRIMARY KEY, v TEXT);"])
+with store.transaction() as conn:
+    conn.executemany("INSERT INTO things (v) VALUES (?)", [("kept" * 500,)] * 2000)
+with store.transaction() as conn:
+    conn.execute("PRAGMA cache_size=8")  # the update spills pages into the file before it ends
+    conn.execute("UPDATE things SET v = 'lost'")
+    conn.execute("INSERT INTO things (v) VALUES ('lost')")
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+"""A process that commits rows, then dies in the middle of a transaction that has already
+written some of its pages into the file."""
+
+
+def test_a_killed_emulator_keeps_what_it_committed_and_nothing_else(tmp_path: Path) -> None:
+    path = str(tmp_path / "killed.sqlite3")
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_MID_TRANSACTION, path], capture_output=True, timeout=120
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    store = Store(path, ["CREATE TABLE IF NOT EXISTS things (id INTEGER PRIMARY KEY, v TEXT);"])
+    try:
+        with store.reading() as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            rows = conn.execute("SELECT v, COUNT(*) FROM things GROUP BY v").fetchall()
+        assert [tuple(row) for row in rows] == [("kept" * 500, 2000)]
+    finally:
+        store.close()
 
 
 async def test_restart_on_the_same_file_keeps_state(tmp_path: Path) -> None:

@@ -15,9 +15,10 @@ string where an enum belongs, a value out of range...) leaves the document untou
 path gives the exact GraphQL answer, errors included.
 
 The list as both SDKs write it (``{dataRowIdentifier: {id: "…", idType: ID}, priority: N}`` items,
-keys without escapes) is recognised whole by one regular expression and read as two columns, keys
-and priorities (:class:`PlainOverrides`), without building an object per item; the coerced value
-is made from them only if asked for.
+keys without escapes, priorities of at most 9 digits) is recognised whole in the document text by
+one regular expression, before any other work, and read by a second as two columns, keys and
+priorities' digits (:class:`PlainOverrides`), without building an object per item; the coerced
+value is made from them only if asked for.
 """
 
 from __future__ import annotations
@@ -60,26 +61,41 @@ _SURROGATE_ESCAPES = re.compile(r"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F]")
 """graphql-core refuses lone surrogates, which JSON accepts."""
 
 
-_PLAIN_LIST = re.compile(
-    rf"\[{_IGNORED}*(?:\{{dataRowIdentifier: \{{id: \x00, idType: ID\}}, priority: "
-    rf"-?(?:0|[1-9][0-9]{{0,9}})\}}{_IGNORED}*)*\]"
+_SDK_KEY = r"[^\"\\\x00-\x1f\ud800-\udfff]*"
+"""A key written as it is (no escape, no control character, no lone surrogate)."""
+_SDK_PRIORITY = "0|-?[1-9][0-9]{0,8}"
+"""In range by its form (at most 9 digits), and as JSON reads it (no ``-0``); other integers
+are read by the general path."""
+
+
+_SDK_ITEM = (
+    r'\{dataRowIdentifier: \{id: "'
+    + _SDK_KEY
+    + r'", idType: ID\}, priority: (?:'
+    + _SDK_PRIORITY
+    + r")\}"
 )
-"""The skeleton (strings masked) of a list of items as the SDKs write them: data-row ids, a
-priority each, nothing else (at most 10 digits: the range is checked after)."""
-_PRIORITY = re.compile(r"priority: (-?[0-9]+)")
-_KEY_NOT_PLAIN = re.compile(r"[\x00-\x1f\\]")
-"""What a key literal read as it is may not hold: an escape, a control character."""
+_SDK_LIST = re.compile(rf"\[(?:{_IGNORED}*{_SDK_ITEM})*{_IGNORED}*\](?={_IGNORED}*\))")
+"""A list of items as the SDKs write them (data-row ids and a priority each, nothing else),
+read in the document as it is, up to its ``]`` (the argument's ``)`` follows): nothing in it is a
+string, comment or escape the GraphQL lexer could read otherwise."""
+_SDK_PRIORITIES = re.compile(r"priority: (-?[0-9]+)\}")
+"""The priorities of such a list, its keys cut out."""
 
 
 class PlainOverrides:
     """A ``[LabelingParameterOverrideInput!]`` of data-row ids and priorities only, as columns:
-    ``keys[i]`` (``idType: ID``) has ``priorities[i]``."""
+    ``keys[i]`` (``idType: ID``) has the priority written ``digits[i]``."""
 
-    __slots__ = ("keys", "priorities")
+    __slots__ = ("digits", "keys")
 
-    def __init__(self, keys: list[str], priorities: list[int]) -> None:
+    def __init__(self, keys: list[str], digits: list[str]) -> None:
         self.keys = keys
-        self.priorities = priorities
+        self.digits = digits
+
+    @property
+    def priorities(self) -> list[int]:
+        return list(map(int, self.digits))
 
     def coerced(self) -> list[dict[str, Any]]:
         """The value graphql-core coerces the list to."""
@@ -88,18 +104,25 @@ class PlainOverrides:
             for key, priority in zip(self.keys, self.priorities, strict=True)
         ]
 
+    def json_object(self) -> str:
+        """``{key: priority, ...}`` as JSON text (the keys need no escape: see ``_SDK_KEY``)."""
+        pairs = zip(self.keys, self.digits, strict=True)
+        return "{" + ",".join([f'"{key}":{digits}' for key, digits in pairs]) + "}"
 
-def _read_plain(body: str, literals: list[str]) -> PlainOverrides | None:
-    """The columns of a list written as the SDKs write it (``body`` is its skeleton, strings
-    masked, ``literals`` its string literals, quotes included), or None."""
-    if not _PLAIN_LIST.fullmatch(body) or _KEY_NOT_PLAIN.search("".join(literals)):
+
+def _read_plain(text: str, start: int) -> tuple[PlainOverrides, int] | None:
+    """The columns of a list at ``text[start] == "["`` written as the SDKs write it and the
+    offset after its ``]``, or None."""
+    found = _SDK_LIST.match(text, start)
+    if found is None:
         return None
-    priorities = list(map(int, _PRIORITY.findall(body)))
-    if priorities and (min(priorities) < _INT_MIN or max(priorities) > _INT_MAX):
+    # its keys hold no quote: between the quotes are the keys, in turn with the rest
+    parts = text[start : found.end()].split('"')
+    keys = parts[1::2]
+    digits = _SDK_PRIORITIES.findall("".join(parts[2::2]))
+    if len(digits) != len(keys):  # pragma: no cover - the expression pairs them
         return None
-    if len(priorities) != len(literals):  # pragma: no cover - the expression pairs them
-        return None
-    return PlainOverrides([literal[1:-1] for literal in literals], priorities)
+    return PlainOverrides(keys, digits), found.end()
 
 
 class _Bail(Exception):
@@ -165,6 +188,9 @@ def _read_overrides(text: str, start: int) -> tuple[Any, int] | None:
     the strings go back verbatim (GraphQL's string escapes are JSON's) and ``json.loads``
     reads it all.
     """
+    plain = _read_plain(text, start)
+    if plain is not None:
+        return plain
     rest = text[start:]
     if "\x00" in rest:
         return None
@@ -184,9 +210,6 @@ def _read_overrides(text: str, start: int) -> tuple[Any, int] | None:
         return None
     if "\\u" in rest and _SURROGATE_ESCAPES.search(text, start, list_end):
         return None
-    plain = _read_plain(body, literals)
-    if plain is not None:
-        return plain, list_end
     body = body.translate(_TO_COMMAS)
     while ",," in body:
         body = body.replace(",,", ",")

@@ -554,7 +554,7 @@ class Executor:
                 with state.store.transaction() as conn:
                     context.conn = conn
                     if not apply_plain_overrides(
-                        context, variables["projectId"], plain.keys, plain.priorities
+                        context, variables["projectId"], plain.keys, plain.json_object()
                     ):
                         raise _FullPath
             except _FullPath:

@@ -158,8 +158,8 @@ def create_batch_row(
 
 _QUEUE_ROWS = """
 INSERT INTO project_data_rows (project_id, data_row_id, batch_id, queue_id, batch_priority,
-    number_of_labels, added_at, updated_at)
-SELECT ?1, d.id, ?2, ?3, ?4, ?5, ?6, ?6
+    number_of_labels, added_at, updated_at, project_seq)
+SELECT ?1, d.id, ?2, ?3, ?4, ?5, ?6, ?6, ?10
 FROM json_each(?7) j JOIN data_rows d ON d.id = j.value AND d.org_id = ?8 AND d.deleted = 0
 WHERE (?9 = '' OR upper(d.media_type) = ?9)
     AND NOT EXISTS (SELECT 1 FROM project_data_rows p WHERE p.project_id = ?1
@@ -213,6 +213,7 @@ def add_rows(
             listed,
             org_id,
             media_type,
+            project["seq"],
         ),
     ).rowcount
     failures: list[dict[str, str]] = []

@@ -87,7 +87,8 @@ def _candidate_ids(conn: sqlite3.Connection, spec: ExportSpec) -> list[str]:
         sql = (
             "SELECT d.id FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
             " LEFT JOIN task_queues q ON q.id = p.queue_id"
-            f" WHERE p.project_id = ? AND d.deleted = 0 AND {where} ORDER BY {QUEUE_ORDER}"
+            " WHERE p.project_seq = (SELECT seq FROM projects WHERE id = ?) AND d.deleted = 0"
+            f" AND {where} ORDER BY {QUEUE_ORDER}"
         )
         params = [spec.project_id, *spec.params]
     else:

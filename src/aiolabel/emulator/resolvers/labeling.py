@@ -61,9 +61,10 @@ def lpo_to_gql(row: sqlite3.Row) -> dict[str, Any]:
 _LIVE_QUEUE = (
     "SELECT p.seq, p.project_id, p.data_row_id, p.batch_priority, p.lpo_priority,"
     " p.number_of_labels, d.* FROM project_data_rows p JOIN data_rows d ON d.id = p.data_row_id"
-    " WHERE p.project_id = ? AND d.deleted = 0"
+    " WHERE p.project_seq = (SELECT seq FROM projects WHERE id = ?) AND d.deleted = 0"
 )
-"""A project's live queue rows, each with its data row's columns (read in the same search)."""
+"""A project's live queue rows, each with its data row's columns (read in the same search of
+the queue-order index, which is keyed by the project's seq)."""
 _QUEUE_KEY = "COALESCE(p.lpo_priority, p.batch_priority)"
 _AFTER_KEY = (
     f" AND {_QUEUE_KEY} = ? AND p.batch_priority = ? AND p.seq > ? ORDER BY p.seq LIMIT ?",
@@ -71,7 +72,7 @@ _AFTER_KEY = (
     f" AND {_QUEUE_KEY} > ? ORDER BY {QUEUE_ORDER} LIMIT ?",
 )
 """The rows after a queue key ``(priority, batch priority, seq)``, in queue order: three ranges
-of the ``project_data_rows_queue_order`` index, each read from its start."""
+of the ``project_data_rows_queue`` index, each read from its start."""
 
 _PAGE_ENDS: OrderedDict[tuple[int, str, int], tuple[int, tuple[int, int, int]]] = OrderedDict()
 """``(connection, project, position) -> (database version, queue key of the row before that
@@ -183,25 +184,31 @@ _APPLY_LIVE_OVERRIDES = (
 """The same for triples whose ids are not checked yet: only live rows of the organisation."""
 
 
-_APPLY_PLAIN_OVERRIDES = """
-UPDATE project_data_rows SET lpo_priority = u.value->>1, updated_at = ?1
-FROM json_each(?2) u WHERE +project_id = ?3 AND data_row_id = u.value->>0
-    AND NOT EXISTS (SELECT 1 FROM data_rows d INDEXED BY data_rows_deleted
-        WHERE d.id = u.value->>0 AND d.deleted = 1)
+_APPLY_PLAIN_OVERRIDES_UNCHECKED = """
+UPDATE project_data_rows SET lpo_priority = u.value, updated_at = ?1
+FROM json_each(?2) u WHERE +project_id = ?3 AND data_row_id = u.key
 """
-""":data:`_APPLY_LIVE_OVERRIDES` of ``[data row id, priority]`` pairs (no numberOfLabels): a
-project's rows are rows of its organisation (only those are queued), so a row is live when the
-small index of deleted rows does not hold it, which costs less than reading the row."""
+_APPLY_PLAIN_OVERRIDES = (
+    _APPLY_PLAIN_OVERRIDES_UNCHECKED
+    + """    AND NOT EXISTS (SELECT 1 FROM data_rows d INDEXED BY data_rows_deleted
+        WHERE d.id = u.key AND d.deleted = 1)
+"""
+)
+""":data:`_APPLY_LIVE_OVERRIDES` of ``{data row id: priority}`` (distinct ids, no numberOfLabels;
+an object's members are read without parsing an array per item): a project's rows are rows of
+its organisation (only those are queued), so a row is live when the small index of deleted rows
+does not hold it, which costs less than reading the row; when that index is empty (no row is
+deleted), :data:`_APPLY_PLAIN_OVERRIDES_UNCHECKED` skips the check."""
+_ANY_DELETED = "SELECT 1 FROM data_rows INDEXED BY data_rows_deleted WHERE deleted = 1 LIMIT 1"
 
 
-def apply_plain_overrides(
-    c: Context, project_id: str, keys: list[str], priorities: list[int]
-) -> bool:
+def apply_plain_overrides(c: Context, project_id: str, keys: Sequence[str], updates: str) -> bool:
     """``project(where: {id}) {setLabelingParameterOverrides(...) {success}}`` for a list of
-    data-row ids and priorities only, when it succeeds as it is: True, the overrides applied.
-    False when the request needs the full path (more than 1,000 items, a repeat, a key SQLite's
-    JSON cannot carry, a row missing, deleted or not in the project, an unknown project): the
-    caller rolls back and runs it through graphql-core, which gives the exact answer."""
+    data-row ids and priorities only (``updates``: the JSON object ``{id: priority}`` of the
+    ``keys``, none needing an escape), when it succeeds as it is: True, the overrides applied.
+    False when the request needs the full path (more than 1,000 items, a repeat, a row missing,
+    deleted or not in the project, an unknown project): the caller rolls back and runs it
+    through graphql-core, which gives the exact answer."""
     try:
         load_project(c.conn, c.org_id, project_id)  # what the project(where:) resolver checks
     except NotFound:
@@ -210,10 +217,9 @@ def apply_plain_overrides(
         return False
     if not keys:
         return True
-    updates = dumps(list(zip(keys, priorities, strict=True)))
-    if "\\u0000" in updates:
-        return False
-    applied = c.conn.execute(_APPLY_PLAIN_OVERRIDES, (now_iso(), updates, project_id))
+    deleted = c.conn.execute(_ANY_DELETED).fetchone() is not None
+    apply = _APPLY_PLAIN_OVERRIDES if deleted else _APPLY_PLAIN_OVERRIDES_UNCHECKED
+    applied = c.conn.execute(apply, (now_iso(), updates, project_id))
     if applied.rowcount != len(keys):
         return False
     touch_project(c.conn, project_id)

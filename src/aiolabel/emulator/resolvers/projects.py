@@ -6,6 +6,11 @@ Workflow model. A data row enters a project through a batch and then sits in exa
 one of the project's task queues (``project_data_rows.queue_id``) or Done (``queue_id`` NULL).
 Its place in the labelling queue is ``(COALESCE(lpo_priority, batch_priority), batch_priority,
 seq)``: a labelling-parameter override first, then the batch's priority, then arrival order.
+The ``project_data_rows_queue`` index holds that order per project, keyed by the project's integer
+``seq`` (``project_data_rows.project_seq``) rather than its 25-character id: every override moves
+an entry of it, and small entries mean fewer index pages to rewrite per write. Files from older
+emulators (the column missing, the id-keyed ``project_data_rows_queue_order`` index) are upgraded
+when opened: the column is added and filled, the old index dropped.
 """
 
 from __future__ import annotations
@@ -62,14 +67,19 @@ CREATE TABLE IF NOT EXISTS project_data_rows (
     project_id TEXT NOT NULL, data_row_id TEXT NOT NULL, batch_id TEXT NOT NULL,
     queue_id TEXT, batch_priority INTEGER NOT NULL, lpo_priority INTEGER,
     number_of_labels INTEGER NOT NULL DEFAULT 1,
-    added_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    added_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+    project_seq INTEGER -- the project's seq: the queue-order index's key
 );
 CREATE UNIQUE INDEX IF NOT EXISTS project_data_rows_key
     ON project_data_rows (project_id, data_row_id);
 CREATE INDEX IF NOT EXISTS project_data_rows_by_batch ON project_data_rows (batch_id);
 CREATE INDEX IF NOT EXISTS project_data_rows_by_queue ON project_data_rows (project_id, queue_id);
-CREATE INDEX IF NOT EXISTS project_data_rows_queue_order ON project_data_rows
-    (project_id, COALESCE(lpo_priority, batch_priority), batch_priority, seq);
+DROP INDEX IF EXISTS project_data_rows_queue_order;
+CREATE INDEX IF NOT EXISTS project_data_rows_queue ON project_data_rows
+    (project_seq, COALESCE(lpo_priority, batch_priority), batch_priority);
+UPDATE project_data_rows
+    SET project_seq = (SELECT seq FROM projects WHERE projects.id = project_data_rows.project_id)
+    WHERE project_seq IS NULL;
 
 CREATE TABLE IF NOT EXISTS labels (
     id TEXT PRIMARY KEY, project_id TEXT NOT NULL, data_row_id TEXT NOT NULL,
