@@ -105,3 +105,25 @@ def test_model_assisted_labeling_switch(
 def test_unknown_label_is_not_found(lb_client: labelbox.Client) -> None:
     with pytest.raises(lbx.ResourceNotFoundError):
         lb_client._get_single(Label, "cl000000000000000000000000")
+
+
+def test_labels_are_listed_across_pages_in_creation_order(
+    lb_client: labelbox.Client, emulator: EmulatorServer
+) -> None:
+    project = lb_client.create_project(name="many labels", media_type=MediaType.Image)
+    rows = sdk_rows(lb_client, 120, "many-")
+    project.create_batch("b", data_rows=rows.ids)
+    made = [
+        emulator.control(
+            "add_label",
+            project_id=project.uid,
+            data_row_id=rows.ids[i % 120],
+            created_at=f"2026-01-01T00:{i // 60:02d}:{i % 60:02d}.000Z",
+            move_to="stay",
+        )["id"]
+        for i in range(250)
+    ]
+    assert [label.uid for label in project.labels()] == made  # three pages of 100
+    mine = project.labels(created_by=lb_client.get_user().uid)
+    assert [label.uid for label in mine] == made
+    assert [label.uid for label in lb_client.get_data_row(rows.ids[0]).labels()] == made[::120]

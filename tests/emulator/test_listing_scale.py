@@ -1,6 +1,6 @@
-"""The paginated listings the official SDK reads (overrides, batches, dataset rows) cost one page
-per page: every statement they run is an index search in listing order (no scan, no sort), and
-the overrides' offset pages continue from where the previous page ended."""
+"""The paginated listings the official SDK reads (overrides, batches, dataset rows, labels) cost
+one page per page: every statement they run is an index search in listing order (no scan, no
+sort), and the offset pages (overrides, labels) continue from where the previous page ended."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from tests.emulator._support import (
 )
 from tests.emulator.conftest import Gql
 
-TABLES = ("project_data_rows", "data_rows", "batches")
+TABLES = ("project_data_rows", "data_rows", "batches", "labels")
 
 
 @contextmanager
@@ -144,6 +144,134 @@ async def test_batch_and_dataset_row_pages_are_index_searches(emu: Emulator, gql
     assert any("FROM batches" in text for text, _ in found)
     assert any("FROM data_rows" in text for text, _ in found)
     assert_indexed(found)
+
+
+PROJECT_LABELS = (
+    "query GetProjectLabelsPyApi($projectId: ID!) {project (where: {id: $projectId})"
+    " {labels (skip: %d first: 100 %s) {id createdAt}}}"
+)
+"""The official SDK's ``project.labels()`` page (``%s``: its optional ``where:{...}``)."""
+DATA_ROW_LABELS = (
+    "query DataRowLabels($id: ID!) {dataRow(where: {id: $id}) {labels(skip: %d first: 2) {id}}}"
+)
+
+
+def label_order(emu: Emulator, sql: str, *params: object) -> list[str]:
+    with emu.state.store.reading() as conn:
+        return [r[0] for r in conn.execute(sql, params)]
+
+
+async def labelled_project(emu: Emulator, gql: Gql, count: int) -> tuple[str, list[str]]:
+    """A project with ``count`` labels on ``count * 2 // 3`` rows (the first rows labelled
+    twice), 40 of them made at one instant across the first page boundary, so the order falls
+    back to the ids there."""
+    project_id = await new_project(gql)
+    ids = rows(emu, count * 2 // 3)
+    await create_batch(gql, project_id, "b", ids)
+    for i in range(count):
+        second = 1 if 80 <= i < 120 else 0 if i < 80 else 2
+        stamp = f"2026-01-01T00:00:0{second}.{0 if second == 1 else i:03d}Z"
+        emu.control(
+            "add_label",
+            project_id=project_id,
+            data_row_id=ids[i % len(ids)],
+            created_at=stamp,
+            move_to="stay",
+        )
+    return project_id, ids
+
+
+async def label_page(gql: Gql, project_id: str, skip: int, where: str = "") -> list[str]:
+    found = await gql.data(PROJECT_LABELS % (skip, where), {"projectId": project_id})
+    return [label["id"] for label in found["project"]["labels"]]
+
+
+def label_reads(sql: list[str]) -> list[str]:
+    return [s for s in sql if "FROM labels l" in s]
+
+
+async def test_label_pages_are_index_searches_from_the_previous_page_end(
+    emu: Emulator, gql: Gql
+) -> None:
+    project_id, ids = await labelled_project(emu, gql, 250)
+    expected = label_order(
+        emu,
+        "SELECT id FROM labels WHERE project_id = ? AND deleted = 0 ORDER BY created_at, id",
+        project_id,
+    )
+    assert len(expected) == 250
+    listed: list[str] = []
+    with statements(emu) as sql:
+        for skip in range(0, 300, 100):
+            listed += await label_page(gql, project_id, skip)
+        row_labels = []
+        for skip in range(0, 4, 2):
+            found = await gql.data(DATA_ROW_LABELS % skip, {"id": ids[0]})
+            row_labels += [label["id"] for label in found["dataRow"]["labels"]]
+    assert listed == expected
+    assert row_labels == label_order(
+        emu,
+        "SELECT id FROM labels WHERE data_row_id = ? AND deleted = 0 ORDER BY created_at, id",
+        ids[0],
+    )
+    assert len(row_labels) == 2
+    reads = label_reads(sql)
+    assert sum("OFFSET 0" not in s and "OFFSET" in s for s in reads) == 0, (
+        "every later page continued from a key"
+    )
+    assert sum("(l.created_at, l.id) >" in s for s in reads) == 3  # two project pages, one row
+    assert_indexed(plans(emu, sql))
+
+
+async def test_filtered_label_pages_continue_within_their_filter(emu: Emulator, gql: Gql) -> None:
+    project_id = await new_project(gql)
+    made = [emu.control("bulk_create_data_rows", count=150) for _ in range(2)]
+    await create_batch(gql, project_id, "b", made[0]["ids"] + made[1]["ids"])
+    for i in range(150):  # alternately a row of the first dataset and of the second
+        for half in made:
+            emu.control("add_label", project_id=project_id, data_row_id=half["ids"][i])
+    in_first = f'where:{{dataRow: {{dataset: {{id_in: ["{made[0]["dataset_id"]}"]}}}}}}'
+    everything = await_all(emu, project_id)
+    first_only = label_order(
+        emu,
+        "SELECT l.id FROM labels l JOIN data_rows d ON d.id = l.data_row_id"
+        " WHERE l.project_id = ? AND d.dataset_id = ? ORDER BY l.created_at, l.id",
+        project_id,
+        made[0]["dataset_id"],
+    )
+    assert len(first_only) == 150
+    assert await label_page(gql, project_id, 0) == everything[:100]
+    # the filtered listing at offset 100 does not continue from the unfiltered page's end
+    assert await label_page(gql, project_id, 100, in_first) == first_only[100:200]
+    listed = [x for skip in (0, 100) for x in await label_page(gql, project_id, skip, in_first)]
+    assert listed == first_only
+    assert await label_page(gql, project_id, 100) == everything[100:200]
+
+
+def await_all(emu: Emulator, project_id: str) -> list[str]:
+    return label_order(
+        emu,
+        "SELECT id FROM labels WHERE project_id = ? AND deleted = 0 ORDER BY created_at, id",
+        project_id,
+    )
+
+
+async def test_a_label_made_between_pages_falls_back_to_the_offset(emu: Emulator, gql: Gql) -> None:
+    project_id, ids = await labelled_project(emu, gql, 150)
+    first = await label_page(gql, project_id, 0)
+    early = emu.control(
+        "add_label",
+        project_id=project_id,
+        data_row_id=ids[-1],
+        created_at="2000-01-01T00:00:00.000Z",
+        move_to="stay",
+    )
+    expected = await_all(emu, project_id)
+    with statements(emu) as sql:
+        second = await label_page(gql, project_id, 100)
+    assert expected[0] == early["id"] != first[0]
+    assert second == expected[100:200]
+    assert any("OFFSET 100" in s for s in label_reads(sql))
 
 
 def test_trace_sees_filled_in_values() -> None:

@@ -9,7 +9,6 @@ replaces it, and the queue is ordered by that priority, then the batch priority,
 from __future__ import annotations
 
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ from ariadne import ObjectType
 
 from aiolabel.emulator.context import Context, Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
-from aiolabel.emulator.resolvers.base import page
+from aiolabel.emulator.resolvers.base import PageEnds, page
 from aiolabel.emulator.resolvers.catalog import data_row_to_gql, json_strings, live_row
 from aiolabel.emulator.resolvers.metadata import prefetch
 from aiolabel.emulator.resolvers.projects import (
@@ -74,10 +73,8 @@ _AFTER_KEY = (
 """The rows after a queue key ``(priority, batch priority, seq)``, in queue order: three ranges
 of the ``project_data_rows_queue`` index, each read from its start."""
 
-_PAGE_ENDS: OrderedDict[tuple[int, str, int], tuple[int, tuple[int, int, int]]] = OrderedDict()
-"""``(connection, project, position) -> (database version, queue key of the row before that
-position)``: where the previous offset page ended, so the next one starts there."""
-_PAGE_ENDS_MAX = 256
+_QUEUE_PAGES = PageEnds()
+"""Where the overrides' offset pages ended (listing: the project id; key: the queue key)."""
 
 
 def _queue_key(row: sqlite3.Row) -> tuple[int, int, int]:
@@ -88,19 +85,12 @@ def _queue_key(row: sqlite3.Row) -> tuple[int, int, int]:
 def queue_page(
     conn: sqlite3.Connection, project_id: str, offset: int, limit: int
 ) -> list[sqlite3.Row]:
-    """Rows ``offset .. offset + limit`` of a project's live queue, in queue order.
-
-    An offset page costs O(offset) in SQLite; the official SDK reads the overrides in pages of
-    100 with growing ``skip``, so the next page continues from the key where the last one ended
-    (remembered while the database is unchanged: ``total_changes`` counts every write), as a
-    keyset page does, in O(page). Any other offset is read by OFFSET.
-    """
-    order = f" ORDER BY {QUEUE_ORDER} LIMIT ?"
-    version = conn.total_changes
-    known = _PAGE_ENDS.get((id(conn), project_id, offset)) if offset else None
+    """Rows ``offset .. offset + limit`` of a project's live queue, in queue order; a page that
+    starts where an earlier one ended continues from its queue key (:class:`PageEnds`)."""
+    known = _QUEUE_PAGES.after(conn, project_id, offset)
     rows: list[sqlite3.Row]
-    if known is not None and known[0] == version:
-        k1, k2, k3 = known[1]
+    if known is not None:
+        k1, k2, k3 = known
         rows = []
         for extra, params in zip(_AFTER_KEY, ((k1, k2, k3), (k1, k2), (k1,)), strict=True):
             if len(rows) >= limit:
@@ -110,14 +100,14 @@ def queue_page(
             ).fetchall()
     elif offset:
         rows = conn.execute(
-            _LIVE_QUEUE + order + " OFFSET ?", (project_id, limit, offset)
+            _LIVE_QUEUE + f" ORDER BY {QUEUE_ORDER} LIMIT ? OFFSET ?", (project_id, limit, offset)
         ).fetchall()
     else:
-        rows = conn.execute(_LIVE_QUEUE + order, (project_id, limit)).fetchall()
+        rows = conn.execute(
+            _LIVE_QUEUE + f" ORDER BY {QUEUE_ORDER} LIMIT ?", (project_id, limit)
+        ).fetchall()
     if rows:
-        _PAGE_ENDS[(id(conn), project_id, offset + len(rows))] = (version, _queue_key(rows[-1]))
-        while len(_PAGE_ENDS) > _PAGE_ENDS_MAX:
-            _PAGE_ENDS.popitem(last=False)
+        _QUEUE_PAGES.ended(conn, project_id, offset + len(rows), _queue_key(rows[-1]))
     return rows
 
 

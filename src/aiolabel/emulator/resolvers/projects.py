@@ -88,7 +88,9 @@ CREATE TABLE IF NOT EXISTS labels (
     seconds_to_create REAL, annotations TEXT
 );
 CREATE INDEX IF NOT EXISTS labels_by_row ON labels (project_id, data_row_id, deleted);
-CREATE INDEX IF NOT EXISTS labels_by_data_row ON labels (data_row_id, deleted);
+DROP INDEX IF EXISTS labels_by_data_row;
+CREATE INDEX IF NOT EXISTS labels_of_project ON labels (project_id, deleted, created_at, id);
+CREATE INDEX IF NOT EXISTS labels_of_data_row ON labels (data_row_id, deleted, created_at, id);
 CREATE INDEX IF NOT EXISTS project_data_rows_by_data_row ON project_data_rows (data_row_id);
 """
 
