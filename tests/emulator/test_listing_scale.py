@@ -344,3 +344,25 @@ async def test_a_file_from_before_the_seq_keyed_queue_index_upgrades(tmp_path: P
         later = await new_project(gql)
         await create_batch(gql, later, "late", rows(emu, 5))
         assert len(await lpo_page(gql, later, 0)) == 5
+
+
+async def test_a_file_from_before_the_label_listing_indexes_upgrades(tmp_path: Path) -> None:
+    config = EmulatorConfig(db=str(tmp_path / "emu.sqlite3"))
+    async with Emulator(config) as emu, client(emu) as http:
+        project_id, _ = await labelled_project(emu, Gql(http, emu.api_key), 150)
+        expected = await_all(emu, project_id)
+    with sqlite3.connect(config.db) as conn:  # the file as an older emulator left it
+        conn.execute("DROP INDEX labels_of_project")
+        conn.execute("DROP INDEX labels_of_data_row")
+        conn.execute("CREATE INDEX labels_by_data_row ON labels (data_row_id, deleted)")
+    conn.close()
+    async with Emulator(config) as emu, client(emu) as http:
+        with emu.state.store.reading() as conn:
+            indexes = {r[1] for r in conn.execute("PRAGMA index_list(labels)")}
+        assert {"labels_of_project", "labels_of_data_row"} <= indexes
+        assert "labels_by_data_row" not in indexes
+        gql = Gql(http, emu.api_key)
+        with statements(emu) as sql:
+            listed = [x for skip in (0, 100) for x in await label_page(gql, project_id, skip)]
+        assert listed == expected
+        assert_indexed(plans(emu, sql))
