@@ -300,3 +300,15 @@ def test_data_rows_cpu_runs_both_transports(capsys: pytest.CaptureFixture[str]) 
     assert "check_encode_us_per_row" in results[0]
     assert [r["client"] for r in results[1:]] == ["aiolabel-aiohttp", "aiolabel-httpx"]
     assert all(r["cpu_us_per_row"] > 0 for r in results[1:])
+
+
+def test_emulator_listing_lists_overrides_and_labels(tmp_path: Path) -> None:
+    from benchmarks import emulator_listing
+
+    out = tmp_path / "listing.json"
+    emulator_listing.main(["--rows", "1500", "--output", str(out)])
+    result = json.loads(out.read_text())
+    assert result["overrides_listed"] == result["labels_listed"] == 1500
+    assert result["overrides_requests"] == result["labels_requests"] == 16  # 15 pages + the end
+    assert result["lpo_calls"] == 2
+    assert result["labels_server_cpu_s"] >= 0
