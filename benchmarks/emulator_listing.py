@@ -8,10 +8,10 @@ mutation's server cost, over real HTTP on 127.0.0.1 (the emulator in its own pro
 3. The official SDK lists them: ``project.labeling_parameter_overrides()`` (offset pages of 100,
    so N / 100 requests); wall time, the emulator's CPU, and the first and last page times.
 4. The official SDK lists the project's batches and (with ``--data-rows``) the dataset's rows.
-5. Labels (set-up not timed: an ontology with one radio question, one label a row imported with
-   the official SDK's ``LabelImport.create_from_objects``, N / 100,000 imports), then the official
-   SDK lists them: ``project.labels()`` (offset pages of 100); wall time, the emulator's CPU, and
-   the first and last page times. ``--no-labels`` skips it.
+5. Labels (set-up not timed: the MAL benchmark's ontology, one label a row, a radio answer,
+   imported with the official SDK's ``LabelImport.create_from_objects`` in imports of at most
+   100,000), then the official SDK lists them: ``project.labels()`` (offset pages of 100); wall
+   time, the emulator's CPU, and the first and last page times. ``--no-labels`` skips it.
 
 Run: ``.venv/bin/python -m benchmarks.emulator_listing [--rows 100000] [--data-rows]
 [--no-labels] [--output FILE]`` (``make bench`` writes ``benchmarks/listing.json``);
@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.annotation_imports import ONTOLOGY
 from benchmarks.scenarios import CREATE_BATCHES, _wait_task, bulk_rows, new_project
 from benchmarks.server import EmulatorProcess
 
@@ -48,20 +49,6 @@ def lpo_document(ids: list[str], start: int) -> str:
     return LPO % items
 
 
-LABEL_ONTOLOGY: dict[str, Any] = {
-    "tools": [],
-    "classifications": [
-        {
-            "type": "radio",
-            "name": "quality",
-            "featureSchemaId": "fs-quality",
-            "options": [
-                {"value": "good", "label": "good", "featureSchemaId": "fs-good"},
-                {"value": "bad", "label": "bad", "featureSchemaId": "fs-bad"},
-            ],
-        }
-    ],
-}
 LABELS_PER_IMPORT = 100_000
 """The emulator's per-import limit."""
 
@@ -95,14 +82,14 @@ def _import_labels(client: Any, server: EmulatorProcess, project_id: str, ids: l
     """One label a row (a radio answer), imported as the official SDK documents it."""
     from labelbox.schema.annotation_import import LabelImport
 
-    server.action("set_project_ontology", project_id=project_id, ontology=LABEL_ONTOLOGY)
+    server.action("set_project_ontology", project_id=project_id, ontology=ONTOLOGY)
     for n, start in enumerate(range(0, len(ids), LABELS_PER_IMPORT)):
         labels = [
             {
                 "uuid": f"00000000-0000-4000-8000-{start + i:012d}",
-                "name": "quality",
+                "name": "weather",
                 "dataRow": {"id": key},
-                "answer": {"name": "good"},
+                "answer": {"name": "sunny"},
             }
             for i, key in enumerate(ids[start : start + LABELS_PER_IMPORT])
         ]
