@@ -1,6 +1,6 @@
 """A GraphQL endpoint in a child process that answers every POST with canned bytes after a
-latency, at next to no CPU: what the client-CPU micro-benchmarks (``request_cpu``, ``lpo_cpu``)
-measure a client against.
+latency, at next to no CPU: what the client-CPU micro-benchmarks (``request_cpu``, ``lpo_cpu``,
+``data_rows_cpu``) measure a client against, and the rounds they measure a client's CPU in.
 
 ``canned_server("module:function", latency_ms)`` yields the endpoint; ``function(body) ->
 bytes`` (a module-level function, imported in the child, which is started with ``spawn``) makes
@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import cProfile
 import importlib
+import io
 import multiprocessing
+import pstats
+import resource
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 
@@ -60,3 +65,60 @@ def canned_server(answer: str, latency_ms: float = 0.0) -> Iterator[str]:
     finally:
         process.terminate()
         process.join(10)
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def measured_rounds(
+    client_name: str,
+    count: int,
+    unit: str,
+    call: Callable[[], Awaitable[Any]],
+    *,
+    repeat: int,
+    profile: bool,
+) -> dict[str, Any]:
+    """A warm-up, then ``repeat`` measured rounds of ``call`` (``count`` ``unit``s each): the
+    least CPU per unit (``cpu_us_per_<unit>``), that round's wall time, every round's CPU per
+    unit, and with ``profile`` the top of a cProfile of one more round."""
+    await call()  # warm-up
+    rounds = []
+    for _ in range(repeat):
+        cpu, wall = cpu_seconds(), time.perf_counter()
+        await call()
+        rounds.append((cpu_seconds() - cpu, time.perf_counter() - wall))
+    out: dict[str, Any] = {"client": client_name}
+    cpu, wall = min(rounds)
+    out[f"cpu_us_per_{unit}"] = round(cpu * 1e6 / count, 3)
+    out["wall_s"] = round(wall, 3)
+    out[f"rounds_us_per_{unit}"] = [round(c * 1e6 / count, 3) for c, _ in rounds]
+    if profile:
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        await call()
+        profiler.disable()
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
+        out["profile"] = text.getvalue()
+    return out
+
+
+def run_clients(
+    answer: str,
+    latency_ms: float,
+    names: list[str],
+    measure: Callable[[str, str], Awaitable[dict[str, Any]]],
+) -> None:
+    """Each client's ``measure(name, endpoint)`` against one canned server, its result printed
+    (a dict per line, then its profile if any)."""
+    with canned_server(answer, latency_ms) as endpoint:
+        for name in names:
+            result = asyncio.run(measure(name, endpoint))
+            profile = result.pop("profile", None)
+            print(result, flush=True)
+            if profile:
+                print(profile)

@@ -21,21 +21,15 @@ Run: ``python -m benchmarks.data_rows_cpu [--clients aiolabel-aiohttp,aiolabel-h
 from __future__ import annotations
 
 import argparse
-import asyncio
-import cProfile
-import io
 import json
-import pstats
 import re
-import resource
-import time
 from collections import deque
 from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
 from benchmarks import data
-from benchmarks.canned import canned_server
+from benchmarks.canned import cpu_seconds, measured_rounds, run_clients
 
 CLIENTS = ("aiolabel-aiohttp", "aiolabel-httpx")
 API_KEY = "bench-key-not-secret"
@@ -83,11 +77,6 @@ def answer(body: bytes) -> bytes:
     return _ENCODED.get(name) or b'{"errors": [{"message": "not canned: ' + name.encode() + b'"}]}'
 
 
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _items(rows: int) -> Any:
     return data.data_row_items(rows, prefix="bench", tag_schema_id=TAG_SCHEMA)
 
@@ -95,9 +84,9 @@ def _items(rows: int) -> Any:
 def _best_cpu(run: Callable[[], Any], rows: int, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
-        cpu = _cpu()
+        cpu = cpu_seconds()
         run()
-        best = min(best, _cpu() - cpu)
+        best = min(best, cpu_seconds() - cpu)
     return round(best * 1e6 / rows, 3)
 
 
@@ -137,26 +126,9 @@ async def _measure(client_name: str, endpoint: str, args: argparse.Namespace) ->
             task = await dataset.create_data_rows(_items(args.rows))
             await task.wait_till_done(timeout_seconds=600)
 
-        await once()  # warm-up
-        rounds = []
-        for _ in range(args.repeat):
-            cpu, wall = _cpu(), time.perf_counter()
-            await once()
-            rounds.append((_cpu() - cpu, time.perf_counter() - wall))
-        out: dict[str, Any] = {"client": client_name}
-        cpu, wall = min(rounds)
-        out["cpu_us_per_row"] = round(cpu * 1e6 / args.rows, 3)
-        out["wall_s"] = round(wall, 3)
-        out["rounds_us_per_row"] = [round(c * 1e6 / args.rows, 3) for c, _ in rounds]
-        if args.profile:
-            profile = cProfile.Profile(time.process_time)
-            profile.enable()
-            await once()
-            profile.disable()
-            text = io.StringIO()
-            pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(25)
-            out["profile"] = text.getvalue()
-        return out
+        return await measured_rounds(
+            client_name, args.rows, "row", once, repeat=args.repeat, profile=args.profile
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,13 +143,12 @@ def main(argv: list[str] | None = None) -> int:
         if name not in CLIENTS:
             parser.error(f"unknown client {name!r}")
     print(_offline(args), flush=True)
-    with canned_server("benchmarks.data_rows_cpu:answer", args.latency_ms) as endpoint:
-        for name in args.clients.split(","):
-            result = asyncio.run(_measure(name, endpoint, args))
-            profile = result.pop("profile", None)
-            print(result, flush=True)
-            if profile:
-                print(profile)
+    run_clients(
+        "benchmarks.data_rows_cpu:answer",
+        args.latency_ms,
+        args.clients.split(","),
+        lambda name, endpoint: _measure(name, endpoint, args),
+    )
     return 0
 
 

@@ -24,16 +24,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import cProfile
-import io
-import pstats
 import random
-import resource
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-from benchmarks.canned import canned_server
+from benchmarks.canned import measured_rounds, run_clients
 
 CLIENTS = ("aiolabel-aiohttp", "aiolabel-httpx")
 BARE = ("httpx-bare", "httpcore-bare", "aiohttp-bare")
@@ -46,11 +41,6 @@ def answer(body: bytes) -> bytes:
     return ANSWER
 
 
-def _cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def _pairs(count: int) -> list[Any]:
     """``count`` pairs of distinct 25-character ids in no particular order (as the full run's
     ids, made by the emulator with random bits, come), each made in turn (as read from JSON),
@@ -60,32 +50,6 @@ def _pairs(count: int) -> list[Any]:
     numbers = list(range(count))
     random.Random(count).shuffle(numbers)
     return [(UniqueId(f"c{n:024d}"), 1 + i % 1000) for i, n in enumerate(numbers)]
-
-
-async def _rounds(
-    client_name: str, count: int, call: Callable[[], Awaitable[Any]], args: argparse.Namespace
-) -> dict[str, Any]:
-    """A warm-up, then ``--repeat`` measured rounds of ``call`` (and one profiled round)."""
-    await call()  # warm-up
-    rounds = []
-    for _ in range(args.repeat):
-        cpu, wall = _cpu(), time.perf_counter()
-        await call()
-        rounds.append((_cpu() - cpu, time.perf_counter() - wall))
-    out: dict[str, Any] = {"client": client_name}
-    cpu, wall = min(rounds)
-    out["cpu_us_per_pair"] = round(cpu * 1e6 / count, 3)
-    out["wall_s"] = round(wall, 3)
-    out["rounds_us_per_pair"] = [round(c * 1e6 / count, 3) for c, _ in rounds]
-    if args.profile:
-        profile = cProfile.Profile(time.process_time)
-        profile.enable()
-        await call()
-        profile.disable()
-        text = io.StringIO()
-        pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(25)
-        out["profile"] = text.getvalue()
-    return out
 
 
 async def _measure(client_name: str, endpoint: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -102,11 +66,13 @@ async def _measure(client_name: str, endpoint: str, args: argparse.Namespace) ->
     ) as client:
         project = Project.model_construct(uid="bench-project")
         project._client = client
-        return await _rounds(
+        return await measured_rounds(
             client_name,
             len(pairs),
+            "pair",
             lambda: project.set_labeling_parameter_overrides(pairs),
-            args,
+            repeat=args.repeat,
+            profile=args.profile,
         )
 
 
@@ -177,7 +143,9 @@ async def _measure_bare(
         async def call() -> None:
             await asyncio.gather(*(one(body) for body in bodies))
 
-        return await _rounds(client_name, args.pairs, call, args)
+        return await measured_rounds(
+            client_name, args.pairs, "pair", call, repeat=args.repeat, profile=args.profile
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -192,14 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.clients.split(","):
         if name not in CLIENTS + BARE:
             parser.error(f"unknown client {name!r}")
-    with canned_server("benchmarks.lpo_cpu:answer", args.latency_ms) as endpoint:
-        for name in args.clients.split(","):
-            measure = _measure_bare if name in BARE else _measure
-            result = asyncio.run(measure(name, endpoint, args))
-            profile = result.pop("profile", None)
-            print(result, flush=True)
-            if profile:
-                print(profile)
+
+    def measure(name: str, endpoint: str) -> Awaitable[dict[str, Any]]:
+        return (_measure_bare if name in BARE else _measure)(name, endpoint, args)
+
+    run_clients("benchmarks.lpo_cpu:answer", args.latency_ms, args.clients.split(","), measure)
     return 0
 
 
