@@ -14,18 +14,9 @@ from aiolabel import GlobalKey, UniqueId
 from aiolabel._literals import LpoColumns, _int_texts, lpo_columns, lpo_json
 from aiolabel._operations import labeling_parameter_overrides as lpo_ops
 from aiolabel.errors import InputError
+from tests.unit._lpo_strategies import columns
 
-_keys = st.text(st.characters(exclude_categories=("Cs",)), min_size=1)
-_plain_keys = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7F), min_size=1)
-_columns = st.lists(
-    st.tuples(
-        st.one_of(_plain_keys, _keys),
-        st.sampled_from(["ID", "GKEY"]),
-        st.one_of(st.integers(0, 5000), st.integers(-(2**31), 2**31 - 1)),
-    ),
-    min_size=1,
-    max_size=80,
-)
+_columns = columns(st.one_of(st.integers(0, 5000), st.integers(-(2**31), 2**31 - 1)), max_size=80)
 _text = st.text(st.characters(exclude_categories=("Cs",)))
 
 

@@ -17,6 +17,8 @@ from aiolabel._content import EncodedDocument, RawJSON, encode_variables
 from aiolabel._literals import EnumLiteral, graphql_literal, lpo_columns, lpo_json, lpo_list
 from aiolabel._operations import labeling_parameter_overrides as lpo_ops
 from aiolabel.errors import InputError, InputTypeError
+from tests.unit._lpo_strategies import columns, plain_keys
+from tests.unit._lpo_strategies import keys as any_keys
 
 
 def _slow(keys: list[str], kinds: list[str], priorities: list[int]) -> str:
@@ -100,16 +102,7 @@ async def test_a_list_is_chunked_by_slices() -> None:
     assert stream.exhausted
 
 
-_keys = st.text(st.characters(exclude_categories=("Cs",)), min_size=1)
-_plain_keys = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7F), min_size=1)
-_columns = st.lists(
-    st.tuples(
-        st.one_of(_plain_keys, _keys),
-        st.sampled_from(["ID", "GKEY"]),
-        st.integers(-(2**31), 2**31 - 1),
-    ),
-    min_size=1,
-)
+_columns = columns(st.integers(-(2**31), 2**31 - 1))
 
 
 @given(_columns)
@@ -129,8 +122,8 @@ def test_the_json_text_of_the_literal_is_json_dumps_of_the_literal(
 @given(
     st.lists(
         st.tuples(
-            st.one_of(_plain_keys, _keys).map(UniqueId)
-            | st.one_of(_plain_keys, _keys).map(GlobalKey),
+            st.one_of(plain_keys, any_keys).map(UniqueId)
+            | st.one_of(plain_keys, any_keys).map(GlobalKey),
             st.integers(-(2**31), 2**31 - 1),
         ),
         min_size=1,
