@@ -383,3 +383,31 @@ def test_a_list_appended_whole_makes_the_files_spec_by_spec_makes(
     assert chunks_whole == chunks_one
     files = [json.loads(c.body) for c in chunks_whole if c is not None]
     assert [s for f in files for s in f] == [s for b in batches for s in b]
+
+
+def test_numbers_with_no_json_are_refused_as_bad_input() -> None:
+    """A metadata number too large for a float, and NaN or infinity in an embedding vector,
+    are typed errors naming the item (JSON has no text for them), on either path."""
+    from aiolabel.errors import InputError
+
+    too_large = {
+        "row_data": "https://a/x.jpg",
+        "metadata_fields": [{"name": "score", "value": 2**1100}],
+    }
+    nan = {
+        "row_data": "https://a/x.jpg",
+        "embeddings": [{"embedding_id": "e", "vector": [1.0, math.nan]}],
+    }
+    inf = {
+        "row_data": "https://a/x.jpg",
+        "embeddings": [{"embedding_id": "e", "vector": [math.inf]}],
+    }
+    for item, message in (
+        (too_large, "must fit a float"),
+        (nan, r"items\[3\].embeddings\[0\].vector must hold finite numbers"),
+        (inf, "must hold finite numbers"),
+    ):
+        with pytest.raises(InputError, match=message):
+            prepare_item(item, 3, dataset_id="ds", upsert=False, ontology=ONT)
+        with pytest.raises(InputError, match=message):
+            prepare_rows([item], 3, [], dataset_id="ds", upsert=False, ontology=ONT)

@@ -6,6 +6,7 @@ Every error is an :class:`InputError` or :class:`InputTypeError` naming ``items[
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -140,6 +141,8 @@ def _check_embeddings(value: object, where: str) -> list[dict[str, Any]]:
             isinstance(v, int | float) and not isinstance(v, bool) for v in vector
         ):
             raise InputTypeError(f"{at}.vector must be a list of numbers")
+        if not all(map(math.isfinite, vector)):  # NaN or infinity has no JSON
+            raise InputError(f"{at}.vector must hold finite numbers")
         item: dict[str, Any] = {"embeddingId": emb["embedding_id"], "vector": list(vector)}
         clusters = emb.get("clusters")
         if clusters:

@@ -120,6 +120,8 @@ def _parse_number(value: Any, where: str) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise InputTypeError(f"{where}: {value!r} is not a number") from None
+    except OverflowError:  # an int too large for a float
+        raise InputError(f"{where}: a number value must fit a float") from None
     if not math.isfinite(number):
         raise InputError(f"{where}: a number value must be finite")
     return number
