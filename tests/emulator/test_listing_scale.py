@@ -4,6 +4,8 @@ sort), and the offset pages (overrides, labels) continue from where the previous
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -366,3 +368,46 @@ async def test_a_file_from_before_the_label_listing_indexes_upgrades(tmp_path: P
             listed = [x for skip in (0, 100) for x in await label_page(gql, project_id, skip)]
         assert listed == expected
         assert_indexed(plans(emu, sql))
+
+
+async def test_a_page_end_read_inside_a_rolled_back_transaction_is_forgotten(
+    emu: Emulator, gql: Gql
+) -> None:
+    """A rollback undoes writes without counting as one: the page ends recorded while they
+    stood are dropped, and the next page is read by OFFSET from the restored queue."""
+    from aiolabel.emulator.resolvers.labeling import queue_page
+
+    project_id, _ = await queued_project(emu, gql, 300)
+    expected = [r["data_row_id"] for r in emu.control("labeling_queue", project_id=project_id)]
+    store = emu.state.store
+
+    class Refused(Exception):
+        pass
+
+    with contextlib.suppress(Refused), store.transaction() as conn:
+        # the last 100 rows to the front, then the first page read as they stand
+        conn.execute(
+            "UPDATE project_data_rows SET lpo_priority = -1 WHERE project_id = ?"
+            " AND data_row_id IN (SELECT value FROM json_each(?))",
+            (project_id, json.dumps(expected[-100:])),
+        )
+        moved = [r["data_row_id"] for r in queue_page(conn, store.page_ends, project_id, 0, 100)]
+        assert sorted(moved) == sorted(expected[-100:])
+        raise Refused
+    assert [r["data_row_id"] for r in emu.control("labeling_queue", project_id=project_id)] == (
+        expected
+    )
+    with statements(emu) as sql:
+        assert await lpo_page(gql, project_id, 100) == expected[100:200]
+    assert any("OFFSET" in s for s in sql if "FROM project_data_rows p JOIN" in s)
+
+
+def test_each_store_keeps_its_own_page_ends() -> None:
+    from aiolabel.emulator.store import Store
+
+    first, second = Store(), Store()
+    with first.reading() as conn:
+        first.page_ends.ended(conn, ("queue", "p"), 100, (1, 1, 1))
+        assert first.page_ends.after(conn, ("queue", "p"), 100) == (1, 1, 1)
+    with second.reading() as conn:
+        assert second.page_ends.after(conn, ("queue", "p"), 100) is None

@@ -12,7 +12,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -90,6 +91,41 @@ JOURNAL_SIZE_LIMIT = 64 << 20
 """Bytes of journal kept between transactions (a larger one, left by a big transaction, is cut)."""
 
 
+class PageEnds:
+    """Where the offset pages of a listing ended, so that the next page continues there.
+
+    An offset page costs O(offset) in SQLite; the official SDK reads its offset listings
+    (overrides, labels) in pages of 100 with growing ``skip``, so a page that starts where an
+    earlier one ended continues from that page's last listing key, as a keyset page does, in
+    O(page). An entry ``(listing, position) -> (database version, key of the row before that
+    position)`` holds while the database is unchanged (``total_changes`` counts every write on
+    the store's one connection; a rollback, which undoes writes without counting, clears every
+    entry: :meth:`Store.transaction`); any other offset is read by OFFSET. The oldest entries
+    go first past ``size``. Each :class:`Store` has its own.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._ends: OrderedDict[tuple[Hashable, int], tuple[int, Any]] = OrderedDict()
+        self._size = size
+
+    def after(self, conn: sqlite3.Connection, listing: Hashable, offset: int) -> Any | None:
+        """The key of the row before ``offset`` in ``listing``, if a page ended there and the
+        database has not changed since; else None (and always None at offset 0)."""
+        if not offset:
+            return None
+        known = self._ends.get((listing, offset))
+        return known[1] if known is not None and known[0] == conn.total_changes else None
+
+    def ended(self, conn: sqlite3.Connection, listing: Hashable, offset: int, key: Any) -> None:
+        """A page of ``listing`` ended at ``offset`` (exclusive) with the row of ``key``."""
+        self._ends[(listing, offset)] = (conn.total_changes, key)
+        while len(self._ends) > self._size:
+            self._ends.popitem(last=False)
+
+    def clear(self) -> None:
+        self._ends.clear()
+
+
 class Store:
     """The emulator's state: a SQLite database (a file, or in memory)."""
 
@@ -98,6 +134,8 @@ class Store:
         self.lock = threading.RLock()
         self.new_id = IdFactory()
         self._savepoints = 0
+        self.page_ends = PageEnds()
+        """Where listings' offset pages ended (see :class:`PageEnds`)."""
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         # before anything is written (a no-op for an existing file): bulk writes and the
@@ -174,6 +212,7 @@ class Store:
                 try:
                     yield self._conn
                 except BaseException:
+                    self.page_ends.clear()
                     self._conn.execute(f"ROLLBACK TO {name}")
                     self._conn.execute(f"RELEASE {name}")
                     raise
@@ -185,6 +224,7 @@ class Store:
             try:
                 yield self._conn
             except BaseException:
+                self.page_ends.clear()
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import OrderedDict
-from collections.abc import Hashable
 from typing import Any
 
 from ariadne import MutationType, ObjectType, QueryType, ScalarType
@@ -132,37 +130,6 @@ def page(skip: int | None, first: int | None) -> tuple[int, int]:
     if skip < 0 or first < 0:
         raise BadInput("skip and first must be >= 0")
     return skip, min(first, 10_000)
-
-
-class PageEnds:
-    """Where the offset pages of a listing ended, so that the next page continues there.
-
-    An offset page costs O(offset) in SQLite; the official SDK reads its offset listings
-    (overrides, labels) in pages of 100 with growing ``skip``, so a page that starts where an
-    earlier one ended continues from that page's last listing key, as a keyset page does, in
-    O(page). An entry ``(connection, listing, position) -> (database version, key of the row
-    before that position)`` holds while the database is unchanged (``total_changes`` counts
-    every write on the store's one connection); any other offset is read by OFFSET. The oldest
-    entries go first past ``size``.
-    """
-
-    def __init__(self, size: int = 256) -> None:
-        self._ends: OrderedDict[tuple[int, Hashable, int], tuple[int, Any]] = OrderedDict()
-        self._size = size
-
-    def after(self, conn: sqlite3.Connection, listing: Hashable, offset: int) -> Any | None:
-        """The key of the row before ``offset`` in ``listing``, if a page ended there and the
-        database has not changed since; else None (and always None at offset 0)."""
-        if not offset:
-            return None
-        known = self._ends.get((id(conn), listing, offset))
-        return known[1] if known is not None and known[0] == conn.total_changes else None
-
-    def ended(self, conn: sqlite3.Connection, listing: Hashable, offset: int, key: Any) -> None:
-        """A page of ``listing`` ended at ``offset`` (exclusive) with the row of ``key``."""
-        self._ends[(id(conn), listing, offset)] = (conn.total_changes, key)
-        while len(self._ends) > self._size:
-            self._ends.popitem(last=False)
 
 
 # -- queries ------------------------------------------------------------------------------------

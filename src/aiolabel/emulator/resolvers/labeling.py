@@ -16,7 +16,7 @@ from ariadne import ObjectType
 
 from aiolabel.emulator.context import Context, Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
-from aiolabel.emulator.resolvers.base import PageEnds, page
+from aiolabel.emulator.resolvers.base import page
 from aiolabel.emulator.resolvers.catalog import data_row_to_gql, json_strings, live_row
 from aiolabel.emulator.resolvers.metadata import prefetch
 from aiolabel.emulator.resolvers.projects import (
@@ -27,7 +27,7 @@ from aiolabel.emulator.resolvers.projects import (
     touch_project,
     update_rows_work,
 )
-from aiolabel.emulator.store import dumps, now_iso
+from aiolabel.emulator.store import PageEnds, dumps, now_iso
 
 if TYPE_CHECKING:
     from aiolabel.emulator.state import EmulatorState
@@ -73,9 +73,6 @@ _AFTER_KEY = (
 """The rows after a queue key ``(priority, batch priority, seq)``, in queue order: three ranges
 of the ``project_data_rows_queue`` index, each read from its start."""
 
-_QUEUE_PAGES = PageEnds()
-"""Where the overrides' offset pages ended (listing: the project id; key: the queue key)."""
-
 
 def _queue_key(row: sqlite3.Row) -> tuple[int, int, int]:
     priority = row["lpo_priority"] if row["lpo_priority"] is not None else row["batch_priority"]
@@ -83,11 +80,11 @@ def _queue_key(row: sqlite3.Row) -> tuple[int, int, int]:
 
 
 def queue_page(
-    conn: sqlite3.Connection, project_id: str, offset: int, limit: int
+    conn: sqlite3.Connection, ends: PageEnds, project_id: str, offset: int, limit: int
 ) -> list[sqlite3.Row]:
     """Rows ``offset .. offset + limit`` of a project's live queue, in queue order; a page that
     starts where an earlier one ended continues from its queue key (:class:`PageEnds`)."""
-    known = _QUEUE_PAGES.after(conn, project_id, offset)
+    known = ends.after(conn, ("queue", project_id), offset)
     rows: list[sqlite3.Row]
     if known is not None:
         k1, k2, k3 = known
@@ -107,7 +104,7 @@ def queue_page(
             _LIVE_QUEUE + f" ORDER BY {QUEUE_ORDER} LIMIT ?", (project_id, limit)
         ).fetchall()
     if rows:
-        _QUEUE_PAGES.ended(conn, project_id, offset + len(rows), _queue_key(rows[-1]))
+        ends.ended(conn, ("queue", project_id), offset + len(rows), _queue_key(rows[-1]))
     return rows
 
 
@@ -119,7 +116,7 @@ def resolve_overrides(
     offset, limit = page(skip, first)
     overrides: list[dict[str, Any]] = []
     data_rows: list[dict[str, Any]] = []
-    for row in queue_page(c.conn, project["id"], offset, limit):
+    for row in queue_page(c.conn, c.state.store.page_ends, project["id"], offset, limit):
         override = lpo_to_gql(row)
         # the page's data rows come with the page, their metadata in one query for the page
         data_row = data_row_to_gql(row) if row["org_id"] == c.org_id else None

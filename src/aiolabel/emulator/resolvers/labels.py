@@ -19,7 +19,7 @@ from ariadne import MutationType, ObjectType, QueryType
 
 from aiolabel.emulator.context import Info, ctx
 from aiolabel.emulator.errors import BadInput, NotFound
-from aiolabel.emulator.resolvers.base import PageEnds, bind_owner_relations, page, resolve_creator
+from aiolabel.emulator.resolvers.base import bind_owner_relations, page, resolve_creator
 from aiolabel.emulator.resolvers.catalog import chunked, data_row_to_gql, live_row, marks
 from aiolabel.emulator.resolvers.projects import load_project, project_to_gql, touch_project
 from aiolabel.emulator.store import now_iso
@@ -175,10 +175,6 @@ def _label_where(where: dict[str, Any] | None) -> tuple[str, list[Any]]:
     return "".join(" AND " + c for c in clauses), params
 
 
-_LABEL_PAGES = PageEnds()
-"""Where the labels' offset pages in the default order ended (key: ``(created_at, id)``)."""
-
-
 def _labels(
     info: Info,
     column: str,
@@ -191,19 +187,20 @@ def _labels(
     """An offset page of the live labels of a project or data row, oldest first unless
     ``order_by`` says otherwise. In the default order, read by the ``labels_of_project`` /
     ``labels_of_data_row`` index, a page that starts where an earlier one ended continues from
-    its last ``(created_at, id)`` (:class:`PageEnds`), so the official SDK's pages of 100 cost
-    O(page) each, not O(offset)."""
+    its last ``(created_at, id)`` (:class:`~aiolabel.emulator.store.PageEnds`), so the
+    official SDK's pages of 100 cost O(page) each, not O(offset)."""
     offset, limit = page(skip, first)
     sql, params = _label_where(where)
-    conn = ctx(info).conn
+    c = ctx(info)
+    conn, ends = c.conn, c.state.store.page_ends
     head = f"{_LABEL_SELECT} WHERE l.{column} = ? AND l.deleted = 0{sql}"
     if order_by:
         field, _, direction = order_by.rpartition("_")
         order = f" ORDER BY {_ORDER[field]} {direction}, l.id {direction} LIMIT ? OFFSET ?"
         rows = conn.execute(head + order, [owner, *params, limit, offset]).fetchall()
         return [label_to_gql(r) for r in rows]
-    listing = (column, owner, sql, tuple(params))
-    known = _LABEL_PAGES.after(conn, listing, offset)
+    listing = ("labels", column, owner, sql, tuple(params))
+    known = ends.after(conn, listing, offset)
     if known is not None:
         rows = conn.execute(
             head + " AND (l.created_at, l.id) > (?, ?) ORDER BY l.created_at, l.id LIMIT ?",
@@ -215,7 +212,7 @@ def _labels(
         ).fetchall()
     if rows:
         last = rows[-1]
-        _LABEL_PAGES.ended(conn, listing, offset + len(rows), (last["created_at"], last["id"]))
+        ends.ended(conn, listing, offset + len(rows), (last["created_at"], last["id"]))
     return [label_to_gql(r) for r in rows]
 
 
