@@ -148,8 +148,11 @@ class Store:
             # rewrites most pages of the queue-order index). A commit is in the file once the
             # operating system has it: a stopped or killed emulator loses nothing it answered
             # (a transaction it did not finish is rolled back from the journal on the next
-            # open); only a crash of the machine itself may. Other processes may read the file
-            # while the emulator runs (a commit waits for their reads to finish).
+            # open); a crash of the machine itself may lose the last transactions or damage
+            # the file. Other processes may read the file while the emulator runs, but unlike
+            # with a write-ahead log a reader holds writes back: a write waits for an open read
+            # transaction up to the connection's 5 s busy timeout, then fails ("database is
+            # locked").
             self._conn.execute("PRAGMA journal_mode=PERSIST")
             self._conn.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
         self._conn.execute("PRAGMA synchronous=OFF")
