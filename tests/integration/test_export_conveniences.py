@@ -5,10 +5,13 @@ batch.export_data_rows(include_metadata=...)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from aiolabel import AsyncClient, DataRow, LabelboxError, StreamType, Task
 from aiolabel.emulator import Emulator
+from aiolabel.errors import InputError, InputTypeError
 from aiolabel.models.project import Project
 
 
@@ -87,3 +90,16 @@ async def test_export_task_get_task_is_the_task_lookup(client: AsyncClient) -> N
     assert await found.has_result() is False
     with pytest.raises(ResourceNotFoundError):
         await ExportTask.get_task(client, "no-such-task")
+
+
+@pytest.mark.parametrize(
+    ("task_id", "error"),
+    [("", InputError), ("  ", InputError), (123, InputTypeError), (None, InputTypeError)],
+)
+async def test_task_get_task_refuses_a_bad_id_before_sending(
+    client: AsyncClient, emu: Emulator, task_id: Any, error: type[Exception]
+) -> None:
+    before = emu.state.stats()["requests"]
+    with pytest.raises(error, match="task_id"):
+        await Task.get_task(client, task_id)
+    assert emu.state.stats()["requests"] == before

@@ -13,7 +13,7 @@ from aiolabel._operations import tasks as ops
 from aiolabel._operations._builder import FieldRef, relationship
 from aiolabel._operations._entities import TASK
 from aiolabel._resources._base import Resource
-from aiolabel._validation import check_number
+from aiolabel._validation import check_id, check_number
 from aiolabel.enums import StreamType
 from aiolabel.errors import (
     ExportTaskException,
@@ -116,6 +116,7 @@ class Tasks(Resource):
     async def lookup(self, task_id: str) -> Task:
         """``Task.get_task(client, id)`` as 7.17 sends it: the key's user's created tasks
         filtered by id (GetUserPyApi, then GetUserCreatedTasksPyApi)."""
+        task_id = check_id("task_id", task_id)
         user = await self._client.get_user()
         found = await user.created_tasks(where=FieldRef("uid") == task_id).to_list()
         if len(found) != 1:
