@@ -440,6 +440,8 @@ async def test_create_batches_errors_name_refused_rows(
         ({"data_rows": ["a", "a"]}, InputError, "more than once"),
         ({"data_rows": (x for x in ["a", 3])}, InputTypeError, r"data_rows\[1\]"),
         ({"data_rows": ["a"], "max_concurrency": 0}, InputError, "max_concurrency"),
+        ({"data_rows": ["a"], "progress": 42}, InputTypeError, "progress"),
+        ({"data_rows": iter(["a"]), "progress": "yes"}, InputTypeError, "progress"),
         ({"global_keys": ["a", "b\ud800"]}, InputError, r"global_keys\[1\].*lone surrogate"),
         ({"global_keys": iter(["a", "\udc00"])}, InputError, r"global_keys\[1\].*surrogate"),
     ],

@@ -65,6 +65,7 @@ from aiolabel._resources._rows import (
 from aiolabel._validation import (
     check_batch_priority,
     check_positive_int,
+    check_progress,
     check_str,
 )
 from aiolabel.errors import (
@@ -616,6 +617,7 @@ class BatchCreation(Resource):
         consensus = consensus_wire(consensus_settings)
         if max_concurrency is not None:
             max_concurrency = check_positive_int("max_concurrency", max_concurrency)
+        check_progress(progress)
         kind, source = pick_rows(data_rows, global_keys)
         project._check_batchable()
         return await self._create_many(
