@@ -109,8 +109,10 @@ class _Schedule:
     attempt: int
     started: float
     floor: float = 0.0
-    """The shortest pause between two polls (a wait's ``min_interval``, e.g. the official
-    ``check_frequency``); 0 for the adaptive schedule alone."""
+    """The shortest pause between two polls: the largest ``min_interval`` (the official
+    ``check_frequency``) of the waits on the task now; 0 for the adaptive schedule alone."""
+    last: float = 0.0
+    """When the task was last polled (or its first wait began)."""
 
 
 @dataclass(eq=False)
@@ -118,6 +120,7 @@ class _Waiter:
     tasks: list[Task]
     deadline: float
     timeout: float
+    floor: float = 0.0
     event: anyio.Event = field(default_factory=anyio.Event)
     error: BaseException | None = None
 
@@ -195,13 +198,13 @@ class TaskPoller:
         if elsewhere and polling is not None and not polling.done():
             raise WrongEventLoop(LOOP_MESSAGE)
         now = self.clock()
-        waiter = _Waiter(pending, now + timeout, timeout)
+        waiter = _Waiter(pending, now + timeout, timeout, floor)
         for task in pending:
             if task.uid not in self._schedule:
                 if getattr(task, "_placeholder", False):  # known by id only: asked at once
-                    self._schedule[task.uid] = _Schedule(now, -1, now, floor)
+                    self._schedule[task.uid] = _Schedule(now, -1, now, floor, now)
                 else:
-                    entry = self._schedule[task.uid] = _Schedule(now, 0, now, floor)
+                    entry = self._schedule[task.uid] = _Schedule(now, 0, now, floor, now)
                     entry.due = now + self._delay(entry, now)
             elif floor > self._schedule[task.uid].floor:
                 self._schedule[task.uid].floor = floor
@@ -213,9 +216,26 @@ class TaskPoller:
         try:
             await waiter.event.wait()
         finally:
-            self._waiters.discard(waiter)
+            self._leave(waiter)
         if waiter.error is not None:
             raise waiter.error
+
+    def _leave(self, waiter: _Waiter) -> None:
+        """A wait ends: its ``min_interval`` no longer spaces the polls of the tasks that others
+        still wait on (each is next due as the remaining waits' floor says)."""
+        self._waiters.discard(waiter)
+        if not waiter.floor:
+            return
+        now = self.clock()
+        for task in waiter.tasks:
+            entry = self._schedule.get(task.uid)
+            if entry is None or entry.floor > waiter.floor:
+                continue
+            floors = [w.floor for w in self._waiters if any(t.uid == task.uid for t in w.tasks)]
+            entry.floor = max(floors, default=0.0)
+            entry.due = min(entry.due, entry.last + self._delay(entry, now))
+        if self._wake is not None:
+            self._wake.set()
 
     async def _nap(self, seconds: float) -> None:
         """Sleep, unless a new wait comes in first."""
@@ -282,6 +302,7 @@ class TaskPoller:
                 entry = self._schedule.get(uid)
                 if entry is not None:
                     entry.attempt += 1
+                    entry.last = now
                     entry.due = now + self._delay(entry, now)
         for w in waiters:
             errors = [failed[t.uid] for t in w.tasks if t.uid in failed]
@@ -297,7 +318,7 @@ class TaskPoller:
                 )
             else:
                 continue
-            self._waiters.discard(w)
+            self._leave(w)
             w.event.set()
 
     def fail_all(self, error: BaseException) -> None:

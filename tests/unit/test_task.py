@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -269,6 +270,30 @@ async def test_many_tasks_awaited_at_once_share_a_request_budget(
     assert gaps[-3:] == pytest.approx([4.0] * 3)
     late = [t for ts in times.values() for t in ts if t >= start + 20]
     assert len(late) <= 10 * 40 + len(ids)  # ~10 polls a second from 20 s to 60 s
+
+
+async def test_a_check_frequency_spaces_polls_only_while_its_wait_lasts(
+    api: FakeApi, make_client: Any, fake_time: FakeTime
+) -> None:
+    """Two waits on one task: one with ``check_frequency=2`` and a short timeout, then one with
+    the defaults. Once the first has timed out (before its first poll, 2 s away), the task is
+    polled at once and then on the adaptive schedule, not held to the gone wait's 2 s."""
+    api.task_states("t1", *["IN_PROGRESS"] * 8, "COMPLETE")
+    client = make_client()
+    client._poller.random = lambda: 1.0
+    task = await client.get_task_by_id("t1")
+    times = refresh_times(api, fake_time)
+    start = fake_time.now
+    spaced = asyncio.ensure_future(client._poller.wait([task], 0.5, min_interval=2.0))
+    await asyncio.sleep(0)  # the spaced wait is the first
+    default = asyncio.ensure_future(task.wait_till_done(timeout_seconds=60))
+    with pytest.raises(TaskTimeout):
+        await spaced
+    await default
+    assert task.status == "COMPLETE"
+    assert times["t1"][0] - start == pytest.approx(0.5)
+    gaps = [b - a for a, b in zip(times["t1"], times["t1"][1:], strict=False)]
+    assert gaps == pytest.approx([0.2] + [0.3] * (len(gaps) - 1))
 
 
 async def test_a_long_wait_slows_down(api: FakeApi, make_client: Any, fake_time: FakeTime) -> None:
