@@ -15,7 +15,7 @@ import pytest
 
 from aiolabel import AsyncClient
 from aiolabel.emulator import Emulator
-from aiolabel.errors import ResourceCreationError
+from aiolabel.errors import InputTypeError, ResourceCreationError
 from aiolabel.identifiers import GlobalKey, UniqueId
 from aiolabel.models.data_row import DataRow
 from aiolabel.models.dataset import Dataset
@@ -254,6 +254,37 @@ async def test_an_iterator_raising_midway_stops_cleanly(
     assert not error.failures
     assert stored + unsent == list(range(1_500))
     assert error.task.item_count == len(stored) >= 1_000
+
+
+async def test_a_bad_streamed_item_accounts_for_every_item_read(
+    client: AsyncClient, emu: Emulator, dataset: Dataset
+) -> None:
+    """A stream is read a window of items at a time: the items of the bad item's window read
+    after it are reported as not started (or, when nothing was sent, named in a note on the
+    error), never dropped silently."""
+    source = (_item(i) if i else {"row_data": 5} for i in range(1_000))
+    with pytest.raises(InputTypeError, match=r"items\[0\]") as refused:
+        await dataset.create_data_rows(source)
+    assert "items[1]..items[255] had been read" in "".join(refused.value.__notes__)
+    assert next(source)["global_key"] == "gk-256"  # nothing past the window was read
+    assert live_rows(emu, dataset.uid) == []
+
+    def items() -> Iterator[dict[str, Any]]:
+        for i in range(1_500):
+            yield {"row_data": 5} if i == 700 else _item(i)
+
+    with pytest.raises(UpsertPartialFailure) as info:
+        await dataset.create_data_rows(items(), _max_chunk_bytes=5_000, _items_per_task=1_000)
+    error = info.value
+    assert isinstance(error.input_error, InputTypeError)
+    assert "items[700]" in str(error.input_error)
+    if error.task is not None:
+        await error.task.wait_till_done()
+    stored = [int(r["global_key"][3:]) for r in live_rows(emu, dataset.uid)]
+    unsent = sorted(p for chunk in error.not_started for p in chunk)
+    failed = sorted(p for f in error.failures for p in f.items)
+    # every item read (the window of item 700 ends at 767) is stored, failed or not started
+    assert sorted(stored + unsent + failed) == [i for i in range(768) if i != 700]
 
 
 async def test_descriptor_files_are_spooled_to_disk_and_removed(

@@ -114,6 +114,9 @@ class _Upsert:
         self.read = 0
         """Items read from the input (checked and in a window, a buffer or a chunk)."""
         self.sent_any = False
+        self.unchecked: list[int] = []
+        """Positions read from a streamed input past the bad item that stopped it (the input is
+        read a window at a time): read, never checked, not sent."""
         self.position = 0
         """Items handed to the chunker."""
         self.probes: dict[int, list[_reconcile.Identity]] = {}
@@ -176,7 +179,8 @@ class _Upsert:
     ) -> AsyncIterator[_Batch]:
         """Any (async) iterable, read and checked a window at a time. An input that raises
         midway, or a bad item, stops the job once the items read before it are checked and
-        counted in :attr:`read` (they are reported as not started)."""
+        counted in :attr:`read` (they are reported as not started, as are the items of the
+        bad item's window read after it: :attr:`unchecked`)."""
         start = 0
         sync = iter(items) if not isinstance(items, AsyncIterable) else None
         source = aiter(items) if isinstance(items, AsyncIterable) else None
@@ -200,6 +204,7 @@ class _Upsert:
                 await self._prepare_rows(rows, start, prepared)
             except BaseException:
                 self.read += len(prepared)
+                self.unchecked = list(range(start + len(prepared) + 1, start + len(rows)))
                 raise
             if failure is not None:
                 self.read += len(prepared)
@@ -404,6 +409,8 @@ class _Upsert:
                             start = self.chunker.pending[0]
                             if self.read > start:
                                 not_started.append(list(range(start, self.read)))
+                            if self.unchecked:
+                                not_started.append(self.unchecked)
                     if pairs:
                         uploaded = [c for c, _ in pairs]
                         urls = [u for _, u in pairs]
@@ -424,6 +431,12 @@ class _Upsert:
                 raise LabelboxError("no upsert task was started")
             return handle
         if ledger.input_error is not None and not self.sent_any:
+            if self.unchecked:
+                first, last = self.unchecked[0], self.unchecked[-1]
+                ledger.input_error.add_note(
+                    f"items[{first}]..items[{last}] had been read from the input with it (it is "
+                    f"read {WINDOW} items at a time) and were not sent"
+                )
             raise ledger.input_error
         error = ledger.error(
             f"{ledger.failed_items} items not submitted",
