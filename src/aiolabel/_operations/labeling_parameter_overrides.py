@@ -14,7 +14,7 @@ from operator import attrgetter, itemgetter, lt
 from typing import Any, TypeAlias
 
 from aiolabel._content import EncodedDocument
-from aiolabel._literals import LpoColumns, lpo_columns, lpo_list
+from aiolabel._literals import LpoColumns, lpo_list
 from aiolabel._operations import Operation
 from aiolabel._operations._builder import Built
 from aiolabel.errors import InputError, InputTypeError
@@ -72,18 +72,23 @@ def plain_pairs(overrides: Sequence[Any]) -> Columns | None:
         return None
     if min(priorities) < -_INT32 or max(priorities) >= _INT32:
         return None
-    keys: list[str] = list(map(_KEY, identifiers))
+    keys, kinds = _key_columns(identifiers, classes)
     if len(classes) == 1:
-        kinds = [_PLAIN_KINDS[classes.pop()]] * len(keys)
         # Keys in increasing order are distinct (a listing's ids, or keys made in sequence, come
         # so): one comparison a pair, stopping at the first out of order, before the set.
         if not all(map(lt, keys, islice(keys, 1, None))) and len(set(keys)) != len(keys):
             return None
-    else:
-        kinds = list(map(_PLAIN_KINDS.__getitem__, map(type, identifiers)))
-        if len(set(zip(kinds, keys, strict=True))) != len(keys):
-            return None
+    elif len(set(zip(kinds, keys, strict=True))) != len(keys):
+        return None
     return keys, kinds, priorities
+
+
+def _key_columns(identifiers: list[Any], classes: set[type]) -> tuple[list[str], list[str]]:
+    """The keys and idType names of plain identifiers (``classes``: their types)."""
+    keys: list[str] = list(map(_KEY, identifiers))
+    if len(classes) == 1:
+        return keys, [_PLAIN_KINDS[next(iter(classes))]] * len(keys)
+    return keys, list(map(_PLAIN_KINDS.__getitem__, map(type, identifiers)))
 
 
 def set_labeling_parameter_overrides(
@@ -177,12 +182,7 @@ class CheckedOverrides:
             keys, kinds, priorities = self._columns
             return _built(project_id, keys[start:end], kinds[start:end], priorities[start:end])
         identifiers = list(map(_FIRST, chunk))
-        classes = set(map(type, identifiers))
-        keys = list(map(_KEY, identifiers))
-        if len(classes) == 1:
-            kinds = [_PLAIN_KINDS[classes.pop()]] * len(keys)
-        else:
-            kinds = list(map(_PLAIN_KINDS.__getitem__, map(type, identifiers)))
+        keys, kinds = _key_columns(identifiers, set(map(type, identifiers)))
         return _built(project_id, keys, kinds, list(map(_SECOND, chunk)))
 
 
@@ -205,9 +205,7 @@ def _built(project_id: str, keys: list[str], kinds: list[str], priorities: list[
     if columns is not None:
         return _rendered(project_id, columns, 0, len(columns))
     head, tail = SET_LABELING_PARAMETER_OVERRIDES_HEAD, SET_LABELING_PARAMETER_OVERRIDES_TAIL
-    literal = lpo_columns(keys, kinds, priorities) or lpo_list(
-        list(zip(keys, kinds, priorities, strict=True))
-    )
+    literal = lpo_list(list(zip(keys, kinds, priorities, strict=True)))
     document = head + literal + tail  # graphql-literal: escaped
     operation = Operation(SET_LABELING_PARAMETER_OVERRIDES_NAME, document, idempotent=True)
     return Built(operation, {"projectId": project_id})
